@@ -1,0 +1,54 @@
+package io.telos.api;
+
+/**
+ * Every event-bus address, in one place. Nothing else in the code base spells an address.
+ * Per-robot addresses are {@code <family>.<robotId>.<topic>}.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** {@link JointState} measured by the robot, published by its bridge. */
+  public static String robotState(String robotId) {
+    return "robot." + robotId + ".state";
+  }
+
+  /** {@link JointCommand} sent to the robot, published by the safety kernel. */
+  public static String robotCommand(String robotId) {
+    return "robot." + robotId + ".command";
+  }
+
+  /** {@link Observation} built by perception. */
+  public static String observation(String robotId) {
+    return "perception." + robotId + ".observation";
+  }
+
+  /** {@link ActionChunk} produced by the planner. */
+  public static String plan(String robotId) {
+    return "planner." + robotId + ".plan";
+  }
+
+  /** {@link Goal} issued by a task. */
+  public static String goal(String robotId) {
+    return "task." + robotId + ".goal";
+  }
+
+  /** {@link GoalOutcome} when a goal ends. */
+  public static String goalOutcome(String robotId) {
+    return "task." + robotId + ".outcome";
+  }
+
+  /** {@link ModeChange} records from the arbiter. */
+  public static String mode(String robotId) {
+    return "agent." + robotId + ".mode";
+  }
+
+  /** Requests to the arbiter (a {@link Mode} name, or {@code reset}); request/reply. */
+  public static String modeRequest(String robotId) {
+    return "agent." + robotId + ".mode.request";
+  }
+
+  /** {@link Fault} records from any component. */
+  public static String fault(String robotId) {
+    return "agent." + robotId + ".fault";
+  }
+}

@@ -1,0 +1,7 @@
+package io.telos.api;
+
+/** Every record that travels on the bus. Families are sealed so a switch over them is total. */
+public sealed interface Message
+    permits RobotMessage, Observation, ActionChunk, Goal, ModeChange, Fault, GoalOutcome {
+  Header header();
+}

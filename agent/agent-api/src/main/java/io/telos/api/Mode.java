@@ -1,0 +1,11 @@
+package io.telos.api;
+
+/** Who drives the arm. */
+public enum Mode {
+  /** The planner's plans are executed. */
+  AUTONOMOUS,
+  /** A controlled stop, then hold position; plans are ignored. */
+  HOLD,
+  /** Latched stop after a fault or e-stop; only an explicit reset leaves it. */
+  PROTECTIVE_STOP
+}

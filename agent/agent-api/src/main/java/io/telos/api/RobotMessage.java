@@ -1,0 +1,4 @@
+package io.telos.api;
+
+/** Messages exchanged with a robot through a bridge. */
+public sealed interface RobotMessage extends Message permits JointState, JointCommand {}

@@ -1,0 +1,31 @@
+package io.telos.api.spi;
+
+import io.telos.api.Clock;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a {@link RobotHardwareProvider} gets to build a robot.
+ *
+ * @param robotId id from the launch file
+ * @param robotDescription URDF location: a file path or {@code builtin:<name>}
+ * @param settings the bridge's section of the launch file (already checked against
+ *     {@link RobotHardwareProvider#settingKeys()})
+ * @param clock the injected clock
+ * @param seed seed for any randomness (e.g. sensor noise)
+ * @param lockStep true when the runtime will call {@link Steppable#step(long)} itself
+ */
+public record HardwareContext(
+    String robotId,
+    String robotDescription,
+    Map<String, Object> settings,
+    Clock clock,
+    long seed,
+    boolean lockStep) {
+  public HardwareContext {
+    Objects.requireNonNull(robotId, "robotId");
+    Objects.requireNonNull(robotDescription, "robotDescription");
+    settings = Map.copyOf(settings);
+    Objects.requireNonNull(clock, "clock");
+  }
+}

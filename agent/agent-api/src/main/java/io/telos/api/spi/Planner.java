@@ -1,0 +1,24 @@
+package io.telos.api.spi;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Goal;
+import io.telos.api.Observation;
+
+/**
+ * Turns the latest observation and the active goal into a short plan. Called on a worker thread,
+ * one call at a time; it may keep state between calls (warm starts). Must be deterministic for a
+ * given seed and sequence of calls.
+ */
+public interface Planner {
+  /** Short name for logs and reports, e.g. {@code mppi}. */
+  String name();
+
+  /**
+   * Plans from {@code observation} toward {@code goal}. Setpoint times are absolute, in the clock of
+   * the observation's header, and start after {@code observation.header().stampNs()}.
+   */
+  ActionChunk plan(Observation observation, Goal goal);
+
+  /** Forgets warm-start state (e.g. after a new goal or a mode change). */
+  default void reset() {}
+}

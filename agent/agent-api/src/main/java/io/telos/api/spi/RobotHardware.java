@@ -1,0 +1,46 @@
+package io.telos.api.spi;
+
+import io.telos.api.JointCommand;
+import io.telos.api.JointState;
+import java.util.List;
+
+/**
+ * The hardware interface of one robot, in the manner of ros2_control: the runtime reads the
+ * latest state and writes commands; a bridge implements it for a wire (sim, ROS 2, MQTT).
+ *
+ * <p>Only the safety kernel's thread calls {@link #write(JointCommand)}. {@link #read()} must be
+ * cheap and non-blocking (return the latest received state). Errors are reported by returning
+ * {@code null} from {@link #read()} (no state yet) or through {@link #health()}, never by
+ * throwing on the servo thread.
+ */
+public interface RobotHardware extends AutoCloseable {
+  /** Robot id from the launch file. */
+  String robotId();
+
+  /** Joint names in the order used by {@link #read()} and expected by {@link #write}. */
+  List<String> jointNames();
+
+  /** Connects and configures. May block; called off the event loop. */
+  void start() throws Exception;
+
+  /** The latest measured state, or {@code null} when none has arrived yet. */
+  JointState read();
+
+  /** Sends a command that the safety kernel has already checked. */
+  void write(JointCommand command);
+
+  /** Current connection health; a bridge reports lost peers here. */
+  default Health health() {
+    return Health.OK;
+  }
+
+  @Override
+  void close();
+
+  /** Connection health of a bridge. */
+  enum Health {
+    OK,
+    DEGRADED,
+    LOST
+  }
+}

@@ -1,0 +1,22 @@
+package io.telos.api.spi;
+
+import java.util.Set;
+
+/**
+ * Plug-in point for bridges, found with {@link java.util.ServiceLoader}. The launch file's
+ * {@code bridge.type} selects the provider by {@link #type()}.
+ */
+public interface RobotHardwareProvider {
+  /** The {@code bridge.type} this provider answers to, e.g. {@code sim}. */
+  String type();
+
+  /** Keys allowed in the bridge section besides {@code type}; others are refused at start-up. */
+  Set<String> settingKeys();
+
+  /**
+   * Builds (but does not start) the hardware.
+   *
+   * @throws IllegalArgumentException with a message naming the key when a setting is invalid
+   */
+  RobotHardware create(HardwareContext context);
+}

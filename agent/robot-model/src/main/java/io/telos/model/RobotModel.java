@@ -1,0 +1,99 @@
+package io.telos.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A robot arm as the agent knows it: its URDF, the kinematic chain from base to tool, and its
+ * joint limits. Load one with {@link #load(String)}: a file path, or {@code builtin:<name>} for an
+ * arm shipped with Telos ({@value #BUILTIN_ARMS}).
+ */
+public final class RobotModel {
+  /** Arms shipped as resources. */
+  public static final String BUILTIN_ARMS = "telos6, planar2";
+
+  private static final String BUILTIN = "builtin:";
+
+  private final String name;
+  private final RobotDescription description;
+  private final KinematicChain chain;
+  private final JointLimits limits;
+
+  public RobotModel(String name, RobotDescription description, KinematicChain chain, JointLimits limits) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.description = Objects.requireNonNull(description, "description");
+    this.chain = Objects.requireNonNull(chain, "chain");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    if (limits.size() != chain.dof()) {
+      throw new IllegalArgumentException("limits for " + limits.size() + " joints, chain has " + chain.dof());
+    }
+  }
+
+  /** Loads a URDF from a path or {@code builtin:<name>}; the chain runs from root to the only leaf. */
+  public static RobotModel load(String location) {
+    RobotDescription d = readDescription(location);
+    KinematicChain chain = KinematicChain.of(d);
+    return new RobotModel(d.name(), d, chain, JointLimits.fromChain(chain));
+  }
+
+  /** Loads a URDF and takes the chain between two named links. */
+  public static RobotModel load(String location, String baseLink, String tipLink) {
+    RobotDescription d = readDescription(location);
+    KinematicChain chain = KinematicChain.of(d, baseLink, tipLink);
+    return new RobotModel(d.name(), d, chain, JointLimits.fromChain(chain));
+  }
+
+  /** Parses the URDF at {@code location} (a path or {@code builtin:<name>}). */
+  public static RobotDescription readDescription(String location) {
+    if (location.startsWith(BUILTIN)) {
+      String arm = location.substring(BUILTIN.length());
+      String res = "/io/telos/model/robots/" + arm + ".urdf";
+      try (InputStream in = RobotModel.class.getResourceAsStream(res)) {
+        if (in == null) {
+          throw new UrdfException("unknown built-in arm '" + arm + "' (allowed: " + BUILTIN_ARMS + ")");
+        }
+        return UrdfReader.read(in, location);
+      } catch (IOException e) {
+        throw new UrdfException("cannot read " + location + ": " + e.getMessage(), e);
+      }
+    }
+    Path p = Path.of(location);
+    if (!Files.isRegularFile(p)) {
+      throw new UrdfException("URDF file not found: " + location);
+    }
+    return UrdfReader.read(p);
+  }
+
+  /** The same model with other joint limits (e.g. tightened by the launch file). */
+  public RobotModel withLimits(JointLimits newLimits) {
+    return new RobotModel(name, description, chain, newLimits);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public RobotDescription description() {
+    return description;
+  }
+
+  public KinematicChain chain() {
+    return chain;
+  }
+
+  public JointLimits limits() {
+    return limits;
+  }
+
+  public int dof() {
+    return chain.dof();
+  }
+
+  public List<String> jointNames() {
+    return chain.jointNames();
+  }
+}

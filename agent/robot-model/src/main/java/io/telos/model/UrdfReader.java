@@ -1,0 +1,224 @@
+package io.telos.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+/**
+ * Reads standard URDF: links with inertials, and revolute, continuous, prismatic, fixed, floating
+ * and planar joints with origins, axes, limits and dynamics. Visual and collision geometry, Gazebo
+ * and transmission tags are ignored. External entities are disabled.
+ */
+public final class UrdfReader {
+  private UrdfReader() {}
+
+  public static RobotDescription read(Path path) {
+    try (InputStream in = Files.newInputStream(path)) {
+      return read(in, path.toString());
+    } catch (IOException e) {
+      throw new UrdfException("cannot read URDF " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static RobotDescription read(InputStream in, String sourceName) {
+    Document doc;
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      f.setExpandEntityReferences(false);
+      DocumentBuilder b = f.newDocumentBuilder();
+      b.setErrorHandler(null);
+      doc = b.parse(in);
+    } catch (ParserConfigurationException | SAXException | IOException e) {
+      throw new UrdfException(sourceName + ": not well-formed XML: " + e.getMessage(), e);
+    }
+    Element robot = doc.getDocumentElement();
+    if (!"robot".equals(robot.getTagName())) {
+      throw new UrdfException(sourceName + ": root element must be <robot>, was <" + robot.getTagName() + ">");
+    }
+    String name = robot.getAttribute("name");
+    List<Link> links = new ArrayList<>();
+    List<JointSpec> joints = new ArrayList<>();
+    for (Element e : children(robot, "link")) {
+      links.add(parseLink(e, sourceName));
+    }
+    for (Element e : children(robot, "joint")) {
+      joints.add(parseJoint(e, sourceName));
+    }
+    if (links.isEmpty()) {
+      throw new UrdfException(sourceName + ": no <link> elements");
+    }
+    try {
+      return new RobotDescription(name, links, joints);
+    } catch (UrdfException e) {
+      throw new UrdfException(sourceName + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Link parseLink(Element e, String src) {
+    String name = required(e, "name", "link", src);
+    Element in = child(e, "inertial");
+    if (in == null) {
+      return new Link(name, null);
+    }
+    Element mass = child(in, "mass");
+    double m = mass == null ? 0 : number(mass, "value", 0, "link '" + name + "' mass", src);
+    if (!(m >= 0)) {
+      throw new UrdfException(src + ": link '" + name + "' has negative mass " + m);
+    }
+    Transform origin = origin(child(in, "origin"), "link '" + name + "' inertial", src);
+    Element i = child(in, "inertia");
+    String what = "link '" + name + "' inertia";
+    double ixx = i == null ? 0 : number(i, "ixx", 0, what, src);
+    double ixy = i == null ? 0 : number(i, "ixy", 0, what, src);
+    double ixz = i == null ? 0 : number(i, "ixz", 0, what, src);
+    double iyy = i == null ? 0 : number(i, "iyy", 0, what, src);
+    double iyz = i == null ? 0 : number(i, "iyz", 0, what, src);
+    double izz = i == null ? 0 : number(i, "izz", 0, what, src);
+    return new Link(name, new Inertial(m, origin, ixx, ixy, ixz, iyy, iyz, izz));
+  }
+
+  private static JointSpec parseJoint(Element e, String src) {
+    String name = required(e, "name", "joint", src);
+    String what = "joint '" + name + "'";
+    JointType type;
+    try {
+      type = JointType.parse(required(e, "type", what, src));
+    } catch (UrdfException ex) {
+      throw new UrdfException(src + ": " + what + ": " + ex.getMessage(), ex);
+    }
+    Element parent = child(e, "parent");
+    Element childEl = child(e, "child");
+    if (parent == null || childEl == null) {
+      throw new UrdfException(src + ": " + what + " needs <parent link=...> and <child link=...>");
+    }
+    String parentLink = required(parent, "link", what + " parent", src);
+    String childLink = required(childEl, "link", what + " child", src);
+    Transform origin = origin(child(e, "origin"), what, src);
+    double[] axis = {1, 0, 0};
+    Element axisEl = child(e, "axis");
+    if (axisEl != null) {
+      axis = triple(axisEl.getAttribute("xyz"), new double[] {1, 0, 0}, what + " axis", src);
+    }
+    double norm = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
+    if (type.isSingleAxis() && !(norm > 1e-9)) {
+      throw new UrdfException(src + ": " + what + " has a zero axis");
+    }
+    if (norm > 1e-9) {
+      axis = new double[] {axis[0] / norm, axis[1] / norm, axis[2] / norm};
+    }
+    double lower = Double.NEGATIVE_INFINITY;
+    double upper = Double.POSITIVE_INFINITY;
+    double velocity = Double.POSITIVE_INFINITY;
+    double effort = Double.POSITIVE_INFINITY;
+    Element limit = child(e, "limit");
+    if (limit != null) {
+      if (type != JointType.CONTINUOUS) {
+        lower = number(limit, "lower", 0, what + " limit", src);
+        upper = number(limit, "upper", 0, what + " limit", src);
+      }
+      velocity = number(limit, "velocity", Double.POSITIVE_INFINITY, what + " limit", src);
+      effort = number(limit, "effort", Double.POSITIVE_INFINITY, what + " limit", src);
+    } else if (type == JointType.REVOLUTE || type == JointType.PRISMATIC) {
+      throw new UrdfException(src + ": " + what + " is " + type.name().toLowerCase()
+          + " and needs a <limit lower upper effort velocity> element");
+    }
+    if (type.isSingleAxis() && lower > upper) {
+      throw new UrdfException(src + ": " + what + " has lower limit " + lower + " above upper limit " + upper);
+    }
+    if (!(velocity > 0) || !(effort > 0)) {
+      throw new UrdfException(src + ": " + what + " needs positive velocity and effort limits");
+    }
+    double damping = 0;
+    double friction = 0;
+    Element dyn = child(e, "dynamics");
+    if (dyn != null) {
+      damping = number(dyn, "damping", 0, what + " dynamics", src);
+      friction = number(dyn, "friction", 0, what + " dynamics", src);
+    }
+    return new JointSpec(name, type, parentLink, childLink, origin, axis, lower, upper, velocity,
+        effort, damping, friction);
+  }
+
+  private static Transform origin(Element e, String what, String src) {
+    if (e == null) {
+      return Transform.IDENTITY;
+    }
+    double[] xyz = triple(e.getAttribute("xyz"), new double[3], what + " origin xyz", src);
+    double[] rpy = triple(e.getAttribute("rpy"), new double[3], what + " origin rpy", src);
+    return Transform.fromXyzRpy(xyz[0], xyz[1], xyz[2], rpy[0], rpy[1], rpy[2]);
+  }
+
+  private static double[] triple(String s, double[] dflt, String what, String src) {
+    if (s == null || s.isBlank()) {
+      return dflt;
+    }
+    String[] parts = s.trim().split("\\s+");
+    if (parts.length != 3) {
+      throw new UrdfException(src + ": " + what + " needs 3 numbers, was '" + s + "'");
+    }
+    double[] out = new double[3];
+    for (int i = 0; i < 3; i++) {
+      out[i] = parse(parts[i], what, src);
+    }
+    return out;
+  }
+
+  private static double number(Element e, String attr, double dflt, String what, String src) {
+    String s = e.getAttribute(attr);
+    if (s == null || s.isBlank()) {
+      return dflt;
+    }
+    return parse(s.trim(), what + " " + attr, src);
+  }
+
+  private static double parse(String s, String what, String src) {
+    try {
+      double v = Double.parseDouble(s);
+      if (Double.isNaN(v)) {
+        throw new NumberFormatException("NaN");
+      }
+      return v;
+    } catch (NumberFormatException ex) {
+      throw new UrdfException(src + ": " + what + " is not a number: '" + s + "'");
+    }
+  }
+
+  private static String required(Element e, String attr, String what, String src) {
+    String s = e.getAttribute(attr);
+    if (s == null || s.isBlank()) {
+      throw new UrdfException(src + ": " + what + " is missing attribute '" + attr + "'");
+    }
+    return s;
+  }
+
+  private static Element child(Element e, String tag) {
+    List<Element> c = children(e, tag);
+    return c.isEmpty() ? null : c.get(0);
+  }
+
+  private static List<Element> children(Element e, String tag) {
+    List<Element> out = new ArrayList<>();
+    NodeList nl = e.getChildNodes();
+    for (int i = 0; i < nl.getLength(); i++) {
+      Node n = nl.item(i);
+      if (n instanceof Element c && c.getTagName().equals(tag)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+}
