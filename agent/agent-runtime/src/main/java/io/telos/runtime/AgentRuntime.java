@@ -1,0 +1,231 @@
+package io.telos.runtime;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Addresses;
+import io.telos.api.Clock;
+import io.telos.api.Fault;
+import io.telos.api.Goal;
+import io.telos.api.GoalOutcome;
+import io.telos.api.Header;
+import io.telos.api.JointCommand;
+import io.telos.api.JointState;
+import io.telos.api.Mode;
+import io.telos.api.ModeChange;
+import io.telos.api.spi.Planner;
+import io.telos.api.spi.RobotHardware;
+import io.telos.api.spi.StateEstimator;
+import io.telos.model.RobotModel;
+import io.telos.runtime.bus.Codecs;
+import io.telos.runtime.safety.LimitMonitor;
+import io.telos.runtime.safety.ModeArbiter;
+import io.telos.runtime.safety.SafetyConfig;
+import io.telos.runtime.safety.SafetyKernel;
+import io.telos.runtime.safety.ServoLoop;
+import io.telos.runtime.verticle.PerceptionVerticle;
+import io.telos.runtime.verticle.PlannerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires one robot's agent: bridge → servo loop (safety kernel) → bus → perception → planner → back
+ * to the kernel through a lock-free handoff; the arbiter's transitions and every fault are records
+ * on the bus.
+ */
+public final class AgentRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+
+  /** Everything the runtime needs; the composition root (launch) builds the parts. */
+  public record Parts(
+      String robotId,
+      RobotModel model,
+      RobotHardware hardware,
+      StateEstimator estimator,
+      Planner planner,
+      List<Goal> goals,
+      long settleNs,
+      SafetyConfig safety,
+      double plannerRateHz,
+      double perceptionRateHz,
+      Clock clock) {
+    public Parts {
+      Objects.requireNonNull(robotId);
+      Objects.requireNonNull(model);
+      Objects.requireNonNull(hardware);
+      Objects.requireNonNull(estimator);
+      Objects.requireNonNull(planner);
+      goals = List.copyOf(goals);
+      Objects.requireNonNull(safety);
+      Objects.requireNonNull(clock);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Parts parts;
+  private final ModeArbiter arbiter;
+  private final SafetyKernel kernel;
+  private final LimitMonitor monitor;
+  private final ServoLoop servo;
+  private final PlannerVerticle plannerVerticle;
+  private final List<GoalOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Long> faults = Collections.synchronizedMap(new TreeMap<>());
+  private final AtomicLong faultSeq = new AtomicLong();
+  private final List<String> deployments = new ArrayList<>();
+  private final List<Consumer<GoalOutcome>> outcomeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private long startWallNs;
+  private long startClockNs;
+
+  private AgentRuntime(Vertx vertx, Parts parts) {
+    this.vertx = vertx;
+    this.parts = parts;
+    String id = parts.robotId();
+    Codecs.register(vertx);
+    this.arbiter = new ModeArbiter(id, parts.clock(), Mode.AUTONOMOUS, this::modeChanged);
+    this.kernel = new SafetyKernel(parts.model().limits(), parts.safety(), arbiter, this::fault);
+    this.monitor = new LimitMonitor(parts.model().limits(), parts.safety().periodNs());
+    boolean lockStep = parts.clock().isSimulated();
+    double publishRate = lockStep ? parts.plannerRateHz() : parts.perceptionRateHz();
+    int publishEvery = (int) Math.max(1, Math.round(parts.safety().rateHz() / publishRate));
+    this.servo = new ServoLoop(id, parts.hardware(), parts.model().jointNames(), kernel, monitor, parts.clock(),
+        publishEvery, parts.safety().spinUs(), new BusTelemetry(), this::fault);
+    this.plannerVerticle = new PlannerVerticle(id, parts.planner(), parts.goals(), parts.settleNs(), parts.clock(),
+        lockStep, lockStep ? parts.safety().rateHz() / publishEvery : parts.plannerRateHz());
+  }
+
+  /** Starts the bridge, deploys perception and planner, then starts the servo loop. */
+  public static Future<AgentRuntime> deploy(Vertx vertx, Parts parts) {
+    AgentRuntime rt = new AgentRuntime(vertx, parts);
+    return rt.start().map(v -> rt);
+  }
+
+  private Future<Void> start() {
+    String id = parts.robotId();
+    vertx.eventBus().<ActionChunk>localConsumer(Addresses.plan(id), msg -> {
+      kernel.offer(msg.body());
+      servo.answered(msg.body().header().stampNs());
+    });
+    vertx.eventBus().<Fault>localConsumer(Addresses.fault(id), msg -> faults.merge(msg.body().code(), 1L, Long::sum));
+    vertx.eventBus().<GoalOutcome>localConsumer(Addresses.goalOutcome(id), msg -> {
+      outcomes.add(msg.body());
+      outcomeListeners.forEach(l -> l.accept(msg.body()));
+    });
+    vertx.eventBus().<String>localConsumer(Addresses.modeRequest(id), msg -> {
+      String req = String.valueOf(msg.body());
+      boolean ok = switch (req) {
+        case "reset" -> arbiter.reset("operator reset");
+        case "estop" -> {
+          arbiter.protectiveStop("e-stop requested");
+          yield true;
+        }
+        default -> {
+          try {
+            yield arbiter.request(Mode.valueOf(req), "requested");
+          } catch (IllegalArgumentException e) {
+            yield false;
+          }
+        }
+      };
+      msg.reply(ok ? arbiter.mode().name() : "REFUSED " + arbiter.mode().name());
+    });
+    return vertx.executeBlocking(() -> {
+          parts.hardware().start();
+          return null;
+        })
+        .compose(v -> vertx.deployVerticle(new PerceptionVerticle(id, parts.estimator(), parts.clock())))
+        .compose(d -> {
+          deployments.add(d);
+          return vertx.deployVerticle(plannerVerticle, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+        })
+        .map(d -> {
+          deployments.add(d);
+          startWallNs = System.nanoTime();
+          startClockNs = parts.clock().nanos();
+          servo.start();
+          LOG.info("component=runtime/{} event=started robot={} dof={} clock={} planner={}", id, parts.model().name(),
+              parts.model().dof(), parts.clock().isSimulated() ? "sim" : "wall", parts.planner().name());
+          return null;
+        });
+  }
+
+  /** Called for every goal outcome (on the event loop). */
+  public void onOutcome(Consumer<GoalOutcome> listener) {
+    outcomeListeners.add(listener);
+  }
+
+  public ModeArbiter arbiter() {
+    return arbiter;
+  }
+
+  public Parts parts() {
+    return parts;
+  }
+
+  /** Stops the servo loop, the verticles and the bridge, and returns what the run measured. */
+  public RunReport stop() {
+    servo.close();
+    double simSeconds = (parts.clock().nanos() - startClockNs) / 1e9;
+    double wallSeconds = (System.nanoTime() - startWallNs) / 1e9;
+    for (String d : deployments) {
+      try {
+        vertx.undeploy(d).await();
+      } catch (RuntimeException e) {
+        LOG.warn("component=runtime/{} event=undeploy_failed reason=\"{}\"", parts.robotId(), e.toString());
+      }
+    }
+    deployments.clear();
+    parts.hardware().close();
+    List<GoalOutcome> out;
+    synchronized (outcomes) {
+      out = List.copyOf(outcomes);
+    }
+    Map<String, Long> f;
+    synchronized (faults) {
+      f = Map.copyOf(faults);
+    }
+    return new RunReport(out, servo.periodHistogramUs(), servo.tickHistogramUs(), plannerVerticle.stepHistogramUs(),
+        servo.ticks(), monitor.commandViolations(), monitor.measuredViolations(), f, servo.commandHash(), simSeconds,
+        wallSeconds);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void fault(Fault.Severity severity, String code, String message) {
+    LOG.warn("component=runtime/{} event=fault severity={} code={} message=\"{}\"", parts.robotId(), severity, code, message);
+    vertx.eventBus().publish(Addresses.fault(parts.robotId()),
+        new Fault(new Header(faultSeq.getAndIncrement(), parts.clock().nanos(), "safety/" + parts.robotId(), ""),
+            severity, code, message));
+  }
+
+  private void modeChanged(ModeChange change) {
+    LOG.info("component=arbiter/{} event=mode from={} to={} reason=\"{}\"", parts.robotId(), change.from(), change.to(),
+        change.reason());
+    vertx.eventBus().publish(Addresses.mode(parts.robotId()), change);
+  }
+
+  /** Publishes states to perception and commands to listeners. */
+  private final class BusTelemetry implements ServoLoop.Telemetry {
+    @Override
+    public void state(JointState state) {
+      vertx.eventBus().publish(Addresses.robotState(parts.robotId()), state);
+    }
+
+    @Override
+    public void command(JointCommand command) {
+      vertx.eventBus().publish(Addresses.robotCommand(parts.robotId()), command);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.telos.runtime.config;
+
+import io.telos.api.config.Settings;
+import io.telos.runtime.safety.SafetyConfig;
+import java.nio.file.Path;
+
+/**
+ * One deployment, as read from a launch file. Plug-in sections ({@code bridge}, {@code perception},
+ * {@code planner}, {@code memory}) stay as {@link Settings}; their providers validate them when the
+ * graph is composed, so every error still names the key.
+ *
+ * @param source the file, or null for a bundled scenario
+ * @param clock {@code wall} (real time) or {@code sim} (lock-step simulated time)
+ * @param seed master seed; components derive their own seeds from it
+ * @param plannerRateHz replanning rate
+ * @param perceptionRateHz rate at which joint states are published to perception (wall clock)
+ */
+public record LaunchSpec(
+    Path source,
+    RobotSpec robot,
+    String clock,
+    long seed,
+    Settings bridge,
+    Settings perception,
+    Settings planner,
+    SafetyConfig safety,
+    TaskSpec task,
+    Settings memory,
+    double plannerRateHz,
+    double perceptionRateHz) {
+
+  public boolean simulatedTime() {
+    return "sim".equals(clock);
+  }
+
+  /** The same deployment on another clock. */
+  public LaunchSpec withClock(String newClock) {
+    return new LaunchSpec(source, robot, newClock, seed, bridge, perception, planner, safety, task, memory,
+        plannerRateHz, perceptionRateHz);
+  }
+
+  /** The same deployment with another seed. */
+  public LaunchSpec withSeed(long newSeed) {
+    return new LaunchSpec(source, robot, clock, newSeed, bridge, perception, planner, safety, task, memory,
+        plannerRateHz, perceptionRateHz);
+  }
+
+  /** The same deployment with another task. */
+  public LaunchSpec withTask(TaskSpec newTask) {
+    return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, newTask, memory,
+        plannerRateHz, perceptionRateHz);
+  }
+}

@@ -1,0 +1,299 @@
+package io.telos.runtime.safety;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Fault.Severity;
+import io.telos.api.Mode;
+import io.telos.api.Setpoint;
+import io.telos.api.Vec;
+import io.telos.model.JointLimits;
+import java.util.List;
+
+/**
+ * The last word before a robot: turns the active plan (or a stop) into one joint command per servo
+ * tick that is always finite and inside the position, velocity and acceleration limits.
+ *
+ * <p>Per tick: validate the measured state (stale → HOLD), check tracking error (too large →
+ * protective stop), adopt the newest plan from the lock-free handoff (malformed → rejected), then
+ * interpolate it one tick ahead and pass the result through a limiter: velocity clamp,
+ * acceleration clamp, braking distance to the position limits, position clamp. Without a fresh
+ * plan, or in HOLD / PROTECTIVE_STOP, the limiter brings the velocity to zero at the acceleration
+ * limit (a controlled stop) and then holds.
+ *
+ * <p>Not thread-safe except {@link #offer(ActionChunk)}: one servo thread calls {@link #tick}.
+ * Allocation-free in steady state.
+ */
+public final class SafetyKernel {
+  private final int n;
+  private final double[] lo;
+  private final double[] hi;
+  private final double[] vmax;
+  private final double[] amax;
+  private final double dt;
+  private final long periodNs;
+  private final SafetyConfig config;
+  private final ModeArbiter arbiter;
+  private final FaultSink faults;
+
+  private final double[] cmdPos;
+  private final double[] cmdVel;
+  private final double[] desired;
+  private final double[] planStartPos;
+  private boolean initialized;
+
+  private volatile ActionChunk offered;
+  private ActionChunk active;
+  private ActionChunk rejected;
+  private long planStartNs;
+  private int cursor;
+
+  private boolean stateStaleReported;
+  private boolean planStaleReported;
+  private long badPlans;
+  private long staleTicks;
+  private boolean following;
+
+  public SafetyKernel(JointLimits limits, SafetyConfig config, ModeArbiter arbiter, FaultSink faults) {
+    this.n = limits.size();
+    this.lo = limits.lower();
+    this.hi = limits.upper();
+    this.vmax = limits.velocity();
+    this.amax = limits.acceleration();
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(lo[i]) || !Double.isFinite(hi[i])) {
+        // continuous joints: the kernel still needs finite numbers to clamp against
+        lo[i] = Math.max(lo[i], -1e6);
+        hi[i] = Math.min(hi[i], 1e6);
+      }
+    }
+    this.config = config;
+    this.periodNs = config.periodNs();
+    this.dt = periodNs / 1e9;
+    this.arbiter = arbiter;
+    this.faults = faults;
+    this.cmdPos = new double[n];
+    this.cmdVel = new double[n];
+    this.desired = new double[n];
+    this.planStartPos = new double[n];
+  }
+
+  /** Hands a new plan to the kernel; safe from any thread. */
+  public void offer(ActionChunk plan) {
+    offered = plan;
+  }
+
+  /**
+   * One servo tick.
+   *
+   * @param nowNs the current time
+   * @param measured measured joint positions in chain order, or null when there is no valid state
+   * @param stateStampNs stamp of the measured state
+   * @return true when a command is ready in {@link #commandPosition()} / {@link #commandVelocity()};
+   *     false only before the first valid state (nothing may be sent yet)
+   */
+  public boolean tick(long nowNs, double[] measured, long stateStampNs) {
+    boolean valid = measured != null && finite(measured);
+    if (!initialized) {
+      if (!valid) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        cmdPos[i] = clamp(measured[i], lo[i], hi[i]);
+        cmdVel[i] = 0;
+      }
+      initialized = true;
+    }
+    boolean stale = !valid || nowNs - stateStampNs > config.stateTimeoutNs();
+    if (stale) {
+      staleTicks++;
+      if (!stateStaleReported) {
+        stateStaleReported = true;
+        String why = measured == null ? "no joint state" : !valid ? "joint state has non-finite values"
+            : "joint state is " + (nowNs - stateStampNs) / 1_000_000 + " ms old";
+        faults.fault(Severity.ERROR, "STATE_STALE", why + "; holding");
+        arbiter.request(Mode.HOLD, "STATE_STALE: " + why);
+      }
+    } else {
+      stateStaleReported = false;
+      double worst = 0;
+      int worstJoint = 0;
+      for (int i = 0; i < n; i++) {
+        double e = Math.abs(cmdPos[i] - measured[i]);
+        if (e > worst) {
+          worst = e;
+          worstJoint = i;
+        }
+      }
+      if (worst > config.trackingErrorRad() && arbiter.mode() != Mode.PROTECTIVE_STOP) {
+        faults.fault(Severity.CRITICAL, "TRACKING_ERROR",
+            "joint " + worstJoint + " is " + worst + " from its command (limit " + config.trackingErrorRad() + ")");
+        arbiter.protectiveStop("TRACKING_ERROR on joint " + worstJoint);
+      }
+    }
+
+    adoptOffered(nowNs);
+    following = false;
+    if (arbiter.mode() == Mode.AUTONOMOUS && !stale && active != null) {
+      if (nowNs - active.header().stampNs() <= config.planTimeoutNs()) {
+        interpolate(nowNs + periodNs);
+        following = true;
+        planStaleReported = false;
+      } else if (!planStaleReported) {
+        planStaleReported = true;
+        faults.fault(Severity.WARNING, "PLAN_STALE",
+            "no plan newer than " + config.planTimeoutNs() / 1_000_000 + " ms; controlled stop");
+      }
+    }
+    limit(following);
+    return true;
+  }
+
+  private void adoptOffered(long nowNs) {
+    ActionChunk p = offered;
+    if (p == null || p == active || p == rejected) {
+      return;
+    }
+    String problem = validate(p);
+    if (problem != null) {
+      rejected = p;
+      badPlans++;
+      faults.fault(Severity.WARNING, "BAD_PLAN", problem + "; plan rejected");
+      return;
+    }
+    active = p;
+    cursor = 0;
+    planStartNs = nowNs;
+    System.arraycopy(cmdPos, 0, planStartPos, 0, n);
+  }
+
+  private String validate(ActionChunk p) {
+    List<Setpoint> sps = p.setpoints();
+    long prev = Long.MIN_VALUE;
+    for (int k = 0; k < sps.size(); k++) {
+      Setpoint s = sps.get(k);
+      if (s.position().size() != n || (!s.velocity().isEmpty() && s.velocity().size() != n)) {
+        return "setpoint " + k + " has " + s.position().size() + " positions for " + n + " joints";
+      }
+      if (!s.position().isFinite() || !s.velocity().isFinite()) {
+        return "setpoint " + k + " has non-finite values";
+      }
+      if (s.timeNs() <= prev) {
+        return "setpoint times are not increasing at " + k;
+      }
+      prev = s.timeNs();
+    }
+    return null;
+  }
+
+  /** Desired positions at time {@code t} from the active plan, seam-blended from where it started. */
+  private void interpolate(long t) {
+    List<Setpoint> sps = active.setpoints();
+    Setpoint first = sps.get(0);
+    if (t <= first.timeNs()) {
+      long span = first.timeNs() - planStartNs;
+      double f = span <= 0 ? 1 : (double) (t - planStartNs) / span;
+      f = clamp(f, 0, 1);
+      Vec p = first.position();
+      for (int i = 0; i < n; i++) {
+        desired[i] = planStartPos[i] + f * (p.get(i) - planStartPos[i]);
+      }
+      return;
+    }
+    int last = sps.size() - 1;
+    while (cursor < last && sps.get(cursor + 1).timeNs() <= t) {
+      cursor++;
+    }
+    Setpoint a = sps.get(cursor);
+    if (cursor == last) {
+      a.position().copyTo(desired);
+      return;
+    }
+    Setpoint b = sps.get(cursor + 1);
+    double f = (double) (t - a.timeNs()) / (b.timeNs() - a.timeNs());
+    for (int i = 0; i < n; i++) {
+      double pa = a.position().get(i);
+      desired[i] = pa + f * (b.position().get(i) - pa);
+    }
+  }
+
+  private void limit(boolean follow) {
+    for (int i = 0; i < n; i++) {
+      double p = cmdPos[i];
+      double vPrev = cmdVel[i];
+      double dv = amax[i] * dt;
+      double v = follow ? (desired[i] - p) / dt : 0.0;
+      v = clamp(v, -vmax[i], vmax[i]);
+      v = clamp(v, vPrev - dv, vPrev + dv);
+      // braking distance: always able to stop at the acceleration limit before a position limit
+      double up = brakingSpeed(hi[i] - p, amax[i]);
+      double down = brakingSpeed(p - lo[i], amax[i]);
+      v = clamp(v, -down, up);
+      double next = clamp(p + v * dt, lo[i], hi[i]);
+      cmdVel[i] = (next - p) / dt;
+      cmdPos[i] = next;
+    }
+  }
+
+  /**
+   * Largest speed from which the discrete stopping sequence v, v - aΔt, v - 2aΔt, … 0 covers at most
+   * {@code d}. Exact for the tick-by-tick integration used here, so the tail of a stop always lands
+   * on (never past) a position limit without exceeding the acceleration limit.
+   */
+  private double brakingSpeed(double d, double a) {
+    if (d <= 0) {
+      return 0;
+    }
+    double u = a * dt;
+    double big = d / dt;
+    double m = Math.floor((-1 + Math.sqrt(1 + 8 * big / u)) / 2);
+    double v = (big + u * m * (m + 1) / 2) / (m + 1);
+    return Math.min(v, (m + 1) * u);
+  }
+
+  private static boolean finite(double[] v) {
+    for (double x : v) {
+      if (!Double.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static double clamp(double v, double lo, double hi) {
+    return v < lo ? lo : (v > hi ? hi : v);
+  }
+
+  /** The last command's positions (the kernel's own array: copy, do not keep). */
+  public double[] commandPosition() {
+    return cmdPos;
+  }
+
+  /** The last command's velocities (the kernel's own array). */
+  public double[] commandVelocity() {
+    return cmdVel;
+  }
+
+  public int dof() {
+    return n;
+  }
+
+  public long periodNs() {
+    return periodNs;
+  }
+
+  /** Whether the last tick followed a plan (false: stopping or holding). */
+  public boolean following() {
+    return following;
+  }
+
+  public long badPlans() {
+    return badPlans;
+  }
+
+  public long staleTicks() {
+    return staleTicks;
+  }
+
+  public ModeArbiter arbiter() {
+    return arbiter;
+  }
+}

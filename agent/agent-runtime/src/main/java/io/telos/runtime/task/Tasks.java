@@ -1,0 +1,96 @@
+package io.telos.runtime.task;
+
+import io.telos.api.Goal;
+import io.telos.api.Header;
+import io.telos.api.Target;
+import io.telos.model.JointLimits;
+import io.telos.model.KinematicChain;
+import io.telos.model.RobotModel;
+import io.telos.runtime.config.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Turns a {@link TaskSpec} into the goals the planner will pursue. */
+public final class Tasks {
+  /** Random targets stay this far (fraction of the range) inside every joint limit. */
+  static final double MARGIN = 0.15;
+  static final double MIN_HEIGHT_M = 0.10;
+  static final double MIN_RADIUS_M = 0.25;
+
+  private Tasks() {}
+
+  public static List<Goal> goals(TaskSpec task, RobotModel model, long seed, String robotId) {
+    long timeoutNs = (long) (task.timeoutS() * 1e9);
+    String source = "task/" + robotId;
+    List<Goal> out = new ArrayList<>();
+    switch (task.type()) {
+      case "idle" -> { }
+      case "reach_sequence" -> {
+        int i = 0;
+        for (double[] p : task.points()) {
+          out.add(new Goal(new Header(i, 0, source, model.chain().baseLink()), "target-" + i,
+              new Target.Position(p[0], p[1], p[2]), task.toleranceM(), timeoutNs));
+          i++;
+        }
+      }
+      case "reach_random" -> {
+        List<double[]> targets = randomReachable(model, task.count(), seed);
+        for (int i = 0; i < targets.size(); i++) {
+          double[] p = targets.get(i);
+          out.add(new Goal(new Header(i, 0, source, model.chain().baseLink()), "target-" + i,
+              new Target.Position(p[0], p[1], p[2]), task.toleranceM(), timeoutNs));
+        }
+      }
+      default -> throw new IllegalArgumentException("task.type: unknown '" + task.type() + "'");
+    }
+    return out;
+  }
+
+  /**
+   * Seeded random end-effector positions that the arm can reach: forward kinematics of joint
+   * configurations drawn inside the limits (with a margin), kept above the table and away from
+   * the base column when the arm moves in 3-D.
+   */
+  public static List<double[]> randomReachable(RobotModel model, int count, long seed) {
+    KinematicChain chain = model.chain();
+    JointLimits lim = model.limits();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int n = chain.dof();
+    boolean planar = isPlanar(chain);
+    List<double[]> out = new ArrayList<>();
+    double[] q = new double[n];
+    int attempts = 0;
+    while (out.size() < count) {
+      if (++attempts > 1_000_000) {
+        throw new IllegalStateException("could not find " + count + " reachable targets for " + model.name());
+      }
+      for (int i = 0; i < n; i++) {
+        double lo = Math.max(lim.lower(i), -Math.PI);
+        double hi = Math.min(lim.upper(i), Math.PI);
+        double m = MARGIN * (hi - lo);
+        q[i] = lo + m + rnd.nextDouble() * (hi - lo - 2 * m);
+      }
+      double[] p = chain.forwardPosition(q);
+      if (!planar) {
+        double r = Math.hypot(p[0], p[1]);
+        if (p[2] < MIN_HEIGHT_M || r < MIN_RADIUS_M) {
+          continue;
+        }
+      } else if (Math.hypot(p[0], p[1]) < 0.2) {
+        continue;
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static boolean isPlanar(KinematicChain chain) {
+    double[] zero = new double[chain.dof()];
+    double[] a = chain.forwardPosition(zero);
+    double[] q = new double[chain.dof()];
+    java.util.Arrays.fill(q, 0.7);
+    double[] b = chain.forwardPosition(q);
+    return Math.abs(a[2] - b[2]) < 1e-9 && chain.dof() <= 3;
+  }
+}

@@ -1,0 +1,120 @@
+package io.telos.runtime.verticle;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Addresses;
+import io.telos.api.Clock;
+import io.telos.api.Fault;
+import io.telos.api.Goal;
+import io.telos.api.GoalOutcome;
+import io.telos.api.Header;
+import io.telos.api.Observation;
+import io.telos.api.Setpoint;
+import io.telos.api.Vec;
+import io.telos.api.spi.Planner;
+import io.telos.runtime.task.GoalTracker;
+import io.vertx.core.AbstractVerticle;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts a {@link Planner} on a worker thread with a {@link GoalTracker} above it. In wall-clock mode
+ * it replans at its rate from the newest observation; in lock-step mode it answers every
+ * observation, so the servo loop can advance. Every plan is stamped with the observation it was
+ * planned from. When there is no goal it publishes a hold plan at the observed position.
+ */
+public final class PlannerVerticle extends AbstractVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(PlannerVerticle.class);
+  private final String robotId;
+  private final Planner planner;
+  private final GoalTracker tracker;
+  private final Clock clock;
+  private final boolean lockStep;
+  private final long periodNs;
+  private final Histogram stepUs = new Histogram(1, 60_000_000, 3);
+  private volatile Observation latest;
+  private Observation lastPlanned;
+  private long sequence;
+  private long faultSeq;
+  private long failures;
+
+  public PlannerVerticle(String robotId, Planner planner, List<Goal> goals, long settleNs, Clock clock,
+      boolean lockStep, double rateHz) {
+    this.robotId = robotId;
+    this.planner = planner;
+    this.clock = clock;
+    this.lockStep = lockStep;
+    this.periodNs = Math.round(1e9 / rateHz);
+    this.tracker = new GoalTracker(robotId, settleNs, goals, this::outcome);
+  }
+
+  @Override
+  public void start() {
+    vertx.eventBus().<Observation>localConsumer(Addresses.observation(robotId), msg -> {
+      latest = msg.body();
+      if (lockStep) {
+        planOnce(msg.body());
+      }
+    });
+    vertx.eventBus().<Goal>localConsumer(Addresses.goal(robotId), msg -> tracker.add(msg.body()));
+    if (!lockStep) {
+      vertx.setPeriodic(Math.max(1, periodNs / 1_000_000), id -> {
+        Observation obs = latest;
+        if (obs != null && obs != lastPlanned) {
+          planOnce(obs);
+        }
+      });
+    }
+  }
+
+  private void planOnce(Observation obs) {
+    lastPlanned = obs;
+    Goal goal = tracker.update(obs, planner::reset);
+    ActionChunk chunk;
+    long t0 = System.nanoTime();
+    if (goal == null) {
+      chunk = hold(obs);
+    } else {
+      try {
+        chunk = planner.plan(obs, goal);
+      } catch (RuntimeException e) {
+        failures++;
+        LOG.warn("component=planner/{} event=plan_failed goal={} reason=\"{}\"", robotId, goal.id(), e.toString());
+        vertx.eventBus().publish(Addresses.fault(robotId), new Fault(
+            new Header(faultSeq++, clock.nanos(), "planner/" + robotId, ""), Fault.Severity.WARNING,
+            "PLAN_FAILED", e.toString()));
+        chunk = hold(obs);
+      }
+      synchronized (stepUs) {
+        stepUs.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+      }
+    }
+    ActionChunk stamped = new ActionChunk(
+        new Header(sequence++, obs.header().stampNs(), "planner/" + robotId, obs.header().frame()),
+        chunk.goalId(), chunk.setpoints(), chunk.energy());
+    vertx.eventBus().publish(Addresses.plan(robotId), stamped);
+  }
+
+  private ActionChunk hold(Observation obs) {
+    Setpoint sp = new Setpoint(obs.header().stampNs() + periodNs, obs.position(), Vec.zeros(obs.position().size()));
+    return new ActionChunk(obs.header(), "", List.of(sp), 0);
+  }
+
+  private void outcome(GoalOutcome o) {
+    LOG.info("component=planner/{} event=goal_end goal={} reached={} elapsedMs={} errorMm={}", robotId, o.goalId(),
+        o.reached(), o.elapsedNs() / 1_000_000, String.format("%.2f", o.finalError() * 1000));
+    vertx.eventBus().publish(Addresses.goalOutcome(robotId), o);
+  }
+
+  /** Planner step times in µs (a copy). */
+  public Histogram stepHistogramUs() {
+    synchronized (stepUs) {
+      return stepUs.copy();
+    }
+  }
+
+  public long failures() {
+    return failures;
+  }
+}

@@ -1,0 +1,73 @@
+package io.telos.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class LaunchFileTest {
+  static final String GOOD = """
+      robot: { id: arm1, description: builtin:telos6 }
+      clock: sim
+      seed: 7
+      bridge: { type: sim }
+      planner: { type: mppi, rate_hz: 50 }
+      task: { type: reach_random, count: 3 }
+      """;
+
+  static LaunchSpec parse(String yaml) {
+    return LaunchFile.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of("test.yaml"));
+  }
+
+  @Test
+  void readsAGoodFile() {
+    LaunchSpec s = parse(GOOD);
+    assertEquals("arm1", s.robot().id());
+    assertTrue(s.simulatedTime());
+    assertEquals(7, s.seed());
+    assertEquals(50, s.plannerRateHz());
+    assertEquals(1000, s.safety().rateHz());
+    assertEquals("reach_random", s.task().type());
+    assertEquals(3, s.task().count());
+  }
+
+  static Stream<Arguments> badFiles() {
+    return Stream.of(
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nplaner: {}", "planer: unknown key"),
+        Arguments.of("robot: { id: Arm-1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.id: must match"),
+        Arguments.of("robot: { id: arm1 }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.description: missing"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nplanner: { type: mppi }", "bridge: missing"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nclock: fast", "clock: must be one of sim, wall, was 'fast'"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nsafety: { rate_hz: 5 }", "safety.rate_hz: must be a number in [10, 10000], was 5"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi, rate_hz: 2000 }", "planner.rate_hz: must be a number in"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi, rate_hz: 800 }\nsafety: { rate_hz: 500 }", "planner.rate_hz: must not exceed safety.rate_hz"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nsafety: { state_timeout_ms: abc }", "safety.state_timeout_ms: must be a number"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: reach_sequence }", "task.points: reach_sequence needs"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: reach_sequence, points: [[1, 2]] }", "task.points[0]: must have 3 entries"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6, limits: { velocity_scale: 2 } }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.limits.velocity_scale: must be a number in [0.01, 1], was 2"),
+        Arguments.of("- just\n- a list", "must be a YAML map"),
+        Arguments.of("robot: { id: arm1, description: [unclosed", "not valid YAML"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badFiles")
+  void refusesBadFilesNamingTheKey(String yaml, String expected) {
+    LaunchException e = assertThrows(LaunchException.class, () -> parse(yaml));
+    assertTrue(e.getMessage().startsWith("test.yaml: "), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    LaunchException e = assertThrows(LaunchException.class, () -> LaunchFile.load(Path.of("/nope/missing.yaml")));
+    assertTrue(e.getMessage().contains("/nope/missing.yaml"));
+  }
+}
