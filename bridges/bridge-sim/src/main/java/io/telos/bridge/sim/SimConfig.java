@@ -1,0 +1,181 @@
+package io.telos.bridge.sim;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link SimulatedArm}; the constructor validates and each message names the
+ * launch-file key ({@code bridge.<key>}). {@link SimRobotHardwareProvider} builds one from the
+ * bridge section of a launch file.
+ *
+ * @param stepNs physics step (key {@code step_ms}), in (0, 100 ms]
+ * @param gravity gravity vector in the base frame, m/s² (key {@code gravity})
+ * @param kp position gain of the joint controllers, 1/s (key {@code kp}); kp·step must be ≤ 1
+ * @param commandInterface which command fields drive the motors (key {@code command_interface})
+ * @param noisePositionRad standard deviation of Gaussian noise on measured positions, ≥ 0
+ * @param noiseVelocityRadS standard deviation of Gaussian noise on measured velocities, ≥ 0
+ * @param initialPosition joint configuration at start, chain order; {@code null} for the
+ *     model's default (see {@link SimulatedArm#defaultInitialPosition})
+ * @param effortScale factor on the URDF effort limits used as motor force caps, in [0, 100]; 0
+ *     makes the arm limp (motors off)
+ */
+public record SimConfig(
+    long stepNs,
+    double[] gravity,
+    double kp,
+    CommandInterface commandInterface,
+    double noisePositionRad,
+    double noiseVelocityRadS,
+    double[] initialPosition,
+    double effortScale) {
+
+  /** Key prefix used in error messages: the launch file's bridge section. */
+  public static final String PREFIX = "bridge.";
+
+  public static final long DEFAULT_STEP_NS = 1_000_000L;
+  public static final double DEFAULT_GRAVITY_Z = -9.81;
+  public static final double DEFAULT_KP = 40.0;
+  static final long MAX_STEP_NS = 100_000_000L;
+  static final double MAX_EFFORT_SCALE = 100.0;
+
+  /** How a {@link io.telos.api.JointCommand} drives the joint motors (ros2_control interfaces). */
+  public enum CommandInterface {
+    /** Motor velocity = velocity feed-forward + kp·(position setpoint − measured position). */
+    POSITION,
+    /** Motor velocity = velocity command; the position field is ignored. */
+    VELOCITY;
+
+    /** The launch-file spelling. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public SimConfig {
+    if (stepNs <= 0 || stepNs > MAX_STEP_NS) {
+      throw new IllegalArgumentException(
+          PREFIX + "step_ms: must be a number in (0, 100], was " + stepNs / 1e6);
+    }
+    Objects.requireNonNull(gravity, "gravity");
+    if (gravity.length != 3 || !allFinite(gravity)) {
+      throw new IllegalArgumentException(
+          PREFIX + "gravity: must be a number (z) or a list of 3 finite numbers, was " + Arrays.toString(gravity));
+    }
+    gravity = gravity.clone();
+    double stepS = stepNs / 1e9;
+    if (!(kp > 0) || !Double.isFinite(kp) || kp * stepS > 1.0) {
+      throw new IllegalArgumentException(
+          PREFIX + "kp: must be a number > 0 and <= 1/step (" + fmt(1.0 / stepS) + " for step_ms " + fmt(stepNs / 1e6)
+              + "), was " + fmt(kp));
+    }
+    Objects.requireNonNull(commandInterface, "commandInterface");
+    if (!(noisePositionRad >= 0) || !Double.isFinite(noisePositionRad)) {
+      throw new IllegalArgumentException(
+          PREFIX + "noise_position_rad: must be a finite number >= 0, was " + fmt(noisePositionRad));
+    }
+    if (!(noiseVelocityRadS >= 0) || !Double.isFinite(noiseVelocityRadS)) {
+      throw new IllegalArgumentException(
+          PREFIX + "noise_velocity_rad_s: must be a finite number >= 0, was " + fmt(noiseVelocityRadS));
+    }
+    if (initialPosition != null) {
+      if (!allFinite(initialPosition)) {
+        throw new IllegalArgumentException(
+            PREFIX + "initial_position: must be a list of finite numbers, was " + Arrays.toString(initialPosition));
+      }
+      initialPosition = initialPosition.clone();
+    }
+    if (!(effortScale >= 0) || effortScale > MAX_EFFORT_SCALE) {
+      throw new IllegalArgumentException(
+          PREFIX + "effort_scale: must be a number in [0, 100], was " + fmt(effortScale));
+    }
+  }
+
+  /** Defaults: 1 ms step, gravity −9.81 z, kp 40/s, position interface, no noise, model's home. */
+  public static SimConfig defaults() {
+    return new SimConfig(DEFAULT_STEP_NS, new double[] {0, 0, DEFAULT_GRAVITY_Z}, DEFAULT_KP,
+        CommandInterface.POSITION, 0, 0, null, 1.0);
+  }
+
+  /** The same settings with other sensor noise. */
+  public SimConfig withNoise(double positionRad, double velocityRadS) {
+    return new SimConfig(stepNs, gravity, kp, commandInterface, positionRad, velocityRadS, initialPosition, effortScale);
+  }
+
+  /** The same settings with another initial joint configuration ({@code null}: model default). */
+  public SimConfig withInitialPosition(double... q) {
+    return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, q, effortScale);
+  }
+
+  /** The same settings with another command interface. */
+  public SimConfig withCommandInterface(CommandInterface ci) {
+    return new SimConfig(stepNs, gravity, kp, ci, noisePositionRad, noiseVelocityRadS, initialPosition, effortScale);
+  }
+
+  /** The same settings with another motor effort scale. */
+  public SimConfig withEffortScale(double scale) {
+    return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, initialPosition, scale);
+  }
+
+  /** The same settings with another gravity vector. */
+  public SimConfig withGravity(double x, double y, double z) {
+    return new SimConfig(stepNs, new double[] {x, y, z}, kp, commandInterface, noisePositionRad, noiseVelocityRadS,
+        initialPosition, effortScale);
+  }
+
+  /** The same settings with another position gain. */
+  public SimConfig withKp(double gain) {
+    return new SimConfig(stepNs, gravity, gain, commandInterface, noisePositionRad, noiseVelocityRadS,
+        initialPosition, effortScale);
+  }
+
+  @Override
+  public double[] gravity() {
+    return gravity.clone();
+  }
+
+  @Override
+  public double[] initialPosition() {
+    return initialPosition == null ? null : initialPosition.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SimConfig c
+        && stepNs == c.stepNs
+        && Arrays.equals(gravity, c.gravity)
+        && Double.compare(kp, c.kp) == 0
+        && commandInterface == c.commandInterface
+        && Double.compare(noisePositionRad, c.noisePositionRad) == 0
+        && Double.compare(noiseVelocityRadS, c.noiseVelocityRadS) == 0
+        && Arrays.equals(initialPosition, c.initialPosition)
+        && Double.compare(effortScale, c.effortScale) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(stepNs, Arrays.hashCode(gravity), kp, commandInterface, noisePositionRad,
+        noiseVelocityRadS, Arrays.hashCode(initialPosition), effortScale);
+  }
+
+  @Override
+  public String toString() {
+    return "SimConfig[step_ms=" + fmt(stepNs / 1e6) + ", gravity=" + Arrays.toString(gravity) + ", kp=" + fmt(kp)
+        + ", command_interface=" + commandInterface.key() + ", noise_position_rad=" + fmt(noisePositionRad)
+        + ", noise_velocity_rad_s=" + fmt(noiseVelocityRadS) + ", initial_position="
+        + (initialPosition == null ? "default" : Arrays.toString(initialPosition))
+        + ", effort_scale=" + fmt(effortScale) + "]";
+  }
+
+  private static boolean allFinite(double[] v) {
+    for (double d : v) {
+      if (!Double.isFinite(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static String fmt(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+  }
+}

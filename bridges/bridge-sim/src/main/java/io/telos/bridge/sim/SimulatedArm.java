@@ -1,0 +1,525 @@
+package io.telos.bridge.sim;
+
+import io.telos.api.Clock;
+import io.telos.api.Header;
+import io.telos.api.JointCommand;
+import io.telos.api.JointState;
+import io.telos.api.Vec;
+import io.telos.api.spi.HardwareContext;
+import io.telos.api.spi.RobotHardware;
+import io.telos.api.spi.Steppable;
+import io.telos.model.JointLimits;
+import io.telos.model.RobotModel;
+import io.telos.model.Transform;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A robot arm simulated on the ODE physics engine (ode4j), behind the ros2_control-like
+ * {@link RobotHardware} interface.
+ *
+ * <p>Each movable link of the model's chain is a dynamic body with the URDF's mass, centre of mass
+ * and inertia; each joint is an ODE hinge (revolute, continuous) or slider (prismatic) whose
+ * position stops are the URDF limits and whose velocity motor is capped at the URDF effort limit.
+ * Viscous damping from {@code <dynamics damping>} is applied as {@code -b·qd}. The base link is
+ * fixed to the world; there are no collision shapes (links do not collide with each other or
+ * the floor).
+ *
+ * <p>Joint controllers: on each physics step every motor is driven at
+ * {@code v = v_ff + kp·(q_des − q)} ({@code position} interface) or {@code v = v_cmd}
+ * ({@code velocity} interface), clamped to the joint's velocity limit. The bridge clamps no
+ * position: commands beyond a limit are stopped by the engine's stops.
+ *
+ * <p>Time: in lock-step mode ({@link HardwareContext#lockStep()}) the runtime calls
+ * {@link #step(long)} and no thread is started; otherwise {@link #start()} launches a daemon
+ * platform thread that steps the world at the physics rate against {@link System#nanoTime()}.
+ * The world is stepped with ODE's exact stepper ({@code world.step}), never {@code quickStep}, so
+ * the same seed and the same command sequence give bit-identical states.
+ *
+ * <p>Threads: {@link #read()} and {@link #write(JointCommand)} are lock-free and never throw;
+ * physics steps take one world lock.
+ */
+public final class SimulatedArm implements RobotHardware, Steppable {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatedArm.class);
+
+  /** Home pose used as the default initial position of the built-in {@code telos6} arm. */
+  static final double[] TELOS6_HOME = {0, -0.5, 1.2, -0.7, 1.57, 0};
+
+  /** In real-time mode, how many steps behind the wall clock the loop may catch up. */
+  static final int MAX_CATCH_UP_STEPS = 5;
+
+  private final String robotId;
+  private final String source;
+  private final String component;
+  private final RobotModel model;
+  private final SimConfig config;
+  private final Clock clock;
+  private final boolean lockStep;
+  private final int n;
+  private final List<String> jointNames;
+  private final Map<String, Integer> jointIndex;
+  private final double[] velocityLimit;
+  private final double stepS;
+  private final boolean velocityInterface;
+
+  private final ReentrantLock worldLock = new ReentrantLock();
+  // guarded by worldLock
+  private final ArmWorld world;
+  private final SplittableRandom noise;
+  private final double[] motorVelocity;
+  private final double[] effort;
+  private long sequence;
+  private long simTimeNs;
+  private long stepCount;
+  private long pendingNs;
+  private boolean closed;
+  private boolean faulted;
+
+  private volatile Command command;
+  private volatile JointState latest;
+  private volatile JointState latestTruth;
+  private volatile Health health = Health.OK;
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong overruns = new AtomicLong();
+
+  private volatile boolean running;
+  private Thread loop;
+
+  /**
+   * Builds the arm for a hardware context (the provider's path).
+   *
+   * @throws IllegalArgumentException when {@code config.initialPosition()} does not fit the model
+   */
+  public SimulatedArm(HardwareContext context, RobotModel model, SimConfig config) {
+    this(context.robotId(), model, config, context.clock(), context.seed(), context.lockStep());
+  }
+
+  /**
+   * Builds the arm and its physics world at the initial position; {@link #read()} has a state
+   * from here on.
+   *
+   * @param robotId robot id (the state's source is {@code sim/<robotId>})
+   * @param model the arm (URDF, chain, limits)
+   * @param config simulation settings
+   * @param clock stamps the published states
+   * @param seed seed of the sensor noise, the only randomness
+   * @param lockStep true when the caller steps the world with {@link #step(long)}
+   * @throws IllegalArgumentException when {@code config.initialPosition()} does not fit the model
+   */
+  public SimulatedArm(String robotId, RobotModel model, SimConfig config, Clock clock, long seed, boolean lockStep) {
+    this.robotId = Objects.requireNonNull(robotId, "robotId");
+    this.model = Objects.requireNonNull(model, "model");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.lockStep = lockStep;
+    this.source = "sim/" + robotId;
+    this.component = source;
+    this.n = model.dof();
+    this.jointNames = List.copyOf(model.jointNames());
+    this.jointIndex = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      jointIndex.put(jointNames.get(i), i);
+    }
+    JointLimits limits = model.limits();
+    this.velocityLimit = limits.velocity();
+    this.stepS = config.stepNs() / 1e9;
+    this.velocityInterface = config.commandInterface() == SimConfig.CommandInterface.VELOCITY;
+    double[] q0 = config.initialPosition() == null ? defaultInitialPosition(model) : config.initialPosition();
+    checkInitialPosition(model, q0);
+    this.world = new ArmWorld(component, model, config.gravity(), config.effortScale(), q0);
+    this.noise = new SplittableRandom(seed);
+    this.motorVelocity = new double[n];
+    this.effort = new double[n];
+    this.command = new Command(q0.clone(), new double[n]);
+    publish();
+    LOG.info("component={} event=created robot={} dof={} mode={} {}", component, model.name(), n,
+        lockStep ? "lock_step" : "real_time", config);
+  }
+
+  /**
+   * The initial position used when {@code initial_position} is not set: for the built-in
+   * {@code telos6} a bent-elbow home pose ({@code [0, -0.5, 1.2, -0.7, 1.57, 0]}), for any
+   * other arm zeros (each clamped into the joint's limits).
+   */
+  public static double[] defaultInitialPosition(RobotModel model) {
+    int n = model.dof();
+    JointLimits limits = model.limits();
+    if ("telos6".equals(model.name()) && n == TELOS6_HOME.length && limits.contains(TELOS6_HOME, 0)) {
+      return TELOS6_HOME.clone();
+    }
+    double[] q = new double[n];
+    for (int i = 0; i < n; i++) {
+      q[i] = Math.min(Math.max(0.0, limits.lower(i)), limits.upper(i));
+    }
+    return q;
+  }
+
+  private static void checkInitialPosition(RobotModel model, double[] q0) {
+    String key = SimConfig.PREFIX + "initial_position";
+    if (q0.length != model.dof()) {
+      throw new IllegalArgumentException(key + ": must have " + model.dof() + " entries (one per joint of "
+          + model.jointNames() + "), had " + q0.length);
+    }
+    JointLimits limits = model.limits();
+    for (int i = 0; i < q0.length; i++) {
+      if (!(q0[i] >= limits.lower(i) && q0[i] <= limits.upper(i))) {
+        throw new IllegalArgumentException(key + "[" + i + "]: must be within the limits of "
+            + model.jointNames().get(i) + " [" + limits.lower(i) + ", " + limits.upper(i) + "], was " + q0[i]);
+      }
+    }
+  }
+
+  @Override
+  public String robotId() {
+    return robotId;
+  }
+
+  @Override
+  public List<String> jointNames() {
+    return jointNames;
+  }
+
+  /** In real-time mode, starts the physics thread; in lock-step mode does nothing. */
+  @Override
+  public synchronized void start() {
+    if (closed()) {
+      throw new IllegalStateException(component + ": closed");
+    }
+    if (lockStep || loop != null) {
+      LOG.info("component={} event=started mode={}", component, lockStep ? "lock_step" : "real_time");
+      return;
+    }
+    running = true;
+    loop = Thread.ofPlatform().daemon(true).name("telos-sim-" + robotId).unstarted(this::runRealTime);
+    loop.setPriority(Thread.MAX_PRIORITY);
+    loop.start();
+    LOG.info("component={} event=started mode=real_time step_ms={}", component, config.stepNs() / 1e6);
+  }
+
+  @Override
+  public JointState read() {
+    return latest;
+  }
+
+  /**
+   * The latest state without sensor noise (the engine's truth), for evaluation and tests;
+   * {@link #read()} is what a controller should see.
+   */
+  public JointState groundTruth() {
+    return latestTruth;
+  }
+
+  /**
+   * Stores the command; the next physics step applies it. Joints are matched by name; a command
+   * that does not name every joint exactly once, names an unknown joint, or carries a non-finite
+   * value in a field the command interface uses (position and velocity for {@code position},
+   * velocity for {@code velocity}) is ignored and counted in {@link #rejectedCommands()}; the arm
+   * keeps following its last valid command. Never throws.
+   */
+  @Override
+  public void write(JointCommand cmd) {
+    String why = check(cmd);
+    if (why != null) {
+      long count = rejected.incrementAndGet();
+      if (Long.bitCount(count) == 1) { // 1, 2, 4, 8, ...: no log flood at servo rate
+        LOG.warn("component={} event=command_rejected reason=\"{}\" rejected_total={}", component, why, count);
+      } else {
+        LOG.debug("component={} event=command_rejected reason=\"{}\" rejected_total={}", component, why, count);
+      }
+      return;
+    }
+    double[] pos = new double[n];
+    double[] vel = new double[n];
+    List<String> names = cmd.names();
+    if (names.equals(jointNames)) {
+      cmd.position().copyTo(pos);
+      cmd.velocity().copyTo(vel);
+    } else {
+      for (int k = 0; k < n; k++) {
+        int i = jointIndex.get(names.get(k));
+        pos[i] = cmd.position().get(k);
+        vel[i] = cmd.velocity().get(k);
+      }
+    }
+    command = new Command(pos, vel);
+    accepted.incrementAndGet();
+  }
+
+  private String check(JointCommand cmd) {
+    if (cmd == null) {
+      return "null command";
+    }
+    List<String> names = cmd.names();
+    if (names.size() != n) {
+      return "command names " + names.size() + " joints, arm has " + n;
+    }
+    if (!names.equals(jointNames)) {
+      boolean[] seen = new boolean[n];
+      for (String name : names) {
+        Integer i = jointIndex.get(name);
+        if (i == null) {
+          return "unknown joint '" + name + "'";
+        }
+        if (seen[i]) {
+          return "joint '" + name + "' named twice";
+        }
+        seen[i] = true;
+      }
+    }
+    if (!cmd.velocity().isFinite()) {
+      return "non-finite velocity";
+    }
+    if (!velocityInterface && !cmd.position().isFinite()) {
+      return "non-finite position";
+    }
+    return null;
+  }
+
+  /**
+   * Advances the physics by {@code dtNs} in whole steps of {@code step_ms}; a remainder is
+   * carried to the next call, so simulated time never drifts. Publishes one state when at least
+   * one step ran. A non-positive {@code dtNs} does nothing.
+   */
+  @Override
+  public void step(long dtNs) {
+    if (dtNs <= 0) {
+      return;
+    }
+    worldLock.lock();
+    try {
+      if (closed || faulted) {
+        return;
+      }
+      pendingNs += dtNs;
+      long stepNs = config.stepNs();
+      boolean stepped = false;
+      while (pendingNs >= stepNs && !faulted) {
+        pendingNs -= stepNs;
+        physicsStep();
+        stepped = true;
+      }
+      if (stepped) {
+        publish();
+      }
+    } finally {
+      worldLock.unlock();
+    }
+  }
+
+  /** One physics step with the current command; caller holds the world lock. */
+  private void physicsStep() {
+    Command c = command;
+    double[] q = world.positions();
+    for (int i = 0; i < n; i++) {
+      double v = c.velocity[i];
+      if (!velocityInterface) {
+        v += config.kp() * (c.position[i] - q[i]);
+      }
+      double lim = velocityLimit[i];
+      motorVelocity[i] = v > lim ? lim : (v < -lim ? -lim : v);
+    }
+    world.step(motorVelocity, stepS);
+    simTimeNs += config.stepNs();
+    stepCount++;
+    if (!world.isFinite()) {
+      faulted = true;
+      health = Health.LOST;
+      LOG.error("component={} event=physics_diverged sim_time_ns={} step={}", component, simTimeNs, stepCount);
+    }
+  }
+
+  /** Publishes the engine state (truth and noisy measurement); caller holds the world lock. */
+  private void publish() {
+    double[] q = world.positions();
+    double[] qd = world.velocities();
+    world.efforts(effort);
+    Header header = Header.of(sequence++, clock.nanos(), source);
+    Vec eff = Vec.of(effort);
+    JointState truth = new JointState(header, jointNames, Vec.of(q), Vec.of(qd), eff);
+    JointState measured = truth;
+    double sp = config.noisePositionRad();
+    double sv = config.noiseVelocityRadS();
+    if (sp > 0 || sv > 0) {
+      double[] mq = q.clone();
+      double[] mqd = qd.clone();
+      for (int i = 0; i < n; i++) {
+        if (sp > 0) {
+          mq[i] += sp * noise.nextGaussian();
+        }
+        if (sv > 0) {
+          mqd[i] += sv * noise.nextGaussian();
+        }
+      }
+      measured = new JointState(header, jointNames, Vec.of(mq), Vec.of(mqd), eff);
+    }
+    latestTruth = truth;
+    latest = measured;
+  }
+
+  private void runRealTime() {
+    long stepNs = config.stepNs();
+    long deadline = System.nanoTime();
+    LOG.debug("component={} event=loop_started", component);
+    while (running) {
+      deadline += stepNs;
+      long now;
+      while (running && (now = System.nanoTime()) < deadline) {
+        LockSupport.parkNanos(deadline - now);
+      }
+      if (!running) {
+        break;
+      }
+      long behind = System.nanoTime() - deadline;
+      if (behind > MAX_CATCH_UP_STEPS * stepNs) {
+        long missed = overruns.incrementAndGet();
+        if (Long.bitCount(missed) == 1) {
+          LOG.warn("component={} event=overrun behind_ms={} overruns_total={}", component, behind / 1e6, missed);
+        }
+        deadline = System.nanoTime(); // drop the lost time instead of running a burst of steps
+      }
+      worldLock.lock();
+      try {
+        if (closed || faulted) {
+          break;
+        }
+        physicsStep();
+        publish();
+      } finally {
+        worldLock.unlock();
+      }
+    }
+    LOG.debug("component={} event=loop_stopped", component);
+  }
+
+  /** Stops the physics thread (if any) and destroys the ODE world; idempotent. */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      running = false;
+      t = loop;
+      loop = null;
+    }
+    if (t != null) {
+      LockSupport.unpark(t);
+      try {
+        t.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (t.isAlive()) {
+        LOG.warn("component={} event=loop_did_not_stop", component);
+      }
+    }
+    worldLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      world.destroy();
+      health = Health.LOST;
+    } finally {
+      worldLock.unlock();
+    }
+    LOG.info("component={} event=closed sim_time_s={} steps={} commands_accepted={} commands_rejected={} overruns={}",
+        component, simTimeNs / 1e9, stepCount, accepted.get(), rejected.get(), overruns.get());
+  }
+
+  /** {@code OK}; {@code LOST} after {@link #close()} or when the physics diverged. */
+  @Override
+  public Health health() {
+    return health;
+  }
+
+  private boolean closed() {
+    worldLock.lock();
+    try {
+      return closed;
+    } finally {
+      worldLock.unlock();
+    }
+  }
+
+  /** The settings this arm runs with. */
+  public SimConfig config() {
+    return config;
+  }
+
+  /** The simulated arm's model. */
+  public RobotModel model() {
+    return model;
+  }
+
+  /** Simulated time since construction, in whole physics steps (ns). */
+  public long simTimeNs() {
+    worldLock.lock();
+    try {
+      return simTimeNs;
+    } finally {
+      worldLock.unlock();
+    }
+  }
+
+  /** Physics steps taken since construction. */
+  public long stepCount() {
+    worldLock.lock();
+    try {
+      return stepCount;
+    } finally {
+      worldLock.unlock();
+    }
+  }
+
+  /** Commands accepted by {@link #write(JointCommand)}. */
+  public long acceptedCommands() {
+    return accepted.get();
+  }
+
+  /** Commands ignored by {@link #write(JointCommand)} because they were malformed. */
+  public long rejectedCommands() {
+    return rejected.get();
+  }
+
+  /** Real-time mode: times the loop fell more than a few steps behind and dropped the lag. */
+  public long overruns() {
+    return overruns.get();
+  }
+
+  /**
+   * Base-frame pose of each movable joint's child link as the engine has it (chain order), e.g.
+   * for a viewer; it matches {@code model.chain().linkTransforms(q)} up to the solver's joint
+   * error. Empty after {@link #close()}.
+   */
+  public Transform[] linkPoses() {
+    worldLock.lock();
+    try {
+      return closed ? new Transform[0] : world.linkPoses();
+    } finally {
+      worldLock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SimulatedArm[" + robotId + ", " + model.name() + ", " + config + "]";
+  }
+
+  /** A validated command in chain order; the arrays are never mutated after construction. */
+  private record Command(double[] position, double[] velocity) {
+    @Override
+    public String toString() {
+      return "Command[position=" + Arrays.toString(position) + ", velocity=" + Arrays.toString(velocity) + "]";
+    }
+  }
+}
