@@ -1,0 +1,109 @@
+package io.telos.launch;
+
+import io.telos.api.Clock;
+import io.telos.api.Goal;
+import io.telos.api.SimulatedClock;
+import io.telos.api.WallClock;
+import io.telos.api.config.ConfigException;
+import io.telos.api.config.Settings;
+import io.telos.api.spi.HardwareContext;
+import io.telos.api.spi.Planner;
+import io.telos.api.spi.RobotHardware;
+import io.telos.api.spi.RobotHardwareProvider;
+import io.telos.api.spi.StateEstimator;
+import io.telos.model.JointLimits;
+import io.telos.model.RobotModel;
+import io.telos.model.UrdfException;
+import io.telos.runtime.AgentRuntime;
+import io.telos.runtime.config.LaunchException;
+import io.telos.runtime.config.LaunchSpec;
+import io.telos.runtime.task.Tasks;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The composition root: turns a validated {@link LaunchSpec} into the runtime's parts — robot
+ * model, bridge (found through {@link RobotHardwareProvider}), estimator, planner, goals, clock.
+ * Every refusal is a {@link LaunchException} naming the file and the key.
+ */
+public final class Composer {
+  private Composer() {}
+
+  /** Seeds for components derive from the master seed so that they differ but repeat. */
+  static long derive(long seed, String component) {
+    long h = seed * 0x9E3779B97F4A7C15L;
+    for (char c : component.toCharArray()) {
+      h = (h ^ c) * 0xBF58476D1CE4E5B9L;
+    }
+    return h ^ (h >>> 31);
+  }
+
+  public static AgentRuntime.Parts compose(LaunchSpec spec) {
+    String file = spec.source() == null ? "launch file" : spec.source().toString();
+    try {
+      RobotModel model = model(spec);
+      Clock clock = spec.simulatedTime() ? new SimulatedClock() : WallClock.INSTANCE;
+      RobotHardware hardware = hardware(spec, clock);
+      StateEstimator estimator = Components.estimator(spec.robot().id(), model, spec.perception());
+      Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"));
+      List<Goal> goals = Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id());
+      return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
+          (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock);
+    } catch (ConfigException | UrdfException e) {
+      throw new LaunchException(file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new LaunchException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static RobotModel model(LaunchSpec spec) {
+    RobotModel model;
+    try {
+      model = RobotModel.load(spec.robot().description());
+    } catch (UrdfException e) {
+      throw new ConfigException("robot.description: " + e.getMessage());
+    }
+    Settings lim = spec.robot().limits();
+    JointLimits limits = model.limits();
+    double scale = lim.number("velocity_scale", 1, 0.01, 1);
+    if (scale < 1) {
+      limits = limits.withVelocityScale(scale);
+    }
+    double[] acc = lim.numbers("acceleration", null, model.dof(), 1e-3, 1e4);
+    if (acc != null) {
+      limits = limits.withAcceleration(acc);
+    }
+    return model.withLimits(limits);
+  }
+
+  static RobotHardware hardware(LaunchSpec spec, Clock clock) {
+    Settings bridge = spec.bridge();
+    String type = bridge.requiredString("type");
+    Map<String, RobotHardwareProvider> providers = providers();
+    RobotHardwareProvider p = providers.get(type);
+    if (p == null) {
+      throw new ConfigException("bridge.type: must be one of " + String.join(", ", providers.keySet()) + ", was '" + type + "'");
+    }
+    Set<String> allowed = new HashSet<>(p.settingKeys());
+    allowed.add("type");
+    bridge.requireOnly(allowed);
+    Map<String, Object> settings = new TreeMap<>(bridge.asMap());
+    settings.remove("type");
+    settings.values().removeIf(v -> v == null);
+    return p.create(new HardwareContext(spec.robot().id(), spec.robot().description(), settings, clock,
+        derive(spec.seed(), "bridge"), clock.isSimulated()));
+  }
+
+  /** Bridges on the class path, by type. */
+  public static Map<String, RobotHardwareProvider> providers() {
+    Map<String, RobotHardwareProvider> out = new TreeMap<>();
+    for (RobotHardwareProvider p : ServiceLoader.load(RobotHardwareProvider.class)) {
+      out.putIfAbsent(p.type(), p);
+    }
+    return out;
+  }
+}

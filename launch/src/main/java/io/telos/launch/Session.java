@@ -1,0 +1,54 @@
+package io.telos.launch;
+
+import io.telos.api.GoalOutcome;
+import io.telos.runtime.AgentRuntime;
+import io.telos.runtime.RunReport;
+import io.telos.runtime.config.LaunchSpec;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Runs one launch spec to the end of its task (or until stopped) and returns what it measured. */
+public final class Session {
+  private Session() {}
+
+  /**
+   * @param progress called for each goal outcome
+   * @param maxWall give up after this long (wall time); null for no limit
+   */
+  public static RunReport run(LaunchSpec spec, Consumer<GoalOutcome> progress, Duration maxWall) throws InterruptedException {
+    AgentRuntime.Parts parts = Composer.compose(spec);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
+    try {
+      AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
+      int goals = parts.goals().size();
+      CountDownLatch done = new CountDownLatch(goals == 0 ? 1 : goals);
+      rt.onOutcome(o -> {
+        progress.accept(o);
+        done.countDown();
+      });
+      Thread hook = new Thread(() -> {
+        while (done.getCount() > 0) {
+          done.countDown();
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(hook);
+      if (maxWall == null) {
+        done.await();
+      } else {
+        done.await(maxWall.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // already shutting down (Ctrl-C): stop cleanly below
+      }
+      return rt.stop();
+    } finally {
+      vertx.close().await();
+    }
+  }
+}
