@@ -1,9 +1,12 @@
 package io.telos.model;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A parsed URDF: links and joints forming a tree. */
 public final class RobotDescription {
@@ -46,6 +49,27 @@ public final class RobotDescription {
       throw new UrdfException("a URDF needs exactly one root link, found " + roots);
     }
     this.rootLink = roots.get(0);
+    // With one root and at most one parent per link, a link the root cannot reach sits on a cycle
+    // of joints; walking up from it would never end.
+    Map<String, List<String>> childrenOf = new LinkedHashMap<>();
+    for (JointSpec j : joints) {
+      childrenOf.computeIfAbsent(j.parent(), k -> new ArrayList<>()).add(j.child());
+    }
+    Set<String> reached = new HashSet<>();
+    ArrayDeque<String> todo = new ArrayDeque<>();
+    todo.add(rootLink);
+    while (!todo.isEmpty()) {
+      String l = todo.poll();
+      if (reached.add(l)) {
+        todo.addAll(childrenOf.getOrDefault(l, List.of()));
+      }
+    }
+    for (String l : this.links.keySet()) {
+      if (!reached.contains(l)) {
+        throw new UrdfException("link '" + l + "' is not connected to root link '" + rootLink
+            + "': its joints form a cycle (parent joint '" + parentOf.get(l) + "')");
+      }
+    }
   }
 
   public String name() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -14,7 +15,9 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
+import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 
 /**
  * Reads standard URDF: links with inertials, and revolute, continuous, prismatic, fixed, floating
@@ -22,6 +25,25 @@ import org.xml.sax.SAXException;
  * and transmission tags are ignored. External entities are disabled.
  */
 public final class UrdfReader {
+  /** A plain decimal number as URDF writes them; rejects Java-only forms such as "1f", "0x1p3", "Infinity". */
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
+
+  /** Reports through the exception only; the JDK default handler would also print to stderr. */
+  private static final ErrorHandler THROWING = new ErrorHandler() {
+    @Override
+    public void warning(SAXParseException e) {}
+
+    @Override
+    public void error(SAXParseException e) throws SAXParseException {
+      throw e;
+    }
+
+    @Override
+    public void fatalError(SAXParseException e) throws SAXParseException {
+      throw e;
+    }
+  };
+
   private UrdfReader() {}
 
   public static RobotDescription read(Path path) {
@@ -40,8 +62,11 @@ public final class UrdfReader {
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       f.setExpandEntityReferences(false);
       DocumentBuilder b = f.newDocumentBuilder();
-      b.setErrorHandler(null);
+      b.setErrorHandler(THROWING);
       doc = b.parse(in);
+    } catch (SAXParseException e) {
+      throw new UrdfException(sourceName + ": not well-formed XML at line " + e.getLineNumber() + ", column "
+          + e.getColumnNumber() + ": " + e.getMessage(), e);
     } catch (ParserConfigurationException | SAXException | IOException e) {
       throw new UrdfException(sourceName + ": not well-formed XML: " + e.getMessage(), e);
     }
@@ -186,15 +211,11 @@ public final class UrdfReader {
   }
 
   private static double parse(String s, String what, String src) {
-    try {
-      double v = Double.parseDouble(s);
-      if (Double.isNaN(v)) {
-        throw new NumberFormatException("NaN");
-      }
-      return v;
-    } catch (NumberFormatException ex) {
-      throw new UrdfException(src + ": " + what + " is not a number: '" + s + "'");
+    double v = DECIMAL.matcher(s).matches() ? Double.parseDouble(s) : Double.NaN;
+    if (!Double.isFinite(v)) {
+      throw new UrdfException(src + ": " + what + " is not a finite number: '" + s + "'");
     }
+    return v;
   }
 
   private static String required(Element e, String attr, String what, String src) {
