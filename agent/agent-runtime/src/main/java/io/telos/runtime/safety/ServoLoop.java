@@ -129,7 +129,7 @@ public final class ServoLoop implements AutoCloseable {
     LOG.info("component=servo/{} event=start mode={} periodUs={}", robotId,
         lockStep() ? "lock-step" : "wall-clock", kernel.periodNs() / 1000);
     long period = kernel.periodNs();
-    long next = System.nanoTime();
+    Pacer pacer = new Pacer(period, spinNs);
     long lastWake = 0;
     try {
       while (running) {
@@ -175,12 +175,7 @@ public final class ServoLoop implements AutoCloseable {
           simClock.advance(period);
           lastWake = 0;
         } else {
-          next += period;
-          long late = System.nanoTime() - next;
-          if (late > 10 * period) {
-            next = System.nanoTime(); // fell far behind (e.g. a GC pause): do not burst to catch up
-          }
-          waitUntil(next);
+          pacer.await();
         }
       }
     } catch (RuntimeException e) {
@@ -217,16 +212,6 @@ public final class ServoLoop implements AutoCloseable {
         return;
       }
       LockSupport.parkNanos(this, Math.min(left, 1_000_000));
-    }
-  }
-
-  private void waitUntil(long deadline) {
-    long left = deadline - System.nanoTime();
-    if (left > spinNs) {
-      LockSupport.parkNanos(left - spinNs);
-    }
-    while (System.nanoTime() < deadline) {
-      Thread.onSpinWait();
     }
   }
 

@@ -1,0 +1,140 @@
+package io.telos.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Addresses;
+import io.telos.api.Goal;
+import io.telos.api.Header;
+import io.telos.api.JointState;
+import io.telos.api.Mode;
+import io.telos.api.ModeChange;
+import io.telos.api.Observation;
+import io.telos.api.Setpoint;
+import io.telos.api.SimulatedClock;
+import io.telos.api.Target;
+import io.telos.api.Vec;
+import io.telos.api.spi.Planner;
+import io.telos.api.spi.StateEstimator;
+import io.telos.model.RobotModel;
+import io.telos.runtime.mock.MockRobotHardware;
+import io.telos.runtime.safety.SafetyConfig;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The runtime's wiring on the real Vert.x bus, with the mock robot, in lock-step time. */
+class AgentRuntimeTest {
+  static final RobotModel PLANAR = RobotModel.load("builtin:planar2");
+  Vertx vertx;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  /** Straight line in joint space toward a joint target. */
+  static final class LinePlanner implements Planner {
+    @Override
+    public String name() {
+      return "line";
+    }
+
+    @Override
+    public ActionChunk plan(Observation obs, Goal goal) {
+      double[] q = obs.position().toArray();
+      double[] t = ((Target.Joints) goal.target()).position().toArray();
+      List<Setpoint> sps = new ArrayList<>();
+      for (int k = 1; k <= 10; k++) {
+        for (int i = 0; i < q.length; i++) {
+          q[i] += Math.max(-0.02, Math.min(0.02, t[i] - q[i]));
+        }
+        sps.add(new Setpoint(obs.header().stampNs() + k * 20_000_000L, Vec.of(q), Vec.zeros(q.length)));
+      }
+      return new ActionChunk(obs.header(), goal.id(), sps, 0);
+    }
+  }
+
+  static StateEstimator estimator() {
+    long[] seq = {0};
+    return (s, now) -> new Observation(new Header(seq[0]++, s.header().stampNs(), "est", ""), s.position(),
+        s.velocity(), PLANAR.chain().forwardPose(s.position().toArray()), null, now - s.header().stampNs());
+  }
+
+  AgentRuntime.Parts parts(MockRobotHardware robot, SimulatedClock clock, List<Goal> goals) {
+    return new AgentRuntime.Parts("arm", PLANAR, robot, estimator(), new LinePlanner(), goals, 50_000_000L,
+        SafetyConfig.defaults(), 50, 250, clock);
+  }
+
+  static Goal jointGoal(String id, double a, double b) {
+    return new Goal(Header.of(0, 0, "test"), id, new Target.Joints(Vec.of(a, b)), 0.005, 5_000_000_000L);
+  }
+
+  @Test
+  void reachesJointGoalsThroughTheKernelAndReportsOutcomes() throws Exception {
+    SimulatedClock clock = new SimulatedClock();
+    MockRobotHardware robot = new MockRobotHardware("arm", PLANAR.jointNames(), new double[] {0, 0}, clock);
+    AgentRuntime rt = AgentRuntime.deploy(vertx, parts(robot, clock, List.of(jointGoal("a", 0.5, -0.4),
+        jointGoal("b", -0.3, 0.2)))).await();
+    CountDownLatch done = new CountDownLatch(2);
+    rt.onOutcome(o -> done.countDown());
+    assertTrue(done.await(60, TimeUnit.SECONDS), "both goals ended");
+    RunReport r = rt.stop();
+    assertEquals(2, r.reached(), r.outcomes().toString());
+    assertEquals(0, r.limitViolations());
+    JointState last = robot.read();
+    assertEquals(-0.3, last.position().get(0), 0.01);
+    assertEquals(0.2, last.position().get(1), 0.01);
+  }
+
+  @Test
+  void estopLatchesUntilResetAndEveryTransitionIsARecord() throws Exception {
+    SimulatedClock clock = new SimulatedClock();
+    MockRobotHardware robot = new MockRobotHardware("arm", PLANAR.jointNames(), new double[] {0, 0}, clock);
+    List<ModeChange> modes = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<ModeChange>localConsumer(Addresses.mode("arm"), m -> modes.add(m.body()));
+    AgentRuntime rt = AgentRuntime.deploy(vertx, parts(robot, clock, List.of(jointGoal("a", 1.0, 1.0)))).await();
+    assertEquals("PROTECTIVE_STOP", request("estop"));
+    assertEquals("REFUSED PROTECTIVE_STOP", request("AUTONOMOUS"));
+    assertEquals("HOLD", request("reset"));
+    assertEquals("AUTONOMOUS", request("AUTONOMOUS"));
+    assertEquals("REFUSED AUTONOMOUS", request("FLY"));
+    rt.stop();
+    assertEquals(List.of(Mode.PROTECTIVE_STOP, Mode.HOLD, Mode.AUTONOMOUS), modes.stream().map(ModeChange::to).toList());
+  }
+
+  @Test
+  void aRobotThatStopsReportingIsHeldWithAFault() throws Exception {
+    SimulatedClock clock = new SimulatedClock();
+    MockRobotHardware robot = new MockRobotHardware("arm", PLANAR.jointNames(), new double[] {0, 0}, clock);
+    CompletableFuture<ModeChange> hold = new CompletableFuture<>();
+    vertx.eventBus().<ModeChange>localConsumer(Addresses.mode("arm"), m -> {
+      if (m.body().to() == Mode.HOLD) {
+        hold.complete(m.body());
+      }
+    });
+    AgentRuntime rt = AgentRuntime.deploy(vertx, parts(robot, clock, List.of(jointGoal("a", 1.0, 1.0)))).await();
+    robot.freeze();
+    ModeChange change = hold.get(30, TimeUnit.SECONDS);
+    assertTrue(change.reason().startsWith("STATE_STALE"), change.reason());
+    RunReport r = rt.stop();
+    assertTrue(r.faults().containsKey("STATE_STALE"), r.faults().toString());
+  }
+
+  private String request(String what) {
+    return vertx.eventBus().<String>request(Addresses.modeRequest("arm"), what).await().body();
+  }
+}
