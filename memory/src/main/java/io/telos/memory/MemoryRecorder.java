@@ -1,0 +1,277 @@
+package io.telos.memory;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Addresses;
+import io.telos.api.Clock;
+import io.telos.api.Fault;
+import io.telos.api.GoalOutcome;
+import io.telos.api.Header;
+import io.telos.api.JointCommand;
+import io.telos.api.Mode;
+import io.telos.api.ModeChange;
+import io.telos.api.Observation;
+import io.telos.api.Pose;
+import io.telos.api.Vec;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records one robot's life into an {@link EpisodeStore}, from the event bus.
+ *
+ * <p>One episode per goal: it begins when a plan ({@link ActionChunk}) names a goal that has no
+ * episode yet, or at the goal's {@link GoalOutcome} if no plan named it; it ends with the
+ * outcome (reached or failed). A plan for another goal ends the current episode as
+ * {@link Outcome#INCOMPLETE}; late plans for a goal that has ended are ignored. Every
+ * {@link Observation} during an episode becomes a {@link StepRecord} joined with the latest
+ * {@link JointCommand}, mode (from {@link ModeChange} or the command, whichever came last), plan
+ * energy and the first {@link Fault} code since the previous step. Observations between episodes
+ * are not recorded.
+ *
+ * <p>Runs on the event loop and never blocks it: the store's recording calls only queue work for
+ * its writer thread; the store is opened (if it is not yet) on a worker thread at start. Storage
+ * failures are published as {@link Fault} records ({@code MEMORY_OPEN_FAILED},
+ * {@code MEMORY_WRITE_FAILED}, severity WARNING: the arm is not stopped for want of memory). On
+ * stop the open episode ends as incomplete and the store is flushed; the store itself is left open
+ * for its owner to close.
+ */
+public final class MemoryRecorder extends AbstractVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryRecorder.class);
+  private static final int ENDED_GOALS_KEPT = 64;
+  private static final long FLUSH_TIMEOUT_MS = 10_000;
+
+  /**
+   * What the recorder stamps on every episode besides the goal.
+   *
+   * @param launchSource the launch file the run came from, or empty
+   * @param policy the planner or model name, or empty
+   * @param operator true when an operator drives the arm
+   */
+  public record Info(String launchSource, String policy, boolean operator) {
+    public Info {
+      Objects.requireNonNull(launchSource, "launchSource");
+      Objects.requireNonNull(policy, "policy");
+    }
+  }
+
+  private final String robotId;
+  private final EpisodeStore store;
+  private final Info info;
+  private final Clock clock;
+  private final String component;
+  private final AtomicLong faultSeq = new AtomicLong();
+  private final StoreListener listener = new StoreListener() {
+    @Override
+    public void onError(StoreError error) {
+      publishFault(error);
+    }
+
+    @Override
+    public void onRecovered(long lostSteps) {
+      LOG.warn("component={} event=memory_recovered steps_lost={}", component, lostSteps);
+    }
+  };
+
+  // event-loop state
+  private final LinkedHashSet<String> endedGoals = new LinkedHashSet<>();
+  private long episodeId = -1;
+  private String episodeGoal;
+  private long stepIndex;
+  private long lastStampNs;
+  private JointCommand lastCommand;
+  private Mode mode;
+  private double energy = Double.NaN;
+  private String pendingFault;
+  private boolean stopping;
+  private boolean refusedWarned;
+  private volatile long episodes;
+  private volatile long steps;
+  private volatile long gaps;
+
+  public MemoryRecorder(String robotId, EpisodeStore store, Info info, Clock clock) {
+    this.robotId = Objects.requireNonNull(robotId, "robotId");
+    this.store = Objects.requireNonNull(store, "store");
+    this.info = Objects.requireNonNull(info, "info");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.component = "memory/" + robotId;
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    store.addListener(listener);
+    vertx.executeBlocking(() -> {
+      store.open();
+      return null;
+    }).onSuccess(v -> {
+      var bus = vertx.eventBus();
+      bus.<ActionChunk>localConsumer(Addresses.plan(robotId), m -> onPlan(m.body()));
+      bus.<GoalOutcome>localConsumer(Addresses.goalOutcome(robotId), m -> onOutcome(m.body()));
+      bus.<Observation>localConsumer(Addresses.observation(robotId), m -> onObservation(m.body()));
+      bus.<JointCommand>localConsumer(Addresses.robotCommand(robotId), m -> onCommand(m.body()));
+      bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> onMode(m.body()));
+      bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body()));
+      LOG.info("component={} event=started policy={} launch=\"{}\"", component, info.policy(), info.launchSource());
+    }).<Void>mapEmpty().onComplete(started);
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    stopping = true;
+    if (episodeId >= 0) {
+      end(Outcome.INCOMPLETE, lastStampNs);
+    }
+    store.removeListener(listener);
+    Future.fromCompletionStage(store.flush().orTimeout(FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS), context)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("component={} event=flush_failed reason=\"{}\"", component, ar.cause().getMessage());
+          }
+          LOG.info("component={} event=stopped episodes={} steps={} gaps={}", component, episodes, steps, gaps);
+          stopped.complete();
+        });
+  }
+
+  /** Episodes begun by this recorder. */
+  public long episodes() {
+    return episodes;
+  }
+
+  /** Steps handed to the store (accepted or counted as gaps). */
+  public long steps() {
+    return steps;
+  }
+
+  /** Steps the store could not take (counted as gaps there). */
+  public long gaps() {
+    return gaps;
+  }
+
+  private void onPlan(ActionChunk plan) {
+    if (stopping) {
+      return;
+    }
+    String goal = plan.goalId();
+    if (endedGoals.contains(goal)) {
+      return;
+    }
+    if (!goal.equals(episodeGoal)) {
+      if (episodeId >= 0) {
+        end(Outcome.INCOMPLETE, plan.header().stampNs());
+      }
+      begin(goal, plan.header().stampNs());
+    }
+    energy = plan.energy();
+  }
+
+  private void onOutcome(GoalOutcome outcome) {
+    if (stopping || endedGoals.contains(outcome.goalId())) {
+      return;
+    }
+    long stamp = outcome.header().stampNs();
+    if (!outcome.goalId().equals(episodeGoal)) {
+      if (episodeId >= 0) {
+        end(Outcome.INCOMPLETE, stamp);
+      }
+      begin(outcome.goalId(), stamp - Math.max(0, outcome.elapsedNs()));
+    }
+    if (episodeId >= 0) {
+      end(outcome.reached() ? Outcome.REACHED : Outcome.FAILED, stamp);
+    }
+  }
+
+  private void onObservation(Observation obs) {
+    lastStampNs = obs.header().stampNs();
+    if (stopping || episodeId < 0) {
+      return;
+    }
+    StepRecord step = new StepRecord(episodeId, stepIndex++, obs.header().stampNs(),
+        concat(obs.position(), obs.velocity()), position(obs.endEffector()), obs.latent(),
+        lastCommand == null ? Vec.empty() : lastCommand.position(),
+        lastCommand == null ? Vec.empty() : lastCommand.velocity(), mode, energy, episodeGoal, pendingFault);
+    pendingFault = null;
+    steps++;
+    if (!store.append(step)) {
+      if (gaps++ % 1000 == 0) {
+        LOG.warn("component={} event=steps_lost gaps={} reason=\"store queue full or store failing\"", component,
+            gaps);
+      }
+    }
+  }
+
+  private void onCommand(JointCommand command) {
+    lastCommand = command;
+    mode = command.mode();
+  }
+
+  private void onMode(ModeChange change) {
+    mode = change.to();
+  }
+
+  private void onFault(Fault fault) {
+    if (pendingFault == null) {
+      pendingFault = fault.code();
+    }
+  }
+
+  private void begin(String goal, long startNs) {
+    try {
+      episodeId = store.beginEpisode(
+          new EpisodeMeta(robotId, info.launchSource(), info.policy(), goal, info.operator(), startNs));
+    } catch (IllegalStateException e) { // the store was closed under us: record nothing, say so once
+      if (!refusedWarned) {
+        refusedWarned = true;
+        LOG.warn("component={} event=episode_refused goal={} reason=\"{}\"", component, goal, e.getMessage());
+      }
+      return;
+    }
+    episodeGoal = goal;
+    stepIndex = 0;
+    pendingFault = null;
+    episodes++;
+    LOG.info("component={} event=episode_begin episode={} goal={}", component, episodeId, goal);
+  }
+
+  private void end(Outcome outcome, long endNs) {
+    store.endEpisode(episodeId, outcome, endNs);
+    LOG.info("component={} event=episode_end episode={} goal={} outcome={} steps={}", component, episodeId,
+        episodeGoal, outcome.label(), stepIndex);
+    endedGoals.add(episodeGoal);
+    if (endedGoals.size() > ENDED_GOALS_KEPT) {
+      Iterator<String> it = endedGoals.iterator();
+      it.next();
+      it.remove();
+    }
+    episodeId = -1;
+    episodeGoal = null;
+  }
+
+  private void publishFault(StoreError error) {
+    LOG.warn("component={} event=memory_fault code={} message=\"{}\"", component, error.code(), error.message());
+    vertx.eventBus().publish(Addresses.fault(robotId), new Fault(
+        new Header(faultSeq.getAndIncrement(), clock.nanos(), component, ""), Fault.Severity.WARNING, error.code(),
+        error.message()));
+  }
+
+  private static Vec concat(Vec a, Vec b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    double[] out = new double[a.size() + b.size()];
+    a.copyTo(out);
+    for (int i = 0; i < b.size(); i++) {
+      out[a.size() + i] = b.get(i);
+    }
+    return Vec.of(out);
+  }
+
+  private static Vec position(Pose p) {
+    return Vec.of(p.xM(), p.yM(), p.zM());
+  }
+}

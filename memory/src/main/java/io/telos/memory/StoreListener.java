@@ -1,0 +1,19 @@
+package io.telos.memory;
+
+/**
+ * Told when a store starts failing and when it recovers; the runtime turns these into fault
+ * records. Called on the store's writer thread or on the thread that called
+ * {@link EpisodeStore#open()}: it must return quickly and must not call back into the store's
+ * blocking methods.
+ */
+public interface StoreListener {
+  /** The store went from healthy to failing (called once per failure, not once per attempt). */
+  void onError(StoreError error);
+
+  /**
+   * Writes succeed again after a {@link StoreError.Kind#WRITE_FAILED}.
+   *
+   * @param lostSteps steps counted as gaps while failing
+   */
+  default void onRecovered(long lostSteps) {}
+}

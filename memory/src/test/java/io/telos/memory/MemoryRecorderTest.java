@@ -1,0 +1,170 @@
+package io.telos.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.telos.api.Addresses;
+import io.telos.api.Fault;
+import io.telos.api.Mode;
+import io.telos.api.SimulatedClock;
+import io.telos.api.Vec;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The recorder on a real Vert.x bus, feeding the in-memory fake store. */
+class MemoryRecorderTest {
+  static final long MS = 1_000_000L;
+  Vertx vertx;
+  InMemoryEpisodeStore store;
+  MemoryRecorder recorder;
+  Bus bus;
+  String deployment;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    TestCodecs.register(vertx);
+    store = new InMemoryEpisodeStore();
+    recorder = new MemoryRecorder("arm1", store, new MemoryRecorder.Info("examples/reach.yaml", "mppi", false),
+        new SimulatedClock(42));
+    deployment = vertx.deployVerticle(recorder).await();
+    bus = new Bus(vertx, "arm1");
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > until) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  EpisodeSummary byGoal(String goal) {
+    return store.listEpisodes(100).stream().filter(e -> e.meta().goalId().equals(goal)).findFirst().orElseThrow(
+        () -> new AssertionError("no episode for goal " + goal + " in " + store.listEpisodes(100)));
+  }
+
+  @Test
+  void oneEpisodePerGoalWithStepsJoinedToTheLatestCommandModeEnergyAndFault() throws Exception {
+    bus.mode(1 * MS, Mode.HOLD, Mode.AUTONOMOUS);
+    bus.observation(2 * MS, 0.0); // no goal yet: not recorded
+    bus.plan("g1", 3 * MS, 2.5);
+    bus.command(4 * MS, 0.11, Mode.AUTONOMOUS);
+    bus.observation(5 * MS, 0.1);
+    bus.fault(6 * MS, "STATE_STALE");
+    bus.fault(6 * MS, "SECOND");
+    bus.observation(7 * MS, 0.2);
+    bus.plan("g1", 8 * MS, 1.5);
+    bus.mode(8 * MS, Mode.AUTONOMOUS, Mode.HOLD);
+    bus.observation(9 * MS, 0.3);
+    bus.outcome("g1", 10 * MS, true, 7 * MS);
+    bus.plan("g1", 11 * MS, 1.0); // late plan of an ended goal: ignored
+    bus.observation(12 * MS, 0.4); // between goals: not recorded
+    bus.plan("g2", 13 * MS, 9.0);
+    bus.observation(14 * MS, 0.5);
+    bus.plan("g3", 15 * MS, 8.0); // g2 superseded
+    bus.outcome("g4", 20 * MS, false, 4 * MS); // outcome without a plan: g3 superseded
+    bus.plan("g5", 21 * MS, 7.0);
+    bus.observation(22 * MS, 0.6);
+    eventually(() -> store.stats().steps() == 5, "5 steps");
+
+    EpisodeSummary g1 = byGoal("g1");
+    assertEquals(Outcome.REACHED, g1.outcome());
+    assertEquals(3 * MS, g1.meta().startNs());
+    assertEquals(10 * MS, g1.endNs());
+    assertEquals(new EpisodeMeta("arm1", "examples/reach.yaml", "mppi", "g1", false, 3 * MS), g1.meta());
+    List<StepRecord> steps = Steps.read(store, g1.id());
+    assertEquals(3, steps.size());
+    StepRecord s0 = steps.get(0);
+    assertEquals(0, s0.index());
+    assertEquals(5 * MS, s0.stampNs());
+    assertEquals(Vec.of(0.1, -0.1, 0.5, -0.5), s0.state(), "positions then velocities");
+    assertEquals(Vec.of(0.3, 0.0, 0.1), s0.eePosition());
+    assertTrue(s0.latent().isEmpty());
+    assertEquals(Vec.of(0.11, 0.11), s0.commandPosition());
+    assertEquals(Vec.of(0.01, 0.02), s0.commandVelocity());
+    assertEquals(Mode.AUTONOMOUS, s0.mode());
+    assertEquals(2.5, s0.energy());
+    assertEquals("g1", s0.goalId());
+    assertNull(s0.faultCode());
+    assertEquals("STATE_STALE", steps.get(1).faultCode(), "first fault since the previous step");
+    assertNull(steps.get(2).faultCode());
+    assertEquals(Mode.HOLD, steps.get(2).mode());
+    assertEquals(1.5, steps.get(2).energy());
+
+    EpisodeSummary g2 = byGoal("g2");
+    assertEquals(Outcome.INCOMPLETE, g2.outcome());
+    assertEquals(15 * MS, g2.endNs());
+    assertEquals(1, g2.steps());
+    EpisodeSummary g3 = byGoal("g3");
+    assertEquals(Outcome.INCOMPLETE, g3.outcome());
+    assertEquals(0, g3.steps());
+    EpisodeSummary g4 = byGoal("g4");
+    assertEquals(Outcome.FAILED, g4.outcome());
+    assertEquals(16 * MS, g4.meta().startNs(), "outcome stamp minus elapsed");
+    assertEquals(20 * MS, g4.endNs());
+    assertEquals(5, store.stats().episodes());
+    assertTrue(byGoal("g5").isOpen());
+
+    vertx.undeploy(deployment).await();
+    EpisodeSummary g5 = byGoal("g5");
+    assertEquals(Outcome.INCOMPLETE, g5.outcome(), "stop ends the open episode");
+    assertEquals(22 * MS, g5.endNs());
+    assertEquals(5, recorder.episodes());
+    assertEquals(5, recorder.steps());
+    assertEquals(0, recorder.gaps());
+  }
+
+  @Test
+  void stepsTheStoreCannotTakeAreCountedAsGaps() throws Exception {
+    bus.plan("g1", 1 * MS, 0);
+    bus.observation(2 * MS, 0.1);
+    eventually(() -> store.durableSteps() == 1, "first step");
+    store.refuseSteps(true);
+    bus.observation(3 * MS, 0.2);
+    bus.observation(4 * MS, 0.3);
+    eventually(() -> recorder.steps() == 3, "3 steps");
+    store.refuseSteps(false);
+    bus.observation(5 * MS, 0.4);
+    bus.outcome("g1", 6 * MS, true, 5 * MS);
+    eventually(() -> !byGoal("g1").isOpen(), "end");
+    EpisodeSummary e = byGoal("g1");
+    assertEquals(2, e.gaps());
+    assertEquals(2, e.steps());
+    assertEquals(List.of(0L, 3L), Steps.read(store, e.id()).stream().map(StepRecord::index).toList(),
+        "lost steps leave holes in the indices");
+    assertEquals(2, recorder.gaps());
+  }
+
+  @Test
+  void aStoreFailureBecomesAFaultRecordOnTheBus() throws Exception {
+    CompletableFuture<Fault> heard = new CompletableFuture<>();
+    vertx.eventBus().<Fault>localConsumer(Addresses.fault("arm1"), m -> {
+      if (m.body().code().startsWith("MEMORY_")) {
+        heard.complete(m.body());
+      }
+    }).completion().await();
+    store.failWith(new StoreError(StoreError.Kind.WRITE_FAILED, "memory store x: write failed (disk full)", null));
+    Fault f = heard.get(10, TimeUnit.SECONDS);
+    assertEquals("MEMORY_WRITE_FAILED", f.code());
+    assertEquals(Fault.Severity.WARNING, f.severity());
+    assertEquals("memory store x: write failed (disk full)", f.message());
+    assertEquals("memory/arm1", f.header().source());
+    assertEquals(42, f.header().stampNs(), "stamped by the injected clock");
+  }
+}
