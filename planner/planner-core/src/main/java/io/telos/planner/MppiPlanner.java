@@ -1,0 +1,531 @@
+package io.telos.planner;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Goal;
+import io.telos.api.Header;
+import io.telos.api.Observation;
+import io.telos.api.Target;
+import io.telos.model.JointLimits;
+import io.telos.model.RobotModel;
+import io.telos.planner.MppiConfig.Method;
+import io.telos.planner.cost.CostTerm;
+import io.telos.planner.cost.Energy;
+import io.telos.planner.cost.ReachCost;
+import io.telos.planner.cost.Rollout;
+import io.telos.planner.cost.SubgoalCost;
+import io.telos.planner.internal.Chunks;
+import io.telos.planner.internal.Ik;
+import io.telos.planner.spi.WorldModel;
+import io.telos.planner.spi.WorldModel.Probe;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sampling-based model-predictive control over a {@link WorldModel}: MPPI, or CEM as a variant.
+ *
+ * <p>Each call samples K joint-velocity sequences of H steps around the current mean sequence
+ * (Gaussian noise, optionally correlated in time, from a seeded {@link SplittableRandom}), rolls
+ * them out through the world model in one batch per step, scores them with the {@link Energy}, and
+ * moves the mean toward the good ones; it repeats I times. The noise shrinks with the distance to
+ * the target so the arm can settle precisely. Sample 0 of every iteration is the noise-free mean.
+ *
+ * <p>Subgoal layer: for a position target the planner solves inverse kinematics once per goal
+ * (from the current configuration and seeded restarts, keeping the solution quickest to reach) and
+ * adds a joint-space {@link SubgoalCost} toward it that fades out near the target. A local sampler
+ * alone gets trapped against a joint limit when the target lies "behind" it; the straight
+ * joint-space path to the subgoal never crosses a limit. The noise is annealed on the error that
+ * can still be removed, so a target outside the reachable workspace does not keep the arm jittering.
+ *
+ * <p>The plan sent out is the final mean rolled out once more; if that breaks a hard guardrail
+ * and some sample did better, the best sample is sent instead. Its setpoints are the predicted
+ * joint positions and velocities at {@code stamp + (k + 1) dt}, clipped into the arm's position and
+ * velocity limits. The mean is kept between calls and shifted by the time between observation
+ * stamps (warm start); a new goal id or {@link #reset()} forgets it.
+ *
+ * <p>Single-threaded and deterministic: the output depends only on the seed and the sequence of
+ * calls, never on timing. Not thread-safe; calls must not overlap.
+ */
+public final class MppiPlanner implements InstrumentedPlanner {
+  private static final Logger LOG = LoggerFactory.getLogger(MppiPlanner.class);
+  private static final int IK_RESTARTS = 16;
+  private static final double IK_TOLERANCE_M = 0.002;
+
+  private final MppiConfig config;
+  private final WorldModel model;
+  private final JointLimits limits;
+  private final Energy energy;
+  private final SubgoalCost subgoalCost;
+  private final Ik ik;
+  private final double[] moveWeight;
+  private final double[] subgoal;
+  private final String name;
+  private final int samples;
+  private final int horizon;
+  private final int n;
+  private final long dtNs;
+  private final boolean withUncertainty;
+  private final int elites;
+
+  private final Rollout rollout;
+  private final Rollout planRollout;
+  private final double[] x0;
+  private final double[] ee0 = new double[3];
+  private final double[] mean;
+  private final double[] shifted;
+  private final double[] sigma;
+  private final double[] baseSigma;
+  private final double[] bound;
+  private final double[] costs;
+  private final double[] weights;
+  private final double[] sorted;
+  private final double[] noisePrev;
+  private final double[] best;
+  private SplittableRandom random;
+
+  private boolean haveSubgoal;
+  private double achievableError;
+  private boolean warm;
+  private long lastStampNs;
+  private String lastGoalId;
+  private long sequence;
+  private PlanDiagnostics diagnostics;
+
+  /** A planner over the analytic model of {@code robot}, with velocities scaled by the config. */
+  public MppiPlanner(RobotModel robot, MppiConfig config) {
+    this(robot, new AnalyticWorldModel(plannerRobot(robot, config.velocityScale()), config.dtS()), config);
+  }
+
+  /**
+   * A planner over {@code model}.
+   *
+   * @param robot the arm: its (unscaled) limits bound the guardrails and the output
+   * @param model the world model; its step must equal {@code config.dtS()} and its joints the arm's
+   */
+  public MppiPlanner(RobotModel robot, WorldModel model, MppiConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.model = Objects.requireNonNull(model, "model");
+    this.limits = robot.limits();
+    this.n = robot.dof();
+    if (model.dof() != n) {
+      throw new IllegalArgumentException("world model '" + model.name() + "' has " + model.dof() + " joints, the arm "
+          + robot.name() + " has " + n);
+    }
+    if (Math.abs(model.dtS() - config.dtS()) > 1e-12) {
+      throw new IllegalArgumentException(MppiConfig.SECTION + ".dt_s: must equal the world model's step "
+          + model.dtS() + " s, was " + config.dtS());
+    }
+    this.name = config.method() == Method.CEM ? "cem" : "mppi";
+    this.subgoalCost = new SubgoalCost(n, config.costs().subgoalWeight());
+    List<CostTerm> terms = new ArrayList<>(
+        Energy.standard(limits, config.costs(), config.guardrails()).terms());
+    if (config.costs().subgoalWeight() > 0) {
+      terms.add(subgoalCost);
+    }
+    this.energy = new Energy(terms);
+    this.ik = new Ik(robot.chain(), limits, 1.5 * config.guardrails().jointLimitMarginRad());
+    this.moveWeight = new double[n];
+    for (int i = 0; i < n; i++) {
+      moveWeight[i] = 1.0 / limits.velocity(i);
+    }
+    this.samples = config.samples();
+    this.horizon = config.horizon();
+    this.dtNs = Math.round(config.dtS() * 1e9);
+    this.withUncertainty = energy.needsUncertainty() && model.hasUncertainty();
+    this.elites = (int) Math.max(2, Math.round(config.eliteFraction() * samples));
+    this.rollout = new Rollout(model, samples, horizon);
+    this.planRollout = new Rollout(model, 1, horizon);
+    this.x0 = new double[model.stateSize()];
+    this.mean = new double[horizon * n];
+    this.shifted = new double[horizon * n];
+    this.sigma = new double[horizon * n];
+    this.baseSigma = new double[n];
+    this.bound = new double[n];
+    for (int i = 0; i < n; i++) {
+      bound[i] = model.actionBound(i);
+      if (!(bound[i] > 0) || !Double.isFinite(bound[i])) {
+        throw new IllegalArgumentException("world model '" + model.name() + "' gives action bound " + bound[i]
+            + " for joint " + i + "; it must be finite and > 0");
+      }
+    }
+    this.costs = new double[samples];
+    this.weights = new double[samples];
+    this.sorted = new double[samples];
+    this.noisePrev = new double[n];
+    this.best = new double[horizon * n];
+    this.subgoal = new double[n];
+    this.random = new SplittableRandom(config.seed());
+    LOG.info("component=planner/{} event=configured robot={} model={} samples={} horizon={} iterations={} dtS={} "
+            + "noise={} seed={}", name, robot.name(), model.name(), samples, horizon, config.iterations(),
+        config.dtS(), config.noise(), config.seed());
+  }
+
+  /** The arm with velocity limits scaled for planning. */
+  static RobotModel plannerRobot(RobotModel robot, double velocityScale) {
+    return velocityScale == 1.0 ? robot : robot.withLimits(robot.limits().withVelocityScale(velocityScale));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  public MppiConfig config() {
+    return config;
+  }
+
+  public WorldModel worldModel() {
+    return model;
+  }
+
+  @Override
+  public PlanDiagnostics lastDiagnostics() {
+    return diagnostics;
+  }
+
+  /** Forgets the warm start and restarts the noise generator from the seed. */
+  @Override
+  public void reset() {
+    warm = false;
+    lastGoalId = null;
+    haveSubgoal = false;
+    achievableError = 0.0;
+    diagnostics = null;
+    random = new SplittableRandom(config.seed());
+    Arrays.fill(mean, 0.0);
+    LOG.debug("component=planner/{} event=reset", name);
+  }
+
+  @Override
+  public ActionChunk plan(Observation observation, Goal goal) {
+    long startNs = System.nanoTime(); // diagnostics only
+    Target target = goal.target();
+    if (target instanceof Target.Joints j) {
+      ReachCost.checkJoints(j, n);
+    }
+    Chunks.requireFinite(observation);
+    model.encode(observation, x0);
+    long stamp = observation.header().stampNs();
+    if (!goal.id().equals(lastGoalId)) {
+      warm = false;
+      lastGoalId = goal.id();
+      chooseSubgoal(target);
+    }
+    warmStart(stamp);
+    double[] previous = rollout.previousAction();
+    if (observation.velocity().size() == n) {
+      observation.velocity().copyTo(previous);
+      for (int i = 0; i < n; i++) {
+        previous[i] = Double.isFinite(previous[i]) ? Math.max(-bound[i], Math.min(bound[i], previous[i])) : 0.0;
+      }
+    } else {
+      Arrays.fill(previous, 0.0);
+    }
+    System.arraycopy(previous, 0, planRollout.previousAction(), 0, n);
+
+    double error = taskError(target);
+    // Anneal on the error that can still be removed: for a target outside the reachable workspace,
+    // the distance left at the best configuration inverse kinematics found does not count.
+    double excess = Math.max(0.0, error - achievableError);
+    double anneal = target instanceof Target.Joints ? config.annealDistanceRad() : config.annealDistance();
+    double scale = Double.isFinite(excess) ? Math.max(config.noiseMin(), Math.min(1.0, excess / anneal)) : 1.0;
+    for (int i = 0; i < n; i++) {
+      baseSigma[i] = config.noise() * bound[i] * scale;
+    }
+    if (haveSubgoal && Double.isFinite(excess)) {
+      double fade = Math.min(1.0, excess / config.costs().subgoalFadeM());
+      subgoalCost.set(subgoal, fade * fade);
+    } else {
+      subgoalCost.clear();
+    }
+    for (int t = 0; t < horizon; t++) {
+      System.arraycopy(baseSigma, 0, sigma, t * n, n);
+    }
+
+    double bestCost = Double.POSITIVE_INFINITY;
+    for (int it = 0; it < config.iterations(); it++) {
+      sample();
+      rollout.run(model, x0, withUncertainty);
+      energy.evaluate(rollout, target, costs);
+      int kBest = argmin(costs);
+      if (costs[kBest] < bestCost || it == 0) {
+        bestCost = costs[kBest];
+        copyActions(rollout, kBest, best);
+      }
+      if (config.method() == Method.CEM) {
+        refitCem();
+      } else {
+        updateMppi();
+      }
+    }
+
+    double planEnergy = evaluatePlan(mean, target);
+    boolean fallback = false;
+    if (Energy.breaksHardLimit(planEnergy) && bestCost < planEnergy) {
+      System.arraycopy(best, 0, mean, 0, mean.length);
+      planEnergy = evaluatePlan(mean, target);
+      fallback = true;
+    }
+    warm = true;
+    lastStampNs = stamp;
+
+    int[] clipped = new int[1];
+    Header header = new Header(sequence++, stamp, "planner/" + name, observation.header().frame());
+    ActionChunk chunk = Chunks.build(header, observation, goal.id(), planRollout, limits, dtNs, planEnergy, clipped);
+    double uncertainty = 0;
+    for (int t = 1; t <= horizon; t++) {
+      uncertainty += planRollout.uncertainty(t)[0] / horizon;
+    }
+    diagnostics = new PlanDiagnostics(name, goal.id(), stamp, chunk.energy(), bestCost, error,
+        predictedError(planRollout, target), scale, samples, config.iterations(), uncertainty, fallback, clipped[0],
+        System.nanoTime() - startNs);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("component=planner/{} event=plan goal={} stampNs={} energy={} best={} errorM={} noiseScale={} "
+              + "fallback={} clipped={} stepUs={}", name, goal.id(), stamp, chunk.energy(), bestCost, error, scale,
+          fallback, clipped[0], diagnostics.stepNs() / 1000);
+    }
+    return chunk;
+  }
+
+  /**
+   * For a position target, picks the joint configuration to head for: inverse kinematics (for the
+   * target clamped into the workspace box) from the current configuration and from seeded
+   * restarts, keeping the solution quickest to reach. Once per goal. This is the subgoal layer: the
+   * straight joint-space path to it stays inside the joint limits, so the sampler is not trapped
+   * against a limit when the target lies "behind" it.
+   */
+  private void chooseSubgoal(Target target) {
+    haveSubgoal = false;
+    achievableError = 0.0;
+    if (!(target instanceof Target.Position p) || config.costs().subgoalWeight() <= 0) {
+      return;
+    }
+    double[] q = rollout.initialPosition();
+    model.probe(Probe.JOINT_POSITION, x0, 1, q);
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(q[i])) {
+        return;
+      }
+    }
+    double[] lo = config.guardrails().workspaceMin();
+    double[] hi = config.guardrails().workspaceMax();
+    double[] point = {
+      Math.max(lo[0], Math.min(hi[0], p.xM())),
+      Math.max(lo[1], Math.min(hi[1], p.yM())),
+      Math.max(lo[2], Math.min(hi[2], p.zM()))
+    };
+    double residual = ik.solve(point, q, moveWeight, IK_RESTARTS, config.seed(), IK_TOLERANCE_M, subgoal);
+    haveSubgoal = Double.isFinite(residual);
+    if (haveSubgoal) {
+      double[] ee = ik.endEffector(subgoal);
+      achievableError = Math.sqrt((ee[0] - p.xM()) * (ee[0] - p.xM()) + (ee[1] - p.yM()) * (ee[1] - p.yM())
+          + (ee[2] - p.zM()) * (ee[2] - p.zM()));
+      achievableError = achievableError > IK_TOLERANCE_M ? achievableError : 0.0;
+    }
+    LOG.debug("component=planner/{} event=subgoal goal={} residualM={} achievableM={}", name, lastGoalId, residual,
+        achievableError);
+  }
+
+  /** Shifts the mean by the time since the last call (linear interpolation, holding the last action). */
+  private void warmStart(long stamp) {
+    if (!warm) {
+      Arrays.fill(mean, 0.0);
+      return;
+    }
+    double steps = (double) (stamp - lastStampNs) / dtNs;
+    if (!(steps > 0)) {
+      return;
+    }
+    if (steps >= horizon) {
+      Arrays.fill(mean, 0.0);
+      return;
+    }
+    for (int t = 0; t < horizon; t++) {
+      double s = t + steps;
+      int a = (int) Math.floor(s);
+      double f = s - a;
+      int ia = Math.min(a, horizon - 1);
+      int ib = Math.min(a + 1, horizon - 1);
+      for (int i = 0; i < n; i++) {
+        shifted[t * n + i] = (1 - f) * mean[ia * n + i] + f * mean[ib * n + i];
+      }
+    }
+    System.arraycopy(shifted, 0, mean, 0, mean.length);
+  }
+
+  /** Fills the rollout's actions: sample 0 is the mean, the others mean + (time-correlated) noise. */
+  private void sample() {
+    double beta = config.noiseSmoothing();
+    double innovation = Math.sqrt(1 - beta * beta);
+    for (int t = 0; t < horizon; t++) {
+      double[] u = rollout.actions(t);
+      for (int i = 0; i < n; i++) {
+        u[i] = clamp(mean[t * n + i], bound[i]);
+      }
+    }
+    for (int k = 1; k < samples; k++) {
+      for (int t = 0; t < horizon; t++) {
+        double[] u = rollout.actions(t);
+        int o = t * n;
+        for (int i = 0; i < n; i++) {
+          double z = random.nextGaussian();
+          double e = t == 0 ? z : beta * noisePrev[i] + innovation * z;
+          noisePrev[i] = e;
+          u[k * n + i] = clamp(mean[o + i] + sigma[o + i] * e, bound[i]);
+        }
+      }
+    }
+  }
+
+  /** Exponentially weighted mean of the sampled actions, temperature relative to the cost spread. */
+  private void updateMppi() {
+    double cmin = costs[argmin(costs)];
+    System.arraycopy(costs, 0, sorted, 0, samples);
+    Arrays.sort(sorted);
+    double median = sorted[samples / 2];
+    double spread = median - cmin;
+    if (!(spread > 1e-12) || !Double.isFinite(spread)) {
+      spread = Double.isFinite(cmin) ? Math.max(1e-12, Math.abs(cmin) * 1e-6) : 1.0;
+    }
+    double lambda = config.temperature() * spread;
+    double sum = 0;
+    for (int k = 0; k < samples; k++) {
+      double w = Double.isFinite(costs[k]) ? Math.exp(-(costs[k] - cmin) / lambda) : 0.0;
+      weights[k] = w;
+      sum += w;
+    }
+    if (!(sum > 0)) {
+      return; // every sample broke the model; keep the mean
+    }
+    for (int t = 0; t < horizon; t++) {
+      double[] u = rollout.actions(t);
+      int o = t * n;
+      for (int i = 0; i < n; i++) {
+        double acc = 0;
+        for (int k = 0; k < samples; k++) {
+          acc += weights[k] * u[k * n + i];
+        }
+        mean[o + i] = acc / sum;
+      }
+    }
+  }
+
+  /** Refits mean and spread to the elite samples (ties broken by sample index). */
+  private void refitCem() {
+    System.arraycopy(costs, 0, sorted, 0, samples);
+    Arrays.sort(sorted);
+    double threshold = sorted[elites - 1];
+    if (!Double.isFinite(threshold)) {
+      return;
+    }
+    Arrays.fill(weights, 0.0);
+    int taken = 0;
+    for (int k = 0; k < samples && taken < elites; k++) {
+      boolean elite = costs[k] <= threshold;
+      weights[k] = elite ? 1.0 : 0.0;
+      if (elite) {
+        taken++;
+      }
+    }
+    double floorFraction = 0.05;
+    for (int t = 0; t < horizon; t++) {
+      double[] u = rollout.actions(t);
+      int o = t * n;
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        double s2 = 0;
+        for (int k = 0; k < samples; k++) {
+          if (weights[k] != 0.0) {
+            double v = u[k * n + i];
+            s += v;
+            s2 += v * v;
+          }
+        }
+        double m = s / taken;
+        double var = Math.max(0.0, s2 / taken - m * m);
+        mean[o + i] = m;
+        sigma[o + i] = Math.max(Math.sqrt(var), floorFraction * baseSigma[i]);
+      }
+    }
+  }
+
+  /** Rolls {@code actions} out into {@link #planRollout} and returns its energy. */
+  private double evaluatePlan(double[] actions, Target target) {
+    for (int t = 0; t < horizon; t++) {
+      double[] u = planRollout.actions(t);
+      for (int i = 0; i < n; i++) {
+        u[i] = clamp(actions[t * n + i], bound[i]);
+      }
+    }
+    planRollout.run(model, x0, withUncertainty);
+    return energy.evaluateOne(planRollout, target);
+  }
+
+  private double taskError(Target target) {
+    return switch (target) {
+      case Target.Position p -> {
+        model.probe(Probe.END_EFFECTOR_POSITION, x0, 1, ee0);
+        double dx = ee0[0] - p.xM();
+        double dy = ee0[1] - p.yM();
+        double dz = ee0[2] - p.zM();
+        yield Math.sqrt(dx * dx + dy * dy + dz * dz);
+      }
+      case Target.Joints j -> {
+        double[] q = rollout.initialPosition();
+        model.probe(Probe.JOINT_POSITION, x0, 1, q);
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+          double d = q[i] - j.position().get(i);
+          s += d * d;
+        }
+        yield Math.sqrt(s);
+      }
+    };
+  }
+
+  static double predictedError(Rollout r, Target target) {
+    int h = r.horizon();
+    return switch (target) {
+      case Target.Position p -> {
+        double[] ee = r.endEffector(h);
+        double dx = ee[0] - p.xM();
+        double dy = ee[1] - p.yM();
+        double dz = ee[2] - p.zM();
+        yield Math.sqrt(dx * dx + dy * dy + dz * dz);
+      }
+      case Target.Joints j -> {
+        double[] q = r.positions(h);
+        double s = 0;
+        for (int i = 0; i < r.dof(); i++) {
+          double d = q[i] - j.position().get(i);
+          s += d * d;
+        }
+        yield Math.sqrt(s);
+      }
+    };
+  }
+
+  private void copyActions(Rollout r, int k, double[] out) {
+    for (int t = 0; t < horizon; t++) {
+      System.arraycopy(r.actions(t), k * n, out, t * n, n);
+    }
+  }
+
+  private static int argmin(double[] c) {
+    int best = 0;
+    for (int k = 1; k < c.length; k++) {
+      if (c[k] < c[best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  private static double clamp(double v, double b) {
+    return v < -b ? -b : (v > b ? b : v);
+  }
+}

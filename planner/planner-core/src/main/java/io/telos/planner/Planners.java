@@ -1,0 +1,121 @@
+package io.telos.planner;
+
+import io.telos.api.config.ConfigException;
+import io.telos.api.config.Settings;
+import io.telos.model.RobotModel;
+import io.telos.planner.MppiConfig.Method;
+import io.telos.planner.internal.Check;
+import io.telos.planner.spi.WorldModel;
+import io.telos.planner.spi.WorldModelProvider;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Builds planners from a launch file's {@code planner} section (a YAML map: Integer, Double,
+ * String, List and Map values). Unknown keys and bad values are refused with a
+ * {@link ConfigException} (an {@link IllegalArgumentException}) that names the key and what is
+ * allowed, e.g. {@code planner.samples: must be an integer in [8, 4096], was 0}.
+ *
+ * <pre>
+ * planner:
+ *   type: mppi              # mppi | cem | dls (default mppi)
+ *   samples: 256
+ *   world_model: analytic   # or { type: analytic, ...provider keys }
+ *   costs: { terminal_weight: 4.0 }
+ *   guardrails: { workspace_min: [-1, -1, 0.02], workspace_max: [1, 1, 1.2] }
+ * </pre>
+ *
+ * The runtime's own keys (such as {@code rate_hz}) must be removed before the section gets here.
+ */
+public final class Planners {
+  /** Planner types. */
+  public static final Set<String> TYPES = Set.of("mppi", "cem", "dls");
+  /** The section's name in a launch file. */
+  public static final String SECTION = "planner";
+
+  private Planners() {}
+
+  /** Builds the planner a launch-file map describes; {@code seed} seeds the sampling planners. */
+  public static InstrumentedPlanner create(RobotModel robot, Map<String, ?> config, long seed) {
+    return create(robot, new Settings(SECTION, config), seed);
+  }
+
+  /** Builds the planner {@code section} describes; {@code seed} seeds the sampling planners. */
+  public static InstrumentedPlanner create(RobotModel robot, Settings section, long seed) {
+    String type = section.choice("type", "mppi", TYPES);
+    return switch (type) {
+      case "dls" -> new DlsIkPlanner(robot, DlsConfig.from(section));
+      case "cem" -> sampling(robot, section, Method.CEM, seed);
+      default -> sampling(robot, section, Method.MPPI, seed);
+    };
+  }
+
+  private static MppiPlanner sampling(RobotModel robot, Settings section, Method method, long seed) {
+    MppiConfig config = MppiConfig.from(section, method, seed);
+    WorldModel model = worldModel(MppiPlanner.plannerRobot(robot, config.velocityScale()), config.dtS(), section);
+    return new MppiPlanner(robot, model, config);
+  }
+
+  /**
+   * The world model {@code planner.world_model} names (default {@code analytic}), from the
+   * {@link WorldModelProvider}s on the class path.
+   */
+  public static WorldModel worldModel(RobotModel robot, double dtS, Settings section) {
+    Object raw = section.asMap().get("world_model");
+    String type;
+    Settings own;
+    String key = section.key("world_model");
+    if (raw == null) {
+      type = "analytic";
+      own = Settings.empty(key);
+    } else if (raw instanceof String s && !s.isBlank()) {
+      type = s;
+      own = Settings.empty(key);
+    } else if (raw instanceof Map<?, ?>) {
+      Settings sub = section.section("world_model");
+      type = sub.requiredString("type");
+      Map<String, Object> rest = new LinkedHashMap<>(sub.asMap());
+      rest.remove("type");
+      own = new Settings(key, rest);
+    } else {
+      throw new ConfigException(key + ": must be a world model type or a map with a type, was " + Check.describe(raw));
+    }
+    Map<String, WorldModelProvider> providers = providers();
+    WorldModelProvider p = providers.get(type);
+    if (p == null) {
+      throw new ConfigException(key + ": must be one of " + String.join(", ", new TreeSet<>(providers.keySet()))
+          + ", was '" + type + "'");
+    }
+    return p.create(robot, dtS, own);
+  }
+
+  /** World-model providers by type; for a type offered twice, the higher rank (then the first found) wins. */
+  public static Map<String, WorldModelProvider> providers() {
+    Map<String, WorldModelProvider> out = new TreeMap<>();
+    for (WorldModelProvider p : ServiceLoader.load(WorldModelProvider.class, Planners.class.getClassLoader())) {
+      WorldModelProvider old = out.get(p.type());
+      if (old == null || p.rank() > old.rank()) {
+        out.put(p.type(), p);
+      }
+    }
+    return out;
+  }
+
+  /** The keys a planner type accepts (for documentation and tooling). */
+  public static Set<String> keys(String type) {
+    return switch (type) {
+      case "dls" -> new TreeSet<>(DlsConfig.KEYS);
+      case "mppi", "cem" -> {
+        TreeSet<String> k = new TreeSet<>(MppiConfig.COMMON_KEYS);
+        k.addAll(List.of("type", "world_model", "costs", "guardrails", type.equals("mppi") ? "temperature" : "elite_fraction"));
+        yield k;
+      }
+      default -> throw new IllegalArgumentException("unknown planner type '" + type + "' (allowed: cem, dls, mppi)");
+    };
+  }
+}

@@ -1,0 +1,119 @@
+package io.telos.planner.cost;
+
+import io.telos.api.config.ConfigException;
+import io.telos.api.config.Settings;
+import io.telos.planner.internal.Check;
+import io.telos.planner.internal.Check.Range;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Guardrail costs ({@code planner.guardrails} in a launch file). Breaking a hard limit (a joint
+ * on or past its position limit, a joint faster than its velocity limit, the end-effector outside
+ * the workspace box) always costs at least {@link Energy#HARD_COST}; the weights shape the soft
+ * barriers in front of the limits.
+ *
+ * @param jointLimitWeight {@code joint_limit_weight}: barrier cost per joint and step at a position limit
+ * @param jointLimitMarginRad {@code joint_limit_margin_rad}: width of the position barrier (rad or m)
+ * @param velocityWeight {@code velocity_weight}: barrier cost per joint and step at the velocity limit
+ * @param velocityMargin {@code velocity_margin}: fraction of the velocity limit where its barrier starts
+ * @param workspaceMin {@code workspace_min}: lower corner (x, y, z) of the end-effector box, metres, base frame
+ * @param workspaceMax {@code workspace_max}: upper corner of the box
+ */
+public record GuardrailConfig(
+    double jointLimitWeight,
+    double jointLimitMarginRad,
+    double velocityWeight,
+    double velocityMargin,
+    double[] workspaceMin,
+    double[] workspaceMax) {
+  public static final String SECTION = "planner.guardrails";
+  public static final Set<String> KEYS = Set.of("joint_limit_weight", "joint_limit_margin_rad", "velocity_weight",
+      "velocity_margin", "workspace_min", "workspace_max");
+  private static final Range WEIGHT = Range.closed(0, 1e6);
+  private static final Range MARGIN_RAD = Range.closed(0, 1);
+  private static final Range VELOCITY_MARGIN = Range.open(0, 1);
+
+  public GuardrailConfig {
+    Check.number(SECTION + ".joint_limit_weight", jointLimitWeight, WEIGHT);
+    Check.number(SECTION + ".joint_limit_margin_rad", jointLimitMarginRad, MARGIN_RAD);
+    Check.number(SECTION + ".velocity_weight", velocityWeight, WEIGHT);
+    Check.number(SECTION + ".velocity_margin", velocityMargin, VELOCITY_MARGIN);
+    workspaceMin = checkCorner("workspace_min", workspaceMin);
+    workspaceMax = checkCorner("workspace_max", workspaceMax);
+    for (int i = 0; i < 3; i++) {
+      if (!(workspaceMin[i] < workspaceMax[i])) {
+        throw new ConfigException(SECTION + ".workspace_min: must be below " + SECTION + ".workspace_max on every axis, was "
+            + Arrays.toString(workspaceMin) + " vs " + Arrays.toString(workspaceMax));
+      }
+    }
+  }
+
+  /**
+   * Barriers of weight 1 within 0.1 rad of position limits and above 90 % of velocity limits; a
+   * workspace box of ±1.5 m horizontally and 0 to 1.5 m in height (the end-effector stays above the
+   * plane of the base).
+   */
+  public static GuardrailConfig defaults() {
+    return new GuardrailConfig(1.0, 0.1, 1.0, 0.9, new double[] {-1.5, -1.5, 0.0}, new double[] {1.5, 1.5, 1.5});
+  }
+
+  /** Reads {@code planner.guardrails}; absent keys take their defaults. */
+  public static GuardrailConfig from(Settings s) {
+    s.requireOnly(KEYS);
+    GuardrailConfig d = defaults();
+    return new GuardrailConfig(
+        Check.readNumber(s, "joint_limit_weight", d.jointLimitWeight(), WEIGHT),
+        Check.readNumber(s, "joint_limit_margin_rad", d.jointLimitMarginRad(), MARGIN_RAD),
+        Check.readNumber(s, "velocity_weight", d.velocityWeight(), WEIGHT),
+        Check.readNumber(s, "velocity_margin", d.velocityMargin(), VELOCITY_MARGIN),
+        Check.readVector(s, "workspace_min", d.workspaceMin(), 3),
+        Check.readVector(s, "workspace_max", d.workspaceMax(), 3));
+  }
+
+  /** A copy of the lower corner. */
+  @Override
+  public double[] workspaceMin() {
+    return workspaceMin.clone();
+  }
+
+  /** A copy of the upper corner. */
+  @Override
+  public double[] workspaceMax() {
+    return workspaceMax.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GuardrailConfig g && jointLimitWeight == g.jointLimitWeight
+        && jointLimitMarginRad == g.jointLimitMarginRad && velocityWeight == g.velocityWeight
+        && velocityMargin == g.velocityMargin && Arrays.equals(workspaceMin, g.workspaceMin)
+        && Arrays.equals(workspaceMax, g.workspaceMax);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(new double[] {jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin})
+        * 31 * 31 + Arrays.hashCode(workspaceMin) * 31 + Arrays.hashCode(workspaceMax);
+  }
+
+  @Override
+  public String toString() {
+    return "GuardrailConfig[jointLimitWeight=" + jointLimitWeight + ", jointLimitMarginRad=" + jointLimitMarginRad
+        + ", velocityWeight=" + velocityWeight + ", velocityMargin=" + velocityMargin + ", workspaceMin="
+        + Arrays.toString(workspaceMin) + ", workspaceMax=" + Arrays.toString(workspaceMax) + "]";
+  }
+
+  private static double[] checkCorner(String k, double[] v) {
+    if (v == null || v.length != 3) {
+      throw new ConfigException(SECTION + "." + k + ": must be a list of 3 numbers, was "
+          + (v == null ? "null" : Arrays.toString(v)));
+    }
+    for (int i = 0; i < 3; i++) {
+      if (!Double.isFinite(v[i])) {
+        throw new ConfigException(SECTION + "." + k + "[" + i + "]: must be a finite number, was " + v[i]);
+      }
+    }
+    return v.clone();
+  }
+}

@@ -1,0 +1,75 @@
+package io.telos.planner.cost;
+
+import io.telos.api.Target;
+
+/**
+ * Task cost: distance to the target along the trajectory, with a heavier terminal term. For a
+ * {@link Target.Position} the distance is the end-effector's Euclidean distance to the point
+ * (metres); for {@link Target.Joints} it is the Euclidean joint-space distance (rad or m).
+ *
+ * <pre>  cost = runningWeight * mean_t d_t + terminalWeight * d_H</pre>
+ */
+public final class ReachCost implements CostTerm {
+  private final double runningWeight;
+  private final double terminalWeight;
+
+  public ReachCost(double runningWeight, double terminalWeight) {
+    if (!(runningWeight >= 0) || !(terminalWeight >= 0)) {
+      throw new IllegalArgumentException("reach weights must be >= 0");
+    }
+    this.runningWeight = runningWeight;
+    this.terminalWeight = terminalWeight;
+  }
+
+  @Override
+  public String name() {
+    return "reach";
+  }
+
+  @Override
+  public void accumulate(Rollout r, Target target, double[] costs) {
+    int samples = r.samples();
+    int horizon = r.horizon();
+    double perStep = runningWeight / horizon;
+    switch (target) {
+      case Target.Position p -> {
+        double tx = p.xM();
+        double ty = p.yM();
+        double tz = p.zM();
+        for (int t = 1; t <= horizon; t++) {
+          double w = t == horizon ? perStep + terminalWeight : perStep;
+          double[] ee = r.endEffector(t);
+          for (int k = 0; k < samples; k++) {
+            double dx = ee[3 * k] - tx;
+            double dy = ee[3 * k + 1] - ty;
+            double dz = ee[3 * k + 2] - tz;
+            costs[k] += w * Math.sqrt(dx * dx + dy * dy + dz * dz);
+          }
+        }
+      }
+      case Target.Joints j -> {
+        int n = r.dof();
+        checkJoints(j, n);
+        for (int t = 1; t <= horizon; t++) {
+          double w = t == horizon ? perStep + terminalWeight : perStep;
+          double[] q = r.positions(t);
+          for (int k = 0; k < samples; k++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+              double d = q[k * n + i] - j.position().get(i);
+              s += d * d;
+            }
+            costs[k] += w * Math.sqrt(s);
+          }
+        }
+      }
+    }
+  }
+
+  /** Fails unless a joint target has one value per joint. */
+  public static void checkJoints(Target.Joints j, int dof) {
+    if (j.position().size() != dof) {
+      throw new IllegalArgumentException("joint target has " + j.position().size() + " values for " + dof + " joints");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.telos.planner.spi;
+
+import io.telos.api.Observation;
+import java.util.Arrays;
+
+/**
+ * Predicts what joint velocity commands will do to the arm: the model the planner searches over.
+ *
+ * <p>The interface is batched and engine-neutral. Every call handles a whole batch of samples over
+ * flat, row-major {@code double[]} buffers that the caller owns and reuses, so a planner step
+ * allocates nothing per sample and a learned model can run one tensor operation per call. Sample
+ * {@code b} of a buffer with row width {@code w} occupies {@code [b * w, (b + 1) * w)}.
+ *
+ * <ul>
+ *   <li><b>State</b>: {@link #stateSize()} doubles, opaque to the planner. The analytic model uses
+ *       {@code [q(n), qd(n)]}; a learned model may use a latent. Only the model reads or writes
+ *       states, through {@link #encode}, {@link #step} and {@link #probe}.
+ *   <li><b>Action</b>: a joint velocity command, {@link #dof()} doubles in chain order (rad/s or
+ *       m/s), held for one model step of {@link #dtS()} seconds. Component {@code i} is bounded by
+ *       {@code |a_i| <= }{@link #actionBound(int)}; the planner never asks for more.
+ *   <li><b>Probes</b>: readouts of a batch of states in physical units ({@link Probe}). Cost terms
+ *       see predicted states only through probes: the analytic model computes them exactly
+ *       (forward kinematics for the end-effector), a learned model with probe heads.
+ *   <li><b>Uncertainty</b>: optional per-sample, per-step epistemic uncertainty of a prediction
+ *       (e.g. ensemble disagreement); 0 for an exact model.
+ * </ul>
+ *
+ * <p>Implementations may keep scratch memory, so they are not thread-safe: one instance per
+ * planner, calls never overlap (the {@link io.telos.api.spi.Planner} contract guarantees that).
+ * They must be deterministic: the same inputs give bit-identical outputs. New engines plug in
+ * through {@link WorldModelProvider}.
+ */
+public interface WorldModel {
+  /** Short name for logs and diagnostics, e.g. {@code analytic}. */
+  String name();
+
+  /** Number of joints (= action width and width of the joint probes). */
+  int dof();
+
+  /** Width of one state row. */
+  int stateSize();
+
+  /** Duration of one model step in seconds: how long an action is held. */
+  double dtS();
+
+  /** Largest magnitude of action component {@code i} (a joint velocity in rad/s or m/s), > 0. */
+  double actionBound(int i);
+
+  /**
+   * Writes the state that corresponds to {@code observation} into {@code stateOut[0, stateSize())}.
+   * Missing velocities (an empty vector) count as zero.
+   *
+   * @throws IllegalArgumentException when the observation does not fit this model (wrong joint
+   *     count)
+   */
+  void encode(Observation observation, double[] stateOut);
+
+  /**
+   * Predicts one step for a batch: {@code next[b] = f(states[b], actions[b])} for {@code b} in
+   * {@code [0, batch)}. {@code next} must not alias {@code states}.
+   *
+   * @param states {@code batch * stateSize()} values
+   * @param actions {@code batch * dof()} joint velocity commands
+   * @param batch number of samples
+   * @param next receives {@code batch * stateSize()} values
+   */
+  void step(double[] states, double[] actions, int batch, double[] next);
+
+  /**
+   * Reads {@code probe} out of a batch of states into {@code out} ({@code batch * probe.width(dof())}
+   * values).
+   */
+  void probe(Probe probe, double[] states, int batch, double[] out);
+
+  /** True when {@link #uncertainty} can return something other than zeros. */
+  default boolean hasUncertainty() {
+    return false;
+  }
+
+  /**
+   * Uncertainty of the prediction {@link #step} makes for each sample, a non-negative scalar per
+   * sample into {@code out[0, batch)} (dimensionless; larger is less sure). The default, for exact
+   * models, is zero.
+   */
+  default void uncertainty(double[] states, double[] actions, int batch, double[] out) {
+    Arrays.fill(out, 0, batch, 0.0);
+  }
+
+  /** What a world model can read out of its states. */
+  enum Probe {
+    /** Joint positions, {@code dof} values (rad or m). */
+    JOINT_POSITION,
+    /** Joint velocities, {@code dof} values (rad/s or m/s). */
+    JOINT_VELOCITY,
+    /** End-effector position in the base frame, 3 values (m). */
+    END_EFFECTOR_POSITION;
+
+    /** Values per sample for an arm with {@code dof} joints. */
+    public int width(int dof) {
+      return this == END_EFFECTOR_POSITION ? 3 : dof;
+    }
+  }
+}
