@@ -4,6 +4,7 @@ import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.perception.EstimatorConfig;
 import io.telos.perception.JointStateEstimator;
+import io.telos.planner.Planners;
 import io.telos.api.spi.Planner;
 import io.telos.api.spi.StateEstimator;
 import io.telos.model.RobotModel;
@@ -23,6 +24,6 @@ final class Components {
   }
 
   static Planner planner(RobotModel model, Settings planner, long seed) {
-    throw new UnsupportedOperationException("todo");
+    return Planners.create(model, planner, seed);
   }
 }

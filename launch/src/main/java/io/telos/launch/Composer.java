@@ -11,6 +11,7 @@ import io.telos.api.spi.Planner;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
 import io.telos.api.spi.StateEstimator;
+import io.telos.memory.MemoryConfig;
 import io.telos.model.JointLimits;
 import io.telos.model.RobotModel;
 import io.telos.model.UrdfException;
@@ -57,6 +58,15 @@ public final class Composer {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The memory section (episodic store), validated. */
+  public static MemoryConfig memory(LaunchSpec spec) {
+    try {
+      return MemoryConfig.from(spec.memory());
+    } catch (IllegalArgumentException e) {
+      throw new LaunchException((spec.source() == null ? "launch file" : spec.source().toString()) + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,10 @@
 package io.telos.launch;
 
 import io.telos.api.GoalOutcome;
+import io.telos.memory.EpisodeStore;
+import io.telos.memory.MemoryConfig;
+import io.telos.memory.MemoryRecorder;
+import java.util.Optional;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchSpec;
@@ -20,9 +24,17 @@ public final class Session {
    * @param maxWall give up after this long (wall time); null for no limit
    */
   public static RunReport run(LaunchSpec spec, Consumer<GoalOutcome> progress, Duration maxWall) throws InterruptedException {
+    MemoryConfig memory = Composer.memory(spec);
     AgentRuntime.Parts parts = Composer.compose(spec);
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
+    Optional<EpisodeStore> store = memory.createStore();
     try {
+      String recorder = null;
+      if (store.isPresent()) {
+        String source = spec.source() == null ? "builtin:demo" : spec.source().toString();
+        recorder = vertx.deployVerticle(new MemoryRecorder(parts.robotId(), store.get(),
+            new MemoryRecorder.Info(source, parts.planner().name(), false), parts.clock())).await();
+      }
       AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
       int goals = parts.goals().size();
       CountDownLatch done = new CountDownLatch(goals == 0 ? 1 : goals);
@@ -46,9 +58,14 @@ public final class Session {
       } catch (IllegalStateException shuttingDown) {
         // already shutting down (Ctrl-C): stop cleanly below
       }
-      return rt.stop();
+      RunReport report = rt.stop();
+      if (recorder != null) {
+        vertx.undeploy(recorder).await();
+      }
+      return report;
     } finally {
       vertx.close().await();
+      store.ifPresent(EpisodeStore::close);
     }
   }
 }

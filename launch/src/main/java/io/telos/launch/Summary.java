@@ -55,7 +55,7 @@ final class Summary {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n  targets reached      %d / %d   (success rate %.2f, within %s)%n", r.reached(),
         r.outcomes().size(), r.successRate(), "1 cm"));
-    sb.append(String.format("  time to target       mean %.2f s   p95 %.2f s%n", (Double) ttt.get("mean"), (Double) ttt.get("p95")));
+    sb.append(String.format("  time to target       mean %s s   p95 %s s%n", fmt(ttt.get("mean")), fmt(ttt.get("p95"))));
     sb.append(String.format("  limit violations     %d%n", r.limitViolations()));
     if (r.servoPeriodUs().getTotalCount() > 0) {
       sb.append(String.format("  safety-kernel period p50 %s µs   p99 %s µs   p99.9 %s µs   (%d ticks)%n", per.get("p50"),
@@ -69,6 +69,10 @@ final class Summary {
     sb.append(String.format("  clock                %s: %.1f s simulated in %.1f s wall%n", clock, r.simulatedSeconds(),
         r.wallSeconds()));
     return sb.toString();
+  }
+
+  private static String fmt(Object v) {
+    return v instanceof Double d ? String.format("%.2f", d) : "n/a";
   }
 
   static Map<String, Object> percentiles(Histogram h, boolean withTail) {

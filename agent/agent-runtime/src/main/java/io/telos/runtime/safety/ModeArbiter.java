@@ -51,6 +51,11 @@ public final class ModeArbiter {
     return true;
   }
 
+  /** Number of accepted transitions so far; lets a caller tell whether anyone changed the mode since. */
+  public synchronized long transitions() {
+    return sequence;
+  }
+
   /** Latches a protective stop. */
   public void protectiveStop(String reason) {
     request(Mode.PROTECTIVE_STOP, reason);

@@ -47,6 +47,8 @@ public final class SafetyKernel {
   private int cursor;
 
   private boolean stateStaleReported;
+  private long staleHoldMark = -1;
+  private long freshSinceNs = -1;
   private boolean planStaleReported;
   private long badPlans;
   private long staleTicks;
@@ -110,10 +112,24 @@ public final class SafetyKernel {
         String why = measured == null ? "no joint state" : !valid ? "joint state has non-finite values"
             : "joint state is " + (nowNs - stateStampNs) / 1_000_000 + " ms old";
         faults.fault(Severity.ERROR, "STATE_STALE", why + "; holding");
-        arbiter.request(Mode.HOLD, "STATE_STALE: " + why);
+        if (arbiter.mode() == Mode.AUTONOMOUS && arbiter.request(Mode.HOLD, "STATE_STALE: " + why)) {
+          staleHoldMark = arbiter.transitions();
+        }
       }
+      freshSinceNs = -1;
     } else {
       stateStaleReported = false;
+      if (freshSinceNs < 0) {
+        freshSinceNs = nowNs;
+      }
+      if (staleHoldMark >= 0 && config.resumeAfterNs() > 0 && nowNs - freshSinceNs >= config.resumeAfterNs()) {
+        // resume only if nobody (operator, another fault) changed the mode since our own HOLD
+        if (arbiter.transitions() == staleHoldMark && arbiter.mode() == Mode.HOLD) {
+          arbiter.request(Mode.AUTONOMOUS, "STATE_FRESH: states fresh again for "
+              + config.resumeAfterNs() / 1_000_000 + " ms");
+        }
+        staleHoldMark = -1;
+      }
       double worst = 0;
       int worstJoint = 0;
       for (int i = 0; i < n; i++) {

@@ -85,6 +85,25 @@ class SafetyKernelTest {
   }
 
   @Test
+  void resumesAutonomyWhenStatesAreFreshAgainUnlessSomeoneElseChangedTheMode() {
+    kernel.tick(0, new double[] {0, 0}, 0);
+    run(10, true);
+    run(100, false);
+    assertEquals(Mode.HOLD, arbiter.mode());
+    run(600, true);
+    assertEquals(Mode.AUTONOMOUS, arbiter.mode());
+    assertEquals("STATE_FRESH", modes.get(modes.size() - 1).reason().substring(0, 11));
+
+    run(100, false);
+    assertEquals(Mode.HOLD, arbiter.mode());
+    arbiter.request(Mode.HOLD, "operator");      // no-op, same mode
+    arbiter.request(Mode.AUTONOMOUS, "operator");
+    arbiter.request(Mode.HOLD, "operator holds");
+    run(600, true);
+    assertEquals(Mode.HOLD, arbiter.mode(), "an operator's HOLD is not overridden");
+  }
+
+  @Test
   void withoutAFreshPlanTheKernelStopsAtTheAccelerationLimit() {
     kernel.tick(0, new double[] {-0.9, -0.9}, 0);
     kernel.offer(new ActionChunk(Header.of(0, clock.nanos(), "p"), "g",

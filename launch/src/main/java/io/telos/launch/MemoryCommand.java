@@ -1,0 +1,57 @@
+package io.telos.launch;
+
+import io.telos.api.config.Settings;
+import io.telos.memory.EpisodeStore;
+import io.telos.memory.MemoryConfig;
+import io.telos.memory.MemoryReport;
+import io.telos.runtime.config.LaunchException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code telos memory stats|list}: what the episodic store holds. */
+@Command(name = "memory", description = "Inspect the episodic memory store.",
+    subcommands = {MemoryCommand.Stats.class, MemoryCommand.ListEpisodes.class})
+final class MemoryCommand {
+  static Optional<EpisodeStore> open(Path path) {
+    MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", path.toString())));
+    if (!path.toFile().isFile()) {
+      throw new LaunchException("no episodic memory at " + path + " (run `telos demo` first, or pass --path)");
+    }
+    return cfg.createReader();
+  }
+
+  @Command(name = "stats", description = "Episodes, steps, gaps and size.")
+  static final class Stats implements Callable<Integer> {
+    @Option(names = "--path", description = "Store file (default ${DEFAULT-VALUE}).")
+    Path path = Path.of(MemoryConfig.DEFAULT_PATH);
+
+    @Override
+    public Integer call() {
+      try (EpisodeStore store = open(path).orElseThrow()) {
+        System.out.println(MemoryReport.stats(store));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "The most recent episodes.")
+  static final class ListEpisodes implements Callable<Integer> {
+    @Option(names = "--path", description = "Store file (default ${DEFAULT-VALUE}).")
+    Path path = Path.of(MemoryConfig.DEFAULT_PATH);
+
+    @Option(names = "--limit", description = "How many (default ${DEFAULT-VALUE}).")
+    int limit = 20;
+
+    @Override
+    public Integer call() {
+      try (EpisodeStore store = open(path).orElseThrow()) {
+        System.out.println(MemoryReport.list(store, limit));
+      }
+      return 0;
+    }
+  }
+}
