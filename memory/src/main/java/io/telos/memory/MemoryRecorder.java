@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -109,15 +110,18 @@ public final class MemoryRecorder extends AbstractVerticle {
     vertx.executeBlocking(() -> {
       store.open();
       return null;
-    }).onSuccess(v -> {
+    }).compose(v -> {
       var bus = vertx.eventBus();
-      bus.<ActionChunk>localConsumer(Addresses.plan(robotId), m -> onPlan(m.body()));
-      bus.<GoalOutcome>localConsumer(Addresses.goalOutcome(robotId), m -> onOutcome(m.body()));
-      bus.<Observation>localConsumer(Addresses.observation(robotId), m -> onObservation(m.body()));
-      bus.<JointCommand>localConsumer(Addresses.robotCommand(robotId), m -> onCommand(m.body()));
-      bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> onMode(m.body()));
-      bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body()));
+      // wait until every consumer is registered, so nothing published after deployment is missed
+      List<io.vertx.core.eventbus.MessageConsumer<?>> consumers = List.of(
+          bus.<ActionChunk>localConsumer(Addresses.plan(robotId), m -> onPlan(m.body())),
+          bus.<GoalOutcome>localConsumer(Addresses.goalOutcome(robotId), m -> onOutcome(m.body())),
+          bus.<Observation>localConsumer(Addresses.observation(robotId), m -> onObservation(m.body())),
+          bus.<JointCommand>localConsumer(Addresses.robotCommand(robotId), m -> onCommand(m.body())),
+          bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> onMode(m.body())),
+          bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body())));
       LOG.info("component={} event=started policy={} launch=\"{}\"", component, info.policy(), info.launchSource());
+      return Future.all(consumers.stream().map(c -> c.completion()).toList());
     }).<Void>mapEmpty().onComplete(started);
   }
 

@@ -138,6 +138,10 @@ public final class AgentRuntime implements AutoCloseable {
       };
       msg.reply(ok ? arbiter.mode().name() : "REFUSED " + arbiter.mode().name());
     });
+    parts.hardware().onEstop(reason -> {
+      fault(Fault.Severity.CRITICAL, "ESTOP", "e-stop from the robot's wire: " + reason);
+      arbiter.protectiveStop("e-stop: " + reason);
+    });
     return vertx.executeBlocking(() -> {
           parts.hardware().start();
           return null;

@@ -34,6 +34,13 @@ public interface RobotHardware extends AutoCloseable {
     return Health.OK;
   }
 
+  /**
+   * Registers a listener for e-stop requests that arrive through the bridge's own wire (e.g. an
+   * MQTT {@code estop} topic). The runtime latches a protective stop on each. Default: the bridge
+   * has no such channel.
+   */
+  default void onEstop(java.util.function.Consumer<String> listener) {}
+
   @Override
   void close();
 

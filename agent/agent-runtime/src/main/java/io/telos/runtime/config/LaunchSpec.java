@@ -45,6 +45,18 @@ public record LaunchSpec(
         plannerRateHz, perceptionRateHz);
   }
 
+  /** The same deployment over another bridge. */
+  public LaunchSpec withBridge(Settings newBridge) {
+    return new LaunchSpec(source, robot, clock, seed, newBridge, perception, planner, safety, task, memory,
+        plannerRateHz, perceptionRateHz);
+  }
+
+  /** The same deployment with another memory section. */
+  public LaunchSpec withMemory(Settings newMemory) {
+    return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, task, newMemory,
+        plannerRateHz, perceptionRateHz);
+  }
+
   /** The same deployment with another task. */
   public LaunchSpec withTask(TaskSpec newTask) {
     return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, newTask, memory,

@@ -27,8 +27,8 @@ public final class PerceptionVerticle extends AbstractVerticle {
   }
 
   @Override
-  public void start() {
-    vertx.eventBus().<JointState>localConsumer(Addresses.robotState(robotId), msg -> {
+  public void start(io.vertx.core.Promise<Void> started) {
+    var consumer = vertx.eventBus().<JointState>localConsumer(Addresses.robotState(robotId), msg -> {
       Observation obs;
       try {
         obs = estimator.update(msg.body(), clock.nanos());
@@ -43,5 +43,6 @@ public final class PerceptionVerticle extends AbstractVerticle {
       }
       vertx.eventBus().publish(Addresses.observation(robotId), obs);
     });
+    consumer.completion().onComplete(started);
   }
 }

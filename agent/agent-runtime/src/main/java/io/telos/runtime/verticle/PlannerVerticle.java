@@ -50,14 +50,14 @@ public final class PlannerVerticle extends AbstractVerticle {
   }
 
   @Override
-  public void start() {
-    vertx.eventBus().<Observation>localConsumer(Addresses.observation(robotId), msg -> {
+  public void start(io.vertx.core.Promise<Void> started) {
+    var observations = vertx.eventBus().<Observation>localConsumer(Addresses.observation(robotId), msg -> {
       latest = msg.body();
       if (lockStep) {
         planOnce(msg.body());
       }
     });
-    vertx.eventBus().<Goal>localConsumer(Addresses.goal(robotId), msg -> tracker.add(msg.body()));
+    var goals = vertx.eventBus().<Goal>localConsumer(Addresses.goal(robotId), msg -> tracker.add(msg.body()));
     if (!lockStep) {
       vertx.setPeriodic(Math.max(1, periodNs / 1_000_000), id -> {
         Observation obs = latest;
@@ -66,6 +66,7 @@ public final class PlannerVerticle extends AbstractVerticle {
         }
       });
     }
+    io.vertx.core.Future.all(observations.completion(), goals.completion()).<Void>mapEmpty().onComplete(started);
   }
 
   private void planOnce(Observation obs) {

@@ -1,0 +1,393 @@
+package io.telos.bridge.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telos.api.Clock;
+import io.telos.api.Header;
+import io.telos.api.JointCommand;
+import io.telos.api.JointState;
+import io.telos.api.Vec;
+import io.telos.api.spi.RobotHardware;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bridge.type: mqtt}: a robot that speaks the Telos MQTT 5 contract (see {@link Topics}
+ * and the module README).
+ *
+ * <ul>
+ *   <li>{@link #read()} returns the latest valid state from {@code <prefix>state}, joints matched
+ *       by name and returned in {@link #jointNames()} order, stamped with the injected clock on
+ *       arrival. A state that is not valid JSON, has a non-finite value, names an unknown joint or
+ *       misses one is dropped and counted ({@link #rejectedStates()}); {@link #health()} is
+ *       {@link Health#DEGRADED} for one second after each rejection. The runtime's watchdog turns
+ *       a state that stops arriving into HOLD.
+ *   <li>{@link #write(JointCommand)} never blocks: it puts the command into a one-slot mailbox
+ *       (the latest wins) that a publisher thread sends to {@code <prefix>command} with an MQTT 5
+ *       message expiry interval. Commands are dropped, never queued, while disconnected, and a
+ *       command older than the expiry interval is never sent.
+ *   <li>{@link #health()} is {@link Health#LOST} while disconnected from the broker or while the
+ *       robot's retained {@code robot_status} is {@code offline}; the client reconnects with
+ *       back-off on its own.
+ *   <li>{@code <prefix>estop}: any non-empty message is passed to the {@link #onEstop} listeners
+ *       (the composition root connects them to the mode arbiter).
+ * </ul>
+ */
+public final class MqttRobotHardware implements RobotHardware {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttRobotHardware.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final long DEGRADED_NS = TimeUnit.SECONDS.toNanos(1);
+  private static final long PUBLISH_WAIT_MS = 1000;
+
+  private final String robotId;
+  private final List<String> joints;
+  private final MqttConfig config;
+  private final Clock clock;
+  private final Topics topics;
+  private final JointJson json;
+  private final String component;
+  private final long expiryNs;
+  private final AtomicReference<JointCommand> mailbox = new AtomicReference<>();
+  private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
+
+  private EmbeddedBroker broker;
+  private MqttLink link;
+  private Thread publisher;
+  private volatile boolean publisherWaiting;
+  private volatile boolean running;
+
+  private volatile JointState latest;
+  private long stateSequence;
+  private volatile long acceptedStates;
+  private volatile long rejectedStates;
+  private volatile long lastRejectionNs = Long.MIN_VALUE;
+  private volatile String lastRejection;
+  private volatile boolean robotOffline;
+  private volatile long estops;
+  private volatile String lastEstop;
+
+  private volatile long writes;
+  private volatile long sentCommands;
+  private final AtomicLong droppedCommands = new AtomicLong();
+
+  /**
+   * @param jointNames the chain's joint names: the order of {@link #read()} and of commands
+   */
+  public MqttRobotHardware(String robotId, List<String> jointNames, MqttConfig config, Clock clock) {
+    this.robotId = Objects.requireNonNull(robotId, "robotId");
+    this.joints = List.copyOf(jointNames);
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.topics = config.topics();
+    this.json = new JointJson(joints);
+    this.component = "mqtt/" + robotId;
+    this.expiryNs = TimeUnit.SECONDS.toNanos(config.commandExpiryS());
+  }
+
+  @Override
+  public String robotId() {
+    return robotId;
+  }
+
+  @Override
+  public List<String> jointNames() {
+    return joints;
+  }
+
+  public MqttConfig config() {
+    return config;
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  /**
+   * Starts the embedded broker when configured (and fails when its port is taken), then connects
+   * in the background: returns without waiting for the broker. Use {@link #awaitConnected} to wait.
+   */
+  @Override
+  public synchronized void start() throws Exception {
+    if (running) {
+      return;
+    }
+    String uri = config.broker();
+    if (config.embedded()) {
+      broker = new EmbeddedBroker(config.port());
+      try {
+        broker.start();
+      } catch (IOException e) {
+        throw new IllegalStateException("bridge." + MqttConfig.PORT + ": " + e.getMessage(), e);
+      }
+      uri = broker.uri();
+    }
+    running = true;
+    link = new MqttLink(component, config, uri, topics.status(),
+        Map.of(topics.state(), config.qosState(), topics.robotStatus(), 1, topics.estop(), 1), new Listener());
+    publisher = Thread.ofPlatform().name("telos-mqtt-publish-" + robotId).daemon(true).unstarted(this::publishLoop);
+    publisher.start();
+    link.start();
+    LOG.info("component={} event=start broker={} prefix={} joints={} qosState={} qosCommand={} expiryS={}",
+        component, uri, topics.prefix(), joints.size(), config.qosState(), config.qosCommand(),
+        config.commandExpiryS());
+  }
+
+  /** Waits until connected and subscribed. */
+  public boolean awaitConnected(long timeout, TimeUnit unit) throws InterruptedException {
+    MqttLink l = link;
+    return l != null && l.awaitUp(timeout, unit);
+  }
+
+  /** Waits until the connection is lost. */
+  public boolean awaitDisconnected(long timeout, TimeUnit unit) throws InterruptedException {
+    MqttLink l = link;
+    return l == null || l.awaitDown(timeout, unit);
+  }
+
+  /** The broker URI in use (the embedded broker's real port once started). */
+  public String brokerUri() {
+    MqttLink l = link;
+    return l == null ? config.broker() : l.uri();
+  }
+
+  /** The embedded broker, or null when {@code broker} is a URI. */
+  public EmbeddedBroker embeddedBroker() {
+    return broker;
+  }
+
+  @Override
+  public JointState read() {
+    return latest;
+  }
+
+  @Override
+  public void write(JointCommand command) {
+    writes++;
+    if (command == null || !running) {
+      return;
+    }
+    mailbox.set(command);
+    if (publisherWaiting) { // wake it only when it sleeps: no system call per tick while it is busy
+      LockSupport.unpark(publisher);
+    }
+  }
+
+  @Override
+  public Health health() {
+    MqttLink l = link;
+    if (l == null || !l.up() || robotOffline) {
+      return Health.LOST;
+    }
+    long last = lastRejectionNs;
+    if (last != Long.MIN_VALUE && clock.nanos() - last < DEGRADED_NS) {
+      return Health.DEGRADED;
+    }
+    return Health.OK;
+  }
+
+  /** Called with the reason on every message on {@code <prefix>estop} (on the MQTT thread; must not block). */
+  @Override
+  public void onEstop(Consumer<String> listener) {
+    estopListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public long acceptedStates() {
+    return acceptedStates;
+  }
+
+  public long rejectedStates() {
+    return rejectedStates;
+  }
+
+  /** Why the last rejected state was refused, or null. */
+  public String lastRejection() {
+    return lastRejection;
+  }
+
+  /** Commands passed to {@link #write}. */
+  public long writes() {
+    return writes;
+  }
+
+  /** Commands handed to the MQTT client. */
+  public long sentCommands() {
+    return sentCommands;
+  }
+
+  /** Commands dropped because the link was down, the command was stale or publishing failed. */
+  public long droppedCommands() {
+    return droppedCommands.get();
+  }
+
+  public long estops() {
+    return estops;
+  }
+
+  public String lastEstop() {
+    return lastEstop;
+  }
+
+  /** Successful (re)connections so far. */
+  public long connects() {
+    MqttLink l = link;
+    return l == null ? 0 : l.connects();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    Thread t = publisher;
+    if (t != null) {
+      LockSupport.unpark(t);
+      try {
+        t.join(PUBLISH_WAIT_MS + 1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    link.close();
+    if (broker != null) {
+      broker.stop();
+    }
+    LOG.info("component={} event=stop acceptedStates={} rejectedStates={} sentCommands={} droppedCommands={}",
+        component, acceptedStates, rejectedStates, sentCommands, droppedCommands.get());
+  }
+
+  // ------------------------------------------------------------------ publisher
+
+  private void publishLoop() {
+    IMqttToken previous = null;
+    while (running) {
+      JointCommand c = mailbox.getAndSet(null);
+      if (c == null) {
+        publisherWaiting = true;
+        c = mailbox.getAndSet(null); // a write between the first look and the flag
+        if (c == null) {
+          LockSupport.park(this);
+          publisherWaiting = false;
+          continue;
+        }
+        publisherWaiting = false;
+      }
+      if (!link.up()) {
+        droppedCommands.incrementAndGet();
+        continue;
+      }
+      if (clock.nanos() - c.header().stampNs() > expiryNs) {
+        droppedCommands.incrementAndGet(); // written long ago (e.g. before a reconnect): never send a stale command
+        continue;
+      }
+      try {
+        if (previous != null) {
+          previous.waitForCompletion(PUBLISH_WAIT_MS); // at most one command in flight
+        }
+      } catch (MqttException e) {
+        LOG.debug("component={} event=command-not-delivered cause={}", component, e.toString());
+      }
+      // The wait may have taken a while: send the newest command instead, if one came.
+      JointCommand newer = mailbox.getAndSet(null);
+      if (newer != null) {
+        c = newer;
+      }
+      try {
+        previous = link.publish(topics.command(), JointJson.encodeCommand(c), config.qosCommand(), false,
+            config.commandExpiryS(), true);
+        sentCommands++;
+      } catch (MqttException | RuntimeException e) {
+        previous = null;
+        droppedCommands.incrementAndGet();
+        LOG.debug("component={} event=command-dropped cause={}", component, e.toString());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ receiver
+
+  private final class Listener implements MqttLink.Listener {
+    @Override
+    public void message(String topic, MqttMessage message) {
+      if (topic.equals(topics.state())) {
+        state(message.getPayload());
+      } else if (topic.equals(topics.robotStatus())) {
+        String s = new String(message.getPayload(), StandardCharsets.UTF_8).trim();
+        boolean offline = Topics.OFFLINE.equals(s);
+        if (offline != robotOffline) {
+          LOG.info("component={} event=robot-status status={}", component, offline ? Topics.OFFLINE : s);
+        }
+        robotOffline = offline;
+      } else if (topic.equals(topics.estop())) {
+        estop(message.getPayload());
+      }
+    }
+
+    @Override
+    public void down() {
+      if (mailbox.getAndSet(null) != null) { // whatever was waiting is stale by the time we are back
+        droppedCommands.incrementAndGet();
+      }
+    }
+  }
+
+  private void state(byte[] payload) {
+    JointJson.State s;
+    try {
+      s = json.decodeState(payload);
+    } catch (JointJson.Rejected e) {
+      long n = ++rejectedStates;
+      lastRejection = e.getMessage();
+      lastRejectionNs = clock.nanos();
+      if (Long.bitCount(n) == 1) {
+        LOG.warn("component={} event=state-rejected count={} reason={}", component, n, e.getMessage());
+      }
+      return;
+    }
+    latest = new JointState(Header.of(stateSequence++, clock.nanos(), component), joints, Vec.of(s.position()),
+        Vec.of(s.velocity()), Vec.of(s.effort()));
+    acceptedStates++;
+  }
+
+  private void estop(byte[] payload) {
+    if (payload.length == 0) {
+      return; // clearing a retained e-stop
+    }
+    String reason = new String(payload, StandardCharsets.UTF_8).trim();
+    try {
+      JsonNode n = MAPPER.readTree(payload);
+      if (n != null && n.hasNonNull("reason")) {
+        reason = n.get("reason").asText();
+      }
+    } catch (IOException e) {
+      // plain text is fine
+    }
+    if (reason.length() > 200) {
+      reason = reason.substring(0, 200);
+    }
+    estops++;
+    lastEstop = reason;
+    LOG.warn("component={} event=estop reason={}", component, reason);
+    for (Consumer<String> l : estopListeners) {
+      try {
+        l.accept(reason);
+      } catch (RuntimeException e) {
+        LOG.warn("component={} event=estop-listener-failed", component, e);
+      }
+    }
+  }
+}

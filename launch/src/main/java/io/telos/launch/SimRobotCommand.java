@@ -1,0 +1,81 @@
+package io.telos.launch;
+
+import io.telos.api.WallClock;
+import io.telos.api.spi.HardwareContext;
+import io.telos.bridge.mqtt.MqttSimRobot;
+import io.telos.bridge.sim.SimRobotHardwareProvider;
+import io.telos.bridge.sim.SimulatedArm;
+import io.telos.runtime.config.LaunchException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code telos sim-robot}: the simulated arm as a standalone robot process, exposing exactly the
+ * wire contract a real arm's driver exposes, so the agent reaches it the way it reaches hardware
+ * (simulation-in-the-loop).
+ */
+@Command(name = "sim-robot", description = "Run the simulated arm as a standalone robot reached over MQTT.")
+final class SimRobotCommand implements Callable<Integer> {
+  @Option(names = "--robot", description = "URDF path or builtin:<name> (default ${DEFAULT-VALUE}).")
+  String description = "builtin:telos6";
+
+  @Option(names = "--id", description = "Robot id (default ${DEFAULT-VALUE}).")
+  String id = "arm1";
+
+  @Option(names = "--transport", description = "mqtt (default ${DEFAULT-VALUE}).")
+  String transport = "mqtt";
+
+  @Option(names = "--broker", description = "'embedded' to host a broker here, or a tcp:// URI (default ${DEFAULT-VALUE}).")
+  String broker = "embedded";
+
+  @Option(names = "--port", description = "Port of the embedded broker (default ${DEFAULT-VALUE}).")
+  int port = 1883;
+
+  @Option(names = "--seed", description = "Seed for sensor noise (default ${DEFAULT-VALUE}).")
+  long seed = 42;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!transport.equals("mqtt")) {
+      throw new LaunchException("--transport: must be mqtt (ROS 2 is not available in this build), was '" + transport + "'");
+    }
+    try (Standalone robot = Standalone.start(id, description, broker, port, seed)) {
+      System.out.printf("telos sim-robot: %s (%s) on %s, prefix telos/%s/ — Ctrl-C to stop%n", id, description,
+          robot.mqtt().brokerUri(), id);
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+
+  /** A simulated arm in real time, published over MQTT. */
+  record Standalone(SimulatedArm arm, MqttSimRobot mqtt) implements AutoCloseable {
+    static Standalone start(String id, String description, String broker, int port, long seed) throws Exception {
+      SimulatedArm arm = new SimRobotHardwareProvider().create(
+          new HardwareContext(id, description, Map.of(), WallClock.INSTANCE, seed, false));
+      arm.start();
+      Map<String, Object> settings = new LinkedHashMap<>();
+      settings.put("broker", broker);
+      settings.put("port", port);
+      MqttSimRobot mqtt = MqttSimRobot.create(arm, settings, WallClock.INSTANCE, null);
+      try {
+        mqtt.start();
+      } catch (Exception e) {
+        arm.close();
+        throw e;
+      }
+      return new Standalone(arm, mqtt);
+    }
+
+    @Override
+    public void close() {
+      mqtt.close();
+      arm.close();
+    }
+  }
+}
