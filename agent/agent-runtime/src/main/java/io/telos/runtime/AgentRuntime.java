@@ -83,6 +83,8 @@ public final class AgentRuntime implements AutoCloseable {
   private final AtomicLong faultSeq = new AtomicLong();
   private final List<String> deployments = new ArrayList<>();
   private final List<Consumer<GoalOutcome>> outcomeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile long checkpointTicks = -1;
+  private volatile long checkpointHash;
   private long startWallNs;
   private long startClockNs;
 
@@ -100,7 +102,10 @@ public final class AgentRuntime implements AutoCloseable {
     this.servo = new ServoLoop(id, parts.hardware(), parts.model().jointNames(), kernel, monitor, parts.clock(),
         publishEvery, parts.safety().spinUs(), new BusTelemetry(), this::fault);
     this.plannerVerticle = new PlannerVerticle(id, parts.planner(), parts.goals(), parts.settleNs(), parts.clock(),
-        lockStep, lockStep ? parts.safety().rateHz() / publishEvery : parts.plannerRateHz());
+        lockStep, lockStep ? parts.safety().rateHz() / publishEvery : parts.plannerRateHz(), o -> {
+          checkpointTicks = servo.ticks();
+          checkpointHash = servo.commandHash();
+        });
   }
 
   /** Starts the bridge, deploys perception and planner, then starts the servo loop. */
@@ -197,9 +202,12 @@ public final class AgentRuntime implements AutoCloseable {
     synchronized (faults) {
       f = Map.copyOf(faults);
     }
+    // In lock-step, the run is measured up to the end of its last goal: what the servo does after
+    // that, until stop() arrives from another thread, depends on wall-clock timing.
+    boolean checkpoint = parts.clock().isSimulated() && checkpointTicks >= 0;
     return new RunReport(out, servo.periodHistogramUs(), servo.tickHistogramUs(), plannerVerticle.stepHistogramUs(),
-        servo.ticks(), monitor.commandViolations(), monitor.measuredViolations(), f, servo.commandHash(), simSeconds,
-        wallSeconds);
+        checkpoint ? checkpointTicks : servo.ticks(), monitor.commandViolations(), monitor.measuredViolations(), f,
+        checkpoint ? checkpointHash : servo.commandHash(), simSeconds, wallSeconds);
   }
 
   @Override

@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
  * @param commandViolations commands outside limits (independent monitor)
  * @param measuredViolations measured positions outside limits
  * @param faults fault counts by code
- * @param commandHash hash of every command sent (positions and velocities), for replay checks
+ * @param commandHash hash of every command sent (positions and velocities), for replay checks; in
+ *     lock-step up to the end of the last goal
  */
 public record RunReport(
     List<GoalOutcome> outcomes,

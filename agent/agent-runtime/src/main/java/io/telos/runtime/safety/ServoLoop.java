@@ -55,9 +55,9 @@ public final class ServoLoop implements AutoCloseable {
   private volatile long answeredStampNs = Long.MIN_VALUE;
   private Thread thread;
   private long sequence;
-  private long ticks;
+  private volatile long ticks;
   private long lockStepTimeouts;
-  private long commandHash = 1125899906842597L;
+  private volatile long commandHash = 1125899906842597L;
 
   /**
    * @param chainNames joint names in the kernel's (chain) order
@@ -158,9 +158,11 @@ public final class ServoLoop implements AutoCloseable {
           double[] p = kernel.commandPosition();
           double[] v = kernel.commandVelocity();
           monitor.command(p, v);
+          long h = commandHash;
           for (int i = 0; i < p.length; i++) {
-            commandHash = 31 * (31 * commandHash + Double.doubleToLongBits(p[i])) + Double.doubleToLongBits(v[i]);
+            h = 31 * (31 * h + Double.doubleToLongBits(p[i])) + Double.doubleToLongBits(v[i]);
           }
+          commandHash = h;
           JointCommand cmd = new JointCommand(new Header(sequence++, now, "safety/" + robotId, ""),
               chainNames, Vec.of(p), Vec.of(v), kernel.arbiter().mode());
           hardware.write(cmd);
@@ -244,7 +246,7 @@ public final class ServoLoop implements AutoCloseable {
     return ticks;
   }
 
-  /** Hash of every command sent (positions and velocities, bit-exact). Read after {@link #close()}. */
+  /** Hash of every command sent so far (positions and velocities, bit-exact). */
   public long commandHash() {
     return commandHash;
   }

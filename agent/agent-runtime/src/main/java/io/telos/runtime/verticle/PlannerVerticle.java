@@ -38,14 +38,20 @@ public final class PlannerVerticle extends AbstractVerticle {
   private long sequence;
   private long faultSeq;
   private long failures;
+  private final java.util.function.Consumer<GoalOutcome> onOutcome;
 
+  /**
+   * @param onOutcome called on the planner's thread the moment a goal ends, before the plan for that
+   *     observation is published (in lock-step the servo loop is waiting, so its state is stable)
+   */
   public PlannerVerticle(String robotId, Planner planner, List<Goal> goals, long settleNs, Clock clock,
-      boolean lockStep, double rateHz) {
+      boolean lockStep, double rateHz, java.util.function.Consumer<GoalOutcome> onOutcome) {
     this.robotId = robotId;
     this.planner = planner;
     this.clock = clock;
     this.lockStep = lockStep;
     this.periodNs = Math.round(1e9 / rateHz);
+    this.onOutcome = onOutcome;
     this.tracker = new GoalTracker(robotId, settleNs, goals, this::outcome);
   }
 
@@ -103,6 +109,7 @@ public final class PlannerVerticle extends AbstractVerticle {
   }
 
   private void outcome(GoalOutcome o) {
+    onOutcome.accept(o);
     LOG.info("component=planner/{} event=goal_end goal={} reached={} elapsedMs={} errorMm={}", robotId, o.goalId(),
         o.reached(), o.elapsedNs() / 1_000_000, String.format("%.2f", o.finalError() * 1000));
     vertx.eventBus().publish(Addresses.goalOutcome(robotId), o);
