@@ -50,7 +50,8 @@ public final class JointStateEstimator implements StateEstimator {
   private final int n;
   private final Map<String, Integer> indexOf;
   private final boolean[] continuous;
-  private final TipPose tipPose;
+  private final KinematicChain chain;
+  private final KinematicChain.Scratch scratch;
   private final double alpha;
 
   // per-update staging (validated before anything is committed)
@@ -89,7 +90,8 @@ public final class JointStateEstimator implements StateEstimator {
       indexOf.put(jointNames.get(i), i);
       continuous[i] = chain.joints().get(i).type() == JointType.CONTINUOUS;
     }
-    this.tipPose = new TipPose(chain);
+    this.chain = chain;
+    this.scratch = chain.newScratch();
     this.alpha = config.velocityFilterAlpha();
     this.qIn = new double[n];
     this.vIn = new double[n];
@@ -144,7 +146,7 @@ public final class JointStateEstimator implements StateEstimator {
       prevStampNs = stamp;
       havePrevious = true;
     }
-    tipPose.compute(q, pose);
+    chain.forwardPose(q, pose, scratch);
     return new Observation(
         new Header(sequence++, stamp, source, frame),
         Vec.of(q),

@@ -164,6 +164,18 @@ public final class KinematicChain {
     return out;
   }
 
+  /**
+   * End-effector pose into {@code out[0..6]}: position (m) then unit quaternion (w, x, y, z);
+   * allocation-free.
+   */
+  public void forwardPose(double[] q, double[] out, Scratch s) {
+    run(q, s, false);
+    out[0] = s.t[9];
+    out[1] = s.t[10];
+    out[2] = s.t[11];
+    Transform.quaternion(s.t, out, 3);
+  }
+
   /** End-effector pose in the base frame. */
   public Pose forwardPose(double[] q) {
     Transform t = tipTransform(q);

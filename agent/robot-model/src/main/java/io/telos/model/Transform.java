@@ -122,6 +122,16 @@ public final class Transform {
 
   /** Unit quaternion (w, x, y, z) of the rotation. */
   public double[] quaternion() {
+    double[] q = new double[4];
+    quaternion(r, q, 0);
+    return q;
+  }
+
+  /**
+   * Unit quaternion (w, x, y, z) of a row-major rotation {@code r[0..8]} into {@code out[off..off+3]};
+   * allocation-free.
+   */
+  public static void quaternion(double[] r, double[] out, int off) {
     double trace = r[0] + r[4] + r[8];
     double w;
     double x;
@@ -152,7 +162,10 @@ public final class Transform {
       y = (r[5] + r[7]) / s;
       z = 0.25 * s;
     }
-    return new double[] {w, x, y, z};
+    out[off] = w;
+    out[off + 1] = x;
+    out[off + 2] = y;
+    out[off + 3] = z;
   }
 
   @Override
