@@ -162,8 +162,8 @@ public final class MemoryRecorder extends AbstractVerticle {
       return;
     }
     String goal = plan.goalId();
-    if (endedGoals.contains(goal)) {
-      return;
+    if (goal.isEmpty() || endedGoals.contains(goal)) {
+      return; // a hold plan while idle belongs to no goal: no episode
     }
     if (!goal.equals(episodeGoal)) {
       if (episodeId >= 0) {

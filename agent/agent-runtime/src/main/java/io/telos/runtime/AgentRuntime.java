@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+  private static final long ROBOT_WAIT_NS = 10_000_000_000L;
 
   /** Everything the runtime needs; the composition root (launch) builds the parts. */
   public record Parts(
@@ -149,6 +150,7 @@ public final class AgentRuntime implements AutoCloseable {
     });
     return vertx.executeBlocking(() -> {
           parts.hardware().start();
+          awaitFreshState();
           return null;
         })
         .compose(v -> vertx.deployVerticle(new PerceptionVerticle(id, parts.estimator(), parts.clock())))
@@ -165,6 +167,23 @@ public final class AgentRuntime implements AutoCloseable {
               parts.model().dof(), parts.clock().isSimulated() ? "sim" : "wall", parts.planner().name());
           return null;
         });
+  }
+
+  /**
+   * Waits (on a worker thread, bounded) until the robot reports a fresh state, so the servo loop
+   * does not start by declaring a robot that is still connecting or warming up stale.
+   */
+  private void awaitFreshState() {
+    long deadline = System.nanoTime() + ROBOT_WAIT_NS;
+    while (System.nanoTime() < deadline) {
+      var s = parts.hardware().read();
+      if (s != null && parts.clock().nanos() - s.header().stampNs() <= parts.safety().stateTimeoutNs() / 2) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    LOG.warn("component=runtime/{} event=no_fresh_state waitedMs={} (starting anyway; the kernel holds until states arrive)",
+        parts.robotId(), ROBOT_WAIT_NS / 1_000_000);
   }
 
   /** Called for every goal outcome (on the event loop). */
