@@ -24,6 +24,12 @@ public final class Session {
    * @param maxWall give up after this long (wall time); null for no limit
    */
   public static RunReport run(LaunchSpec spec, Consumer<GoalOutcome> progress, Duration maxWall) throws InterruptedException {
+    return run(spec, progress, maxWall, -1);
+  }
+
+  /** @param metricsPort serve Prometheus metrics on 127.0.0.1 at this port (0: any free port; &lt;0: none) */
+  public static RunReport run(LaunchSpec spec, Consumer<GoalOutcome> progress, Duration maxWall, int metricsPort)
+      throws InterruptedException {
     MemoryConfig memory = Composer.memory(spec);
     AgentRuntime.Parts parts = Composer.compose(spec);
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
@@ -36,6 +42,10 @@ public final class Session {
             new MemoryRecorder.Info(source, parts.planner().name(), false), parts.clock())).await();
       }
       AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
+      if (metricsPort >= 0) {
+        int port = MetricsEndpoint.start(vertx, "127.0.0.1", metricsPort, rt::metrics).actualPort();
+        System.err.println("telos: metrics at http://127.0.0.1:" + port + "/metrics");
+      }
       int goals = parts.goals().size();
       CountDownLatch done = new CountDownLatch(goals == 0 ? 1 : goals);
       rt.onOutcome(o -> {

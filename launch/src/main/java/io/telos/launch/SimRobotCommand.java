@@ -26,8 +26,14 @@ final class SimRobotCommand implements Callable<Integer> {
   @Option(names = "--id", description = "Robot id (default ${DEFAULT-VALUE}).")
   String id = "arm1";
 
-  @Option(names = "--transport", description = "mqtt (default ${DEFAULT-VALUE}).")
+  @Option(names = "--transport", description = "mqtt or ros2 (default ${DEFAULT-VALUE}).")
   String transport = "mqtt";
+
+  @Option(names = "--domain-id", description = "ROS 2 domain id (default ${DEFAULT-VALUE}).")
+  int domainId = 0;
+
+  @Option(names = "--loopback-only", description = "ROS 2: DDS on 127.0.0.1 only.")
+  boolean loopbackOnly;
 
   @Option(names = "--broker", description = "'embedded' to host a broker here, or a tcp:// URI (default ${DEFAULT-VALUE}).")
   String broker = "embedded";
@@ -40,17 +46,31 @@ final class SimRobotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (transport.equals("ros2")) {
+      try (Ros2SimRobot robot = Ros2SimRobot.start(id, description, domainId, loopbackOnly, seed)) {
+        System.out.printf("telos sim-robot: %s (%s) on ROS 2 domain %d: /joint_states, /%s/commands — Ctrl-C to stop%n",
+            id, description, domainId, Ros2SimRobot.CONTROLLER);
+        awaitShutdown();
+      }
+      return 0;
+    }
     if (!transport.equals("mqtt")) {
-      throw new LaunchException("--transport: must be mqtt (ROS 2 is not available in this build), was '" + transport + "'");
+      throw new LaunchException("--transport: must be mqtt or ros2, was '" + transport + "'");
     }
     try (Standalone robot = Standalone.start(id, description, broker, port, seed)) {
       System.out.printf("telos sim-robot: %s (%s) on %s, prefix telos/%s/ — Ctrl-C to stop%n", id, description,
           robot.mqtt().brokerUri(), id);
+      awaitShutdown();
+    }
+    return 0;
+  }
+
+  private static void awaitShutdown() throws InterruptedException {
+    {
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
     }
-    return 0;
   }
 
   /** A simulated arm in real time, published over MQTT. */

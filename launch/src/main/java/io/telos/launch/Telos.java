@@ -44,6 +44,10 @@ public final class Telos {
 
   /** Runs a launch spec and prints the summary. */
   static int execute(LaunchSpec spec, boolean json, PrintStream out) throws InterruptedException {
+    return execute(spec, json, out, -1);
+  }
+
+  static int execute(LaunchSpec spec, boolean json, PrintStream out, int metricsPort) throws InterruptedException {
     int total = spec.task().type().equals("reach_random") ? spec.task().count() : spec.task().points().size();
     PrintStream err = System.err;
     if (!json) {
@@ -53,7 +57,7 @@ public final class Telos {
     ProgressBar bar = new ProgressBar(json ? err : out, total, false);
     double perGoal = spec.task().timeoutS() * (spec.simulatedTime() ? 1 : 1.5) + 5;
     Duration max = total == 0 ? null : Duration.ofSeconds((long) (60 + perGoal * total * (spec.simulatedTime() ? 4 : 1)));
-    RunReport report = Session.run(spec, bar, max);
+    RunReport report = Session.run(spec, bar, max, metricsPort);
     out.println(json ? Summary.json(report, spec.clock()) : Summary.text(report, spec.clock()));
     boolean ok = report.outcomes().size() == total && report.successRate() >= 0.95 && report.limitViolations() == 0;
     return total == 0 || ok ? 0 : EXIT_TASK_FAILED;
@@ -70,13 +74,16 @@ public final class Telos {
     @Option(names = "--seed", description = "Override the launch file's seed.")
     Long seed;
 
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on 127.0.0.1:PORT/metrics.")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws Exception {
       LaunchSpec spec = LaunchFile.load(file);
       if (seed != null) {
         spec = spec.withSeed(seed);
       }
-      return execute(spec, json, System.out);
+      return execute(spec, json, System.out, metricsPort == null ? -1 : metricsPort);
     }
   }
 
@@ -94,9 +101,12 @@ public final class Telos {
     @Option(names = "--targets", description = "Number of targets (default 20).")
     Integer targets;
 
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on 127.0.0.1:PORT/metrics.")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws Exception {
-      return execute(demoSpec(clock, seed, targets), json, System.out);
+      return execute(demoSpec(clock, seed, targets), json, System.out, metricsPort == null ? -1 : metricsPort);
     }
   }
 

@@ -191,6 +191,34 @@ public final class AgentRuntime implements AutoCloseable {
     outcomeListeners.add(listener);
   }
 
+  /** The agent's live figures in Prometheus text format. Safe to call from any thread. */
+  public String metrics() {
+    Map<String, Long> faultCounts;
+    synchronized (faults) {
+      faultCounts = Map.copyOf(faults);
+    }
+    Map<String, Long> goals = new TreeMap<>();
+    synchronized (outcomes) {
+      for (GoalOutcome o : outcomes) {
+        goals.merge(o.reached() ? "reached" : "missed", 1L, Long::sum);
+      }
+    }
+    Map<String, Integer> mode = new TreeMap<>();
+    for (Mode m : Mode.values()) {
+      mode.put(m.name(), arbiter.mode() == m ? 1 : 0);
+    }
+    return new Metrics(parts.robotId())
+        .counter("telos_servo_ticks_total", "Servo loop ticks.", servo.ticks())
+        .summaryUs("telos_servo_period_seconds", "Wall-clock period of the servo loop.", servo.periodHistogramUs())
+        .summaryUs("telos_servo_tick_seconds", "Compute time of one servo tick.", servo.tickHistogramUs())
+        .summaryUs("telos_planner_step_seconds", "Planner step time.", plannerVerticle.stepHistogramUs())
+        .counter("telos_limit_violations_total", "Commands or measured positions outside the limits.", monitor.total())
+        .labelled("telos_faults_total", "Fault records by code.", "counter", "code", faultCounts)
+        .labelled("telos_goals_total", "Goals ended, by outcome.", "counter", "outcome", goals)
+        .labelled("telos_mode", "1 for the current mode of the arbiter.", "gauge", "mode", mode)
+        .toString();
+  }
+
   public ModeArbiter arbiter() {
     return arbiter;
   }

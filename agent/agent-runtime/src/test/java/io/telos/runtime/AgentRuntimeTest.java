@@ -92,6 +92,12 @@ class AgentRuntimeTest {
     CountDownLatch done = new CountDownLatch(2);
     rt.onOutcome(o -> done.countDown());
     assertTrue(done.await(60, TimeUnit.SECONDS), "both goals ended");
+    String metrics = rt.metrics();
+    assertTrue(metrics.contains("# TYPE telos_servo_ticks_total counter"), metrics);
+    assertTrue(metrics.contains("telos_goals_total{robot=\"arm\",outcome=\"reached\"} 2"), metrics);
+    assertTrue(metrics.contains("telos_mode{robot=\"arm\",mode=\"AUTONOMOUS\"} 1"), metrics);
+    assertTrue(metrics.contains("telos_limit_violations_total{robot=\"arm\"} 0"), metrics);
+    assertTrue(metrics.matches("(?s).*telos_planner_step_seconds\\{robot=\"arm\",quantile=\"0.5\"\\} [0-9.]+\n.*"), metrics);
     RunReport r = rt.stop();
     assertEquals(2, r.reached(), r.outcomes().toString());
     assertEquals(0, r.limitViolations());

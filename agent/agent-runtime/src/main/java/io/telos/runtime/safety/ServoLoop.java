@@ -48,8 +48,8 @@ public final class ServoLoop implements AutoCloseable {
   private final int[] toChain;
   private final List<String> chainNames;
   private final double[] measured;
-  private final Histogram periodUs = new Histogram(1, 10_000_000, 3);
-  private final Histogram tickUs = new Histogram(1, 10_000_000, 3);
+  private final Histogram periodUs = new org.HdrHistogram.SynchronizedHistogram(1, 10_000_000, 3);
+  private final Histogram tickUs = new org.HdrHistogram.SynchronizedHistogram(1, 10_000_000, 3);
 
   private volatile boolean running;
   private volatile long answeredStampNs = Long.MIN_VALUE;
@@ -232,12 +232,12 @@ public final class ServoLoop implements AutoCloseable {
     }
   }
 
-  /** Wall-clock period between tick starts (µs); empty in lock-step mode. Read after {@link #close()}. */
+  /** Wall-clock period between tick starts (µs), a copy; empty in lock-step mode. */
   public Histogram periodHistogramUs() {
     return periodUs.copy();
   }
 
-  /** Compute time of one tick (µs), excluding pacing and lock-step waits. Read after {@link #close()}. */
+  /** Compute time of one tick (µs), excluding pacing and lock-step waits; a copy. */
   public Histogram tickHistogramUs() {
     return tickUs.copy();
   }

@@ -1,0 +1,399 @@
+package io.telos.bridge.ros2;
+
+import io.telos.api.Clock;
+import io.telos.api.Header;
+import io.telos.api.JointCommand;
+import io.telos.api.JointState;
+import io.telos.api.Mode;
+import io.telos.api.Vec;
+import io.telos.api.spi.RobotHardware;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bridge.type: ros2}: a robot driven by ros2_control, reached over DDS (see the module
+ * README for topics and QoS).
+ *
+ * <ul>
+ *   <li>{@link #read()} returns the latest valid {@code <namespace>/joint_states}
+ *       (sensor_msgs/JointState), joints matched BY NAME and returned in {@link #jointNames()}
+ *       order, stamped with the injected clock on arrival. A state that names an unknown joint,
+ *       misses or repeats one, has mismatched array sizes or a non-finite value is dropped and
+ *       counted ({@link #rejectedStates()}); {@link #health()} is DEGRADED for one second after.
+ *   <li>{@link #write(JointCommand)} never blocks: the command goes into a one-slot mailbox (the
+ *       latest wins) that a publisher thread sends either as std_msgs/Float64MultiArray on
+ *       {@code <namespace>/<controller>/commands} (positions in joint order) or as a one-point
+ *       trajectory_msgs/JointTrajectory on {@code <namespace>/<controller>/joint_trajectory}
+ *       (time_from_start = one servo period).
+ *   <li>The agent's mode is published as std_msgs/String on {@code <namespace>/telos/mode}
+ *       (reliable, transient local, depth 1) whenever it changes.
+ *   <li>Any std_msgs/String on {@code <namespace>/telos/estop} is passed to the {@link #onEstop}
+ *       listeners (an empty string as {@code "estop"}).
+ *   <li>{@link #health()} is LOST before the first state and whenever none arrived for more than
+ *       {@code state_timeout_s} (0.5 s).
+ * </ul>
+ */
+public final class Ros2RobotHardware implements RobotHardware {
+  private static final Logger LOG = LoggerFactory.getLogger(Ros2RobotHardware.class);
+  private static final long DEGRADED_NS = TimeUnit.SECONDS.toNanos(1);
+
+  private final String robotId;
+  private final List<String> joints;
+  private final Map<String, Integer> index = new HashMap<>();
+  private final Ros2Config config;
+  private final Clock clock;
+  private final Function<Ros2Config, Ros2Transport> transportFactory;
+  private final String component;
+  private final AtomicReference<JointCommand> mailbox = new AtomicReference<>();
+  private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
+
+  private Ros2Transport transport;
+  private Ros2Transport.Subscription stateSub;
+  private Ros2Transport.Publisher<Ros2Msg.Float64MultiArray> forwardPub;
+  private Ros2Transport.Publisher<Ros2Msg.JointTrajectory> trajectoryPub;
+  private Ros2Transport.Publisher<Ros2Msg.Text> modePub;
+  private Thread publisher;
+  private volatile boolean publisherWaiting;
+  private volatile boolean running;
+
+  private volatile JointState latest;
+  private long stateSequence;
+  private volatile long lastStateNs = Long.MIN_VALUE;
+  private volatile long acceptedStates;
+  private volatile long rejectedStates;
+  private volatile long lastRejectionNs = Long.MIN_VALUE;
+  private volatile String lastRejection;
+  private volatile long estops;
+  private volatile String lastEstop;
+  private volatile long writes;
+  private volatile long sentCommands;
+  private final AtomicLong droppedCommands = new AtomicLong();
+  private Mode publishedMode;
+
+  /**
+   * @param jointNames the chain's joint names: the order of {@link #read()} and of commands
+   * @param transportFactory opens the ROS 2 node in {@link #start()}
+   */
+  public Ros2RobotHardware(String robotId, List<String> jointNames, Ros2Config config, Clock clock,
+      Function<Ros2Config, Ros2Transport> transportFactory) {
+    this.robotId = Objects.requireNonNull(robotId, "robotId");
+    this.joints = List.copyOf(jointNames);
+    for (int i = 0; i < joints.size(); i++) {
+      if (index.put(joints.get(i), i) != null) {
+        throw new IllegalArgumentException("joint '" + joints.get(i) + "' listed twice");
+      }
+    }
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
+    this.component = "ros2/" + robotId;
+  }
+
+  /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}. */
+  public Ros2RobotHardware(String robotId, List<String> jointNames, Ros2Config config, Clock clock) {
+    this(robotId, jointNames, config, clock,
+        c -> new IhmcRos2Transport(nodeName(robotId), c.domainId(), c.loopbackOnly()));
+  }
+
+  /** {@code telos_<robotId>} with every character a ROS 2 node name refuses replaced by '_'. */
+  public static String nodeName(String robotId) {
+    return "telos_" + robotId.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  @Override
+  public String robotId() {
+    return robotId;
+  }
+
+  @Override
+  public List<String> jointNames() {
+    return joints;
+  }
+
+  public Ros2Config config() {
+    return config;
+  }
+
+  /** Creates the node, the subscriptions and publishers, and the publisher thread. */
+  @Override
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    transport = transportFactory.apply(config);
+    try {
+      if (config.commandInterface() == Ros2Config.CommandInterface.FORWARD) {
+        forwardPub = transport.publisher(Ros2Type.FLOAT64_MULTI_ARRAY, config.commandTopic(), config.qos());
+      } else {
+        trajectoryPub = transport.publisher(Ros2Type.JOINT_TRAJECTORY, config.commandTopic(), config.qos());
+      }
+      modePub = transport.publisher(Ros2Type.STRING, config.modeTopic(), Ros2Qos.LATCHED);
+      transport.subscribe(Ros2Type.STRING, config.estopTopic(), Ros2Qos.DEFAULT, this::estop);
+      stateSub = transport.subscribe(Ros2Type.JOINT_STATE, config.stateTopic(), config.qos(), this::state);
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+    running = true;
+    publisher = Thread.ofPlatform().name("telos-ros2-publish-" + robotId).daemon(true).unstarted(this::publishLoop);
+    publisher.start();
+    LOG.info("component={} event=start domain={} state={} command={} interface={} qos={} joints={}", component,
+        config.domainId(), config.stateTopic(), config.commandTopic(),
+        config.commandInterface().name().toLowerCase(Locale.ROOT), config.qos(), joints.size());
+  }
+
+  @Override
+  public JointState read() {
+    return latest;
+  }
+
+  @Override
+  public void write(JointCommand command) {
+    writes++;
+    if (command == null || !running) {
+      return;
+    }
+    if (mailbox.getAndSet(command) != null) {
+      droppedCommands.incrementAndGet(); // overwritten before the publisher took it
+    }
+    if (publisherWaiting) {
+      LockSupport.unpark(publisher);
+    }
+  }
+
+  @Override
+  public Health health() {
+    if (!running) {
+      return Health.LOST;
+    }
+    long now = clock.nanos();
+    long last = lastStateNs;
+    if (last == Long.MIN_VALUE || now - last > config.stateTimeoutNs()) {
+      return Health.LOST;
+    }
+    long rej = lastRejectionNs;
+    if (rej != Long.MIN_VALUE && now - rej < DEGRADED_NS) {
+      return Health.DEGRADED;
+    }
+    return Health.OK;
+  }
+
+  /** Called with the reason for each message on {@code <namespace>/telos/estop} (on a DDS thread; must not block). */
+  @Override
+  public void onEstop(Consumer<String> listener) {
+    estopListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Writers of {@code joint_states} currently matched. */
+  public int matchedStatePublishers() {
+    Ros2Transport.Subscription s = stateSub;
+    return s == null ? 0 : s.matchedPublishers();
+  }
+
+  public long acceptedStates() {
+    return acceptedStates;
+  }
+
+  public long rejectedStates() {
+    return rejectedStates;
+  }
+
+  /** Why the last rejected state was refused, or null. */
+  public String lastRejection() {
+    return lastRejection;
+  }
+
+  /** Commands passed to {@link #write}. */
+  public long writes() {
+    return writes;
+  }
+
+  /** Commands handed to DDS. */
+  public long sentCommands() {
+    return sentCommands;
+  }
+
+  /** Commands overwritten by a newer one before sending, refused by DDS or with the wrong joints. */
+  public long droppedCommands() {
+    return droppedCommands.get();
+  }
+
+  public long estops() {
+    return estops;
+  }
+
+  public String lastEstop() {
+    return lastEstop;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    Thread t = publisher;
+    LockSupport.unpark(t);
+    try {
+      t.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    transport.close();
+    LOG.info("component={} event=stop acceptedStates={} rejectedStates={} sentCommands={} droppedCommands={}",
+        component, acceptedStates, rejectedStates, sentCommands, droppedCommands.get());
+  }
+
+  // ------------------------------------------------------------------ publisher
+
+  private void publishLoop() {
+    while (running) {
+      JointCommand c = mailbox.getAndSet(null);
+      if (c == null) {
+        publisherWaiting = true;
+        c = mailbox.getAndSet(null); // a write between the first look and the flag
+        if (c == null) {
+          LockSupport.park(this);
+          publisherWaiting = false;
+          continue;
+        }
+        publisherWaiting = false;
+      }
+      try {
+        send(c);
+      } catch (RuntimeException e) {
+        droppedCommands.incrementAndGet();
+        LOG.debug("component={} event=command-dropped cause={}", component, e.toString());
+      }
+    }
+  }
+
+  private void send(JointCommand c) {
+    if (!c.names().equals(joints)) {
+      droppedCommands.incrementAndGet();
+      LOG.warn("component={} event=command-dropped reason=joints {} differ from {}", component, c.names(), joints);
+      return;
+    }
+    boolean ok;
+    if (forwardPub != null) {
+      ok = forwardPub.publish(new Ros2Msg.Float64MultiArray(c.position().toArray()));
+    } else {
+      ok = trajectoryPub.publish(new Ros2Msg.JointTrajectory(joints, c.position().toArray(), c.velocity().toArray(),
+          config.servoPeriodNs()));
+    }
+    if (ok) {
+      sentCommands++;
+    } else {
+      droppedCommands.incrementAndGet();
+    }
+    if (c.mode() != publishedMode && modePub.publish(new Ros2Msg.Text(c.mode().name()))) {
+      publishedMode = c.mode();
+    }
+  }
+
+  // ------------------------------------------------------------------ receiver
+
+  private void state(Ros2Msg.JointState m) {
+    int n = joints.size();
+    double[] pos = new double[n];
+    double[] vel = m.velocity().length == 0 ? null : new double[n];
+    double[] eff = m.effort().length == 0 ? null : new double[n];
+    String why = map(m, pos, vel, eff);
+    long now = clock.nanos();
+    if (why != null) {
+      long count = ++rejectedStates;
+      lastRejection = why;
+      lastRejectionNs = now;
+      if (Long.bitCount(count) == 1) {
+        LOG.warn("component={} event=state-rejected count={} reason={}", component, count, why);
+      }
+      return;
+    }
+    latest = new JointState(Header.of(stateSequence++, now, component), joints, Vec.of(pos),
+        vel == null ? Vec.empty() : Vec.of(vel), eff == null ? Vec.empty() : Vec.of(eff));
+    lastStateNs = now;
+    acceptedStates++;
+  }
+
+  /** Fills the arrays in joint order; returns why the message is refused, or null. */
+  private String map(Ros2Msg.JointState m, double[] pos, double[] vel, double[] eff) {
+    List<String> names = m.name();
+    if (names.size() != joints.size()) {
+      for (String name : names) {
+        if (!index.containsKey(name)) {
+          return "unknown joint '" + name + "'";
+        }
+      }
+      return names.size() + " joints, expected " + joints.size();
+    }
+    if (m.position().length != names.size()) {
+      return "position has " + m.position().length + " values for " + names.size() + " joints";
+    }
+    if (vel != null && m.velocity().length != names.size()) {
+      return "velocity has " + m.velocity().length + " values for " + names.size() + " joints";
+    }
+    if (eff != null && m.effort().length != names.size()) {
+      return "effort has " + m.effort().length + " values for " + names.size() + " joints";
+    }
+    boolean[] seen = new boolean[joints.size()];
+    for (int i = 0; i < names.size(); i++) {
+      Integer j = index.get(names.get(i));
+      if (j == null) {
+        return "unknown joint '" + names.get(i) + "'";
+      }
+      if (seen[j]) {
+        return "joint '" + names.get(i) + "' repeated";
+      }
+      seen[j] = true;
+      pos[j] = finite(m.position()[i]);
+      if (vel != null) {
+        vel[j] = finite(m.velocity()[i]);
+      }
+      if (eff != null) {
+        eff[j] = finite(m.effort()[i]);
+      }
+    }
+    for (int j = 0; j < pos.length; j++) {
+      if (Double.isNaN(pos[j]) || (vel != null && Double.isNaN(vel[j])) || (eff != null && Double.isNaN(eff[j]))) {
+        return "non-finite value for joint '" + joints.get(j) + "'";
+      }
+    }
+    return null;
+  }
+
+  private static double finite(double v) {
+    return Double.isFinite(v) ? v : Double.NaN;
+  }
+
+  private void estop(Ros2Msg.Text m) {
+    String reason = m.data().strip();
+    if (reason.isEmpty()) {
+      reason = "estop";
+    }
+    if (reason.length() > 200) {
+      reason = reason.substring(0, 200);
+    }
+    estops++;
+    lastEstop = reason;
+    LOG.warn("component={} event=estop reason={}", component, reason);
+    for (Consumer<String> l : estopListeners) {
+      try {
+        l.accept(reason);
+      } catch (RuntimeException e) {
+        LOG.warn("component={} event=estop-listener-failed", component, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.telos.launch;
+
+import io.telos.api.Header;
+import io.telos.api.JointCommand;
+import io.telos.api.JointState;
+import io.telos.api.Mode;
+import io.telos.api.Vec;
+import io.telos.api.WallClock;
+import io.telos.api.spi.HardwareContext;
+import io.telos.bridge.ros2.IhmcRos2Transport;
+import io.telos.bridge.ros2.Ros2Msg;
+import io.telos.bridge.ros2.Ros2Qos;
+import io.telos.bridge.ros2.Ros2Transport;
+import io.telos.bridge.ros2.Ros2Type;
+import io.telos.bridge.sim.SimRobotHardwareProvider;
+import io.telos.bridge.sim.SimulatedArm;
+import io.telos.runtime.safety.Pacer;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The simulated arm as a ROS 2 robot driver would present it, following ros2_control: publishes
+ * {@code /joint_states} ({@code sensor_msgs/JointState}) and executes
+ * {@code /forward_position_controller/commands} ({@code std_msgs/Float64MultiArray}, joints in URDF
+ * chain order), with ROS 2's default QoS (reliable, depth 10, volatile).
+ */
+final class Ros2SimRobot implements AutoCloseable {
+  static final String CONTROLLER = "forward_position_controller";
+  static final double STATE_RATE_HZ = 250;
+
+  private final SimulatedArm arm;
+  private final Ros2Transport transport;
+  private final Ros2Transport.Publisher<Ros2Msg.JointState> states;
+  private final Thread publisher;
+  private final AtomicLong commands = new AtomicLong();
+  private volatile boolean running = true;
+  private long sequence;
+
+  private Ros2SimRobot(SimulatedArm arm, Ros2Transport transport) {
+    this.arm = arm;
+    this.transport = transport;
+    this.states = transport.publisher(Ros2Type.JOINT_STATE, "/joint_states", Ros2Qos.DEFAULT);
+    transport.subscribe(Ros2Type.FLOAT64_MULTI_ARRAY, "/" + CONTROLLER + "/commands", Ros2Qos.DEFAULT, this::command);
+    this.publisher = Thread.ofPlatform().daemon(true).name("telos-ros2-robot").unstarted(this::publishStates);
+  }
+
+  static Ros2SimRobot start(String id, String description, int domainId, boolean loopbackOnly, long seed) {
+    SimulatedArm arm = new SimRobotHardwareProvider().create(
+        new HardwareContext(id, description, Map.of(), WallClock.INSTANCE, seed, false));
+    arm.start();
+    Ros2Transport transport;
+    try {
+      transport = new IhmcRos2Transport("telos_sim_robot_" + id, domainId, loopbackOnly);
+    } catch (RuntimeException e) {
+      arm.close();
+      throw e;
+    }
+    Ros2SimRobot robot = new Ros2SimRobot(arm, transport);
+    robot.publisher.start();
+    return robot;
+  }
+
+  private void command(Ros2Msg.Float64MultiArray msg) {
+    double[] q = msg.data();
+    if (q.length != arm.jointNames().size()) {
+      return; // the sim arm counts and ignores malformed commands itself; this one cannot be mapped
+    }
+    arm.write(new JointCommand(new Header(sequence++, System.nanoTime(), "ros2", ""), arm.jointNames(), Vec.of(q),
+        Vec.zeros(q.length), Mode.AUTONOMOUS));
+    commands.incrementAndGet();
+  }
+
+  private void publishStates() {
+    Pacer pacer = new Pacer(Math.round(1e9 / STATE_RATE_HZ), 0);
+    while (running) {
+      JointState s = arm.read();
+      if (s != null) {
+        long now = System.currentTimeMillis();
+        states.publish(new Ros2Msg.JointState((int) (now / 1000), (now % 1000) * 1_000_000L, "", s.names(),
+            s.position().toArray(), s.velocity().toArray(), s.effort().toArray()));
+      }
+      pacer.await();
+    }
+  }
+
+  long commandsApplied() {
+    return commands.get();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      publisher.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    transport.close();
+    arm.close();
+  }
+}
