@@ -2,6 +2,7 @@ package io.telos.memory;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.memory.postgres.PostgresEpisodeStore;
 import io.telos.memory.sqlite.SqliteEpisodeStore;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -17,14 +18,41 @@ import java.util.Set;
  *   type: sqlite              # none | sqlite (default sqlite)
  *   path: .telos/memory.db    # relative paths resolve against the working directory
  *   queue_capacity: 8192      # steps waiting for the writer before new ones count as gaps
+ *
+ * memory:                     # a fleet sharing one memory
+ *   type: postgres
+ *   url: jdbc:postgresql://db.lab:5432/telos
+ *   user: telos               # optional (may be in the URL)
+ *   password: secret          # optional
  * </pre>
  *
  * @param type which store, or none
- * @param path the store's file
+ * @param path the store's file (sqlite)
  * @param queueCapacity steps that may wait for the writer thread
+ * @param postgres where the shared store is (postgres), else null
  */
-public record MemoryConfig(Type type, Path path, int queueCapacity) {
-  public static final Set<String> KEYS = Set.of("type", "path", "queue_capacity");
+public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres postgres) {
+  public static final Set<String> KEYS = Set.of("type", "path", "queue_capacity", "url", "user", "password");
+  private static final Set<String> POSTGRES_KEYS = Set.of("url", "user", "password");
+
+  /**
+   * A PostgreSQL server.
+   *
+   * @param url {@code jdbc:postgresql://host:port/database}
+   * @param user role, or null
+   * @param password password, or null (never printed)
+   */
+  public record Postgres(String url, String user, String password) {
+    public Postgres {
+      Objects.requireNonNull(url, "url");
+    }
+
+    @Override
+    public String toString() {
+      return "Postgres[url=" + PostgresUrls.redact(url) + ", user=" + user + ", password="
+          + (password == null ? "null" : "***") + "]";
+    }
+  }
   public static final String DEFAULT_PATH = ".telos/memory.db";
   public static final int DEFAULT_QUEUE_CAPACITY = SqliteEpisodeStore.Options.defaults().queueCapacity();
   public static final int MIN_QUEUE_CAPACITY = 16;
@@ -34,12 +62,21 @@ public record MemoryConfig(Type type, Path path, int queueCapacity) {
     /** Record nothing. */
     NONE,
     /** The embedded SQLite store. */
-    SQLITE
+    SQLITE,
+    /** A PostgreSQL database shared by a fleet. */
+    POSTGRES
+  }
+
+  public MemoryConfig(Type type, Path path, int queueCapacity) {
+    this(type, path, queueCapacity, null);
   }
 
   public MemoryConfig {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(path, "path");
+    if ((type == Type.POSTGRES) != (postgres != null)) {
+      throw new IllegalArgumentException("memory: connection settings are for type postgres only, and required by it");
+    }
     if (queueCapacity < MIN_QUEUE_CAPACITY || queueCapacity > MAX_QUEUE_CAPACITY) {
       throw new IllegalArgumentException("memory.queue_capacity must be in [" + MIN_QUEUE_CAPACITY + ", "
           + MAX_QUEUE_CAPACITY + "], was " + queueCapacity);
@@ -57,7 +94,25 @@ public record MemoryConfig(Type type, Path path, int queueCapacity) {
    */
   public static MemoryConfig from(Settings s) {
     s.requireOnly(KEYS);
-    String type = s.choice("type", "sqlite", Set.of("none", "sqlite"));
+    String type = s.choice("type", "sqlite", Set.of("none", "sqlite", "postgres"));
+    long q = s.integer("queue_capacity", DEFAULT_QUEUE_CAPACITY, MIN_QUEUE_CAPACITY, MAX_QUEUE_CAPACITY);
+    if (type.equals("postgres")) {
+      if (s.has("path")) {
+        throw new ConfigException(s.key("path") + ": only for type sqlite (type is postgres: use url)");
+      }
+      String url = s.requiredString("url");
+      if (!url.startsWith("jdbc:postgresql://")) {
+        throw new ConfigException(s.key("url") + ": must look like jdbc:postgresql://host:port/database, was '"
+            + PostgresUrls.redact(url) + "'");
+      }
+      return new MemoryConfig(Type.POSTGRES, Path.of(DEFAULT_PATH), (int) q,
+          new Postgres(url, s.string("user", null), s.string("password", null)));
+    }
+    for (String k : POSTGRES_KEYS) {
+      if (s.has(k)) {
+        throw new ConfigException(s.key(k) + ": only for type postgres (type is " + type + ")");
+      }
+    }
     String p = s.string("path", DEFAULT_PATH);
     Path path;
     try {
@@ -65,8 +120,7 @@ public record MemoryConfig(Type type, Path path, int queueCapacity) {
     } catch (InvalidPathException e) {
       throw new ConfigException(s.key("path") + ": not a usable file path (" + e.getReason() + "), was '" + p + "'");
     }
-    long q = s.integer("queue_capacity", DEFAULT_QUEUE_CAPACITY, MIN_QUEUE_CAPACITY, MAX_QUEUE_CAPACITY);
-    return new MemoryConfig(type.equals("none") ? Type.NONE : Type.SQLITE, path, (int) q);
+    return new MemoryConfig(type.equals("none") ? Type.NONE : Type.SQLITE, path, (int) q, null);
   }
 
   public boolean enabled() {
@@ -79,6 +133,8 @@ public record MemoryConfig(Type type, Path path, int queueCapacity) {
       case NONE -> Optional.empty();
       case SQLITE -> Optional.of(new SqliteEpisodeStore(path,
           SqliteEpisodeStore.Options.defaults().withQueueCapacity(queueCapacity)));
+      case POSTGRES -> Optional.of(new PostgresEpisodeStore(postgres.url(), postgres.user(), postgres.password(),
+          PostgresEpisodeStore.Options.defaults().withQueueCapacity(queueCapacity)));
     };
   }
 
@@ -87,6 +143,7 @@ public record MemoryConfig(Type type, Path path, int queueCapacity) {
     return switch (type) {
       case NONE -> Optional.empty();
       case SQLITE -> Optional.of(SqliteEpisodeStore.reader(path));
+      case POSTGRES -> Optional.of(PostgresEpisodeStore.reader(postgres.url(), postgres.user(), postgres.password()));
     };
   }
 }

@@ -1,14 +1,17 @@
-package io.telos.memory.sqlite;
+package io.telos.memory;
 
 import io.telos.api.Vec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Vectors as BLOBs: IEEE 754 doubles, little-endian, back to back (8 bytes each, no header). */
-final class Blobs {
-  private Blobs() {}
+/**
+ * Vectors as bytes (SQLite BLOB, PostgreSQL bytea): IEEE 754 doubles, little-endian, back to back
+ * (8 bytes each, no header; an empty vector is zero bytes). Shared by the stores.
+ */
+public final class VectorBytes {
+  private VectorBytes() {}
 
-  static byte[] encode(Vec v) {
+  public static byte[] encode(Vec v) {
     int n = v.size();
     byte[] out = new byte[n * Double.BYTES];
     ByteBuffer bb = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
@@ -18,7 +21,7 @@ final class Blobs {
     return out;
   }
 
-  static Vec decode(byte[] blob) {
+  public static Vec decode(byte[] blob) {
     if (blob == null || blob.length == 0) {
       return Vec.empty();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.memory.postgres.PostgresEpisodeStore;
 import io.telos.memory.sqlite.SqliteEpisodeStore;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,6 +50,27 @@ class MemoryConfigTest {
   }
 
   @Test
+  void postgresIsReadAndNeverPrintsThePassword() {
+    MemoryConfig c = MemoryConfig.from(memory(Map.of("type", "postgres", "url", "jdbc:postgresql://db.lab:5432/telos",
+        "user", "telos", "password", "s3cret", "queue_capacity", 512)));
+    assertEquals(MemoryConfig.Type.POSTGRES, c.type());
+    assertEquals(new MemoryConfig.Postgres("jdbc:postgresql://db.lab:5432/telos", "telos", "s3cret"), c.postgres());
+    assertFalse(c.toString().contains("s3cret"), c.toString());
+    PostgresEpisodeStore store = assertInstanceOf(PostgresEpisodeStore.class, c.createStore().orElseThrow());
+    assertEquals("jdbc:postgresql://db.lab:5432/telos", store.url());
+    assertEquals("telos", store.user());
+    assertEquals(512, store.options().queueCapacity());
+    assertFalse(store.options().readOnly());
+    assertTrue(assertInstanceOf(PostgresEpisodeStore.class, c.createReader().orElseThrow()).options().readOnly());
+    MemoryConfig bare = MemoryConfig.from(memory(Map.of("type", "postgres", "url",
+        "jdbc:postgresql://h/db?user=u&password=p")));
+    assertEquals(null, bare.postgres().user());
+    assertEquals(MemoryConfig.DEFAULT_QUEUE_CAPACITY, bare.queueCapacity());
+    assertEquals("jdbc:postgresql://h/db?user=u&password=***",
+        ((PostgresEpisodeStore) bare.createStore().orElseThrow()).url());
+  }
+
+  @Test
   void aRelativePathStaysRelativeToTheWorkingDirectory() {
     MemoryConfig c = MemoryConfig.from(memory(Map.of("path", "runs/mem.db")));
     SqliteEpisodeStore s = (SqliteEpisodeStore) c.createStore().orElseThrow();
@@ -57,8 +79,20 @@ class MemoryConfigTest {
 
   @Test
   void mistakesAreRefusedNamingTheKey() {
-    assertMessage(Map.of("typ", "sqlite"), "memory.typ: unknown key (allowed: path, queue_capacity, type)");
-    assertMessage(Map.of("type", "rocksdb"), "memory.type: must be one of none, sqlite, was 'rocksdb'");
+    assertMessage(Map.of("typ", "sqlite"),
+        "memory.typ: unknown key (allowed: password, path, queue_capacity, type, url, user)");
+    assertMessage(Map.of("type", "rocksdb"), "memory.type: must be one of none, postgres, sqlite, was 'rocksdb'");
+    assertMessage(Map.of("type", "postgres"), "memory.url: missing (required)");
+    assertMessage(Map.of("type", "postgres", "url", "postgres://h/db"),
+        "memory.url: must look like jdbc:postgresql://host:port/database, was 'postgres://h/db'");
+    assertMessage(Map.of("type", "postgres", "url", "jdbc:mysql://h/db?password=s3cret"),
+        "memory.url: must look like jdbc:postgresql://host:port/database, was 'jdbc:mysql://h/db?password=***'");
+    assertMessage(Map.of("type", "postgres", "url", "jdbc:postgresql://h/db", "path", "x.db"),
+        "memory.path: only for type sqlite");
+    assertMessage(Map.of("url", "jdbc:postgresql://h/db"), "memory.url: only for type postgres (type is sqlite)");
+    assertMessage(Map.of("type", "none", "password", "x"), "memory.password: only for type postgres (type is none)");
+    assertMessage(Map.of("type", "postgres", "url", "jdbc:postgresql://h/db", "user", ""),
+        "memory.user: must be a non-empty string");
     assertMessage(Map.of("queue_capacity", 3), "memory.queue_capacity: must be an integer in [16, 1048576], was 3");
     assertMessage(Map.of("queue_capacity", "big"), "memory.queue_capacity: must be an integer");
     assertMessage(Map.of("path", ""), "memory.path: must be a non-empty string");

@@ -11,6 +11,7 @@ import io.telos.memory.StepRecord;
 import io.telos.memory.StoreError;
 import io.telos.memory.StoreListener;
 import io.telos.memory.StoreStats;
+import io.telos.memory.VectorBytes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -752,11 +753,11 @@ public final class SqliteEpisodeStore implements EpisodeStore {
     p.setLong(1, s.episodeId());
     p.setLong(2, s.index());
     p.setLong(3, s.stampNs());
-    p.setBytes(4, Blobs.encode(s.state()));
-    p.setBytes(5, Blobs.encode(s.eePosition()));
-    p.setBytes(6, Blobs.encode(s.latent()));
-    p.setBytes(7, Blobs.encode(s.commandPosition()));
-    p.setBytes(8, Blobs.encode(s.commandVelocity()));
+    p.setBytes(4, VectorBytes.encode(s.state()));
+    p.setBytes(5, VectorBytes.encode(s.eePosition()));
+    p.setBytes(6, VectorBytes.encode(s.latent()));
+    p.setBytes(7, VectorBytes.encode(s.commandPosition()));
+    p.setBytes(8, VectorBytes.encode(s.commandVelocity()));
     setStringOrNull(p, 9, s.mode() == null ? null : s.mode().name());
     if (Double.isNaN(s.energy())) {
       p.setNull(10, Types.REAL);
@@ -951,9 +952,9 @@ public final class SqliteEpisodeStore implements EpisodeStore {
         if (rs.wasNull()) {
           energy = Double.NaN;
         }
-        return new StepRecord(rs.getLong(1), rs.getLong(2), rs.getLong(3), Blobs.decode(rs.getBytes(4)),
-            Blobs.decode(rs.getBytes(5)), Blobs.decode(rs.getBytes(6)), Blobs.decode(rs.getBytes(7)),
-            Blobs.decode(rs.getBytes(8)), mode == null ? null : Mode.valueOf(mode), energy, rs.getString(11),
+        return new StepRecord(rs.getLong(1), rs.getLong(2), rs.getLong(3), VectorBytes.decode(rs.getBytes(4)),
+            VectorBytes.decode(rs.getBytes(5)), VectorBytes.decode(rs.getBytes(6)), VectorBytes.decode(rs.getBytes(7)),
+            VectorBytes.decode(rs.getBytes(8)), mode == null ? null : Mode.valueOf(mode), energy, rs.getString(11),
             rs.getString(12));
       } catch (SQLException | IllegalArgumentException e) {
         close();

@@ -1,0 +1,10 @@
+package io.telos.memory;
+
+/** Masks passwords in JDBC URLs before they reach a log or a message. */
+final class PostgresUrls {
+  private PostgresUrls() {}
+
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+}
