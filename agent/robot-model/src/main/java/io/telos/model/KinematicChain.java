@@ -176,6 +176,19 @@ public final class KinematicChain {
     Transform.quaternion(s.t, out, 3);
   }
 
+  /**
+   * Base-frame origins of every movable joint (3 values each, base to tip) followed by the
+   * end-effector position, into {@code out} (at least {@code 3 * (dof + 1)} long); allocation-free.
+   * Points along the arm for clearance checks come from the segments between consecutive origins.
+   */
+  public void jointOrigins(double[] q, double[] out, Scratch s) {
+    run(q, s, true);
+    System.arraycopy(s.jointPos, 0, out, 0, 3 * n);
+    out[3 * n] = s.t[9];
+    out[3 * n + 1] = s.t[10];
+    out[3 * n + 2] = s.t[11];
+  }
+
   /** End-effector pose in the base frame. */
   public Pose forwardPose(double[] q) {
     Transform t = tipTransform(q);

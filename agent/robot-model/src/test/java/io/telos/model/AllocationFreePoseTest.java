@@ -29,4 +29,23 @@ class AllocationFreePoseTest {
       }
     }
   }
+
+  @Test
+  void jointOriginsMatchLinkFramesAndTheTip() {
+    KinematicChain chain = RobotModel.load("builtin:telos6").chain();
+    double[] q = {0.3, -0.7, 1.1, 0.2, -0.4, 0.9};
+    double[] out = new double[3 * (chain.dof() + 1)];
+    chain.jointOrigins(q, out, chain.newScratch());
+    Transform[] frames = chain.linkTransforms(q);
+    for (int j = 0; j < chain.dof(); j++) {
+      for (int k = 0; k < 3; k++) {
+        // joint j sits at the origin of its child link frame (the motion is about that origin)
+        assertEquals(frames[j + 1].translationAt(k), out[3 * j + k], 1e-12, "joint " + j);
+      }
+    }
+    double[] tip = chain.forwardPosition(q);
+    for (int k = 0; k < 3; k++) {
+      assertEquals(tip[k], out[3 * chain.dof() + k], 1e-12);
+    }
+  }
 }
