@@ -9,11 +9,13 @@ import io.telos.model.JointLimits;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
 import io.telos.planner.cost.Energy;
+import io.telos.planner.cost.KeepOutCost;
 import io.telos.planner.cost.ReachCost;
 import io.telos.planner.cost.Rollout;
 import io.telos.planner.internal.Chunks;
 import io.telos.planner.internal.Dls;
 import io.telos.planner.internal.Ik;
+import io.telos.planner.internal.StuckDetector;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * velocity limits; the analytic model (acceleration and position limits) turns the commands into
  * the plan. A joint target commands {@code qd = gain * (target - q)}. Position targets are first
  * clamped into the workspace box. The output has the same shape as {@link MppiPlanner}'s; its
- * energy is the standard energy of the plan. Stateless between calls, deterministic, not thread-safe.
+ * energy is the standard energy of the plan. It does not steer around keep-out volumes: a plan that
+ * would enter one is replaced by a stop ({@link PlanDiagnostics#hold()}). Deterministic, not
+ * thread-safe; between calls it keeps only the goal's IK solution and the stuck detector.
  */
 public final class DlsIkPlanner implements InstrumentedPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(DlsIkPlanner.class);
@@ -62,6 +66,9 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
   private String lastGoalId;
   private long sequence;
   private PlanDiagnostics diagnostics;
+  private final KeepOutCost keepOutCost;
+  private final StuckDetector stuckDetector =
+      new StuckDetector(MppiConfig.DEFAULT_STUCK_WINDOW_S, MppiConfig.DEFAULT_STUCK_PROGRESS);
 
   public DlsIkPlanner(RobotModel robot, DlsConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -69,7 +76,7 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     this.chain = robot.chain();
     this.n = robot.dof();
     this.model = new AnalyticWorldModel(MppiPlanner.plannerRobot(robot, config.velocityScale()), config.dtS());
-    this.energy = Energy.standard(limits, config.costs(), config.guardrails());
+    this.energy = withKeepOut(Energy.standard(limits, config.costs(), config.guardrails()), robot, config);
     this.rollout = new Rollout(model, 1, config.horizon());
     this.scratch = chain.newScratch();
     this.dtNs = Math.round(config.dtS() * 1e9);
@@ -96,6 +103,8 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
       moveWeight[i] = 1.0 / vmax[i];
     }
     this.goalQ = new double[n];
+    this.keepOutCost = config.guardrails().keepOut().isEmpty() ? null
+        : new KeepOutCost(chain, config.guardrails().keepOut(), config.guardrails().linkRadiusM());
     LOG.info("component=planner/dls event=configured robot={} horizon={} dtS={} gain={} damping={}", robot.name(),
         config.horizon(), config.dtS(), config.gain(), config.damping());
   }
@@ -119,6 +128,7 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     diagnostics = null;
     lastGoalId = null;
     haveGoalQ = false;
+    stuckDetector.reset();
   }
 
   @Override
@@ -137,6 +147,7 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     }
     if (!goal.id().equals(lastGoalId)) {
       lastGoalId = goal.id();
+      stuckDetector.reset();
       chooseGoalConfiguration(target);
     }
     double error = Double.NaN;
@@ -152,17 +163,44 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     }
     rollout.run(model, x0, false);
     double planEnergy = energy.evaluateOne(rollout, target);
+    boolean hold = false;
+    if (keepOutCost != null && keepOutCost.trajectoryCost(rollout, 0) > 0) {
+      // Not a collision-avoiding planner: it stops rather than enter a keep-out volume.
+      hold = true;
+      for (int t = 0; t < config.horizon(); t++) {
+        java.util.Arrays.fill(rollout.actions(t), 0.0);
+      }
+      rollout.run(model, x0, false);
+      if (keepOutCost.trajectoryCost(rollout, 0) > 0) {
+        for (int t = 1; t <= config.horizon(); t++) {
+          System.arraycopy(rollout.initialPosition(), 0, rollout.positions(t), 0, n);
+          java.util.Arrays.fill(rollout.velocities(t), 0.0);
+          System.arraycopy(rollout.initialEndEffector(), 0, rollout.endEffector(t), 0, 3);
+        }
+      }
+      planEnergy = energy.evaluateOne(rollout, target);
+    }
+    boolean stuck = stuckDetector.update(observation.header().stampNs(), error, goal.tolerance());
     int[] clipped = new int[1];
     Header header = new Header(sequence++, observation.header().stampNs(), "planner/dls", observation.header().frame());
     ActionChunk chunk = Chunks.build(header, observation, goal.id(), rollout, limits, dtNs, planEnergy, clipped);
     diagnostics = new PlanDiagnostics("dls", goal.id(), observation.header().stampNs(), chunk.energy(), chunk.energy(),
         error, MppiPlanner.predictedError(rollout, target), 1.0, 1, 1, 0.0, false, clipped[0],
-        System.nanoTime() - startNs);
+        System.nanoTime() - startNs, hold, false, stuck);
     if (LOG.isDebugEnabled()) {
       LOG.debug("component=planner/dls event=plan goal={} energy={} errorM={} stepUs={}", goal.id(), chunk.energy(),
           error, diagnostics.stepNs() / 1000);
     }
     return chunk;
+  }
+
+  private static Energy withKeepOut(Energy standard, RobotModel robot, DlsConfig config) {
+    if (config.guardrails().keepOut().isEmpty()) {
+      return standard;
+    }
+    java.util.List<io.telos.planner.cost.CostTerm> terms = new java.util.ArrayList<>(standard.terms());
+    terms.add(new KeepOutCost(robot.chain(), config.guardrails().keepOut(), config.guardrails().linkRadiusM()));
+    return new Energy(terms);
   }
 
   /** Inverse kinematics with restarts for a position target, once per goal (seeded, deterministic). */

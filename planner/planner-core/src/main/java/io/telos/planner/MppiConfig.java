@@ -36,6 +36,10 @@ import java.util.Set;
  * @param seed seed of the noise generator (from the launch file's {@code seed}, not a planner key)
  * @param costs task cost weights ({@code costs:})
  * @param guardrails guardrail costs ({@code guardrails:})
+ * @param stuckWindowS {@code stuck_window_s}: observation time without progress after which
+ *     {@link PlanDiagnostics#stuck()} is raised, s
+ * @param stuckProgress {@code stuck_progress}: the least drop of the task error (m, or rad for joint
+ *     targets) that counts as progress
  */
 public record MppiConfig(
     Method method,
@@ -53,7 +57,9 @@ public record MppiConfig(
     double velocityScale,
     long seed,
     CostConfig costs,
-    GuardrailConfig guardrails) {
+    GuardrailConfig guardrails,
+    double stuckWindowS,
+    double stuckProgress) {
 
   /** The two sampling schemes. */
   public enum Method {
@@ -74,6 +80,12 @@ public record MppiConfig(
   static final Range TEMPERATURE = Range.closed(0.001, 100);
   static final Range ELITE = Range.openClosed(0, 0.5);
   static final Range VELOCITY_SCALE = Range.openClosed(0, 1);
+  static final Range STUCK_WINDOW = Range.closed(0.05, 60);
+  static final Range STUCK_PROGRESS = Range.closed(0, 1);
+  /** Default {@code stuck_window_s}. */
+  public static final double DEFAULT_STUCK_WINDOW_S = 1.5;
+  /** Default {@code stuck_progress}. */
+  public static final double DEFAULT_STUCK_PROGRESS = 0.005;
   static final int MIN_SAMPLES = 8;
   static final int MAX_SAMPLES = 4096;
   static final int MAX_HORIZON = 200;
@@ -81,7 +93,7 @@ public record MppiConfig(
 
   /** Keys both methods accept, besides {@code costs}, {@code guardrails} and {@code world_model}. */
   static final Set<String> COMMON_KEYS = Set.of("samples", "horizon", "iterations", "dt_s", "noise", "noise_min",
-      "anneal_distance_m", "anneal_distance_rad", "noise_smoothing", "velocity_scale");
+      "anneal_distance_m", "anneal_distance_rad", "noise_smoothing", "velocity_scale", "stuck_window_s", "stuck_progress");
 
   public MppiConfig {
     Objects.requireNonNull(method, "method");
@@ -103,6 +115,17 @@ public record MppiConfig(
       throw new ConfigException(key("elite_fraction") + ": must keep at least 2 of the " + samples
           + " samples, was " + eliteFraction);
     }
+    Check.number(key("stuck_window_s"), stuckWindowS, STUCK_WINDOW);
+    Check.number(key("stuck_progress"), stuckProgress, STUCK_PROGRESS);
+  }
+
+  /** Settings with the default stuck detection. */
+  public MppiConfig(Method method, int samples, int horizon, int iterations, double dtS, double noise, double noiseMin,
+      double annealDistance, double annealDistanceRad, double noiseSmoothing, double temperature, double eliteFraction,
+      double velocityScale, long seed, CostConfig costs, GuardrailConfig guardrails) {
+    this(method, samples, horizon, iterations, dtS, noise, noiseMin, annealDistance, annealDistanceRad, noiseSmoothing,
+        temperature, eliteFraction, velocityScale, seed, costs, guardrails, DEFAULT_STUCK_WINDOW_S,
+        DEFAULT_STUCK_PROGRESS);
   }
 
   /** The defaults for MPPI. */
@@ -149,19 +172,30 @@ public record MppiConfig(
         Check.readNumber(s, "velocity_scale", d.velocityScale(), VELOCITY_SCALE),
         seed,
         CostConfig.from(s.section("costs")),
-        GuardrailConfig.from(s.section("guardrails")));
+        GuardrailConfig.from(s.section("guardrails")),
+        Check.readNumber(s, "stuck_window_s", d.stuckWindowS(), STUCK_WINDOW),
+        Check.readNumber(s, "stuck_progress", d.stuckProgress(), STUCK_PROGRESS));
   }
 
   /** The same settings with another seed. */
   public MppiConfig withSeed(long newSeed) {
     return new MppiConfig(method, samples, horizon, iterations, dtS, noise, noiseMin, annealDistance, annealDistanceRad,
-        noiseSmoothing, temperature, eliteFraction, velocityScale, newSeed, costs, guardrails);
+        noiseSmoothing, temperature, eliteFraction, velocityScale, newSeed, costs, guardrails, stuckWindowS,
+        stuckProgress);
   }
 
   /** The same settings with another sample count, horizon and iteration count. */
   public MppiConfig withBudget(int newSamples, int newHorizon, int newIterations) {
     return new MppiConfig(method, newSamples, newHorizon, newIterations, dtS, noise, noiseMin, annealDistance,
-        annealDistanceRad, noiseSmoothing, temperature, eliteFraction, velocityScale, seed, costs, guardrails);
+        annealDistanceRad, noiseSmoothing, temperature, eliteFraction, velocityScale, seed, costs, guardrails,
+        stuckWindowS, stuckProgress);
+  }
+
+  /** The same settings with other guardrails. */
+  public MppiConfig withGuardrails(GuardrailConfig newGuardrails) {
+    return new MppiConfig(method, samples, horizon, iterations, dtS, noise, noiseMin, annealDistance,
+        annealDistanceRad, noiseSmoothing, temperature, eliteFraction, velocityScale, seed, costs, newGuardrails,
+        stuckWindowS, stuckProgress);
   }
 
   private static String key(String k) {

@@ -10,11 +10,13 @@ import io.telos.model.RobotModel;
 import io.telos.planner.MppiConfig.Method;
 import io.telos.planner.cost.CostTerm;
 import io.telos.planner.cost.Energy;
+import io.telos.planner.cost.KeepOutCost;
 import io.telos.planner.cost.ReachCost;
 import io.telos.planner.cost.Rollout;
 import io.telos.planner.cost.SubgoalCost;
 import io.telos.planner.internal.Chunks;
 import io.telos.planner.internal.Ik;
+import io.telos.planner.internal.StuckDetector;
 import io.telos.planner.spi.WorldModel;
 import io.telos.planner.spi.WorldModel.Probe;
 import java.util.ArrayList;
@@ -42,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * can still be removed, so a target outside the reachable workspace does not keep the arm jittering.
  *
  * <p>The plan sent out is the final mean rolled out once more; if that breaks a hard guardrail
- * and some sample did better, the best sample is sent instead. Its setpoints are the predicted
+ * and some sample did better, the best sample is sent instead. Keep-out volumes are verified once
+ * more on the plan to be sent: if it would take any part of the arm into one, the best sample is
+ * sent when it stays clear, else a stop (the zero command rolled out, when that stays clear; else
+ * every setpoint at the observed position) — a plan entering a keep-out volume is never sent. Its setpoints are the predicted
  * joint positions and velocities at {@code stamp + (k + 1) dt}, clipped into the arm's position and
  * velocity limits. The mean is kept between calls and shifted by the time between observation
  * stamps (warm start); a new goal id or {@link #reset()} forgets it.
@@ -60,6 +65,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private final JointLimits limits;
   private final Energy energy;
   private final SubgoalCost subgoalCost;
+  private final KeepOutCost keepOutCost;
+  private final StuckDetector stuckDetector;
   private final Ik ik;
   private final double[] moveWeight;
   private final double[] subgoal;
@@ -126,6 +133,12 @@ public final class MppiPlanner implements InstrumentedPlanner {
     if (config.costs().subgoalWeight() > 0) {
       terms.add(subgoalCost);
     }
+    this.keepOutCost = config.guardrails().keepOut().isEmpty() ? null
+        : new KeepOutCost(robot.chain(), config.guardrails().keepOut(), config.guardrails().linkRadiusM());
+    if (keepOutCost != null) {
+      terms.add(keepOutCost);
+    }
+    this.stuckDetector = new StuckDetector(config.stuckWindowS(), config.stuckProgress());
     this.energy = new Energy(terms);
     this.ik = new Ik(robot.chain(), limits, 1.5 * config.guardrails().jointLimitMarginRad());
     this.moveWeight = new double[n];
@@ -195,6 +208,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
     haveSubgoal = false;
     achievableError = 0.0;
     diagnostics = null;
+    stuckDetector.reset();
     random = new SplittableRandom(config.seed());
     Arrays.fill(mean, 0.0);
     LOG.debug("component=planner/{} event=reset", name);
@@ -213,6 +227,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
     if (!goal.id().equals(lastGoalId)) {
       warm = false;
       lastGoalId = goal.id();
+      stuckDetector.reset();
       chooseSubgoal(target);
     }
     warmStart(stamp);
@@ -270,6 +285,29 @@ public final class MppiPlanner implements InstrumentedPlanner {
       planEnergy = evaluatePlan(mean, target);
       fallback = true;
     }
+    boolean hold = false;
+    if (keepOutCost != null && keepOutCost.trajectoryCost(planRollout, 0) > 0) {
+      boolean clear = false;
+      if (!fallback) { // the best sample may stay clear where the average does not
+        planEnergy = evaluatePlan(best, target);
+        clear = keepOutCost.trajectoryCost(planRollout, 0) == 0;
+        if (clear) {
+          System.arraycopy(best, 0, mean, 0, mean.length);
+          fallback = true;
+        }
+      }
+      if (!clear) {
+        hold = true;
+        fallback = false;
+        Arrays.fill(mean, 0.0);
+        planEnergy = evaluatePlan(mean, target);
+        if (keepOutCost.trajectoryCost(planRollout, 0) > 0) {
+          planEnergy = holdInPlace(target);
+        }
+      }
+    }
+    boolean infeasible = Energy.breaksHardLimit(bestCost);
+    boolean stuck = stuckDetector.update(stamp, error, goal.tolerance());
     warm = true;
     lastStampNs = stamp;
 
@@ -282,11 +320,12 @@ public final class MppiPlanner implements InstrumentedPlanner {
     }
     diagnostics = new PlanDiagnostics(name, goal.id(), stamp, chunk.energy(), bestCost, error,
         predictedError(planRollout, target), scale, samples, config.iterations(), uncertainty, fallback, clipped[0],
-        System.nanoTime() - startNs);
+        System.nanoTime() - startNs, hold, infeasible, stuck);
     if (LOG.isDebugEnabled()) {
       LOG.debug("component=planner/{} event=plan goal={} stampNs={} energy={} best={} errorM={} noiseScale={} "
-              + "fallback={} clipped={} stepUs={}", name, goal.id(), stamp, chunk.energy(), bestCost, error, scale,
-          fallback, clipped[0], diagnostics.stepNs() / 1000);
+              + "fallback={} hold={} infeasible={} stuck={} clipped={} stepUs={}", name, goal.id(), stamp,
+          chunk.energy(), bestCost, error, scale, fallback, hold, infeasible, stuck, clipped[0],
+          diagnostics.stepNs() / 1000);
     }
     return chunk;
   }
@@ -462,6 +501,25 @@ public final class MppiPlanner implements InstrumentedPlanner {
       }
     }
     planRollout.run(model, x0, withUncertainty);
+    return energy.evaluateOne(planRollout, target);
+  }
+
+  /**
+   * Overwrites {@link #planRollout} with a plan that stays where the arm was observed, at rest
+   * (zero commands), and returns its energy.
+   */
+  private double holdInPlace(Target target) {
+    double[] q0 = planRollout.initialPosition();
+    double[] ee = planRollout.initialEndEffector();
+    for (int t = 0; t < horizon; t++) {
+      Arrays.fill(planRollout.actions(t), 0.0);
+    }
+    for (int t = 1; t <= horizon; t++) {
+      System.arraycopy(q0, 0, planRollout.positions(t), 0, n);
+      Arrays.fill(planRollout.velocities(t), 0.0);
+      System.arraycopy(ee, 0, planRollout.endEffector(t), 0, 3);
+      Arrays.fill(planRollout.uncertainty(t), 0.0);
+    }
     return energy.evaluateOne(planRollout, target);
   }
 

@@ -2,7 +2,7 @@ package io.telos.planner;
 
 /**
  * What one planning call did, for monitoring and for the stuck/uncertain signals of the layers
- * above. Only {@code stepNs} depends on the wall clock; it never feeds back into planning.
+ * above ({@code stuck}, {@code infeasible}, {@code uncertainty}, {@code hold}). Only {@code stepNs} depends on the wall clock; it never feeds back into planning.
  *
  * @param planner planner name ({@code mppi}, {@code cem}, {@code dls})
  * @param goalId goal planned for
@@ -19,6 +19,17 @@ package io.telos.planner;
  * @param fallback true when the averaged plan broke a hard guardrail and the best sample was sent instead
  * @param clippedValues setpoint values moved back inside position or velocity limits
  * @param stepNs wall time the call took
+ * @param hold true when neither the averaged plan nor the best sample stayed out of every keep-out
+ *     volume, so a stop was sent instead: the command rolled out with zero velocity if that stays
+ *     clear, else every setpoint at the observed position with zero velocity
+ * @param infeasible true when every sampled sequence (every iteration, the mean included) broke a
+ *     hard guardrail (a keep-out volume, a joint or velocity limit, the workspace box): the planner
+ *     sees no safe way to move toward the goal from here. Always false for non-sampling planners
+ *     unless their plan had to be replaced by a hold
+ * @param stuck true when the task error has not dropped by more than {@code stuck_progress} for
+ *     {@code stuck_window_s} of observation time while the arm is outside the goal's tolerance (an
+ *     energy plateau: blocked by a keep-out volume, a limit, or an unreachable target); resets on a
+ *     new goal id
  */
 public record PlanDiagnostics(
     String planner,
@@ -34,4 +45,7 @@ public record PlanDiagnostics(
     double uncertainty,
     boolean fallback,
     int clippedValues,
-    long stepNs) {}
+    long stepNs,
+    boolean hold,
+    boolean infeasible,
+    boolean stuck) {}

@@ -24,6 +24,19 @@ class StepTimeTest {
       System.out.printf("[step time] %s telos6 default config: p50 %d us, p99 %d us, max %d us (%d plans)%n", type,
           us[us.length / 2], us[(int) Math.ceil(us.length * 0.99) - 1], us[us.length - 1], us.length);
     }
+    Map<String, Object> box = Map.of("type", "box", "min", List.of(0.35, -0.05, 0.0), "max", List.of(0.95, 0.08, 0.45));
+    Map<String, Object> sphere = Map.of("type", "sphere", "center", List.of(-0.4, 0.4, 0.5), "radius", 0.15);
+    Map<String, Object> capsule = Map.of("type", "capsule", "a", List.of(-0.5, -0.5, 0.0), "b", List.of(-0.5, -0.5, 1.0),
+        "radius", 0.1);
+    for (List<Map<String, Object>> volumes : List.of(List.of(box), List.of(box, sphere, capsule))) {
+      for (String type : List.of("mppi", "dls")) {
+        long[] us = measure(Planners.create(TELOS6, Map.of("type", type, "guardrails", Map.of("keep_out", volumes)), 7),
+            300, 50);
+        System.out.printf("[step time] %s telos6 with %d keep-out volume(s): p50 %d us, p99 %d us, max %d us (%d plans)%n",
+            type, volumes.size(), us[us.length / 2], us[(int) Math.ceil(us.length * 0.99) - 1], us[us.length - 1],
+            us.length);
+      }
+    }
   }
 
   /** Like the launcher's bench: random states, a new goal every 10 plans, 20 ms between stamps. */

@@ -5,12 +5,14 @@ import io.telos.api.config.Settings;
 import io.telos.planner.internal.Check;
 import io.telos.planner.internal.Check.Range;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Guardrail costs ({@code planner.guardrails} in a launch file). Breaking a hard limit (a joint
  * on or past its position limit, a joint faster than its velocity limit, the end-effector outside
- * the workspace box) always costs at least {@link Energy#HARD_COST}; the weights shape the soft
+ * the workspace box, any link inside a keep-out volume) always costs at least {@link Energy#HARD_COST}; the weights shape the soft
  * barriers in front of the limits.
  *
  * @param jointLimitWeight {@code joint_limit_weight}: barrier cost per joint and step at a position limit
@@ -19,6 +21,10 @@ import java.util.Set;
  * @param velocityMargin {@code velocity_margin}: fraction of the velocity limit where its barrier starts
  * @param workspaceMin {@code workspace_min}: lower corner (x, y, z) of the end-effector box, metres, base frame
  * @param workspaceMax {@code workspace_max}: upper corner of the box
+ * @param keepOut {@code keep_out}: volumes no point of the arm (links inflated by the link radius)
+ *     may enter; a hard guardrail, see {@link KeepOutCost}
+ * @param linkRadiusM {@code link_radius_m}: radius of the capsule around each link segment checked
+ *     against the keep-out volumes, m
  */
 public record GuardrailConfig(
     double jointLimitWeight,
@@ -26,13 +32,25 @@ public record GuardrailConfig(
     double velocityWeight,
     double velocityMargin,
     double[] workspaceMin,
-    double[] workspaceMax) {
+    double[] workspaceMax,
+    List<KeepOut> keepOut,
+    double linkRadiusM) {
   public static final String SECTION = "planner.guardrails";
   public static final Set<String> KEYS = Set.of("joint_limit_weight", "joint_limit_margin_rad", "velocity_weight",
-      "velocity_margin", "workspace_min", "workspace_max");
+      "velocity_margin", "workspace_min", "workspace_max", "keep_out", "link_radius_m");
   private static final Range WEIGHT = Range.closed(0, 1e6);
   private static final Range MARGIN_RAD = Range.closed(0, 1);
   private static final Range VELOCITY_MARGIN = Range.open(0, 1);
+  private static final Range LINK_RADIUS = Range.closed(0, 0.5);
+  /** Default radius of the link capsules checked against keep-out volumes, m. */
+  public static final double DEFAULT_LINK_RADIUS_M = 0.05;
+
+  /** Guardrails without keep-out volumes (link radius {@value #DEFAULT_LINK_RADIUS_M} m). */
+  public GuardrailConfig(double jointLimitWeight, double jointLimitMarginRad, double velocityWeight,
+      double velocityMargin, double[] workspaceMin, double[] workspaceMax) {
+    this(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, workspaceMin, workspaceMax, List.of(),
+        DEFAULT_LINK_RADIUS_M);
+  }
 
   public GuardrailConfig {
     Check.number(SECTION + ".joint_limit_weight", jointLimitWeight, WEIGHT);
@@ -47,6 +65,18 @@ public record GuardrailConfig(
             + Arrays.toString(workspaceMin) + " vs " + Arrays.toString(workspaceMax));
       }
     }
+    Objects.requireNonNull(keepOut, SECTION + ".keep_out");
+    for (int i = 0; i < keepOut.size(); i++) {
+      KeepOut.check(SECTION + ".keep_out[" + i + "]", keepOut.get(i));
+    }
+    keepOut = List.copyOf(keepOut);
+    Check.number(SECTION + ".link_radius_m", linkRadiusM, LINK_RADIUS);
+  }
+
+  /** The same guardrails with these keep-out volumes and link radius. */
+  public GuardrailConfig withKeepOut(List<KeepOut> volumes, double linkRadius) {
+    return new GuardrailConfig(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, workspaceMin,
+        workspaceMax, volumes, linkRadius);
   }
 
   /**
@@ -68,7 +98,9 @@ public record GuardrailConfig(
         Check.readNumber(s, "velocity_weight", d.velocityWeight(), WEIGHT),
         Check.readNumber(s, "velocity_margin", d.velocityMargin(), VELOCITY_MARGIN),
         Check.readVector(s, "workspace_min", d.workspaceMin(), 3),
-        Check.readVector(s, "workspace_max", d.workspaceMax(), 3));
+        Check.readVector(s, "workspace_max", d.workspaceMax(), 3),
+        KeepOut.readList(s, "keep_out"),
+        Check.readNumber(s, "link_radius_m", d.linkRadiusM(), LINK_RADIUS));
   }
 
   /** A copy of the lower corner. */
@@ -88,20 +120,22 @@ public record GuardrailConfig(
     return o instanceof GuardrailConfig g && jointLimitWeight == g.jointLimitWeight
         && jointLimitMarginRad == g.jointLimitMarginRad && velocityWeight == g.velocityWeight
         && velocityMargin == g.velocityMargin && Arrays.equals(workspaceMin, g.workspaceMin)
-        && Arrays.equals(workspaceMax, g.workspaceMax);
+        && Arrays.equals(workspaceMax, g.workspaceMax) && keepOut.equals(g.keepOut) && linkRadiusM == g.linkRadiusM;
   }
 
   @Override
   public int hashCode() {
     return Arrays.hashCode(new double[] {jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin})
-        * 31 * 31 + Arrays.hashCode(workspaceMin) * 31 + Arrays.hashCode(workspaceMax);
+        * 31 * 31 + Arrays.hashCode(workspaceMin) * 31 + Arrays.hashCode(workspaceMax) + 17 * keepOut.hashCode()
+        + Double.hashCode(linkRadiusM);
   }
 
   @Override
   public String toString() {
     return "GuardrailConfig[jointLimitWeight=" + jointLimitWeight + ", jointLimitMarginRad=" + jointLimitMarginRad
         + ", velocityWeight=" + velocityWeight + ", velocityMargin=" + velocityMargin + ", workspaceMin="
-        + Arrays.toString(workspaceMin) + ", workspaceMax=" + Arrays.toString(workspaceMax) + "]";
+        + Arrays.toString(workspaceMin) + ", workspaceMax=" + Arrays.toString(workspaceMax) + ", keepOut=" + keepOut
+        + ", linkRadiusM=" + linkRadiusM + "]";
   }
 
   private static double[] checkCorner(String k, double[] v) {
