@@ -71,7 +71,7 @@ class LaunchCliTest {
 
   @Test
   void bundledExamplesAreValid() {
-    for (String name : new String[] {"reach-random-sim.yaml", "reach-sequence-mock.yaml", "planar2-dls.yaml", "reach-random-mqtt.yaml", "reach-random-ros2.yaml"}) {
+    for (String name : new String[] {"reach-random-sim.yaml", "reach-sequence-mock.yaml", "planar2-dls.yaml", "reach-random-mqtt.yaml", "reach-random-ros2.yaml", "keep-out-sim.yaml"}) {
       Path p = Path.of("examples", name);
       var spec = io.telos.runtime.config.LaunchFile.load(p);
       var parts = Composer.compose(spec);
