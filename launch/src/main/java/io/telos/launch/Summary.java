@@ -47,14 +47,15 @@ final class Summary {
   }
 
   @SuppressWarnings("unchecked")
-  static String text(RunReport r, String clock) {
+  static String text(RunReport r, String clock, double toleranceM) {
     Map<String, Object> m = toMap(r, clock);
     Map<String, Object> ttt = (Map<String, Object>) m.get("time_to_target_s");
     Map<String, Object> per = (Map<String, Object>) m.get("servo_period_us");
     Map<String, Object> plan = (Map<String, Object>) m.get("planner_step_us");
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n  targets reached      %d / %d   (success rate %.2f, within %s)%n", r.reached(),
-        r.outcomes().size(), r.successRate(), "1 cm"));
+        r.outcomes().size(), r.successRate(),
+        toleranceM >= 0.01 ? String.format("%.3g cm", toleranceM * 100) : String.format("%.3g mm", toleranceM * 1000)));
     sb.append(String.format("  time to target       mean %s s   p95 %s s%n", fmt(ttt.get("mean")), fmt(ttt.get("p95"))));
     sb.append(String.format("  limit violations     %d%n", r.limitViolations()));
     if (r.servoPeriodUs().getTotalCount() > 0) {
