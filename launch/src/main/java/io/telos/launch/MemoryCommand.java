@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code telos memory stats|list}: what the episodic store holds. */
 @Command(name = "memory", description = "Inspect the episodic memory store.",
@@ -21,18 +23,23 @@ final class MemoryCommand {
     if (!path.toFile().isFile()) {
       throw new LaunchException("no episodic memory at " + path + " (run `telos demo` first, or pass --path)");
     }
-    return cfg.createReader();
+    Optional<EpisodeStore> store = cfg.createReader();
+    store.ifPresent(EpisodeStore::open);
+    return store;
   }
 
   @Command(name = "stats", description = "Episodes, steps, gaps and size.")
   static final class Stats implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--path", description = "Store file (default ${DEFAULT-VALUE}).")
     Path path = Path.of(MemoryConfig.DEFAULT_PATH);
 
     @Override
     public Integer call() {
       try (EpisodeStore store = open(path).orElseThrow()) {
-        System.out.println(MemoryReport.stats(store));
+        spec.commandLine().getOut().println(MemoryReport.stats(store));
       }
       return 0;
     }
@@ -40,6 +47,9 @@ final class MemoryCommand {
 
   @Command(name = "list", description = "The most recent episodes.")
   static final class ListEpisodes implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--path", description = "Store file (default ${DEFAULT-VALUE}).")
     Path path = Path.of(MemoryConfig.DEFAULT_PATH);
 
@@ -49,7 +59,7 @@ final class MemoryCommand {
     @Override
     public Integer call() {
       try (EpisodeStore store = open(path).orElseThrow()) {
-        System.out.println(MemoryReport.list(store, limit));
+        spec.commandLine().getOut().println(MemoryReport.list(store, limit));
       }
       return 0;
     }
