@@ -70,7 +70,8 @@ public final class Composer {
     }
   }
 
-  static RobotModel model(LaunchSpec spec) {
+  /** The robot model of a spec, with the launch file's limit overrides applied. */
+  public static RobotModel model(LaunchSpec spec) {
     RobotModel model;
     try {
       model = RobotModel.load(spec.robot().description());

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /** Runs one launch spec to the end of its task (or until stopped) and returns what it measured. */
 public final class Session {
@@ -30,8 +31,16 @@ public final class Session {
   /** @param metricsPort serve Prometheus metrics on 127.0.0.1 at this port (0: any free port; &lt;0: none) */
   public static RunReport run(LaunchSpec spec, Consumer<GoalOutcome> progress, Duration maxWall, int metricsPort)
       throws InterruptedException {
+    return run(spec, UnaryOperator.identity(), progress, maxWall, metricsPort);
+  }
+
+  /**
+   * @param adapt may replace composed parts before deployment (e.g. wrap the hardware with a monitor)
+   */
+  public static RunReport run(LaunchSpec spec, UnaryOperator<AgentRuntime.Parts> adapt, Consumer<GoalOutcome> progress,
+      Duration maxWall, int metricsPort) throws InterruptedException {
     MemoryConfig memory = Composer.memory(spec);
-    AgentRuntime.Parts parts = Composer.compose(spec);
+    AgentRuntime.Parts parts = adapt.apply(Composer.compose(spec));
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
     Optional<EpisodeStore> store = memory.createStore();
     try {

@@ -1,0 +1,165 @@
+package io.telos.launch.suite;
+
+import io.telos.api.GoalOutcome;
+import io.telos.api.config.Settings;
+import io.telos.runtime.config.LaunchFile;
+import io.telos.runtime.config.LaunchSpec;
+import io.telos.runtime.config.TaskSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The task suite: every task launch file × every planner variant × {@code seeds} seeds, each run in
+ * lock-step simulated time with no episodic memory, aggregated into one {@link Row} per task and
+ * planner.
+ */
+public final class Suite {
+  /** The bundled tasks: name and launch file (under the tasks directory). */
+  public static final List<String[]> TASKS = List.of(
+      new String[] {"reach", "reach.yaml"},
+      new String[] {"keep-out reach", "keep-out-reach.yaml"},
+      new String[] {"sequence (6 pts)", "sequence.yaml"});
+
+  /** Planner variants, in table order. */
+  public static final List<String> PLANNERS = List.of("mppi", "mppi-flat", "dls");
+
+  /** One row of the table: a task and a planner over every seed. */
+  public record Row(String task, String planner, int seeds, int goals, int reached, double meanS, double p95S,
+      long limitViolations, long keepOutCommandEntries, long keepOutStateEntries, long commandsChecked,
+      double minClearanceM, boolean hasVolumes, long faults, int unfinished, double simulatedS, double wallS) {
+
+    public double successRate() {
+      return goals == 0 ? 0 : (double) reached / goals;
+    }
+
+    /** Limit violations plus keep-out entries (commanded or measured). */
+    public long guardrailViolations() {
+      return limitViolations + keepOutCommandEntries + keepOutStateEntries;
+    }
+  }
+
+  private Suite() {}
+
+  /** The planner section for a variant, derived from the task file's section. */
+  static Settings plannerFor(String variant, Settings base) {
+    Map<String, Object> m = new LinkedHashMap<>(base.asMap());
+    switch (variant) {
+      case "mppi" -> m.put("type", "mppi");
+      case "mppi-flat" -> {
+        m.put("type", "mppi");
+        Map<String, Object> costs = new LinkedHashMap<>(base.section("costs").asMap());
+        costs.put("subgoal_weight", 0.0);
+        m.put("costs", costs);
+      }
+      case "dls" -> {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("type", "dls");
+        for (String k : List.of("rate_hz", "guardrails", "costs", "dt_s", "velocity_scale")) {
+          if (m.containsKey(k)) {
+            d.put(k, m.get(k));
+          }
+        }
+        if (d.containsKey("costs")) {
+          Map<String, Object> costs = new LinkedHashMap<>(base.section("costs").asMap());
+          costs.remove("subgoal_weight");
+          costs.remove("subgoal_fade_m");
+          d.put("costs", costs);
+        }
+        m = d;
+      }
+      default -> throw new IllegalArgumentException("unknown planner variant " + variant);
+    }
+    return new Settings(base.path(), m);
+  }
+
+  /** The spec run for one task, planner and seed index (seed = file seed + index). */
+  static LaunchSpec variant(LaunchSpec task, String planner, int seedIndex, int maxGoals) {
+    LaunchSpec s = new LaunchSpec(task.source(), task.robot(), "sim", task.seed() + seedIndex, task.bridge(),
+        task.perception(), plannerFor(planner, task.planner()), task.safety(), task.task(),
+        new Settings("memory", Map.of("type", "none")), task.plannerRateHz(), task.perceptionRateHz());
+    if (maxGoals > 0) {
+      TaskSpec t = s.task();
+      List<double[]> pts = t.points().size() > maxGoals ? t.points().subList(0, maxGoals) : t.points();
+      s = s.withTask(new TaskSpec(t.type(), Math.min(t.count(), maxGoals), t.toleranceM(), t.timeoutS(), t.settleS(), pts));
+    }
+    return s;
+  }
+
+  /**
+   * Runs the suite.
+   *
+   * @param dir the directory holding the task launch files
+   * @param maxGoals cap on targets per run (0: as in the files)
+   * @param log one line per run
+   */
+  public static List<Row> run(Path dir, int seeds, int maxGoals, Consumer<String> log) throws InterruptedException {
+    List<Row> rows = new ArrayList<>();
+    for (String[] t : TASKS) {
+      Path file = dir.resolve(t[1]);
+      if (!Files.isRegularFile(file)) {
+        throw new io.telos.runtime.config.LaunchException("suite: task file missing: " + file);
+      }
+      LaunchSpec task = LaunchFile.load(file);
+      for (String planner : PLANNERS) {
+        rows.add(runRow(t[0], planner, task, seeds, maxGoals, log));
+      }
+    }
+    return rows;
+  }
+
+  static Row runRow(String name, String planner, LaunchSpec task, int seeds, int maxGoals, Consumer<String> log)
+      throws InterruptedException {
+    List<Double> times = new ArrayList<>();
+    int goals = 0;
+    int reached = 0;
+    int unfinished = 0;
+    long limits = 0;
+    long cmdIn = 0;
+    long stIn = 0;
+    long checked = 0;
+    long faults = 0;
+    double minClear = Double.POSITIVE_INFINITY;
+    boolean vols = false;
+    double sim = 0;
+    double wall = 0;
+    for (int i = 0; i < seeds; i++) {
+      LaunchSpec spec = variant(task, planner, i, maxGoals);
+      SuiteRunner.Result r = SuiteRunner.run(spec);
+      goals += r.goals();
+      for (GoalOutcome o : r.report().outcomes()) {
+        if (o.reached()) {
+          reached++;
+          times.add(SuiteRunner.elapsedS(o));
+        }
+      }
+      if (!r.finished()) {
+        unfinished++;
+      }
+      limits += r.report().limitViolations();
+      cmdIn += r.commandEntries();
+      stIn += r.stateEntries();
+      checked += r.commandsChecked();
+      faults += r.report().faults().values().stream().mapToLong(Long::longValue).sum();
+      minClear = Math.min(minClear, r.minClearanceM());
+      vols |= r.hasVolumes();
+      sim += r.report().simulatedSeconds();
+      wall += r.report().wallSeconds();
+      log.accept(String.format("suite: %-16s %-9s seed %d: %d/%d reached, limit violations %d, keep-out entries %d/%d"
+          + " (cmd/state), %.1f s simulated in %.1f s wall", name, planner, spec.seed(), r.report().reached(), r.goals(),
+          r.report().limitViolations(), r.commandEntries(), r.stateEntries(), r.report().simulatedSeconds(),
+          r.report().wallSeconds()));
+    }
+    double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double mean = Arrays.stream(sorted).average().orElse(Double.NaN);
+    double p95 = sorted.length == 0 ? Double.NaN
+        : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(0.95 * sorted.length) - 1))];
+    return new Row(name, planner, seeds, goals, reached, mean, p95, limits, cmdIn, stIn, checked, minClear, vols, faults,
+        unfinished, sim, wall);
+  }
+}

@@ -1,0 +1,53 @@
+package io.telos.launch.suite;
+
+import io.telos.api.GoalOutcome;
+import io.telos.launch.Composer;
+import io.telos.runtime.AgentRuntime;
+import io.telos.runtime.RunReport;
+import io.telos.runtime.config.LaunchException;
+import io.telos.runtime.config.LaunchSpec;
+import io.telos.launch.Session;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one launch spec like {@code Session.run} (compose, deploy on a fresh Vert.x, wait for every
+ * goal's outcome, stop), with no episodic memory, and with the bridge wrapped in a
+ * {@link MonitoredHardware} that checks every command and every measured state against the keep-out
+ * volumes of the spec's planner section.
+ */
+public final class SuiteRunner {
+  private SuiteRunner() {}
+
+  /** What one run measured: the runtime's report plus the independent keep-out check. */
+  public record Result(RunReport report, int goals, boolean finished, long commandsChecked, long commandEntries,
+      long statesChecked, long stateEntries, double minClearanceM, boolean hasVolumes) {}
+
+  public static Result run(LaunchSpec spec) throws InterruptedException {
+    if (!spec.simulatedTime()) {
+      throw new LaunchException("suite: runs in lock-step only (clock: sim), " + spec.source() + " has clock " + spec.clock());
+    }
+    KeepOutMonitor monitor;
+    try {
+      monitor = KeepOutMonitor.from(Composer.model(spec), spec.planner());
+    } catch (IllegalArgumentException e) {
+      throw new LaunchException(spec.source() + ": " + e.getMessage(), e);
+    }
+    AtomicReference<MonitoredHardware> monitored = new AtomicReference<>();
+    int goals = Math.max(1, spec.task().type().equals("reach_random") ? spec.task().count() : spec.task().points().size());
+    Duration maxWall = Duration.ofSeconds((long) (60 + (spec.task().timeoutS() + 5) * goals * 4));
+    RunReport report = Session.run(spec, p -> {
+      MonitoredHardware hw = new MonitoredHardware(p.hardware(), monitor, p.model().jointNames());
+      monitored.set(hw);
+      return new AgentRuntime.Parts(p.robotId(), p.model(), hw, p.estimator(), p.planner(), p.goals(), p.settleNs(),
+          p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock());
+    }, o -> { }, maxWall, -1);
+    MonitoredHardware hw = monitored.get();
+    return new Result(report, goals, report.outcomes().size() == goals, hw.commandsChecked(), hw.commandEntries(),
+        hw.statesChecked(), hw.stateEntries(), hw.minClearance(), monitor.hasVolumes());
+  }
+
+  static double elapsedS(GoalOutcome o) {
+    return o.elapsedNs() / 1e9;
+  }
+}
