@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * calls, never on timing. Not thread-safe; calls must not overlap.
  */
 public final class MppiPlanner implements InstrumentedPlanner {
+  /** Clearance the subgoal layer asks of its joint-space path around keep-out volumes. */
+  private static final double SUBGOAL_CLEARANCE_M = 0.03;
   private static final Logger LOG = LoggerFactory.getLogger(MppiPlanner.class);
   private static final int IK_RESTARTS = 16;
   private static final double IK_TOLERANCE_M = 0.002;
@@ -357,7 +359,10 @@ public final class MppiPlanner implements InstrumentedPlanner {
       Math.max(lo[1], Math.min(hi[1], p.yM())),
       Math.max(lo[2], Math.min(hi[2], p.zM()))
     };
-    double residual = ik.solve(point, q, moveWeight, IK_RESTARTS, config.seed(), IK_TOLERANCE_M, subgoal);
+    double residual = keepOutCost == null
+        ? ik.solve(point, q, moveWeight, IK_RESTARTS, config.seed(), IK_TOLERANCE_M, subgoal)
+        : ik.solve(point, q, moveWeight, IK_RESTARTS, config.seed(), IK_TOLERANCE_M, keepOutCost::clearance,
+            SUBGOAL_CLEARANCE_M, subgoal);
     haveSubgoal = Double.isFinite(residual);
     if (haveSubgoal) {
       double[] ee = ik.endEffector(subgoal);

@@ -3,6 +3,7 @@ package io.telos.planner.internal;
 import io.telos.model.JointLimits;
 import io.telos.model.KinematicChain;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Position inverse kinematics by projected damped least squares, with seeded restarts: finds joint
@@ -10,6 +11,7 @@ import java.util.SplittableRandom;
  * Used to pick joint-space subgoals. Deterministic; not thread-safe (keeps scratch memory).
  */
 public final class Ik {
+  private static final int PATH_SAMPLES = 24;
   private final KinematicChain chain;
   private final int n;
   private final double[] lo;
@@ -57,10 +59,22 @@ public final class Ik {
    */
   public double solve(double[] target, double[] current, double[] moveWeight, int restarts, long seed,
       double toleranceM, double[] out) {
+    return solve(target, current, moveWeight, restarts, seed, toleranceM, null, 0, out);
+  }
+
+  /**
+   * As {@link #solve(double[], double[], double[], int, long, double, double[])}, preferring, among
+   * solutions that reach the target, those whose straight joint-space path from {@code current}
+   * keeps at least {@code margin} clearance (by {@code clearance}, e.g. to keep-out volumes), then
+   * those whose final configuration does; {@code clearance} null means no preference.
+   */
+  public double solve(double[] target, double[] current, double[] moveWeight, int restarts, long seed,
+      double toleranceM, ToDoubleFunction<double[]> clearance, double margin, double[] out) {
     SplittableRandom rnd = new SplittableRandom(seed);
     double bestScore = Double.POSITIVE_INFINITY;
     double bestResidual = Double.POSITIVE_INFINITY;
-    boolean bestOk = false;
+    int bestTier = -1;
+    double[] probe = new double[n];
     for (int s = 0; s <= restarts; s++) {
       for (int i = 0; i < n; i++) {
         q[i] = s == 0 ? clamp(current[i], lo[i], hi[i]) : lo[i] + rnd.nextDouble() * range[i];
@@ -72,15 +86,33 @@ public final class Ik {
         double d = (q[i] - current[i]) * moveWeight[i];
         score += d * d;
       }
-      boolean better = ok ? (!bestOk || score < bestScore) : (!bestOk && residual < bestResidual);
+      int tier = !ok ? 0 : clearance == null ? 1 : 1 + clearTier(clearance, current, margin, probe);
+      boolean better = tier > bestTier || (tier == bestTier && (ok ? score < bestScore : residual < bestResidual));
       if (better) {
-        bestOk = ok;
+        bestTier = tier;
         bestScore = score;
         bestResidual = residual;
         System.arraycopy(q, 0, out, 0, n);
       }
     }
     return bestResidual;
+  }
+
+  /** 2: the straight path from {@code current} to {@code q} is clear; 1: only {@code q} is; 0: neither. */
+  private int clearTier(ToDoubleFunction<double[]> clearance, double[] current, double margin, double[] probe) {
+    if (clearance.applyAsDouble(q) < margin) {
+      return 0;
+    }
+    for (int k = 1; k < PATH_SAMPLES; k++) {
+      double f = (double) k / PATH_SAMPLES;
+      for (int i = 0; i < n; i++) {
+        probe[i] = current[i] + f * (q[i] - current[i]);
+      }
+      if (clearance.applyAsDouble(probe) < margin) {
+        return 1;
+      }
+    }
+    return 2;
   }
 
   /** End-effector position at {@code q} (a fresh array). */
