@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class CycloneDdsInteropIT {
   private static final List<String> JOINTS = List.of("shoulder", "elbow", "wrist");
-  private static final Path SRC = Path.of("src/test/cyclone");
+  static final Path SRC = Path.of("src/test/cyclone");
   private static final Path OUT = Path.of("target/cyclone");
 
-  private static boolean onPath(String exe) {
+  static boolean onPath(String exe) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (Files.isExecutable(Path.of(dir, exe))) {
         return true;
@@ -47,13 +47,13 @@ class CycloneDdsInteropIT {
     return false;
   }
 
-  private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
+  static void run(Path dir, String... cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), () -> String.join(" ", cmd) + " failed:\n" + out);
   }
 
-  private static Path build() throws IOException, InterruptedException {
+  static Path build() throws IOException, InterruptedException {
     Files.createDirectories(OUT);
     Path dir = OUT.toAbsolutePath();
     Files.copy(SRC.resolve("ros2_types.idl"), dir.resolve("ros2_types.idl"),
