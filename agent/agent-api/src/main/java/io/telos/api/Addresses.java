@@ -51,4 +51,9 @@ public final class Addresses {
   public static String fault(String robotId) {
     return "agent." + robotId + ".fault";
   }
+
+  /** {@link HandoverRequest} records from the fallback logic. */
+  public static String handover(String robotId) {
+    return "agent." + robotId + ".handover";
+  }
 }
