@@ -48,6 +48,14 @@ final class Ros2SimRobot implements AutoCloseable {
     SimulatedArm arm = new SimRobotHardwareProvider().create(
         new HardwareContext(id, description, Map.of(), WallClock.INSTANCE, seed, false));
     arm.start();
+    return attach(arm, id, domainId, loopbackOnly);
+  }
+
+  /**
+   * Puts an already running arm on DDS: a driver (re)starting while the arm stays where it is.
+   * Closes the arm when the transport cannot be created.
+   */
+  static Ros2SimRobot attach(SimulatedArm arm, String id, int domainId, boolean loopbackOnly) {
     Ros2Transport transport;
     try {
       transport = new IhmcRos2Transport("telos_sim_robot_" + id, domainId, loopbackOnly);
@@ -87,8 +95,27 @@ final class Ros2SimRobot implements AutoCloseable {
     return commands.get();
   }
 
+  /** The simulated arm behind the driver. */
+  SimulatedArm arm() {
+    return arm;
+  }
+
+  /** Takes the driver off DDS (its participant leaves) and leaves the arm running. */
+  SimulatedArm detach() {
+    stopDriver();
+    return arm;
+  }
+
   @Override
   public void close() {
+    stopDriver();
+    arm.close();
+  }
+
+  private void stopDriver() {
+    if (!running) {
+      return;
+    }
     running = false;
     try {
       publisher.join(1000);
@@ -96,6 +123,5 @@ final class Ros2SimRobot implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     transport.close();
-    arm.close();
   }
 }

@@ -81,7 +81,9 @@ final class SimRobotCommand implements Callable<Integer> {
       arm.start();
       Map<String, Object> settings = new LinkedHashMap<>();
       settings.put("broker", broker);
-      settings.put("port", port);
+      if (broker.equals("embedded")) {
+        settings.put("port", port);
+      }
       MqttSimRobot mqtt = MqttSimRobot.create(arm, settings, WallClock.INSTANCE, null);
       try {
         mqtt.start();

@@ -11,17 +11,20 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A real Mosquitto broker on a free loopback port, for the {@code *IT} tests. */
-final class Mosquitto implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+/**
+ * A real Mosquitto broker on a loopback port, for integration tests (also used by the launch module
+ * through this module's test jar).
+ */
+public final class Mosquitto implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/sbin/mosquitto");
   static final Path PUB = Path.of("/usr/bin/mosquitto_pub");
   static final Path SUB = Path.of("/usr/bin/mosquitto_sub");
 
-  final int port;
+  public final int port;
   private final Process process;
   private final List<String> log = new ArrayList<>();
 
-  static boolean available() {
+  public static boolean available() {
     return Files.isExecutable(BINARY);
   }
 
@@ -29,8 +32,13 @@ final class Mosquitto implements AutoCloseable {
    * Starts Mosquitto with {@code listener <port> 127.0.0.1}, {@code allow_anonymous true} and
    * {@code extra} config lines, and waits until it reports that it runs.
    */
-  Mosquitto(Path dir, String... extra) throws IOException, InterruptedException {
-    port = Await.freePort();
+  public Mosquitto(Path dir, String... extra) throws IOException, InterruptedException {
+    this(dir, Await.freePort(), extra);
+  }
+
+  /** As {@link #Mosquitto(Path, String...)} on a given port (e.g. to restart a broker where it was). */
+  public Mosquitto(Path dir, int port, String... extra) throws IOException, InterruptedException {
+    this.port = port;
     StringBuilder conf = new StringBuilder()
         .append("listener ").append(port).append(" 127.0.0.1\n")
         .append("allow_anonymous true\n")
@@ -65,11 +73,11 @@ final class Mosquitto implements AutoCloseable {
     }
   }
 
-  String uri() {
+  public String uri() {
     return "tcp://127.0.0.1:" + port;
   }
 
-  String log() {
+  public String log() {
     synchronized (log) {
       return String.join("\n", log);
     }
