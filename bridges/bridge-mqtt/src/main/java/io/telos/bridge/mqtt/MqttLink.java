@@ -200,9 +200,7 @@ final class MqttLink implements AutoCloseable {
     if (config.password() != null) {
       o.setPassword(config.password().getBytes(StandardCharsets.UTF_8));
     }
-    if (config.tls()) {
-      o.setSocketFactory(config.socketFactory());
-    }
+    o.setSocketFactory(config.tls() ? NoDelaySockets.tls(config.socketFactory()) : NoDelaySockets.plain());
     MqttMessage will = new MqttMessage(Topics.OFFLINE.getBytes(StandardCharsets.UTF_8), 1, true, null);
     o.setWill(statusTopic, will);
     return o;
