@@ -29,6 +29,9 @@ public final class SuiteCommand implements Callable<Integer> {
   @Option(names = "--max-goals", description = "Cap on targets per run (0: as in the files; for quick checks).")
   int maxGoals;
 
+  @Option(names = "--only", split = ",", description = "Run only these task files (e.g. keep-out-wall).")
+  List<String> only = List.of();
+
   @Override
   public Integer call() throws Exception {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -41,8 +44,9 @@ public final class SuiteCommand implements Callable<Integer> {
       throw new LaunchException("--max-goals: must be >= 0, was " + maxGoals);
     }
     Path dir = tasksDir != null ? tasksDir : findTasks();
-    String cmd = "telos suite --seeds " + seeds + (maxGoals > 0 ? " --max-goals " + maxGoals : "");
-    Result r = run(dir, seeds, maxGoals, out, cmd);
+    String cmd = "telos suite --seeds " + seeds + (maxGoals > 0 ? " --max-goals " + maxGoals : "")
+        + (only.isEmpty() ? "" : " --only " + String.join(",", only));
+    Result r = run(dir, seeds, maxGoals, only, out, cmd);
     System.out.println(r.markdown());
     System.out.println("wrote " + r.markdownFile() + " and " + r.pngFile());
     return r.rows().stream().allMatch(x -> x.guardrailViolations() == 0) ? 0 : 3;
@@ -53,7 +57,13 @@ public final class SuiteCommand implements Callable<Integer> {
 
   /** Runs the suite and writes DIR/suite.md and DIR/suite.png. */
   public static Result run(Path tasks, int seeds, int maxGoals, Path out, String cmd) throws Exception {
-    List<Suite.Row> rows = Suite.run(tasks, seeds, maxGoals, System.err::println);
+    return run(tasks, seeds, maxGoals, List.of(), out, cmd);
+  }
+
+  /** As {@link #run(Path, int, int, Path, String)} for some task files only (empty: all). */
+  public static Result run(Path tasks, int seeds, int maxGoals, List<String> only, Path out, String cmd)
+      throws Exception {
+    List<Suite.Row> rows = Suite.run(tasks, seeds, maxGoals, only, System.err::println);
     String md = SuiteReport.markdown(rows, cmd);
     Files.createDirectories(out);
     Path mdFile = out.resolve("suite.md");
