@@ -93,7 +93,8 @@ public record MppiConfig(
 
   /** Keys both methods accept, besides {@code costs}, {@code guardrails} and {@code world_model}. */
   static final Set<String> COMMON_KEYS = Set.of("samples", "horizon", "iterations", "dt_s", "noise", "noise_min",
-      "anneal_distance_m", "anneal_distance_rad", "noise_smoothing", "velocity_scale", "stuck_window_s", "stuck_progress");
+      "anneal_distance_m", "anneal_distance_rad", "noise_smoothing", "velocity_scale", "stuck_window_s", "stuck_progress",
+      "latency_s", "resync_rad"); // the last two are read by Continuity
 
   public MppiConfig {
     Objects.requireNonNull(method, "method");

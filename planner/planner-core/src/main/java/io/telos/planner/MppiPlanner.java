@@ -99,7 +99,18 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private boolean haveSubgoal;
   private double achievableError;
   private boolean warm;
-  private long lastStampNs;
+  private long lastStartNs;
+  private final Continuity continuity;
+  private final long latencyNs;
+  /** The sent plan: its states (H + 1 rows), joint positions (H + 1 rows) and actions (H rows). */
+  private final double[] sentStates;
+  private final double[] sentPositions;
+  private final double[] sentActions;
+  private final double[] measuredQ;
+  /** The observation's own state (x0 may be continued from the previous plan instead). */
+  private final double[] measured;
+  private long sentStartNs;
+  private boolean haveSent;
   private String lastGoalId;
   private long sequence;
   private PlanDiagnostics diagnostics;
@@ -116,7 +127,19 @@ public final class MppiPlanner implements InstrumentedPlanner {
    * @param model the world model; its step must equal {@code config.dtS()} and its joints the arm's
    */
   public MppiPlanner(RobotModel robot, WorldModel model, MppiConfig config) {
+    this(robot, model, config, Continuity.DEFAULT);
+  }
+
+  /**
+   * A planner over {@code model} with the given receding-horizon continuity.
+   *
+   * @param robot the arm: its (unscaled) limits bound the guardrails and the output
+   * @param model the world model; its step must equal {@code config.dtS()} and its joints the arm's
+   */
+  public MppiPlanner(RobotModel robot, WorldModel model, MppiConfig config, Continuity continuity) {
     this.config = Objects.requireNonNull(config, "config");
+    this.continuity = Objects.requireNonNull(continuity, "continuity");
+    this.latencyNs = Math.round(continuity.latencyS() * 1e9);
     this.model = Objects.requireNonNull(model, "model");
     this.limits = robot.limits();
     this.n = robot.dof();
@@ -155,6 +178,11 @@ public final class MppiPlanner implements InstrumentedPlanner {
     this.rollout = new Rollout(model, samples, horizon);
     this.planRollout = new Rollout(model, 1, horizon);
     this.x0 = new double[model.stateSize()];
+    this.sentStates = new double[(horizon + 1) * model.stateSize()];
+    this.sentPositions = new double[(horizon + 1) * n];
+    this.sentActions = new double[horizon * n];
+    this.measuredQ = new double[n];
+    this.measured = new double[model.stateSize()];
     this.mean = new double[horizon * n];
     this.shifted = new double[horizon * n];
     this.sigma = new double[horizon * n];
@@ -206,6 +234,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
   @Override
   public void reset() {
     warm = false;
+    haveSent = false;
     lastGoalId = null;
     haveSubgoal = false;
     achievableError = 0.0;
@@ -225,16 +254,42 @@ public final class MppiPlanner implements InstrumentedPlanner {
     }
     Chunks.requireFinite(observation);
     model.encode(observation, x0);
+    System.arraycopy(x0, 0, measured, 0, x0.length);
     long stamp = observation.header().stampNs();
+    long start = stamp;
+    double seamDeviation = Double.NaN;
+    int continuedFrom = -1;
+    if (continuity.enabled() && haveSent) {
+      double f = (double) (stamp - sentStartNs) / dtNs; // where the observation falls in the sent plan
+      double g = f + (double) latencyNs / dtNs; // where the new plan will be applied
+      if (f >= 0 && g <= horizon) {
+        model.probe(Probe.JOINT_POSITION, x0, 1, measuredQ);
+        seamDeviation = 0;
+        for (int i = 0; i < n; i++) {
+          double predicted = interpolate(sentPositions, n, i, f);
+          seamDeviation = Math.max(seamDeviation, Math.abs(predicted - measuredQ[i]));
+        }
+        if (seamDeviation <= continuity.resyncRad()) {
+          int size = model.stateSize();
+          for (int j = 0; j < size; j++) { // the measurement, advanced by what the plan in flight does meanwhile
+            x0[j] += interpolate(sentStates, size, j, g) - interpolate(sentStates, size, j, f);
+          }
+          start = stamp + latencyNs;
+          continuedFrom = Math.min(horizon - 1, (int) Math.floor(g));
+        }
+      }
+    }
     if (!goal.id().equals(lastGoalId)) {
       warm = false;
       lastGoalId = goal.id();
       stuckDetector.reset();
       chooseSubgoal(target);
     }
-    warmStart(stamp);
+    warmStart(start);
     double[] previous = rollout.previousAction();
-    if (observation.velocity().size() == n) {
+    if (continuedFrom >= 0) { // the command being executed at the seam
+      System.arraycopy(sentActions, continuedFrom * n, previous, 0, n);
+    } else if (observation.velocity().size() == n) {
       observation.velocity().copyTo(previous);
       for (int i = 0; i < n; i++) {
         previous[i] = Double.isFinite(previous[i]) ? Math.max(-bound[i], Math.min(bound[i], previous[i])) : 0.0;
@@ -311,11 +366,13 @@ public final class MppiPlanner implements InstrumentedPlanner {
     boolean infeasible = Energy.breaksHardLimit(bestCost);
     boolean stuck = stuckDetector.update(stamp, error, goal.tolerance());
     warm = true;
-    lastStampNs = stamp;
+    lastStartNs = start;
 
     int[] clipped = new int[1];
     Header header = new Header(sequence++, stamp, "planner/" + name, observation.header().frame());
-    ActionChunk chunk = Chunks.build(header, observation, goal.id(), planRollout, limits, dtNs, planEnergy, clipped);
+    ActionChunk chunk = Chunks.build(header, start, observation, goal.id(), planRollout, limits, dtNs, planEnergy,
+        clipped);
+    remember(start);
     double uncertainty = 0;
     for (int t = 1; t <= horizon; t++) {
       uncertainty += planRollout.uncertainty(t)[0] / horizon;
@@ -375,12 +432,12 @@ public final class MppiPlanner implements InstrumentedPlanner {
   }
 
   /** Shifts the mean by the time since the last call (linear interpolation, holding the last action). */
-  private void warmStart(long stamp) {
+  private void warmStart(long start) {
     if (!warm) {
       Arrays.fill(mean, 0.0);
       return;
     }
-    double steps = (double) (stamp - lastStampNs) / dtNs;
+    double steps = (double) (start - lastStartNs) / dtNs;
     if (!(steps > 0)) {
       return;
     }
@@ -399,6 +456,28 @@ public final class MppiPlanner implements InstrumentedPlanner {
       }
     }
     System.arraycopy(shifted, 0, mean, 0, mean.length);
+  }
+
+  /** Keeps the sent plan's predictions, the starting point of the next call. */
+  private void remember(long start) {
+    int size = model.stateSize();
+    for (int t = 0; t <= horizon; t++) {
+      System.arraycopy(planRollout.states(t), 0, sentStates, t * size, size);
+      System.arraycopy(t == 0 ? planRollout.initialPosition() : planRollout.positions(t), 0, sentPositions, t * n, n);
+      if (t < horizon) {
+        System.arraycopy(planRollout.actions(t), 0, sentActions, t * n, n);
+      }
+    }
+    sentStartNs = start;
+    haveSent = true;
+  }
+
+  /** Row-major {@code rows} of width {@code w}: component {@code j} at fractional row {@code f}. */
+  private static double interpolate(double[] rows, int w, int j, double f) {
+    int a = (int) Math.floor(f);
+    double frac = f - a;
+    double va = rows[a * w + j];
+    return frac == 0 ? va : va + frac * (rows[(a + 1) * w + j] - va);
   }
 
   /** Fills the rollout's actions: sample 0 is the mean, the others mean + (time-correlated) noise. */
@@ -531,7 +610,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private double taskError(Target target) {
     return switch (target) {
       case Target.Position p -> {
-        model.probe(Probe.END_EFFECTOR_POSITION, x0, 1, ee0);
+        model.probe(Probe.END_EFFECTOR_POSITION, measured, 1, ee0);
         double dx = ee0[0] - p.xM();
         double dy = ee0[1] - p.yM();
         double dz = ee0[2] - p.zM();
@@ -539,7 +618,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
       }
       case Target.Joints j -> {
         double[] q = rollout.initialPosition();
-        model.probe(Probe.JOINT_POSITION, x0, 1, q);
+        model.probe(Probe.JOINT_POSITION, measured, 1, q);
         double s = 0;
         for (int i = 0; i < n; i++) {
           double d = q[i] - j.position().get(i);

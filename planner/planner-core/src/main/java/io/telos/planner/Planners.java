@@ -58,7 +58,7 @@ public final class Planners {
   private static MppiPlanner sampling(RobotModel robot, Settings section, Method method, long seed) {
     MppiConfig config = MppiConfig.from(section, method, seed);
     WorldModel model = worldModel(MppiPlanner.plannerRobot(robot, config.velocityScale()), config.dtS(), section);
-    return new MppiPlanner(robot, model, config);
+    return new MppiPlanner(robot, model, config, Continuity.from(section));
   }
 
   /**

@@ -25,6 +25,16 @@ public final class Chunks {
    */
   public static ActionChunk build(Header header, Observation obs, String goalId, Rollout r, JointLimits limits,
       long dtNs, double energy, int[] clipped) {
+    return build(header, obs.header().stampNs(), obs, goalId, r, limits, dtNs, energy, clipped);
+  }
+
+  /**
+   * As {@link #build(Header, Observation, String, Rollout, JointLimits, long, double, int[])} for a
+   * rollout that starts at {@code startNs} instead of the observation's stamp (setpoints at
+   * {@code startNs + (k + 1) * dt}).
+   */
+  public static ActionChunk build(Header header, long startNs, Observation obs, String goalId, Rollout r,
+      JointLimits limits, long dtNs, double energy, int[] clipped) {
     int n = r.dof();
     int count = 0;
     double[] hold = new double[n];
@@ -33,7 +43,7 @@ public final class Chunks {
       double c = clamp(Double.isFinite(q) ? q : 0.5 * (limits.lower(i) + limits.upper(i)), limits.lower(i), limits.upper(i));
       hold[i] = Double.isFinite(c) ? c : 0.0;
     }
-    long stamp = obs.header().stampNs();
+    long stamp = startNs;
     List<Setpoint> out = new ArrayList<>(r.horizon());
     for (int t = 1; t <= r.horizon(); t++) {
       double[] qt = r.positions(t);
