@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * back, and the run must finish: the fault recorded, no limit violation, the agent back in
  * autonomy by itself, the remaining targets reached.
  */
+@Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung native peer fails, not blocks
 class BridgeFaultsIT {
   private static final int TARGETS = 3;
 
@@ -68,6 +70,37 @@ class BridgeFaultsIT {
       if (m != null) {
         m.close();
       }
+    }
+  }
+
+  @Test
+  void badInputOnTheWireIsRefusedWithAFaultAndTheRunGoesOn() throws Exception {
+    assumeTrue(Mosquitto.available(), "Debian mosquitto is not installed");
+    Path pub = Path.of("/usr/bin/mosquitto_pub");
+    assumeTrue(java.nio.file.Files.isExecutable(pub), "Debian mosquitto-clients is not installed");
+    try (Mosquitto broker = new Mosquitto(dir);
+        SimRobotCommand.Standalone robot = SimRobotCommand.Standalone.start("arm1", "builtin:telos6", broker.uri(), 0, 42)) {
+      assertTrue(robot.mqtt().awaitConnected(10, TimeUnit.SECONDS), "sim robot connected to Mosquitto");
+      LaunchSpec spec = Telos.demoSpec("wall", 42L, TARGETS)
+          .withBridge(new Settings("bridge", Map.of("type", "mqtt", "broker", broker.uri())))
+          .withMemory(new Settings("memory", Map.of("type", "none")));
+      Outage outage = new Outage();
+      CompletableFuture<RunReport> run = outage.start(spec);
+      outage.awaitFirstGoal();
+      for (String bad : new String[] {
+          "{\"name\":[\"j1\",\"j2\"", // malformed JSON
+          "{\"name\":[\"shoulder_pan\"],\"position\":[NaN]}", // NaN, missing joints
+          "{\"name\":[\"x1\",\"x2\",\"x3\",\"x4\",\"x5\",\"x6\"],\"position\":[0,0,0,0,0,0]}"}) { // unknown joints
+        Process p = new ProcessBuilder(pub.toString(), "-h", "127.0.0.1", "-p", Integer.toString(broker.port), "-V",
+            "mqttv5", "-t", "telos/arm1/state", "-m", bad).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mosquitto_pub");
+      }
+      RunReport r = run.get(3, TimeUnit.MINUTES);
+      assertTrue(r.faults().getOrDefault("BAD_INPUT", 0L) >= 2, "refusals reported as faults: " + r.faults());
+      assertEquals(0, r.commandViolations(), "commands outside limits");
+      assertEquals(TARGETS, r.outcomes().size(), r.outcomes().toString());
+      assertTrue(r.reached() >= TARGETS - 1, "the run went on: " + r.outcomes() + " faults " + r.faults());
+      assertEquals(0, r.faults().getOrDefault("TRACKING_ERROR", 0L), "no protective stop: " + r.faults());
     }
   }
 

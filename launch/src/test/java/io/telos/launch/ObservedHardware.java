@@ -77,6 +77,11 @@ final class ObservedHardware implements RobotHardware {
   }
 
   @Override
+  public void onRejected(Consumer<String> listener) {
+    inner.onRejected(listener);
+  }
+
+  @Override
   public void close() {
     inner.close();
   }

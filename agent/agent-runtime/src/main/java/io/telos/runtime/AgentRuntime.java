@@ -148,6 +148,8 @@ public final class AgentRuntime implements AutoCloseable {
       fault(Fault.Severity.CRITICAL, "ESTOP", "e-stop from the robot's wire: " + reason);
       arbiter.protectiveStop("e-stop: " + reason);
     });
+    parts.hardware().onRejected(reason ->
+        fault(Fault.Severity.WARNING, "BAD_INPUT", "the bridge refused input from the robot: " + reason));
     return vertx.executeBlocking(() -> {
           parts.hardware().start();
           awaitFreshState();

@@ -41,6 +41,15 @@ public interface RobotHardware extends AutoCloseable {
    */
   default void onEstop(java.util.function.Consumer<String> listener) {}
 
+  /**
+   * Registers a listener for input the bridge refused: a malformed payload, non-finite or
+   * out-of-range values, unknown or missing joint names. Called with a human-readable reason, on
+   * the bridge's thread (must not block), for the 1st, 2nd, 4th, 8th… refusal so a flood of bad
+   * input cannot flood the listener. The runtime turns it into a {@code BAD_INPUT} fault record;
+   * the refused input never reaches the agent. Default: the bridge refuses nothing.
+   */
+  default void onRejected(java.util.function.Consumer<String> listener) {}
+
   @Override
   void close();
 

@@ -63,6 +63,7 @@ public final class MqttRobotHardware implements RobotHardware {
   private final long expiryNs;
   private final AtomicReference<JointCommand> mailbox = new AtomicReference<>();
   private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> rejectListeners = new CopyOnWriteArrayList<>();
 
   private EmbeddedBroker broker;
   private MqttLink link;
@@ -203,6 +204,12 @@ public final class MqttRobotHardware implements RobotHardware {
   @Override
   public void onEstop(Consumer<String> listener) {
     estopListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Called for the 1st, 2nd, 4th… refused state (on the transport's thread; must not block). */
+  @Override
+  public void onRejected(Consumer<String> listener) {
+    rejectListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   public long acceptedStates() {
@@ -355,6 +362,14 @@ public final class MqttRobotHardware implements RobotHardware {
       lastRejectionNs = clock.nanos();
       if (Long.bitCount(n) == 1) {
         LOG.warn("component={} event=state-rejected count={} reason={}", component, n, e.getMessage());
+        String reason = "state #" + n + " refused: " + e.getMessage();
+        for (Consumer<String> l : rejectListeners) {
+          try {
+            l.accept(reason);
+          } catch (RuntimeException ex) {
+            LOG.warn("component={} event=reject-listener-failed", component, ex);
+          }
+        }
       }
       return;
     }

@@ -105,6 +105,8 @@ class MqttRobotHardwareTest {
   void malformedNonFiniteAndUnknownJointStatesAreRejectedAndCounted() throws Exception {
     ManualClock clock = new ManualClock();
     start(Map.of(), clock);
+    java.util.List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    hw.onRejected(reported::add);
     try (RawClient robot = RawClient.connect(broker.uri(), "robot")) {
       robot.publish("telos/arm1/state", "{\"stamp_ns\":1,\"name\":[\"j1\",\"j2\",\"j3\"],\"position\":[1,2,3]}", 0,
           false);
@@ -123,6 +125,10 @@ class MqttRobotHardwareTest {
       assertEquals(1, hw.acceptedStates());
       assertTrue(hw.lastRejection().contains("missing joint 'j3'"), hw.lastRejection());
       assertEquals(Health.DEGRADED, hw.health());
+      // the 1st, 2nd and 4th refusals are reported (a flood of bad input cannot flood the listeners)
+      assertEquals(3, reported.size(), reported.toString());
+      assertTrue(reported.get(0).startsWith("state #1 refused: "), reported.get(0));
+      assertTrue(reported.get(2).startsWith("state #4 refused: "), reported.get(2));
       clock.now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1001));
       assertEquals(Health.OK, hw.health(), "DEGRADED lasts one second after the last rejection");
     }

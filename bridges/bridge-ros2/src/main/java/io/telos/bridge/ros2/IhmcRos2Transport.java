@@ -111,6 +111,11 @@ public final class IhmcRos2Transport implements Ros2Transport {
       return;
     }
     closed = true;
+    for (AutoCloseable e : endpoints) {
+      if (e instanceof Sub<?, ?> sub) {
+        sub.quiesce();
+      }
+    }
     node.destroy();
     endpoints.clear();
   }
@@ -161,6 +166,9 @@ public final class IhmcRos2Transport implements Ros2Transport {
     private final D scratch;
     private final SampleInfo info = new SampleInfo();
     private final AtomicInteger matched = new AtomicInteger();
+    /** Callbacks between entry and exit; see {@link #quiesce()}. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean gone;
     private final ROS2Subscription<D> subscription;
 
     Sub(Codec<D, T> codec, String topic, Ros2Qos qos, Consumer<? super T> listener) {
@@ -175,6 +183,34 @@ public final class IhmcRos2Transport implements Ros2Transport {
 
     @Override
     public void onNewDataMessage(Subscriber<D> subscriber) {
+      inFlight.incrementAndGet();
+      try {
+        if (!gone) {
+          take(subscriber);
+        }
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    /**
+     * Stops taking samples and waits for callbacks in progress to finish. Deleting a Fast DDS
+     * subscriber holds the lock that {@code takeNextData} needs while it waits for the listener
+     * thread, so deleting it during a callback deadlocks both threads; after this, no callback
+     * calls {@code takeNextData} any more.
+     */
+    void quiesce() {
+      gone = true;
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+      }
+      if (inFlight.get() > 0) {
+        LOG.warn("event=ros2-close-waiting topic={} inFlight={}", topic, inFlight.get());
+      }
+    }
+
+    private void take(Subscriber<D> subscriber) {
       synchronized (this) {
         // One sample per callback: Fast DDS calls back once per arrival, and taking from an empty
         // reader makes the native side print an error.
@@ -216,6 +252,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
 
     @Override
     public void close() {
+      quiesce();
       subscription.remove();
     }
   }

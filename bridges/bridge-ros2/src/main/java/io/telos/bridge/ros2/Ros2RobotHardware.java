@@ -58,6 +58,7 @@ public final class Ros2RobotHardware implements RobotHardware {
   private final String component;
   private final AtomicReference<JointCommand> mailbox = new AtomicReference<>();
   private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> rejectListeners = new CopyOnWriteArrayList<>();
 
   private Ros2Transport transport;
   private Ros2Transport.Subscription stateSub;
@@ -196,6 +197,12 @@ public final class Ros2RobotHardware implements RobotHardware {
     estopListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
+  /** Called for the 1st, 2nd, 4th… refused state (on the transport's thread; must not block). */
+  @Override
+  public void onRejected(Consumer<String> listener) {
+    rejectListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
   /** Writers of {@code joint_states} currently matched. */
   public int matchedStatePublishers() {
     Ros2Transport.Subscription s = stateSub;
@@ -318,6 +325,14 @@ public final class Ros2RobotHardware implements RobotHardware {
       lastRejectionNs = now;
       if (Long.bitCount(count) == 1) {
         LOG.warn("component={} event=state-rejected count={} reason={}", component, count, why);
+        String reason = "state #" + count + " refused: " + why;
+        for (Consumer<String> l : rejectListeners) {
+          try {
+            l.accept(reason);
+          } catch (RuntimeException ex) {
+            LOG.warn("component={} event=reject-listener-failed", component, ex);
+          }
+        }
       }
       return;
     }

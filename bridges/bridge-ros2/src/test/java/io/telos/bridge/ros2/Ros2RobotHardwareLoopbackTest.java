@@ -163,6 +163,8 @@ class Ros2RobotHardwareLoopbackTest {
   void badStatesAreRejectedAndCountedAndHealthFollowsTheStream() throws Exception {
     int domain = Domains.next();
     Ros2RobotHardware hw = hardware(config(Map.of(), domain), true);
+    List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    hw.onRejected(reported::add);
     Ros2Transport robot = track(new IhmcRos2Transport("fake_driver", domain, true));
     Ros2Transport.Publisher<Ros2Msg.JointState> states = robot.publisher(Ros2Type.JOINT_STATE, "/joint_states",
         Ros2Qos.DEFAULT);
@@ -187,6 +189,8 @@ class Ros2RobotHardwareLoopbackTest {
     assertEquals(accepted, hw.acceptedStates());
     assertEquals("non-finite value for joint 'elbow'", hw.lastRejection());
     assertEquals(Health.DEGRADED, hw.health());
+    assertEquals(3, reported.size(), "1st, 2nd and 4th refusals reported: " + reported);
+    assertTrue(reported.get(0).contains("unknown joint"), reported.get(0));
 
     now.addAndGet(600_000_000L); // 0.6 s without a state: lost
     assertEquals(Health.LOST, hw.health());
