@@ -47,9 +47,7 @@ class BridgeFaultsIT {
     AtomicReference<Mosquitto> current = new AtomicReference<>(broker);
     try (SimRobotCommand.Standalone robot = SimRobotCommand.Standalone.start("arm1", "builtin:telos6", broker.uri(), 0, 42)) {
       assertTrue(robot.mqtt().awaitConnected(10, TimeUnit.SECONDS), "sim robot connected to Mosquitto");
-      LaunchSpec spec = Telos.demoSpec("wall", 42L, TARGETS)
-          .withBridge(new Settings("bridge", Map.of("type", "mqtt", "broker", broker.uri())))
-          .withMemory(new Settings("memory", Map.of("type", "none")));
+      LaunchSpec spec = demoOver(Map.of("type", "mqtt", "broker", broker.uri()));
       Outage outage = new Outage();
       CompletableFuture<RunReport> run = outage.start(spec);
 
@@ -81,9 +79,7 @@ class BridgeFaultsIT {
     try (Mosquitto broker = new Mosquitto(dir);
         SimRobotCommand.Standalone robot = SimRobotCommand.Standalone.start("arm1", "builtin:telos6", broker.uri(), 0, 42)) {
       assertTrue(robot.mqtt().awaitConnected(10, TimeUnit.SECONDS), "sim robot connected to Mosquitto");
-      LaunchSpec spec = Telos.demoSpec("wall", 42L, TARGETS)
-          .withBridge(new Settings("bridge", Map.of("type", "mqtt", "broker", broker.uri())))
-          .withMemory(new Settings("memory", Map.of("type", "none")));
+      LaunchSpec spec = demoOver(Map.of("type", "mqtt", "broker", broker.uri()));
       Outage outage = new Outage();
       CompletableFuture<RunReport> run = outage.start(spec);
       outage.awaitFirstGoal();
@@ -109,9 +105,7 @@ class BridgeFaultsIT {
     int domain = 90 + (int) (ProcessHandle.current().pid() % 50);
     Ros2SimRobot robot = Ros2SimRobot.start("arm1", "builtin:telos6", domain, true, 42);
     try {
-      LaunchSpec spec = Telos.demoSpec("wall", 42L, TARGETS)
-          .withBridge(new Settings("bridge", Map.of("type", "ros2", "domain_id", domain, "loopback_only", true)))
-          .withMemory(new Settings("memory", Map.of("type", "none")));
+      LaunchSpec spec = demoOver(Map.of("type", "ros2", "domain_id", domain, "loopback_only", true));
       Outage outage = new Outage();
       CompletableFuture<RunReport> run = outage.start(spec);
 
@@ -171,6 +165,12 @@ class BridgeFaultsIT {
       assertEquals(Mode.AUTONOMOUS, hardware.get().lastWritten(), "back in autonomy: " + hardware.get().writes());
       assertEquals(0, r.faults().getOrDefault("TRACKING_ERROR", 0L), "no protective stop: " + r.faults());
     }
+  }
+
+  /** The demo's first targets over the given bridge, without episodic memory. */
+  private static LaunchSpec demoOver(Map<String, Object> bridge) {
+    return Telos.demoSpec("wall", 42L, TARGETS).withBridge(new Settings("bridge", bridge))
+        .withMemory(new Settings("memory", Map.of("type", "none")));
   }
 
   private static AgentRuntime.Parts withHardware(AgentRuntime.Parts p, RobotHardware hw) {

@@ -2,18 +2,17 @@ package io.telos.launch.suite;
 
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.spi.ForwardingRobotHardware;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.Steppable;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Wraps the bridge so that every command the safety kernel writes (every servo tick, not only the
  * ones published on the bus) and every state the robot reports is checked against the keep-out
  * volumes. Delegates everything, stepping included; called on the servo thread only.
  */
-final class MonitoredHardware implements RobotHardware, Steppable {
-  private final RobotHardware inner;
+final class MonitoredHardware extends ForwardingRobotHardware implements Steppable {
   private final KeepOutMonitor monitor;
   private final List<String> modelJoints;
   private final double[] q;
@@ -24,28 +23,13 @@ final class MonitoredHardware implements RobotHardware, Steppable {
   private double minClearance = Double.POSITIVE_INFINITY;
 
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints) {
+    super(inner);
     if (!(inner instanceof Steppable)) {
       throw new IllegalArgumentException("the suite runs in lock-step: the bridge must be steppable");
     }
-    this.inner = inner;
     this.monitor = monitor;
     this.modelJoints = List.copyOf(modelJoints);
     this.q = new double[modelJoints.size()];
-  }
-
-  @Override
-  public String robotId() {
-    return inner.robotId();
-  }
-
-  @Override
-  public List<String> jointNames() {
-    return inner.jointNames();
-  }
-
-  @Override
-  public void start() throws Exception {
-    inner.start();
   }
 
   @Override
@@ -89,21 +73,6 @@ final class MonitoredHardware implements RobotHardware, Steppable {
   @Override
   public void step(long dtNs) {
     ((Steppable) inner).step(dtNs);
-  }
-
-  @Override
-  public Health health() {
-    return inner.health();
-  }
-
-  @Override
-  public void onEstop(Consumer<String> listener) {
-    inner.onEstop(listener);
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 
   long commandsChecked() {
