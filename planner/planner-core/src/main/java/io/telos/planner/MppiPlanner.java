@@ -111,6 +111,10 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private final double[] measured;
   private long sentStartNs;
   private boolean haveSent;
+  /** A candidate action sequence offered from outside (e.g. recalled from memory), used once. */
+  private final double[] offered;
+  private boolean haveOffered;
+  private long offeredUsed;
   private String lastGoalId;
   private long sequence;
   private PlanDiagnostics diagnostics;
@@ -182,6 +186,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
     this.sentPositions = new double[(horizon + 1) * n];
     this.sentActions = new double[horizon * n];
     this.measuredQ = new double[n];
+    this.offered = new double[horizon * n];
     this.measured = new double[model.stateSize()];
     this.mean = new double[horizon * n];
     this.shifted = new double[horizon * n];
@@ -321,6 +326,16 @@ public final class MppiPlanner implements InstrumentedPlanner {
     double bestCost = Double.POSITIVE_INFINITY;
     for (int it = 0; it < config.iterations(); it++) {
       sample();
+      if (it == 0 && haveOffered) { // the offered sequence competes as one more candidate
+        for (int t = 0; t < horizon; t++) {
+          double[] u = rollout.actions(t);
+          for (int i = 0; i < n; i++) {
+            u[n + i] = clamp(offered[t * n + i], bound[i]);
+          }
+        }
+        haveOffered = false;
+        offeredUsed++;
+      }
       rollout.run(model, x0, withUncertainty);
       energy.evaluate(rollout, target, costs);
       int kBest = argmin(costs);
@@ -456,6 +471,39 @@ public final class MppiPlanner implements InstrumentedPlanner {
       }
     }
     System.arraycopy(shifted, 0, mean, 0, mean.length);
+  }
+
+  /**
+   * Offers a candidate action sequence for the next planning call — what was done next in a
+   * similar past situation recalled from episodic memory, a demonstration, a previous solution. It
+   * takes the place of one random sample in the first iteration, so it wins only if its predicted
+   * energy is low: a bad suggestion costs one sample, never safety. Joint velocity commands,
+   * {@code dof} per model step, oldest first; shorter sequences hold their last command, longer
+   * ones are cut to the horizon. Call between planning calls (same thread or happens-before).
+   *
+   * @throws IllegalArgumentException when the length is not a positive multiple of {@code dof}
+   *     or a value is not finite
+   */
+  public void offerWarmStart(double[] actions) {
+    if (actions.length == 0 || actions.length % n != 0) {
+      throw new IllegalArgumentException("warm start: " + actions.length + " values is not a sequence of " + n
+          + "-joint commands");
+    }
+    for (double v : actions) {
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("warm start: non-finite command");
+      }
+    }
+    int steps = actions.length / n;
+    for (int t = 0; t < horizon; t++) {
+      System.arraycopy(actions, Math.min(t, steps - 1) * n, offered, t * n, n);
+    }
+    haveOffered = true;
+  }
+
+  /** How many offered warm starts have been used so far. */
+  public long warmStartsUsed() {
+    return offeredUsed;
   }
 
   /** Keeps the sent plan's predictions, the starting point of the next call. */
