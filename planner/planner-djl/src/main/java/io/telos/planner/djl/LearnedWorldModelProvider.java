@@ -1,0 +1,90 @@
+package io.telos.planner.djl;
+
+import io.telos.api.config.ConfigException;
+import io.telos.api.config.Settings;
+import io.telos.model.RobotModel;
+import io.telos.planner.AnalyticWorldModel;
+import io.telos.planner.spi.WorldModel;
+import io.telos.planner.spi.WorldModelProvider;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code planner.world_model: {type: learned, path: .telos/models, watch_s: 5}}: the learned
+ * model from a file, or the newest version in a folder. With {@code watch_s > 0} the folder is
+ * polled and each new version is hot-swapped in ({@link SwappableWorldModel}). When no usable
+ * model exists yet the analytic model plans until one arrives.
+ */
+public final class LearnedWorldModelProvider implements WorldModelProvider {
+  private static final Logger LOG = LoggerFactory.getLogger("planner.learned");
+
+  @Override
+  public String type() {
+    return "learned";
+  }
+
+  @Override
+  public WorldModel create(RobotModel robot, double dtS, Settings settings) {
+    settings.requireOnly(Set.of("path", "watch_s", "latent"));
+    Path path = Path.of(settings.string("path", ".telos/models"));
+    double watchS = settings.number("watch_s", 0, 0, 3600);
+    int latent = (int) settings.integer("latent", Trainer.Config.defaults().latent(), 2, 4096);
+    int n = robot.dof();
+    double[] bounds = robot.limits().velocity();
+    WorldModel initial = null;
+    Optional<Path> file = ModelVersions.newest(path);
+    if (file.isPresent()) {
+      try {
+        initial = DjlWorldModel.load(file.get(), bounds, dtS);
+        latent = initial.stateSize();
+      } catch (ModelFileException e) {
+        if (watchS == 0) {
+          throw new ConfigException(settings.key("path") + ": " + e.getMessage());
+        }
+        LOG.error("[planner.learned] {}; planning with the analytic model until a usable version arrives",
+            e.getMessage());
+      }
+    } else if (watchS == 0) {
+      throw new ConfigException(settings.key("path") + ": no model file at " + path
+          + " (train one with `telos train`, or set watch_s to wait for one)");
+    } else {
+      LOG.warn("[planner.learned] no model at {} yet; planning with the analytic model until one arrives", path);
+    }
+    if (initial == null) {
+      initial = new AnalyticWorldModel(robot, dtS);
+    }
+    SwappableWorldModel model = new SwappableWorldModel(initial, Math.max(latent, 2 * n),
+        f -> DjlWorldModel.load(f, bounds, dtS));
+    if (watchS > 0) {
+      watch(model, path, watchS, file.map(f -> ModelVersions.latest(path)).orElse(0));
+    }
+    return model;
+  }
+
+  private static void watch(SwappableWorldModel model, Path dir, double periodS, int startVersion) {
+    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "planner.learned-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    int[] seen = {startVersion};
+    long ms = Math.max(1, (long) (periodS * 1000));
+    ex.scheduleWithFixedDelay(() -> {
+      int v = ModelVersions.latest(dir);
+      if (v > seen[0]) {
+        seen[0] = v;
+        try {
+          model.offer(ModelVersions.file(dir, v));
+        } catch (RuntimeException e) {
+          LOG.error("[planner.learned] refused version {}: {}; the running model stays", v, e.getMessage());
+        }
+      }
+    }, ms, ms, TimeUnit.MILLISECONDS);
+  }
+}
