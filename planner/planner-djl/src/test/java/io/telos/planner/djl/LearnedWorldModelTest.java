@@ -82,8 +82,8 @@ class LearnedWorldModelTest {
     double[] ee = new double[batch * 3];
     model.probe(Probe.JOINT_POSITION, states, batch, q);
     model.probe(Probe.END_EFFECTOR_POSITION, states, batch, ee);
-    assertEquals(0.1, q[0], 0.05);
-    assertEquals(-0.2, q[1], 0.05);
+    assertEquals(0.1, q[0], 0.1);
+    assertEquals(-0.2, q[1], 0.1);
     // a positive command on joint 0 moves joint 0 up
     double[] qn = new double[batch * 2];
     model.probe(Probe.JOINT_POSITION, next1, batch, qn);

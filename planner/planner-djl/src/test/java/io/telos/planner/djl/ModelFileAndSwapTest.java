@@ -1,0 +1,121 @@
+package io.telos.planner.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.telos.planner.AnalyticWorldModel;
+import io.telos.planner.spi.WorldModel;
+import io.telos.planner.spi.WorldModel.Probe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Model files round-trip, bad files are refused, and a running model is swapped between plans. */
+class ModelFileAndSwapTest {
+  static double[] bounds;
+  @TempDir static Path dir;
+  static Path v1;
+  static Path v2;
+
+  @BeforeAll
+  static void write() throws Exception {
+    bounds = Synthetic.PLANAR2.limits().velocity();
+    List<Trajectory> data = Synthetic.trajectories(Synthetic.PLANAR2, 2, 10, 0.5, 5);
+    for (int v = 1; v <= 2; v++) {
+      try (NDManager m = DjlEngine.get().newBaseManager()) {
+        LatentModel net = Trainer.train(m, data, Synthetic.DT, bounds, bounds,
+            new Trainer.Config(8, 16, 3, 2, 32, 5, 1e-3, v), null, null);
+        ModelFile.write(ModelVersions.file(dir, v), net, v, Map.of("ee16_median_m", 0.5));
+      }
+    }
+    v1 = ModelVersions.file(dir, 1);
+    v2 = ModelVersions.file(dir, 2);
+  }
+
+  @Test
+  void roundTripsBitIdentically() {
+    try (DjlWorldModel a = DjlWorldModel.load(v1, bounds, Synthetic.DT);
+        DjlWorldModel b = DjlWorldModel.load(v1, bounds, Synthetic.DT)) {
+      assertEquals(1, a.network().version());
+      assertEquals(0.5, ((Number) a.network().metrics().get("ee16_median_m")).doubleValue());
+      double[] s = new double[8];
+      a.encode(Synthetic.observation(new double[] {0.3, 0.1}, new double[] {0.2, 0}), s);
+      double[] ea = new double[3];
+      double[] eb = new double[3];
+      a.probe(Probe.END_EFFECTOR_POSITION, s, 1, ea);
+      b.probe(Probe.END_EFFECTOR_POSITION, s, 1, eb);
+      assertArrayEquals(ea, eb, 0.0);
+    }
+    assertEquals(2, ModelVersions.latest(dir));
+  }
+
+  @Test
+  void refusesCorruptTruncatedAndMismatchedFiles() throws Exception {
+    byte[] good = Files.readAllBytes(v1);
+    byte[] flipped = good.clone();
+    flipped[good.length / 2] ^= 0x10;
+    Path bad = dir.resolve("flipped.twm");
+    Files.write(bad, flipped);
+    ModelFileException e = assertThrows(ModelFileException.class, () -> DjlWorldModel.load(bad, bounds, Synthetic.DT));
+    assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+    Path cut = dir.resolve("cut.twm");
+    Files.write(cut, java.util.Arrays.copyOf(good, good.length / 3));
+    assertThrows(ModelFileException.class, () -> DjlWorldModel.load(cut, bounds, Synthetic.DT));
+    Path text = dir.resolve("text.twm");
+    Files.writeString(text, "not a model at all, just some text in a file");
+    assertTrue(assertThrows(ModelFileException.class, () -> DjlWorldModel.load(text, bounds, Synthetic.DT))
+        .getMessage().contains("bad magic"));
+    e = assertThrows(ModelFileException.class, () -> DjlWorldModel.load(v1, new double[] {1, 1, 1}, Synthetic.DT));
+    assertTrue(e.getMessage().contains("2 joints"), e.getMessage());
+    e = assertThrows(ModelFileException.class, () -> DjlWorldModel.load(v1, bounds, 0.02));
+    assertTrue(e.getMessage().contains("0.02"), e.getMessage());
+  }
+
+  @Test
+  void swapsAtTheNextPlanAndKeepsTheRunningModelOnABadFile() throws Exception {
+    WorldModel analytic = new AnalyticWorldModel(Synthetic.PLANAR2, Synthetic.DT);
+    try (SwappableWorldModel m = new SwappableWorldModel(analytic, 8, f -> DjlWorldModel.load(f, bounds, Synthetic.DT))) {
+      double[] s = new double[8];
+      double[] next = new double[8];
+      double[] q = new double[2];
+      var obs = Synthetic.observation(new double[] {0.3, 0.1}, new double[] {0, 0});
+      m.encode(obs, s);
+      m.step(s, new double[] {0.5, 0}, 1, next);
+      m.probe(Probe.JOINT_POSITION, next, 1, q);
+      double[] exact = new double[4];
+      analytic.step(new double[] {0.3, 0.1, 0, 0}, new double[] {0.5, 0}, 1, exact);
+      assertTrue(exact[0] > 0.3);
+      assertEquals(exact[0], q[0], 0.0, "analytic fallback through repacked states");
+      // offered from a worker thread, as the trainer does
+      Thread t = new Thread(() -> m.offer(v1));
+      t.start();
+      t.join();
+      assertSame(analytic, m.current(), "the plan in flight keeps its model");
+      m.encode(obs, s);
+      assertEquals("learned-v1", m.name());
+      assertEquals(1, m.swaps());
+      Path bad = dir.resolve("bad-swap.twm");
+      byte[] b = Files.readAllBytes(v2);
+      b[40] ^= 1;
+      Files.write(bad, b);
+      WorldModel running = m.current();
+      ModelFileException e = assertThrows(ModelFileException.class, () -> m.offer(bad));
+      assertTrue(e.getMessage().contains("bad-swap.twm"));
+      m.encode(obs, s);
+      assertSame(running, m.current());
+      m.step(s, new double[] {0.5, 0}, 1, next);
+      assertTrue(Double.isFinite(next[0]));
+      m.offer(v2);
+      m.encode(obs, s);
+      assertEquals("learned-v2", m.name());
+    }
+  }
+}
