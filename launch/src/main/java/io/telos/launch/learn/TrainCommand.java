@@ -84,8 +84,9 @@ public final class TrainCommand implements Callable<Integer> {
       double samplesPerS) {
     String summary() {
       return String.format("model v%d -> %s%n  held-out: %d windows, 1-step EE median %.2f mm, 16-step EE median %.2f mm"
-          + " (p90 %.2f mm)%n  %d training / %d held-out episodes, %.0f samples/s", version, file, validation.windows(),
-          validation.ee1Median() * 1000, validation.ee16Median() * 1000, validation.ee16P90() * 1000, trainEpisodes,
+          + " (p90 %.2f mm)%n  through FK of the joint head: 1-step %.2f mm, 16-step median %.2f mm (p90 %.2f mm)%n  %d training / %d held-out episodes, %.0f samples/s", version, file, validation.windows(),
+          validation.ee1Median() * 1000, validation.ee16Median() * 1000, validation.ee16P90() * 1000, validation.ee1KinMedian() * 1000,
+          validation.ee16KinMedian() * 1000, validation.ee16KinP90() * 1000, trainEpisodes,
           heldOut, samplesPerS);
     }
   }
@@ -124,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
       if (o != null) {
         o.println();
       }
-      Trainer.Validation v = Trainer.validate(model, held, 16);
+      Trainer.Validation v = Trainer.validate(model, held, 16, arm.chain());
       int version = ModelVersions.latest(dir) + 1;
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("version", version);
@@ -136,6 +137,9 @@ public final class TrainCommand implements Callable<Integer> {
       metrics.put("ee_1step_median_m", v.ee1Median());
       metrics.put("ee_16step_median_m", v.ee16Median());
       metrics.put("ee_16step_p90_m", v.ee16P90());
+      metrics.put("ee_kinematic_1step_median_m", v.ee1KinMedian());
+      metrics.put("ee_kinematic_16step_median_m", v.ee16KinMedian());
+      metrics.put("ee_kinematic_16step_p90_m", v.ee16KinP90());
       metrics.put("steps", config.steps());
       metrics.put("batch", config.batch());
       metrics.put("final_loss", curve.get(curve.size() - 1).loss());

@@ -23,6 +23,10 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
   private final int l;
   private final double[] bounds;
   private final String source;
+  private final io.telos.model.KinematicChain chain;
+  private final io.telos.model.KinematicChain.Scratch fkScratch;
+  private final double[] fkQ;
+  private final double[] fkP = new double[3];
   // scratch
   private float[] fs = new float[0];
   private float[] fa = new float[0];
@@ -36,7 +40,11 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
   private float[] pqd = new float[0];
   private float[] pee = new float[0];
 
-  DjlWorldModel(NDManager manager, LatentModel model, double[] actionBounds, String source) {
+  DjlWorldModel(NDManager manager, LatentModel model, double[] actionBounds, String source,
+      io.telos.model.KinematicChain chain) {
+    this.chain = chain;
+    this.fkScratch = chain == null ? null : chain.newScratch();
+    this.fkQ = new double[model.spec().dof()];
     this.manager = manager;
     this.model = model;
     this.n = model.spec().dof();
@@ -51,11 +59,24 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
    * @throws ModelFileException when the file is unusable or made for another arm or model step
    */
   public static DjlWorldModel load(Path file, double[] actionBounds, double dtS) {
+    return load(file, actionBounds, dtS, null);
+  }
+
+  /**
+   * Loads a model file; with a {@code chain}, the end-effector probe is the forward kinematics of
+   * the joint-position head instead of the learned end-effector head.
+   *
+   * @throws ModelFileException when the file is unusable or made for another arm or model step
+   */
+  public static DjlWorldModel load(Path file, double[] actionBounds, double dtS, io.telos.model.KinematicChain chain) {
     NDManager m = DjlEngine.get().newBaseManager();
     try {
       LatentModel lm = ModelFile.read(file, m);
       check(file, lm.spec(), actionBounds.length, dtS);
-      return new DjlWorldModel(m, lm, actionBounds, file.toString());
+      if (chain != null && chain.dof() != actionBounds.length) {
+        throw new ModelFileException("kinematic chain has " + chain.dof() + " joints, the arm " + actionBounds.length);
+      }
+      return new DjlWorldModel(m, lm, actionBounds, file.toString(), chain);
     } catch (RuntimeException e) {
       m.close();
       throw e;
@@ -65,7 +86,7 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
   /** Wraps a trained model (takes ownership of its manager). */
   public static DjlWorldModel of(LatentModel model, double[] actionBounds) {
     check(Path.of("<memory>"), model.spec(), actionBounds.length, model.spec().dtS());
-    return new DjlWorldModel(model.manager(), model, actionBounds, "<memory>");
+    return new DjlWorldModel(model.manager(), model, actionBounds, "<memory>", null);
   }
 
   private static void check(Path file, LatentModel.Spec spec, int dof, double dtS) {
@@ -194,6 +215,18 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
       }
       probeKey = copy(probeKey, states, batch * l);
       probeBatch = batch;
+    }
+    if (probe == Probe.END_EFFECTOR_POSITION && chain != null) {
+      for (int b = 0; b < batch; b++) {
+        for (int i = 0; i < n; i++) {
+          fkQ[i] = pq[b * n + i];
+        }
+        chain.forwardPosition(fkQ, fkP, fkScratch);
+        out[3 * b] = fkP[0];
+        out[3 * b + 1] = fkP[1];
+        out[3 * b + 2] = fkP[2];
+      }
+      return;
     }
     float[] src = switch (probe) {
       case JOINT_POSITION -> pq;

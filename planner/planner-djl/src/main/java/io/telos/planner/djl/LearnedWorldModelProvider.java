@@ -16,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code planner.world_model: {type: learned, path: .telos/models, watch_s: 5}}: the learned
- * model from a file, or the newest version in a folder. With {@code watch_s > 0} the folder is
+ * {@code planner.world_model: {type: learned, path: .telos/models, watch_s: 5, ee_probe: learned}}: the learned
+ * model from a file, or the newest version in a folder. {@code ee_probe: kinematic} reads the
+ * end-effector through the arm's forward kinematics of the joint-position head instead of the
+ * learned end-effector head. With {@code watch_s > 0} the folder is
  * polled and each new version is hot-swapped in ({@link SwappableWorldModel}). When no usable
  * model exists yet the analytic model plans until one arrives.
  */
@@ -31,7 +33,9 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
 
   @Override
   public WorldModel create(RobotModel robot, double dtS, Settings settings) {
-    settings.requireOnly(Set.of("path", "watch_s", "latent"));
+    settings.requireOnly(Set.of("path", "watch_s", "latent", "ee_probe"));
+    String eeProbe = settings.choice("ee_probe", "learned", Set.of("learned", "kinematic"));
+    io.telos.model.KinematicChain chain = eeProbe.equals("kinematic") ? robot.chain() : null;
     Path path = Path.of(settings.string("path", ".telos/models"));
     double watchS = settings.number("watch_s", 0, 0, 3600);
     int latent = (int) settings.integer("latent", Trainer.Config.defaults().latent(), 2, 4096);
@@ -41,7 +45,7 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
     Optional<Path> file = ModelVersions.newest(path);
     if (file.isPresent()) {
       try {
-        initial = DjlWorldModel.load(file.get(), bounds, dtS);
+        initial = DjlWorldModel.load(file.get(), bounds, dtS, chain);
         latent = initial.stateSize();
       } catch (ModelFileException e) {
         if (watchS == 0) {
@@ -60,7 +64,7 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
       initial = new AnalyticWorldModel(robot, dtS);
     }
     SwappableWorldModel model = new SwappableWorldModel(initial, Math.max(latent, 2 * n),
-        f -> DjlWorldModel.load(f, bounds, dtS));
+        f -> DjlWorldModel.load(f, bounds, dtS, chain));
     if (watchS > 0) {
       watch(model, path, watchS, file.map(f -> ModelVersions.latest(path)).orElse(0));
     }

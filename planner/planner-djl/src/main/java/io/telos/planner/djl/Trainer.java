@@ -49,11 +49,17 @@ public final class Trainer {
   /** Loss after a step, for curves. */
   public record Progress(int step, double loss, double latentLoss, double eeLoss) {}
 
-  /** Validation on held-out trajectories: end-effector errors (m) after 1 and 16 predicted steps. */
-  public record Validation(int windows, double ee1Median, double ee16Median, double ee16P90) {}
+  /**
+   * Validation on held-out trajectories: end-effector errors (m) after 1 and {@code horizon}
+   * predicted steps, read by the learned end-effector head and by forward kinematics of the
+   * joint-position head (NaN when no chain was given).
+   */
+  public record Validation(int windows, double ee1Median, double ee16Median, double ee16P90, double ee1KinMedian,
+      double ee16KinMedian, double ee16KinP90) {}
 
   private static final Object TAPE = new Object();
   private static final double EE_WEIGHT = 100.0; // end-effector loss in (10 cm)^2 units
+  private static final double Q_WEIGHT = 1.0; // joint-position loss in rad^2
 
   private Trainer() {}
 
@@ -157,7 +163,7 @@ public final class Trainer {
   }
 
   private static NDArray probeLoss(LatentModel m, NDArray z, Batch b, int t) {
-    NDArray q = m.probeQ(z).sub(b.q(t)).square().mean();
+    NDArray q = m.probeQ(z).sub(b.q(t)).square().mean().mul((float) Q_WEIGHT);
     NDArray qd = m.probeQdNormalised(z).sub(b.qd(t).div(m.velocityScaleNd())).square().mean();
     return q.add(qd);
   }
@@ -166,11 +172,14 @@ public final class Trainer {
    * Held-out validation: from every window start, the ensemble mean is rolled {@code 16} steps
    * with the recorded actions and the end-effector probe compared with the recorded position.
    */
-  public static Validation validate(LatentModel model, List<Trajectory> heldOut, int horizon) {
+  public static Validation validate(LatentModel model, List<Trajectory> heldOut, int horizon,
+      io.telos.model.KinematicChain chain) {
     Windows w = Windows.of(heldOut, horizon);
     if (w.count == 0) {
-      return new Validation(0, Double.NaN, Double.NaN, Double.NaN);
+      return new Validation(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
+    double[] k1 = null;
+    double[] kh = null;
     try (NDManager sub = model.manager().newSubManager()) {
       Batch b = w.all(sub);
       NDArray z = model.encode(model.features(b.q(0), b.qd(0)));
@@ -187,12 +196,51 @@ public final class Trainer {
           if (t == horizon) {
             eh = e;
           }
+          if (chain != null) {
+            double[] k = kinematicErrors(chain, model.probeQ(z).toFloatArray(), b.ee(t).toFloatArray());
+            if (t == 1) {
+              k1 = k;
+            }
+            if (t == horizon) {
+              kh = k;
+            }
+          }
         }
       }
       java.util.Arrays.sort(e1);
       java.util.Arrays.sort(eh);
-      return new Validation(w.count, e1[e1.length / 2], eh[eh.length / 2], eh[(int) (eh.length * 0.9)]);
+      double k1m = Double.NaN;
+      double khm = Double.NaN;
+      double khp = Double.NaN;
+      if (k1 != null) {
+        java.util.Arrays.sort(k1);
+        java.util.Arrays.sort(kh);
+        k1m = k1[k1.length / 2];
+        khm = kh[kh.length / 2];
+        khp = kh[(int) (kh.length * 0.9)];
+      }
+      return new Validation(w.count, e1[e1.length / 2], eh[eh.length / 2], eh[(int) (eh.length * 0.9)], k1m, khm, khp);
     }
+  }
+
+  private static double[] kinematicErrors(io.telos.model.KinematicChain chain, float[] q, float[] ee) {
+    int n = chain.dof();
+    int b = q.length / n;
+    double[] out = new double[b];
+    double[] qq = new double[n];
+    double[] p = new double[3];
+    io.telos.model.KinematicChain.Scratch s = chain.newScratch();
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < n; j++) {
+        qq[j] = q[i * n + j];
+      }
+      chain.forwardPosition(qq, p, s);
+      double dx = p[0] - ee[3 * i];
+      double dy = p[1] - ee[3 * i + 1];
+      double dz = p[2] - ee[3 * i + 2];
+      out[i] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+    return out;
   }
 
   private static double[] toDouble(float[] f) {

@@ -46,7 +46,7 @@ class LearnedWorldModelTest {
 
   @Test
   void predictsTheEndEffectorOnHeldOutEpisodes() {
-    Trainer.Validation v = Trainer.validate(model.network(), heldOut, 4);
+    Trainer.Validation v = Trainer.validate(model.network(), heldOut, 4, null);
     assertTrue(v.windows() > 100);
     // the arm reaches ~0.6 m; an untrained probe is off by tens of centimetres
     assertTrue(v.ee1Median() < 0.05, "1-step median " + v.ee1Median());
