@@ -179,6 +179,15 @@ public final class LatentModel implements AutoCloseable {
     return q.sin().concat(q.cos(), -1).concat(qd.div(velocityScaleNd), -1);
   }
 
+  /** Names of the encoder's parameters (the EMA target copies these). */
+  static final List<String> ENCODER = List.of("enc.w1", "enc.b1", "enc.w2", "enc.b2");
+
+  /** Latents from features with the given encoder weights (w1, b1, w2, b2), e.g. an EMA target. */
+  static NDArray encodeWith(NDArray features, List<NDArray> w) {
+    NDArray h = Activation.relu(features.matMul(w.get(0)).add(w.get(1)));
+    return h.matMul(w.get(2)).add(w.get(3));
+  }
+
   /** Latents (B, L) from features (B, 3n). */
   NDArray encode(NDArray features) {
     NDArray h = Activation.relu(features.matMul(p("enc.w1")).add(p("enc.b1")));

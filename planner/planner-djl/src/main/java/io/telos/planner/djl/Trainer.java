@@ -19,7 +19,8 @@ import java.util.function.IntConsumer;
  *
  * <p>For a window {@code o_t .. o_{t+K}} with actions {@code a_t .. a_{t+K-1}}: the online encoder
  * gives {@code z_t}; every ensemble member rolls its own latent forward through the K actions; the
- * target of step k is the encoder's latent of {@code o_{t+k}} with the gradient stopped. The loss
+ * target of step k is the latent of {@code o_{t+k}} under a slowly updated (EMA, 0.99) copy of the
+ * encoder, with the gradient stopped. The loss
  * is
  *
  * <pre>
@@ -37,7 +38,7 @@ public final class Trainer {
       long seed) {
     /** Sizes that reach the documented accuracy from about 30 minutes of experience. */
     public static Config defaults() {
-      return new Config(32, 128, 3, 8, 256, 4000, 2e-3, 1L);
+      return new Config(32, 128, 3, 8, 256, 4000, 1e-3, 1L);
     }
 
     /** The same with a different number of steps. */
@@ -58,6 +59,7 @@ public final class Trainer {
       double ee16KinMedian, double ee16KinP90) {}
 
   private static final Object TAPE = new Object();
+  private static final float EMA = 0.99f;
   private static final double EE_WEIGHT = 100.0; // end-effector loss in (10 cm)^2 units
   private static final double Q_WEIGHT = 1.0; // joint-position loss in rad^2
 
@@ -95,12 +97,20 @@ public final class Trainer {
       Random rnd = new Random(config.seed());
       List<NDArray> params = model.parameters();
       List<String> names = model.names();
+      // EMA target encoder: the JEPA target moves slowly, so the latent can neither collapse nor chase itself
+      List<NDArray> target = new ArrayList<>();
+      for (String e : LatentModel.ENCODER) {
+        NDArray t = model.p(e).duplicate();
+        t.setRequiresGradient(false);
+        target.add(t);
+      }
       for (int step = 1; step <= config.steps(); step++) {
         try (NDManager sub = manager.newSubManager()) {
           Batch b = w.sample(sub, rnd, config.batch());
           double[] parts = new double[3];
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = loss(model, b, config.window(), parts);
+            gc.zeroGradients();
+            NDArray loss = loss(model, target, b, config.window(), parts);
             gc.backward(loss);
           }
           for (int i = 0; i < params.size(); i++) {
@@ -108,6 +118,11 @@ public final class Trainer {
             NDArray g = p.getGradient();
             adam.update(names.get(i), p, g);
             g.subi(g);
+            g.close();
+          }
+          for (int i = 0; i < target.size(); i++) {
+            NDArray online = model.p(LatentModel.ENCODER.get(i));
+            target.get(i).muli(EMA).addi(online.mul(1 - EMA));
           }
           if (curve != null) {
             curve.add(new Progress(step, parts[0], parts[1], parts[2]));
@@ -120,11 +135,14 @@ public final class Trainer {
       for (NDArray p : model.parameters()) {
         p.setRequiresGradient(false);
       }
+      for (NDArray t : target) {
+        t.close();
+      }
     }
     return model;
   }
 
-  private static NDArray loss(LatentModel m, Batch b, int k, double[] parts) {
+  private static NDArray loss(LatentModel m, List<NDArray> target, Batch b, int k, double[] parts) {
     NDArray z0 = m.encode(m.features(b.q(0), b.qd(0)));
     NDArray z = z0;
     NDArray latent = null;
@@ -132,8 +150,8 @@ public final class Trainer {
     NDArray probe = probeLoss(m, z0, b, 0);
     for (int t = 1; t <= k; t++) {
       z = m.predictAll(z, b.a(t - 1));
-      NDArray target = m.encode(m.features(b.q(t), b.qd(t))).stopGradient();
-      NDArray l = z.sub(target.expandDims(0)).square().mean();
+      NDArray tz = LatentModel.encodeWith(m.features(b.q(t), b.qd(t)), target).stopGradient();
+      NDArray l = z.sub(tz.expandDims(0)).square().mean();
       latent = latent == null ? l : latent.add(l);
       ee = ee.add(eeLoss(m, z, b.ee(t)));
       probe = probe.add(probeLoss(m, z, b, t));
