@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * rollout throughput (state-steps/s, per-call p50/p99/p99.9) on DJL, and the same network, loss and
  * optimiser in PyTorch from Python (Debian {@code python3-torch}) in the same run, with ratios.
  */
-@Command(name = "bench-model", description = "Learned world model: DJL vs PyTorch (training and batched rollouts).")
+@Command(name = "bench-model", mixinStandardHelpOptions = true, description = "Learned world model: DJL vs PyTorch (training and batched rollouts).")
 public final class ModelBench implements Callable<Integer> {
   @Option(names = "--steps", description = "Training steps to time (default ${DEFAULT-VALUE}).")
   int steps = 200;

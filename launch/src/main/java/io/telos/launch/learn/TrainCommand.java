@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * version ({@code model-vNNNN.twm}, its metrics JSON and a loss-curve PNG) into the model folder.
  * With {@code --explore MIN} it first records that many minutes of simulated motor babbling.
  */
-@Command(name = "train", description = "Train the learned world model from episodic memory.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the learned world model from episodic memory.")
 public final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
