@@ -19,8 +19,8 @@ import java.util.function.IntConsumer;
  *
  * <p>For a window {@code o_t .. o_{t+K}} with actions {@code a_t .. a_{t+K-1}}: the online encoder
  * gives {@code z_t}; every ensemble member rolls its own latent forward through the K actions; the
- * target of step k is the latent of {@code o_{t+k}} under a slowly updated (EMA, 0.99) copy of the
- * encoder, with the gradient stopped. The loss
+ * target of step k is the latent of {@code o_{t+k}} with the gradient stopped, under the online
+ * encoder (default) or, with {@link Config#ema()} > 0, under a slowly updated EMA copy of it. The loss
  * is
  *
  * <pre>
@@ -35,15 +35,20 @@ import java.util.function.IntConsumer;
 public final class Trainer {
   /** Training settings. */
   public record Config(int latent, int hidden, int members, int window, int batch, int steps, double learningRate,
-      long seed) {
+      long seed, float ema) {
+    /** Without an EMA target: the target is the online encoder with the gradient stopped. */
+    public Config(int latent, int hidden, int members, int window, int batch, int steps, double learningRate, long seed) {
+      this(latent, hidden, members, window, batch, steps, learningRate, seed, 0f);
+    }
+
     /** Sizes that reach the documented accuracy from about 30 minutes of experience. */
     public static Config defaults() {
-      return new Config(32, 128, 3, 8, 256, 4000, 1e-3, 1L);
+      return new Config(32, 128, 3, 8, 256, 4000, 2e-3, 1L, 0f);
     }
 
     /** The same with a different number of steps. */
     public Config withSteps(int s) {
-      return new Config(latent, hidden, members, window, batch, s, learningRate, seed);
+      return new Config(latent, hidden, members, window, batch, s, learningRate, seed, ema);
     }
   }
 
@@ -59,7 +64,6 @@ public final class Trainer {
       double ee16KinMedian, double ee16KinP90) {}
 
   private static final Object TAPE = new Object();
-  private static final float EMA = 0.99f;
   private static final double EE_WEIGHT = 100.0; // end-effector loss in (10 cm)^2 units
   private static final double Q_WEIGHT = 1.0; // joint-position loss in rad^2
 
@@ -99,7 +103,7 @@ public final class Trainer {
       List<String> names = model.names();
       // EMA target encoder: the JEPA target moves slowly, so the latent can neither collapse nor chase itself
       List<NDArray> target = new ArrayList<>();
-      for (String e : LatentModel.ENCODER) {
+      for (String e : config.ema() > 0 ? LatentModel.ENCODER : List.<String>of()) {
         NDArray t = model.p(e).duplicate();
         t.setRequiresGradient(false);
         target.add(t);
@@ -109,7 +113,6 @@ public final class Trainer {
           Batch b = w.sample(sub, rnd, config.batch());
           double[] parts = new double[3];
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.zeroGradients();
             NDArray loss = loss(model, target, b, config.window(), parts);
             gc.backward(loss);
           }
@@ -118,11 +121,10 @@ public final class Trainer {
             NDArray g = p.getGradient();
             adam.update(names.get(i), p, g);
             g.subi(g);
-            g.close();
           }
           for (int i = 0; i < target.size(); i++) {
             NDArray online = model.p(LatentModel.ENCODER.get(i));
-            target.get(i).muli(EMA).addi(online.mul(1 - EMA));
+            target.get(i).muli(config.ema()).addi(online.mul(1 - config.ema()));
           }
           if (curve != null) {
             curve.add(new Progress(step, parts[0], parts[1], parts[2]));
@@ -150,7 +152,8 @@ public final class Trainer {
     NDArray probe = probeLoss(m, z0, b, 0);
     for (int t = 1; t <= k; t++) {
       z = m.predictAll(z, b.a(t - 1));
-      NDArray tz = LatentModel.encodeWith(m.features(b.q(t), b.qd(t)), target).stopGradient();
+      NDArray ft = m.features(b.q(t), b.qd(t));
+      NDArray tz = (target.isEmpty() ? m.encode(ft) : LatentModel.encodeWith(ft, target)).stopGradient();
       NDArray l = z.sub(tz.expandDims(0)).square().mean();
       latent = latent == null ? l : latent.add(l);
       ee = ee.add(eeLoss(m, z, b.ee(t)));
