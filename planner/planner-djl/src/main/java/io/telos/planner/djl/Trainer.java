@@ -97,7 +97,10 @@ public final class Trainer {
       for (NDArray p : model.parameters()) {
         p.setRequiresGradient(true);
       }
-      Optimizer adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build();
+      // element-wise gradient clipping: without it an occasional large step (PyTorch CPU sums are not
+      // bit-reproducible across runs) sends some runs into divergence
+      Optimizer adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+          .optClipGrad(1f).build();
       Random rnd = new Random(config.seed());
       List<NDArray> params = model.parameters();
       List<String> names = model.names();
@@ -108,6 +111,7 @@ public final class Trainer {
         t.setRequiresGradient(false);
         target.add(t);
       }
+      int skipped = 0; // batches whose loss was not finite: their update is dropped, not applied
       for (int step = 1; step <= config.steps(); step++) {
         try (NDManager sub = manager.newSubManager()) {
           Batch b = w.sample(sub, rnd, config.batch());
@@ -116,11 +120,17 @@ public final class Trainer {
             NDArray loss = loss(model, target, b, config.window(), parts);
             gc.backward(loss);
           }
+          boolean finite = Double.isFinite(parts[0]);
           for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
             NDArray g = p.getGradient();
-            adam.update(names.get(i), p, g);
-            g.subi(g);
+            if (finite) {
+              adam.update(names.get(i), p, g);
+            }
+            g.muli(0); // (g - g would keep a NaN)
+          }
+          if (!finite) {
+            skipped++;
           }
           for (int i = 0; i < target.size(); i++) {
             NDArray online = model.p(LatentModel.ENCODER.get(i));
