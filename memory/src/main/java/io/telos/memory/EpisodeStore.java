@@ -62,6 +62,14 @@ public interface EpisodeStore extends AutoCloseable {
   void endEpisode(long episodeId, Outcome outcome, long endNs);
 
   /**
+   * Records an event (mode change, handover request). Non-blocking; committed in order with the
+   * steps and episode changes around it. Events are few, so they are not limited by the step
+   * queue; while the store is failing they are retried with the next commit, and while it is
+   * unavailable (failed to open) or closed they are not kept (logged).
+   */
+  void recordEvent(EventRecord event);
+
+  /**
    * Completes when everything recorded before this call is committed; completes exceptionally
    * with the {@link StoreError}'s message when that commit failed (its steps are then gaps).
    */
@@ -84,6 +92,19 @@ public interface EpisodeStore extends AutoCloseable {
    * Blocking. @throws EpisodeStoreException on read errors
    */
   StepCursor readSteps(long episodeId);
+
+  /**
+   * The committed events of an episode, in the order they were recorded. Blocking.
+   * @throws EpisodeStoreException on read errors
+   */
+  List<EventRecord> events(long episodeId);
+
+  /**
+   * The committed events (of every robot and episode, also those outside episodes) with
+   * {@code fromNs <= stampNs < toNs}, by stamp then recording order. Blocking.
+   * @throws EpisodeStoreException on read errors
+   */
+  List<EventRecord> eventsBetween(long fromNs, long toNs);
 
   /**
    * Marks episodes still open as {@link Outcome#INCOMPLETE} (ended at their last step), commits

@@ -5,6 +5,7 @@ import io.telos.api.Addresses;
 import io.telos.api.Clock;
 import io.telos.api.Fault;
 import io.telos.api.GoalOutcome;
+import io.telos.api.HandoverRequest;
 import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.Mode;
@@ -35,6 +36,18 @@ import org.slf4j.LoggerFactory;
  * {@link JointCommand}, mode (from {@link ModeChange} or the command, whichever came last), plan
  * energy and the first {@link Fault} code since the previous step. Observations between episodes
  * are not recorded.
+ *
+ * <p><b>Events.</b> Every {@link ModeChange} and {@link HandoverRequest} is recorded durably as an
+ * {@link EventRecord} of the episode being recorded when it arrived (0 when none).
+ *
+ * <p><b>Operator segments.</b> When the mode becomes {@link Mode#TELEOP}, the autonomous episode
+ * being recorded ends as {@link Outcome#INCOMPLETE} (the handover is in its events) and its goal
+ * counts as ended, and a <em>demonstration</em> begins: an episode with
+ * {@link EpisodeMeta#operator()} true, for the same goal (empty when there was none), that records
+ * every observation until the mode leaves TELEOP. It then ends as {@code REACHED} or
+ * {@code FAILED} if a {@link GoalOutcome} for its goal arrived meanwhile, else as
+ * {@code INCOMPLETE}. Plans and outcomes do not begin or end episodes during the segment;
+ * autonomous recording resumes with the next goal.
  *
  * <p>Runs on the event loop and never blocks it: the store's recording calls only queue work for
  * its writer thread; the store is opened (if it is not yet) on a worker thread at start. Storage
@@ -84,6 +97,10 @@ public final class MemoryRecorder extends AbstractVerticle {
   private final LinkedHashSet<String> endedGoals = new LinkedHashSet<>();
   private long episodeId = -1;
   private String episodeGoal;
+  /** An operator segment (mode TELEOP) is being recorded as a demonstration. */
+  private boolean demonstrating;
+  /** The outcome reported for the demonstration's goal while it was being recorded, or null. */
+  private Outcome demoOutcome;
   private long stepIndex;
   private long lastStampNs;
   private JointCommand lastCommand;
@@ -119,7 +136,8 @@ public final class MemoryRecorder extends AbstractVerticle {
           bus.<Observation>localConsumer(Addresses.observation(robotId), m -> onObservation(m.body())),
           bus.<JointCommand>localConsumer(Addresses.robotCommand(robotId), m -> onCommand(m.body())),
           bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> onMode(m.body())),
-          bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body())));
+          bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body())),
+          bus.<HandoverRequest>localConsumer(Addresses.handover(robotId), m -> onHandover(m.body())));
       LOG.info("component={} event=started policy={} launch=\"{}\"", component, info.policy(), info.launchSource());
       return Future.all(consumers.stream().map(c -> c.completion()).toList());
     }).<Void>mapEmpty().onComplete(started);
@@ -158,7 +176,7 @@ public final class MemoryRecorder extends AbstractVerticle {
   }
 
   private void onPlan(ActionChunk plan) {
-    if (stopping) {
+    if (stopping || demonstrating) {
       return;
     }
     String goal = plan.goalId();
@@ -169,12 +187,18 @@ public final class MemoryRecorder extends AbstractVerticle {
       if (episodeId >= 0) {
         end(Outcome.INCOMPLETE, plan.header().stampNs());
       }
-      begin(goal, plan.header().stampNs());
+      begin(goal, plan.header().stampNs(), info.operator());
     }
     energy = plan.energy();
   }
 
   private void onOutcome(GoalOutcome outcome) {
+    if (demonstrating) {
+      if (outcome.goalId().equals(episodeGoal) && demoOutcome == null) {
+        demoOutcome = outcome.reached() ? Outcome.REACHED : Outcome.FAILED;
+      }
+      return;
+    }
     if (stopping || endedGoals.contains(outcome.goalId())) {
       return;
     }
@@ -183,7 +207,7 @@ public final class MemoryRecorder extends AbstractVerticle {
       if (episodeId >= 0) {
         end(Outcome.INCOMPLETE, stamp);
       }
-      begin(outcome.goalId(), stamp - Math.max(0, outcome.elapsedNs()));
+      begin(outcome.goalId(), stamp - Math.max(0, outcome.elapsedNs()), info.operator());
     }
     if (episodeId >= 0) {
       end(outcome.reached() ? Outcome.REACHED : Outcome.FAILED, stamp);
@@ -216,6 +240,34 @@ public final class MemoryRecorder extends AbstractVerticle {
 
   private void onMode(ModeChange change) {
     mode = change.to();
+    if (stopping) {
+      return;
+    }
+    long stamp = change.header().stampNs();
+    store.recordEvent(EventRecord.modeChange(Math.max(episodeId, 0), robotId, stamp, change.from(), change.to(),
+        change.reason()));
+    if (change.to() == Mode.TELEOP && !demonstrating) {
+      String goal = episodeGoal == null ? "" : episodeGoal;
+      if (episodeId >= 0) {
+        end(Outcome.INCOMPLETE, stamp);
+      }
+      begin(goal, stamp, true);
+      if (episodeId >= 0) {
+        demonstrating = true;
+        demoOutcome = null;
+      }
+    } else if (change.to() != Mode.TELEOP && demonstrating) {
+      demonstrating = false;
+      end(demoOutcome == null ? Outcome.INCOMPLETE : demoOutcome, stamp);
+    }
+  }
+
+  private void onHandover(HandoverRequest request) {
+    if (stopping) {
+      return;
+    }
+    store.recordEvent(EventRecord.handover(Math.max(episodeId, 0), robotId, request.header().stampNs(),
+        request.trigger(), request.detail(), request.open()));
   }
 
   private void onFault(Fault fault) {
@@ -224,10 +276,10 @@ public final class MemoryRecorder extends AbstractVerticle {
     }
   }
 
-  private void begin(String goal, long startNs) {
+  private void begin(String goal, long startNs, boolean operator) {
     try {
       episodeId = store.beginEpisode(
-          new EpisodeMeta(robotId, info.launchSource(), info.policy(), goal, info.operator(), startNs));
+          new EpisodeMeta(robotId, info.launchSource(), info.policy(), goal, operator, startNs));
     } catch (IllegalStateException e) { // the store was closed under us: record nothing, say so once
       if (!refusedWarned) {
         refusedWarned = true;
@@ -239,14 +291,16 @@ public final class MemoryRecorder extends AbstractVerticle {
     stepIndex = 0;
     pendingFault = null;
     episodes++;
-    LOG.info("component={} event=episode_begin episode={} goal={}", component, episodeId, goal);
+    LOG.info("component={} event=episode_begin episode={} goal={} operator={}", component, episodeId, goal, operator);
   }
 
   private void end(Outcome outcome, long endNs) {
     store.endEpisode(episodeId, outcome, endNs);
     LOG.info("component={} event=episode_end episode={} goal={} outcome={} steps={}", component, episodeId,
         episodeGoal, outcome.label(), stepIndex);
-    endedGoals.add(episodeGoal);
+    if (!episodeGoal.isEmpty()) {
+      endedGoals.add(episodeGoal);
+    }
     if (endedGoals.size() > ENDED_GOALS_KEPT) {
       Iterator<String> it = endedGoals.iterator();
       it.next();
@@ -254,6 +308,7 @@ public final class MemoryRecorder extends AbstractVerticle {
     }
     episodeId = -1;
     episodeGoal = null;
+    demonstrating = false;
   }
 
   private void publishFault(StoreError error) {

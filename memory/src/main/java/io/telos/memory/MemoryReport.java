@@ -21,19 +21,23 @@ public final class MemoryReport {
         + "size:     " + size(s.bytes()) + "\n";
   }
 
-  /** The newest {@code limit} episodes as a table, newest first. */
+  /**
+   * The newest {@code limit} episodes as a table, newest first. Column {@code kind} is {@code demo}
+   * for a demonstration (an operator drove the arm, {@link EpisodeMeta#operator()}), else
+   * {@code auto}.
+   */
   public static String list(EpisodeStore store, int limit) {
     List<EpisodeSummary> eps = store.listEpisodes(limit);
     if (eps.isEmpty()) {
       return "no episodes\n";
     }
     StringBuilder b = new StringBuilder();
-    String fmt = "%6s  %-20s  %-10s  %8s  %6s  %9s  %-14s  %-8s  %s%n";
-    b.append(String.format(Locale.ROOT, fmt, "id", "recorded (UTC)", "outcome", "steps", "gaps", "seconds", "policy",
-        "robot", "goal"));
+    String fmt = "%6s  %-20s  %-10s  %-5s  %8s  %6s  %9s  %-14s  %-8s  %s%n";
+    b.append(String.format(Locale.ROOT, fmt, "id", "recorded (UTC)", "outcome", "kind", "steps", "gaps", "seconds",
+        "policy", "robot", "goal"));
     for (EpisodeSummary e : eps) {
       b.append(String.format(Locale.ROOT, fmt, e.id(), e.recordedAt() == null ? "-" : WHEN.format(e.recordedAt()),
-          e.isOpen() ? "open" : e.outcome().label(), e.steps(), e.gaps(),
+          e.isOpen() ? "open" : e.outcome().label(), e.meta().operator() ? "demo" : "auto", e.steps(), e.gaps(),
           e.isOpen() ? "-" : String.format(Locale.ROOT, "%.3f", e.durationS()),
           driver(e.meta()),
           e.meta().robotId(), e.meta().goalId()));

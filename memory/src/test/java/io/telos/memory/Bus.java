@@ -4,6 +4,7 @@ import io.telos.api.ActionChunk;
 import io.telos.api.Addresses;
 import io.telos.api.Fault;
 import io.telos.api.GoalOutcome;
+import io.telos.api.HandoverRequest;
 import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.Mode;
@@ -49,6 +50,10 @@ final class Bus {
 
   void mode(long stampNs, Mode from, Mode to) {
     vertx.eventBus().publish(Addresses.mode(robot), new ModeChange(h(stampNs), from, to, "test"));
+  }
+
+  void handover(long stampNs, HandoverRequest.Trigger trigger, String detail, boolean open) {
+    vertx.eventBus().publish(Addresses.handover(robot), new HandoverRequest(h(stampNs), trigger, detail, open));
   }
 
   void fault(long stampNs, String code) {

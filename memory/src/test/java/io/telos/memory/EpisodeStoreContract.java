@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.telos.api.HandoverRequest;
+import io.telos.api.Mode;
 import io.telos.api.Vec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -189,6 +191,36 @@ public abstract class EpisodeStoreContract {
     store.endEpisode(a, Outcome.REACHED, 5);
     assertThrows(IllegalStateException.class, () -> store.beginEpisode(meta("g2", 0)));
     store.close();
+  }
+
+  @Test
+  void eventsComeBackByEpisodeInOrderAndByTime() throws Exception {
+    long a = store.beginEpisode(meta("g1", 0));
+    store.append(step(a, 0));
+    EventRecord toTeleop = EventRecord.modeChange(a, "arm1", 100, Mode.AUTONOMOUS, Mode.TELEOP, "operator took the lease");
+    EventRecord asked = EventRecord.handover(a, "arm1", 90, HandoverRequest.Trigger.STUCK, "energy flat 2.0 s", true);
+    EventRecord outside = EventRecord.modeChange(0, "arm1", 50, Mode.HOLD, Mode.AUTONOMOUS, "");
+    store.recordEvent(asked);
+    store.recordEvent(toTeleop);
+    store.recordEvent(outside);
+    store.endEpisode(a, Outcome.INCOMPLETE, 100);
+    long b = store.beginEpisode(new EpisodeMeta("arm1", "", "", "g1", true, 100));
+    EventRecord served = EventRecord.handover(b, "arm1", 120, HandoverRequest.Trigger.STUCK, "", false);
+    store.recordEvent(served);
+    flush();
+    assertEquals(List.of(asked, toTeleop), store.events(a), "recording order within the episode");
+    assertEquals(List.of(served), store.events(b));
+    assertEquals(List.of(outside), store.events(0));
+    assertEquals(List.of(), store.events(b + 1000));
+    assertEquals(List.of(outside, asked, toTeleop, served), store.eventsBetween(0, 1000), "by stamp");
+    assertEquals(List.of(asked, toTeleop), store.eventsBetween(90, 120), "from inclusive, to exclusive");
+    assertEquals("AUTONOMOUS -> TELEOP (operator took the lease)", toTeleop.describe());
+  }
+
+  @Test
+  void eventsAfterCloseAreNotKeptAndDoNotThrow() {
+    store.close();
+    store.recordEvent(EventRecord.modeChange(0, "arm1", 1, Mode.HOLD, Mode.TELEOP, ""));
   }
 
   @Test

@@ -40,6 +40,7 @@ public final class InMemoryEpisodeStore implements EpisodeStore {
   }
 
   private final Map<Long, Episode> episodes = new LinkedHashMap<>();
+  private final List<EventRecord> events = new ArrayList<>();
   private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
   private boolean open;
   private boolean closed;
@@ -133,6 +134,27 @@ public final class InMemoryEpisodeStore implements EpisodeStore {
     }
     e.outcome = outcome;
     e.endNs = endNs;
+  }
+
+  @Override
+  public synchronized void recordEvent(EventRecord event) {
+    Objects.requireNonNull(event, "event");
+    if (open && !closed) {
+      events.add(event);
+    }
+  }
+
+  @Override
+  public synchronized List<EventRecord> events(long episodeId) {
+    requireReadable();
+    return events.stream().filter(e -> e.episodeId() == episodeId).toList();
+  }
+
+  @Override
+  public synchronized List<EventRecord> eventsBetween(long fromNs, long toNs) {
+    requireReadable();
+    return events.stream().filter(e -> e.stampNs() >= fromNs && e.stampNs() < toNs)
+        .sorted(Comparator.comparingLong(EventRecord::stampNs)).toList();
   }
 
   @Override

@@ -1,11 +1,13 @@
 package io.telos.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.Addresses;
 import io.telos.api.Fault;
+import io.telos.api.HandoverRequest;
 import io.telos.api.Mode;
 import io.telos.api.SimulatedClock;
 import io.telos.api.Vec;
@@ -128,6 +130,82 @@ class MemoryRecorderTest {
     assertEquals(5, recorder.episodes());
     assertEquals(5, recorder.steps());
     assertEquals(0, recorder.gaps());
+  }
+
+  @Test
+  void teleopEndsTheAutonomousEpisodeAndRecordsADemonstrationUntilTheModeLeavesTeleop() throws Exception {
+    bus.plan("g1", 1 * MS, 2.0);
+    bus.command(2 * MS, 0.1, Mode.AUTONOMOUS);
+    bus.observation(3 * MS, 0.1);
+    bus.handover(4 * MS, HandoverRequest.Trigger.STUCK, "energy flat for 2.0 s", true);
+    bus.mode(5 * MS, Mode.AUTONOMOUS, Mode.TELEOP);
+    bus.command(6 * MS, 0.7, Mode.TELEOP);
+    bus.observation(7 * MS, 0.2);
+    bus.plan("g1", 8 * MS, 1.0); // plans are ignored while the operator drives
+    bus.plan("g9", 8 * MS, 1.0); // ... also for another goal
+    bus.observation(9 * MS, 0.3);
+    bus.handover(10 * MS, HandoverRequest.Trigger.STUCK, "served", false);
+    bus.outcome("g1", 11 * MS, true, 10 * MS); // the operator reached it
+    bus.mode(12 * MS, Mode.TELEOP, Mode.HOLD);
+    bus.observation(13 * MS, 0.4); // between goals: not recorded
+    bus.plan("g1", 14 * MS, 1.0); // the handed-over goal has ended
+    bus.plan("g2", 15 * MS, 3.0); // autonomous recording resumes with the next goal
+    bus.observation(16 * MS, 0.5);
+    eventually(() -> store.stats().steps() == 4, "4 steps");
+
+    List<EpisodeSummary> eps = store.listEpisodes(10);
+    assertEquals(3, eps.size(), eps.toString());
+    EpisodeSummary auto = eps.get(2);
+    EpisodeSummary demo = eps.get(1);
+    EpisodeSummary next = eps.get(0);
+    assertEquals("g1", auto.meta().goalId());
+    assertFalse(auto.meta().operator());
+    assertEquals(Outcome.INCOMPLETE, auto.outcome(), "handed over");
+    assertEquals(5 * MS, auto.endNs());
+    assertEquals(1, auto.steps());
+
+    assertEquals(new EpisodeMeta("arm1", "examples/reach.yaml", "mppi", "g1", true, 5 * MS), demo.meta(),
+        "a demonstration of the same goal");
+    assertEquals(Outcome.REACHED, demo.outcome(), "the goal's outcome during the segment");
+    assertEquals(12 * MS, demo.endNs());
+    List<StepRecord> demoSteps = Steps.read(store, demo.id());
+    assertEquals(List.of(7 * MS, 9 * MS), demoSteps.stream().map(StepRecord::stampNs).toList());
+    assertEquals(Vec.of(0.7, 0.7), demoSteps.get(0).commandPosition(), "the operator's command");
+    assertEquals(Mode.TELEOP, demoSteps.get(0).mode());
+    assertEquals(0, demoSteps.get(0).index());
+
+    assertEquals("g2", next.meta().goalId());
+    assertFalse(next.meta().operator());
+    assertTrue(next.isOpen());
+
+    assertEquals(List.of(
+        EventRecord.handover(auto.id(), "arm1", 4 * MS, HandoverRequest.Trigger.STUCK, "energy flat for 2.0 s", true),
+        EventRecord.modeChange(auto.id(), "arm1", 5 * MS, Mode.AUTONOMOUS, Mode.TELEOP, "test")),
+        store.events(auto.id()));
+    assertEquals(List.of(
+        EventRecord.handover(demo.id(), "arm1", 10 * MS, HandoverRequest.Trigger.STUCK, "served", false),
+        EventRecord.modeChange(demo.id(), "arm1", 12 * MS, Mode.TELEOP, Mode.HOLD, "test")),
+        store.events(demo.id()));
+  }
+
+  @Test
+  void teleopWithoutAGoalIsADemonstrationWithAnEmptyGoalAndStopEndsItIncomplete() throws Exception {
+    bus.mode(1 * MS, Mode.HOLD, Mode.TELEOP);
+    bus.observation(2 * MS, 0.1);
+    bus.mode(3 * MS, Mode.TELEOP, Mode.TELEOP); // no new segment
+    bus.observation(4 * MS, 0.2);
+    eventually(() -> store.stats().steps() == 2, "2 steps");
+    vertx.undeploy(deployment).await();
+    List<EpisodeSummary> eps = store.listEpisodes(10);
+    assertEquals(1, eps.size(), eps.toString());
+    assertTrue(eps.get(0).meta().operator());
+    assertEquals("", eps.get(0).meta().goalId());
+    assertEquals(Outcome.INCOMPLETE, eps.get(0).outcome());
+    assertEquals(2, eps.get(0).steps());
+    assertEquals(List.of(EventRecord.modeChange(0, "arm1", 1 * MS, Mode.HOLD, Mode.TELEOP, "test")), store.events(0),
+        "the first mode change happened outside any episode");
+    assertEquals(List.of(EventRecord.modeChange(eps.get(0).id(), "arm1", 3 * MS, Mode.TELEOP, Mode.TELEOP, "test")),
+        store.events(eps.get(0).id()));
   }
 
   @Test

@@ -32,8 +32,9 @@ class MemoryReportTest {
     String[] lines = list.split("\n");
     assertEquals(3, lines.length, list);
     assertTrue(lines[0].trim().startsWith("id"), list);
-    assertTrue(lines[1].contains("open") && lines[1].contains("operator") && lines[1].contains("reach-2"), list);
-    assertTrue(lines[2].contains("reached") && lines[2].contains("2.500") && lines[2].contains("mppi")
+    assertTrue(lines[1].contains("open") && lines[1].contains("operator") && lines[1].contains(" demo ")
+        && lines[1].contains("reach-2"), list);
+    assertTrue(lines[2].contains("reached") && lines[2].contains(" auto ") && lines[2].contains("2.500") && lines[2].contains("mppi")
         && lines[2].contains("reach-1"), list);
     assertEquals(2, MemoryReport.list(store, 1).split("\n").length);
   }

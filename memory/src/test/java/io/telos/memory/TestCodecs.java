@@ -4,6 +4,7 @@ import io.telos.api.ActionChunk;
 import io.telos.api.Fault;
 import io.telos.api.Goal;
 import io.telos.api.GoalOutcome;
+import io.telos.api.HandoverRequest;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.ModeChange;
@@ -22,7 +23,7 @@ public final class TestCodecs {
 
   public static void register(Vertx vertx) {
     for (Class<?> t : List.of(JointState.class, JointCommand.class, Observation.class, ActionChunk.class, Goal.class,
-        GoalOutcome.class, ModeChange.class, Fault.class)) {
+        GoalOutcome.class, ModeChange.class, Fault.class, HandoverRequest.class)) {
       register(vertx, t);
     }
   }

@@ -2,11 +2,17 @@ package io.telos.memory.postgres;
 
 import java.util.List;
 
-/** The tables in PostgreSQL, version {@link #VERSION} (kept in {@code telos_memory_schema}). */
+/**
+ * The tables in PostgreSQL, version {@link #VERSION} (kept in {@code telos_memory_schema}).
+ *
+ * <p>History: 1 = episodes and steps; 2 = adds {@code telos_events}. Every statement in
+ * {@link #CREATE} is {@code IF NOT EXISTS}, so running it on a version-1 schema is the migration
+ * (the writer then raises the recorded version).
+ */
 final class PgSchema {
   private PgSchema() {}
 
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   /** Advisory-lock keys are {@code LOCK_CLASS + n}: n = 0 guards schema creation, n = writer id marks a live writer. */
   static final long LOCK_CLASS = 0x54454C4F_00000000L; // "TELO"
@@ -48,7 +54,31 @@ final class PgSchema {
         goal_id          text,
         fault_code       text,
         PRIMARY KEY (episode_id, step_index)
-      )""");
+      )""",
+      """
+      CREATE TABLE IF NOT EXISTS telos_events (
+        id         bigserial PRIMARY KEY,
+        episode_id bigint  NOT NULL,
+        robot_id   text    NOT NULL,
+        stamp_ns   bigint  NOT NULL,
+        kind       text    NOT NULL,
+        from_mode  text,
+        to_mode    text,
+        trigger    text,
+        detail     text    NOT NULL,
+        open       boolean NOT NULL
+      )""",
+      "CREATE INDEX IF NOT EXISTS telos_events_episode ON telos_events (episode_id, id)",
+      "CREATE INDEX IF NOT EXISTS telos_events_stamp ON telos_events (stamp_ns, id)");
+
+  /** The version-1 layout, for migration tests. */
+  static final List<String> CREATE_V1 = CREATE.subList(0, 7);
+
+  static final String INSERT_EVENT = """
+      INSERT INTO telos_events (episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+  static final String EVENT_COLUMNS = "episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open";
 
   static final String INSERT_EPISODE = """
       INSERT INTO telos_episodes (id, robot_id, launch_source, policy, goal_id, operator, start_ns, writer_id)

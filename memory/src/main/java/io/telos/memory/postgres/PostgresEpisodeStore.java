@@ -5,6 +5,8 @@ import io.telos.memory.EpisodeMeta;
 import io.telos.memory.EpisodeStore;
 import io.telos.memory.EpisodeStoreException;
 import io.telos.memory.EpisodeSummary;
+import io.telos.memory.EventRecord;
+import io.telos.memory.EventRows;
 import io.telos.memory.Outcome;
 import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
@@ -116,6 +118,8 @@ public final class PostgresEpisodeStore implements EpisodeStore {
   private record End(long id, Outcome outcome, long endNs) {}
 
   private record Flush(CompletableFuture<Void> done) {}
+
+  private record Event(EventRecord event) {}
 
   private static final class Live {
     final long startNs;
@@ -250,6 +254,10 @@ public final class PostgresEpisodeStore implements EpisodeStore {
           } else if (v > PgSchema.VERSION) {
             throw new SQLException("made by a newer Telos (schema " + v + "); this build knows schema "
                 + PgSchema.VERSION);
+          } else if (v < PgSchema.VERSION) {
+            s.execute("UPDATE telos_memory_schema SET version = " + PgSchema.VERSION);
+            LOG.info("component={} event=schema_migrated url={} from={} to={}", component, shownUrl, v,
+                PgSchema.VERSION);
           }
         }
       }
@@ -545,6 +553,16 @@ public final class PostgresEpisodeStore implements EpisodeStore {
   }
 
   @Override
+  public void recordEvent(EventRecord event) {
+    Objects.requireNonNull(event, "event");
+    if (state == State.OPEN) {
+      queue.add(new Event(event));
+    } else {
+      LOG.debug("component={} event=event_not_kept state={} kind={}", component, describe(state), event.kind());
+    }
+  }
+
+  @Override
   public CompletableFuture<Void> flush() {
     switch (state) {
       case NEW:
@@ -577,12 +595,13 @@ public final class PostgresEpisodeStore implements EpisodeStore {
 
   private record Statements(Connection conn, Statement control, PreparedStatement insertStep,
       PreparedStatement insertEpisode, PreparedStatement endEpisode, PreparedStatement addSteps,
-      PreparedStatement addGaps) {
+      PreparedStatement addGaps, PreparedStatement insertEvent) {
     static Statements prepare(Connection c) throws SQLException {
       c.setAutoCommit(false);
       return new Statements(c, c.createStatement(), c.prepareStatement(PgSchema.INSERT_STEP),
           c.prepareStatement(PgSchema.INSERT_EPISODE), c.prepareStatement(PgSchema.END_EPISODE),
-          c.prepareStatement(PgSchema.ADD_STEPS), c.prepareStatement(PgSchema.ADD_GAPS));
+          c.prepareStatement(PgSchema.ADD_STEPS), c.prepareStatement(PgSchema.ADD_GAPS),
+          c.prepareStatement(PgSchema.INSERT_EVENT));
     }
   }
 
@@ -853,6 +872,10 @@ public final class PostgresEpisodeStore implements EpisodeStore {
       p.setLong(2, e.endNs());
       p.setLong(3, e.id());
       p.executeUpdate();
+    } else if (change instanceof Event ev) {
+      PreparedStatement p = s.insertEvent();
+      EventRows.bind(p, 1, ev.event(), false);
+      p.executeUpdate();
     }
   }
 
@@ -990,6 +1013,45 @@ public final class PostgresEpisodeStore implements EpisodeStore {
       }
     } catch (SQLException e) {
       throw readFailed("read episode " + episodeId, e);
+    }
+  }
+
+  @Override
+  public List<EventRecord> events(long episodeId) {
+    return queryEvents("SELECT " + PgSchema.EVENT_COLUMNS + " FROM telos_events WHERE episode_id = ? ORDER BY id",
+        "read events of episode " + episodeId, episodeId);
+  }
+
+  @Override
+  public List<EventRecord> eventsBetween(long fromNs, long toNs) {
+    return queryEvents("SELECT " + PgSchema.EVENT_COLUMNS
+        + " FROM telos_events WHERE stamp_ns >= ? AND stamp_ns < ? ORDER BY stamp_ns, id", "read events", fromNs, toNs);
+  }
+
+  private List<EventRecord> queryEvents(String sql, String what, long... args) {
+    requireReadable();
+    try (Connection c = connect()) {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT to_regclass('telos_events') IS NOT NULL")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return List.of(); // a version-1 schema read by a reader: no events were recorded in it
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) {
+          p.setLong(i + 1, args[i]);
+        }
+        List<EventRecord> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(EventRows.read(rs, 1));
+          }
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw readFailed(what, e);
     }
   }
 

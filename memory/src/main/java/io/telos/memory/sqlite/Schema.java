@@ -2,11 +2,16 @@ package io.telos.memory.sqlite;
 
 import java.util.List;
 
-/** The on-disk layout, version {@link #VERSION} (kept in {@code PRAGMA user_version}). */
+/**
+ * The on-disk layout, version {@link #VERSION} (kept in {@code PRAGMA user_version}).
+ *
+ * <p>History: 1 = episodes and steps; 2 = adds the {@code events} table. Every statement in
+ * {@link #CREATE} is {@code IF NOT EXISTS}, so running it on a version-1 file is the migration.
+ */
 final class Schema {
   private Schema() {}
 
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   static final List<String> CREATE = List.of("""
       CREATE TABLE IF NOT EXISTS episodes (
@@ -38,7 +43,30 @@ final class Schema {
         goal_id          TEXT,
         fault_code       TEXT,
         UNIQUE (episode_id, step_index)
-      )""");
+      )""", """
+      CREATE TABLE IF NOT EXISTS events (
+        id         INTEGER PRIMARY KEY,
+        episode_id INTEGER NOT NULL,
+        robot_id   TEXT    NOT NULL,
+        stamp_ns   INTEGER NOT NULL,
+        kind       TEXT    NOT NULL,
+        from_mode  TEXT,
+        to_mode    TEXT,
+        trigger    TEXT,
+        detail     TEXT    NOT NULL,
+        open       INTEGER NOT NULL
+      )""", """
+      CREATE INDEX IF NOT EXISTS events_episode ON events (episode_id, id)""", """
+      CREATE INDEX IF NOT EXISTS events_stamp ON events (stamp_ns, id)""");
+
+  /** The version-1 layout, for migration tests. */
+  static final List<String> CREATE_V1 = CREATE.subList(0, 3);
+
+  static final String INSERT_EVENT = """
+      INSERT INTO events (episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+  static final String EVENT_COLUMNS = "episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open";
 
   static final String INSERT_EPISODE = """
       INSERT OR IGNORE INTO episodes (id, robot_id, launch_source, policy, goal_id, operator, start_ns)

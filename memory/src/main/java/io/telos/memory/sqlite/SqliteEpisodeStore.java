@@ -5,6 +5,8 @@ import io.telos.memory.EpisodeMeta;
 import io.telos.memory.EpisodeStore;
 import io.telos.memory.EpisodeStoreException;
 import io.telos.memory.EpisodeSummary;
+import io.telos.memory.EventRecord;
+import io.telos.memory.EventRows;
 import io.telos.memory.Outcome;
 import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
@@ -148,6 +150,8 @@ public final class SqliteEpisodeStore implements EpisodeStore {
 
   private record Flush(CompletableFuture<Void> done) {}
 
+  private record Event(EventRecord event) {}
+
   /** Producer-side bookkeeping of an episode open in this instance. */
   private static final class Live {
     final long startNs;
@@ -273,7 +277,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
         s.execute("PRAGMA synchronous=" + options.synchronous().name());
         s.execute("PRAGMA journal_size_limit=" + (64L << 20));
       }
-      checkVersion(writeConn, true);
+      int found = checkVersion(writeConn, true);
       try (Statement s = writeConn.createStatement()) {
         s.execute("BEGIN IMMEDIATE");
         for (String ddl : Schema.CREATE) {
@@ -286,6 +290,9 @@ public final class SqliteEpisodeStore implements EpisodeStore {
           nextId.set(rs.getLong(1));
         }
         s.execute("COMMIT");
+      }
+      if (found > 0 && found < Schema.VERSION) {
+        LOG.info("component={} event=schema_migrated path={} from={} to={}", component, path, found, Schema.VERSION);
       }
       try (Statement s = writeConn.createStatement()) {
         for (String p : extraPragmas) {
@@ -504,6 +511,16 @@ public final class SqliteEpisodeStore implements EpisodeStore {
   }
 
   @Override
+  public void recordEvent(EventRecord event) {
+    Objects.requireNonNull(event, "event");
+    if (state == State.OPEN) {
+      queue.add(new Event(event));
+    } else {
+      LOG.debug("component={} event=event_not_kept state={} kind={}", component, describe(state), event.kind());
+    }
+  }
+
+  @Override
   public CompletableFuture<Void> flush() {
     switch (state) {
       case NEW:
@@ -544,8 +561,9 @@ public final class SqliteEpisodeStore implements EpisodeStore {
         PreparedStatement insertEpisode = writeConn.prepareStatement(Schema.INSERT_EPISODE);
         PreparedStatement endEpisode = writeConn.prepareStatement(Schema.END_EPISODE);
         PreparedStatement addSteps = writeConn.prepareStatement(Schema.ADD_STEPS);
-        PreparedStatement addGaps = writeConn.prepareStatement(Schema.ADD_GAPS)) {
-      Statements st = new Statements(control, insertStep, insertEpisode, endEpisode, addSteps, addGaps);
+        PreparedStatement addGaps = writeConn.prepareStatement(Schema.ADD_GAPS);
+        PreparedStatement insertEvent = writeConn.prepareStatement(Schema.INSERT_EVENT)) {
+      Statements st = new Statements(control, insertStep, insertEpisode, endEpisode, addSteps, addGaps, insertEvent);
       while (true) {
         if (!stopping) {
           Object first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
@@ -606,7 +624,8 @@ public final class SqliteEpisodeStore implements EpisodeStore {
   }
 
   private record Statements(Statement control, PreparedStatement insertStep, PreparedStatement insertEpisode,
-      PreparedStatement endEpisode, PreparedStatement addSteps, PreparedStatement addGaps) {}
+      PreparedStatement endEpisode, PreparedStatement addSteps, PreparedStatement addGaps,
+      PreparedStatement insertEvent) {}
 
   /** One transaction: retried episode changes, the batch, then step and gap counters. */
   private boolean commit(List<Object> batch, Statements st) {
@@ -745,6 +764,10 @@ public final class SqliteEpisodeStore implements EpisodeStore {
       p.setString(1, e.outcome().label());
       p.setLong(2, e.endNs());
       p.setLong(3, e.id());
+      p.executeUpdate();
+    } else if (change instanceof Event ev) {
+      PreparedStatement p = st.insertEvent();
+      EventRows.bind(p, 1, ev.event(), true);
       p.executeUpdate();
     }
   }
@@ -904,6 +927,51 @@ public final class SqliteEpisodeStore implements EpisodeStore {
     }
   }
 
+  @Override
+  public List<EventRecord> events(long episodeId) {
+    return queryEvents("SELECT " + Schema.EVENT_COLUMNS + " FROM events WHERE episode_id = ? ORDER BY id",
+        "read events of episode " + episodeId, episodeId);
+  }
+
+  @Override
+  public List<EventRecord> eventsBetween(long fromNs, long toNs) {
+    return queryEvents(
+        "SELECT " + Schema.EVENT_COLUMNS + " FROM events WHERE stamp_ns >= ? AND stamp_ns < ? ORDER BY stamp_ns, id",
+        "read events", fromNs, toNs);
+  }
+
+  private List<EventRecord> queryEvents(String sql, String what, long... args) {
+    requireReadable();
+    try (Connection c = readConnection()) {
+      if (!hasTable(c, "events")) {
+        return List.of(); // a version-1 file opened read-only: no events were recorded in it
+      }
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) {
+          p.setLong(i + 1, args[i]);
+        }
+        List<EventRecord> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(EventRows.read(rs, 1));
+          }
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw readFailed(what, e);
+    }
+  }
+
+  private static boolean hasTable(Connection c, String name) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+      p.setString(1, name);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   private final class Cursor implements StepCursor {
     private final Connection conn;
     private final PreparedStatement stmt;
@@ -1041,7 +1109,8 @@ public final class SqliteEpisodeStore implements EpisodeStore {
     return connect(true);
   }
 
-  private void checkVersion(Connection c, boolean forWriting) throws SQLException {
+  /** The file's schema version (0 for a new file). */
+  private int checkVersion(Connection c, boolean forWriting) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       int v = rs.next() ? rs.getInt(1) : 0;
       if (v > Schema.VERSION) {
@@ -1050,6 +1119,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
       if (!forWriting && v == 0) {
         throw new SQLException("not a Telos memory store (no schema version)");
       }
+      return v;
     }
   }
 

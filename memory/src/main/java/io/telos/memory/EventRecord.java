@@ -1,0 +1,86 @@
+package io.telos.memory;
+
+import io.telos.api.HandoverRequest;
+import io.telos.api.Mode;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Something that happened to a robot besides its steps, kept durably with the episode it happened
+ * in: a mode transition of the arbiter or a handover request of the agent.
+ *
+ * @param episodeId the episode that was being recorded when it happened, or 0 when none was
+ * @param robotId the robot
+ * @param stampNs monotonic stamp of the bus record
+ * @param kind what kind of event
+ * @param from the mode left ({@link Kind#MODE_CHANGE} only, else null)
+ * @param to the mode entered ({@link Kind#MODE_CHANGE} only, else null)
+ * @param trigger why the agent asked for an operator ({@link Kind#HANDOVER_REQUEST} only, else null)
+ * @param detail the mode change's reason or the handover request's detail (never null)
+ * @param open for a handover request: true while it stands, false when withdrawn or served;
+ *     false for a mode change
+ */
+public record EventRecord(
+    long episodeId,
+    String robotId,
+    long stampNs,
+    Kind kind,
+    Mode from,
+    Mode to,
+    HandoverRequest.Trigger trigger,
+    String detail,
+    boolean open) {
+
+  /** Kinds of events. */
+  public enum Kind {
+    /** A transition of the mode arbiter ({@code io.telos.api.ModeChange}). */
+    MODE_CHANGE,
+    /** The agent asked for, or withdrew its request for, an operator ({@code io.telos.api.HandoverRequest}). */
+    HANDOVER_REQUEST;
+
+    /** Lower-case name, as stored ({@code mode_change}, {@code handover_request}). */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Kind ofLabel(String label) {
+      return valueOf(label.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  public EventRecord {
+    if (episodeId < 0) {
+      throw new IllegalArgumentException("episodeId must be >= 0 (0 = none), was " + episodeId);
+    }
+    Objects.requireNonNull(robotId, "robotId");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(detail, "detail");
+    if (kind == Kind.MODE_CHANGE && (from == null || to == null || trigger != null || open)) {
+      throw new IllegalArgumentException("a mode change has from and to, no trigger, open=false");
+    }
+    if (kind == Kind.HANDOVER_REQUEST && (trigger == null || from != null || to != null)) {
+      throw new IllegalArgumentException("a handover request has a trigger and no modes");
+    }
+  }
+
+  /** A mode transition. */
+  public static EventRecord modeChange(long episodeId, String robotId, long stampNs, Mode from, Mode to,
+      String reason) {
+    return new EventRecord(episodeId, robotId, stampNs, Kind.MODE_CHANGE, from, to, null, reason, false);
+  }
+
+  /** A handover request (or its withdrawal, {@code open=false}). */
+  public static EventRecord handover(long episodeId, String robotId, long stampNs, HandoverRequest.Trigger trigger,
+      String detail, boolean open) {
+    return new EventRecord(episodeId, robotId, stampNs, Kind.HANDOVER_REQUEST, null, null, trigger, detail, open);
+  }
+
+  /** One line for people, e.g. {@code AUTONOMOUS -> TELEOP (operator took the lease)}. */
+  public String describe() {
+    return switch (kind) {
+      case MODE_CHANGE -> from + " -> " + to + (detail.isEmpty() ? "" : " (" + detail + ")");
+      case HANDOVER_REQUEST -> "handover " + (open ? "requested" : "closed") + ": " + trigger
+          + (detail.isEmpty() ? "" : " (" + detail + ")");
+    };
+  }
+}
