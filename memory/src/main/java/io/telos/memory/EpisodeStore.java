@@ -94,6 +94,53 @@ public interface EpisodeStore extends AutoCloseable {
   StepCursor readSteps(long episodeId);
 
   /**
+   * Up to {@code limit} committed steps of an episode with {@code index >= fromIndex}, in index
+   * order, streamed. The stores read just that range (an index range scan); this default filters
+   * {@link #readSteps(long)}. Blocking. @throws EpisodeStoreException on read errors
+   */
+  default StepCursor readSteps(long episodeId, long fromIndex, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+    }
+    StepCursor all = readSteps(episodeId);
+    return new StepCursor() {
+      private StepRecord next;
+      private int given;
+
+      @Override
+      public boolean hasNext() {
+        if (given >= limit) {
+          all.close();
+          return false;
+        }
+        while (next == null && all.hasNext()) {
+          StepRecord s = all.next();
+          if (s.index() >= fromIndex) {
+            next = s;
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public StepRecord next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        StepRecord s = next;
+        next = null;
+        given++;
+        return s;
+      }
+
+      @Override
+      public void close() {
+        all.close();
+      }
+    };
+  }
+
+  /**
    * The committed events of an episode, in the order they were recorded. Blocking.
    * @throws EpisodeStoreException on read errors
    */

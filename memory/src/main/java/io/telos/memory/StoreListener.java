@@ -16,4 +16,11 @@ public interface StoreListener {
    * @param lostSteps steps counted as gaps while failing
    */
   default void onRecovered(long lostSteps) {}
+
+  /**
+   * Steps just committed (durable), in commit order; within an episode in index order. Called on
+   * the writer thread after each successful commit holding steps, so it must only hand them on
+   * (e.g. to an index's queue). The list is not modified afterwards.
+   */
+  default void onCommitted(java.util.List<StepRecord> steps) {}
 }

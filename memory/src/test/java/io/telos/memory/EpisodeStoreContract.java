@@ -218,6 +218,59 @@ public abstract class EpisodeStoreContract {
   }
 
   @Test
+  void aRangeOfStepsIsReadFromAnIndexUpToALimit() throws Exception {
+    long a = store.beginEpisode(meta("g1", 0));
+    long b = store.beginEpisode(meta("g2", 0));
+    for (int i = 0; i < 50; i++) {
+      store.append(step(a, i * 2L)); // even indices only: holes
+      store.append(step(b, i));
+    }
+    flush();
+    try (StepCursor c = store.readSteps(a, 31, 4)) {
+      List<Long> idx = new ArrayList<>();
+      c.forEachRemaining(s -> idx.add(s.index()));
+      assertEquals(List.of(32L, 34L, 36L, 38L), idx, "from the first index at or after 31");
+    }
+    try (StepCursor c = store.readSteps(a, 96, 10)) {
+      assertEquals(List.of(step(a, 96), step(a, 98)), c.stream().toList(), "cut short by the episode's end");
+    }
+    try (StepCursor c = store.readSteps(a, 0, 0)) {
+      assertFalse(c.hasNext());
+    }
+    try (StepCursor c = store.readSteps(a + b + 100, 0, 10)) {
+      assertFalse(c.hasNext());
+    }
+    assertThrows(IllegalArgumentException.class, () -> store.readSteps(a, 0, -1));
+  }
+
+  @Test
+  void listenersHearEveryCommittedStepOnceInIndexOrder() throws Exception {
+    List<StepRecord> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StoreListener l = new StoreListener() {
+      @Override
+      public void onError(StoreError error) {}
+
+      @Override
+      public void onCommitted(List<StepRecord> steps) {
+        heard.addAll(steps);
+      }
+    };
+    store.addListener(l);
+    long a = store.beginEpisode(meta("g1", 0));
+    List<StepRecord> written = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      written.add(step(a, i));
+      store.append(written.get(i));
+    }
+    flush();
+    assertEquals(written, heard);
+    store.removeListener(l);
+    store.append(step(a, 1000));
+    flush();
+    assertEquals(300, heard.size(), "not after removal");
+  }
+
+  @Test
   void eventsAfterCloseAreNotKeptAndDoNotThrow() {
     store.close();
     store.recordEvent(EventRecord.modeChange(0, "arm1", 1, Mode.HOLD, Mode.TELEOP, ""));

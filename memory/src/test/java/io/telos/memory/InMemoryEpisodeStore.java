@@ -119,6 +119,9 @@ public final class InMemoryEpisodeStore implements EpisodeStore {
     }
     e.steps.add(step);
     durable++;
+    for (StoreListener l : listeners) {
+      l.onCommitted(List.of(step));
+    }
     return true;
   }
 

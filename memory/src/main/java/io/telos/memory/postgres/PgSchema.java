@@ -113,4 +113,9 @@ final class PgSchema {
       SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,
         command_velocity, mode, energy, goal_id, fault_code
       FROM telos_steps WHERE episode_id = ? ORDER BY step_index""";
+
+  static final String SELECT_STEP_RANGE = """
+      SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,
+        command_velocity, mode, energy, goal_id, fault_code
+      FROM telos_steps WHERE episode_id = ? AND step_index >= ? ORDER BY step_index LIMIT ?""";
 }

@@ -469,6 +469,21 @@ public final class PostgresEpisodeStore implements EpisodeStore {
     }
   }
 
+  /** Hands the committed steps to the listeners (duplicates, which were not stored, left out). */
+  private void tellCommitted(List<StepRecord> stored) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    List<StepRecord> done = List.copyOf(stored);
+    for (StoreListener l : listeners) {
+      try {
+        l.onCommitted(done);
+      } catch (RuntimeException e) {
+        LOG.warn("component={} event=listener_failed reason=\"{}\"", component, e.toString());
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- recording (non-blocking)
 
   @Override
@@ -753,6 +768,7 @@ public final class PostgresEpisodeStore implements EpisodeStore {
       }
     }
     long inserted = 0;
+    List<StepRecord> stored = new ArrayList<>();
     Statements s = null;
     try {
       s = session();
@@ -770,6 +786,7 @@ public final class PostgresEpisodeStore implements EpisodeStore {
           StepRecord r = steps.get(i);
           if (counts[i] != 0) {
             perEpisode.merge(r.episodeId(), 1L, Long::sum);
+            stored.add(r);
             inserted++;
           } else {
             gaps.merge(r.episodeId(), 1L, Long::sum); // a duplicate index: not stored, so a gap
@@ -826,6 +843,9 @@ public final class PostgresEpisodeStore implements EpisodeStore {
           LOG.warn("component={} event=listener_failed reason=\"{}\"", component, e.toString());
         }
       }
+    }
+    if (!stored.isEmpty()) {
+      tellCommitted(stored);
     }
     for (Flush fl : flushes) {
       fl.done().complete(null);
@@ -1064,6 +1084,28 @@ public final class PostgresEpisodeStore implements EpisodeStore {
       c.setAutoCommit(false); // a server-side cursor: rows come 256 at a time
       PreparedStatement p = c.prepareStatement(PgSchema.SELECT_STEPS);
       p.setLong(1, episodeId);
+      p.setFetchSize(256);
+      return new Cursor(c, p, p.executeQuery(), episodeId);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw readFailed("read steps of episode " + episodeId, e);
+    }
+  }
+
+  @Override
+  public StepCursor readSteps(long episodeId, long fromIndex, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+    }
+    requireReadable();
+    Connection c = null;
+    try {
+      c = connect();
+      c.setAutoCommit(false); // a server-side cursor: rows come 256 at a time
+      PreparedStatement p = c.prepareStatement(PgSchema.SELECT_STEP_RANGE);
+      p.setLong(1, episodeId);
+      p.setLong(2, fromIndex);
+      p.setInt(3, limit);
       p.setFetchSize(256);
       return new Cursor(c, p, p.executeQuery(), episodeId);
     } catch (SQLException e) {

@@ -448,6 +448,21 @@ public final class SqliteEpisodeStore implements EpisodeStore {
     }
   }
 
+  /** Hands the committed steps to the listeners (duplicates, which were not stored, left out). */
+  private void tellCommitted(List<StepRecord> stored) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    List<StepRecord> done = List.copyOf(stored);
+    for (StoreListener l : listeners) {
+      try {
+        l.onCommitted(done);
+      } catch (RuntimeException e) {
+        LOG.warn("component={} event=listener_failed reason=\"{}\"", component, e.toString());
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- recording (non-blocking)
 
   @Override
@@ -645,6 +660,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
       }
     }
     long inserted = 0;
+    List<StepRecord> stored = new ArrayList<>();
     try {
       st.control().execute("BEGIN IMMEDIATE");
       for (Object c : changes) {
@@ -661,6 +677,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
           StepRecord s = steps.get(i);
           if (counts[i] != 0) {
             perEpisode.merge(s.episodeId(), 1L, Long::sum);
+            stored.add(s);
             inserted++;
           } else {
             gaps.merge(s.episodeId(), 1L, Long::sum); // a duplicate index: not stored, so a gap
@@ -718,6 +735,9 @@ public final class SqliteEpisodeStore implements EpisodeStore {
           LOG.warn("component={} event=listener_failed reason=\"{}\"", component, e.toString());
         }
       }
+    }
+    if (!stored.isEmpty()) {
+      tellCommitted(stored);
     }
     for (Flush fl : flushes) {
       fl.done().complete(null);
@@ -913,6 +933,33 @@ public final class SqliteEpisodeStore implements EpisodeStore {
       c = readConnection();
       PreparedStatement p = c.prepareStatement(Schema.SELECT_STEPS);
       p.setLong(1, episodeId);
+      p.setFetchSize(256);
+      return new Cursor(c, p, p.executeQuery(), episodeId);
+    } catch (SQLException e) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // reporting the first error
+        }
+      }
+      throw readFailed("read steps of episode " + episodeId, e);
+    }
+  }
+
+  @Override
+  public StepCursor readSteps(long episodeId, long fromIndex, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+    }
+    requireReadable();
+    Connection c = null;
+    try {
+      c = readConnection();
+      PreparedStatement p = c.prepareStatement(Schema.SELECT_STEP_RANGE);
+      p.setLong(1, episodeId);
+      p.setLong(2, fromIndex);
+      p.setInt(3, limit);
       p.setFetchSize(256);
       return new Cursor(c, p, p.executeQuery(), episodeId);
     } catch (SQLException e) {
