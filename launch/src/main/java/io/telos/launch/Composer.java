@@ -53,7 +53,8 @@ public final class Composer {
       Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"));
       List<Goal> goals = Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id());
       return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
-          (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock);
+          (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock,
+          spec.teleop());
     } catch (ConfigException | UrdfException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

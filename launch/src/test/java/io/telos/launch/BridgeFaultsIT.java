@@ -175,7 +175,7 @@ class BridgeFaultsIT {
 
   private static AgentRuntime.Parts withHardware(AgentRuntime.Parts p, RobotHardware hw) {
     return new AgentRuntime.Parts(p.robotId(), p.model(), hw, p.estimator(), p.planner(), p.goals(), p.settleNs(),
-        p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock());
+        p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
   }
 
   private static void until(String what, Duration timeout, BooleanSupplier condition) {

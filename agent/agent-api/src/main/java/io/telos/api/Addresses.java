@@ -56,4 +56,19 @@ public final class Addresses {
   public static String handover(String robotId) {
     return "agent." + robotId + ".handover";
   }
+
+  /** {@link PlanSignals} from the planner, one per plan. */
+  public static String planSignals(String robotId) {
+    return "planner." + robotId + ".signals";
+  }
+
+  /** {@link OperatorCommand} requests to the teleoperation service; replies are {@link OperatorReply}. */
+  public static String teleop(String robotId) {
+    return "teleop." + robotId + ".command";
+  }
+
+  /** {@link LeaseChange} records from the teleoperation service. */
+  public static String lease(String robotId) {
+    return "teleop." + robotId + ".lease";
+  }
 }

@@ -21,6 +21,12 @@ import io.telos.runtime.safety.ModeArbiter;
 import io.telos.runtime.safety.SafetyConfig;
 import io.telos.runtime.safety.SafetyKernel;
 import io.telos.runtime.safety.ServoLoop;
+import io.telos.runtime.teleop.ControlLease;
+import io.telos.runtime.teleop.HandoverPolicy;
+import io.telos.runtime.teleop.JogDrive;
+import io.telos.runtime.teleop.TeleopConfig;
+import io.telos.runtime.teleop.TeleopService;
+import io.telos.runtime.teleop.TeleopVerticle;
 import io.telos.runtime.verticle.PerceptionVerticle;
 import io.telos.runtime.verticle.PlannerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -59,8 +65,18 @@ public final class AgentRuntime implements AutoCloseable {
       SafetyConfig safety,
       double plannerRateHz,
       double perceptionRateHz,
-      Clock clock) {
+      Clock clock,
+      TeleopConfig teleop) {
+    /** Parts with the default teleoperation settings. */
+    public Parts(String robotId, RobotModel model, RobotHardware hardware, StateEstimator estimator, Planner planner,
+        List<Goal> goals, long settleNs, SafetyConfig safety, double plannerRateHz, double perceptionRateHz,
+        Clock clock) {
+      this(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
+          clock, TeleopConfig.defaults());
+    }
+
     public Parts {
+      Objects.requireNonNull(teleop);
       Objects.requireNonNull(robotId);
       Objects.requireNonNull(model);
       Objects.requireNonNull(hardware);
@@ -79,9 +95,12 @@ public final class AgentRuntime implements AutoCloseable {
   private final LimitMonitor monitor;
   private final ServoLoop servo;
   private final PlannerVerticle plannerVerticle;
+  private final ControlLease lease = new ControlLease();
+  private final TeleopVerticle teleopVerticle;
   private final List<GoalOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Long> faults = Collections.synchronizedMap(new TreeMap<>());
   private final AtomicLong faultSeq = new AtomicLong();
+  private final AtomicLong handovers = new AtomicLong();
   private final List<String> deployments = new ArrayList<>();
   private final List<Consumer<GoalOutcome>> outcomeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile long checkpointTicks = -1;
@@ -96,6 +115,10 @@ public final class AgentRuntime implements AutoCloseable {
     Codecs.register(vertx);
     this.arbiter = new ModeArbiter(id, parts.clock(), Mode.AUTONOMOUS, this::modeChanged);
     this.kernel = new SafetyKernel(parts.model().limits(), parts.safety(), arbiter, this::fault);
+    JogDrive drive = new JogDrive(parts.model().chain(), parts.model().limits(), parts.teleop(), lease);
+    kernel.setOperatorInput(drive);
+    this.teleopVerticle = new TeleopVerticle(id, sink -> new TeleopService(id, arbiter, lease, drive,
+        new HandoverPolicy(parts.teleop()), parts.clock(), sink));
     this.monitor = new LimitMonitor(parts.model().limits(), parts.safety().periodNs());
     boolean lockStep = parts.clock().isSimulated();
     double publishRate = lockStep ? parts.plannerRateHz() : parts.perceptionRateHz();
@@ -120,6 +143,11 @@ public final class AgentRuntime implements AutoCloseable {
     vertx.eventBus().<ActionChunk>localConsumer(Addresses.plan(id), msg -> {
       kernel.offer(msg.body());
       servo.answered(msg.body().header().stampNs());
+    });
+    vertx.eventBus().<io.telos.api.HandoverRequest>localConsumer(Addresses.handover(id), msg -> {
+      if (msg.body().open()) {
+        handovers.incrementAndGet();
+      }
     });
     vertx.eventBus().<Fault>localConsumer(Addresses.fault(id), msg -> faults.merge(msg.body().code(), 1L, Long::sum));
     vertx.eventBus().<GoalOutcome>localConsumer(Addresses.goalOutcome(id), msg -> {
@@ -156,6 +184,10 @@ public final class AgentRuntime implements AutoCloseable {
           return null;
         })
         .compose(v -> vertx.deployVerticle(new PerceptionVerticle(id, parts.estimator(), parts.clock())))
+        .compose(d -> {
+          deployments.add(d);
+          return vertx.deployVerticle(teleopVerticle);
+        })
         .compose(d -> {
           deployments.add(d);
           return vertx.deployVerticle(plannerVerticle, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
@@ -218,11 +250,23 @@ public final class AgentRuntime implements AutoCloseable {
         .labelled("telos_faults_total", "Fault records by code.", "counter", "code", faultCounts)
         .labelled("telos_goals_total", "Goals ended, by outcome.", "counter", "outcome", goals)
         .labelled("telos_mode", "1 for the current mode of the arbiter.", "gauge", "mode", mode)
+        .counter("telos_handover_requests_total", "Handover requests raised.", handovers.get())
+        .gauge("telos_teleop_lease_held", "1 while an operator holds the control lease.", lease.holder().isEmpty() ? 0 : 1)
         .toString();
   }
 
   public ModeArbiter arbiter() {
     return arbiter;
+  }
+
+  /** The control lease (who holds the arm in TELEOP). */
+  public ControlLease lease() {
+    return lease;
+  }
+
+  /** The servo loop's kernel (read-only use: its last command). */
+  public SafetyKernel kernel() {
+    return kernel;
   }
 
   public Parts parts() {

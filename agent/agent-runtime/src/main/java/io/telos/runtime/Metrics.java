@@ -20,6 +20,12 @@ final class Metrics {
     return this;
   }
 
+  Metrics gauge(String name, String help, double value) {
+    header(name, help, "gauge");
+    sb.append(name).append('{').append(robot).append("} ").append(fmt(value)).append('\n');
+    return this;
+  }
+
   Metrics labelled(String name, String help, String type, String label, Map<String, ? extends Number> values) {
     header(name, help, type);
     values.forEach((k, v) -> sb.append(name).append('{').append(robot).append(',').append(label).append("=\"")

@@ -40,7 +40,7 @@ public final class SuiteRunner {
       MonitoredHardware hw = new MonitoredHardware(p.hardware(), monitor, p.model().jointNames());
       monitored.set(hw);
       return new AgentRuntime.Parts(p.robotId(), p.model(), hw, p.estimator(), p.planner(), p.goals(), p.settleNs(),
-          p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock());
+          p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
     }, o -> { }, maxWall, -1);
     MonitoredHardware hw = monitored.get();
     return new Result(report, goals, report.outcomes().size() == goals, hw.commandsChecked(), hw.commandEntries(),

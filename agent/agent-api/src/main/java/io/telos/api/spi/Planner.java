@@ -3,6 +3,7 @@ package io.telos.api.spi;
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
 import io.telos.api.Observation;
+import io.telos.api.PlanSignals;
 
 /**
  * Turns the latest observation and the active goal into a short plan. Called on a worker thread,
@@ -18,6 +19,14 @@ public interface Planner {
    * the observation's header, and start after {@code observation.header().stampNs()}.
    */
   ActionChunk plan(Observation observation, Goal goal);
+
+  /**
+   * Signals about the last {@link #plan} call (energy, stuck, infeasible, uncertainty) for the
+   * fallback logic, or null when this planner reports none. The header is restamped by the host.
+   */
+  default PlanSignals signals() {
+    return null;
+  }
 
   /** Forgets warm-start state (e.g. after a new goal or a mode change). */
   default void reset() {}

@@ -14,7 +14,9 @@ import java.util.List;
 /** Registers the by-reference codec for every message record. */
 public final class Codecs {
   private static final List<Class<?>> TYPES = List.of(JointState.class, JointCommand.class, Observation.class,
-      ActionChunk.class, Goal.class, GoalOutcome.class, ModeChange.class, Fault.class);
+      ActionChunk.class, Goal.class, GoalOutcome.class, ModeChange.class, Fault.class, io.telos.api.HandoverRequest.class,
+      io.telos.api.PlanSignals.class, io.telos.api.OperatorCommand.class, io.telos.api.OperatorReply.class,
+      io.telos.api.LeaseChange.class);
 
   private Codecs() {}
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.runtime.safety.SafetyConfig;
+import io.telos.runtime.teleop.TeleopConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,11 +31,12 @@ import java.util.regex.Pattern;
  * planner: { type: mppi, rate_hz: 50 }   # plus the planner's own keys
  * safety:  { rate_hz: 1000, state_timeout_ms: 50, plan_timeout_ms: 250 }
  * task:    { type: reach_random, count: 20, tolerance_m: 0.01, timeout_s: 8 }
+ * teleop:  { heartbeat_ms: 250, tool_speed_mps: 0.25, triggers: { stuck: true }, console: { port: 8443 } }
  * }</pre>
  */
 public final class LaunchFile {
   public static final Set<String> TOP_KEYS =
-      Set.of("robot", "clock", "seed", "bridge", "perception", "planner", "safety", "task", "memory");
+      Set.of("robot", "clock", "seed", "bridge", "perception", "planner", "safety", "task", "memory", "teleop");
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,31}");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -116,8 +118,9 @@ public final class LaunchFile {
     }
     TaskSpec task = task(s.section("task"));
     Settings memory = s.section("memory");
+    TeleopConfig teleop = s.has("teleop") ? TeleopConfig.from(s.section("teleop")) : TeleopConfig.defaults();
     return new LaunchSpec(source, new RobotSpec(id, description, limits), clock, seed, bridge, perception, planner,
-        safety, task, memory, plannerRate, perceptionRate);
+        safety, task, memory, plannerRate, perceptionRate, teleop);
   }
 
   private static TaskSpec task(Settings t) {

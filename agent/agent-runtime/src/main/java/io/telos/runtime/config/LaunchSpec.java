@@ -2,6 +2,7 @@ package io.telos.runtime.config;
 
 import io.telos.api.config.Settings;
 import io.telos.runtime.safety.SafetyConfig;
+import io.telos.runtime.teleop.TeleopConfig;
 import java.nio.file.Path;
 
 /**
@@ -14,6 +15,7 @@ import java.nio.file.Path;
  * @param seed master seed; components derive their own seeds from it
  * @param plannerRateHz replanning rate
  * @param perceptionRateHz rate at which joint states are published to perception (wall clock)
+ * @param teleop teleoperation, handover triggers and the console ({@code teleop:})
  */
 public record LaunchSpec(
     Path source,
@@ -27,7 +29,16 @@ public record LaunchSpec(
     TaskSpec task,
     Settings memory,
     double plannerRateHz,
-    double perceptionRateHz) {
+    double perceptionRateHz,
+    TeleopConfig teleop) {
+
+  /** A deployment with the default teleoperation settings. */
+  public LaunchSpec(Path source, RobotSpec robot, String clock, long seed, Settings bridge, Settings perception,
+      Settings planner, SafetyConfig safety, TaskSpec task, Settings memory, double plannerRateHz,
+      double perceptionRateHz) {
+    this(source, robot, clock, seed, bridge, perception, planner, safety, task, memory, plannerRateHz,
+        perceptionRateHz, TeleopConfig.defaults());
+  }
 
   public boolean simulatedTime() {
     return "sim".equals(clock);
@@ -36,30 +47,36 @@ public record LaunchSpec(
   /** The same deployment on another clock. */
   public LaunchSpec withClock(String newClock) {
     return new LaunchSpec(source, robot, newClock, seed, bridge, perception, planner, safety, task, memory,
-        plannerRateHz, perceptionRateHz);
+        plannerRateHz, perceptionRateHz, teleop);
   }
 
   /** The same deployment with another seed. */
   public LaunchSpec withSeed(long newSeed) {
     return new LaunchSpec(source, robot, clock, newSeed, bridge, perception, planner, safety, task, memory,
-        plannerRateHz, perceptionRateHz);
+        plannerRateHz, perceptionRateHz, teleop);
   }
 
   /** The same deployment over another bridge. */
   public LaunchSpec withBridge(Settings newBridge) {
     return new LaunchSpec(source, robot, clock, seed, newBridge, perception, planner, safety, task, memory,
-        plannerRateHz, perceptionRateHz);
+        plannerRateHz, perceptionRateHz, teleop);
   }
 
   /** The same deployment with another memory section. */
   public LaunchSpec withMemory(Settings newMemory) {
     return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, task, newMemory,
-        plannerRateHz, perceptionRateHz);
+        plannerRateHz, perceptionRateHz, teleop);
+  }
+
+  /** The same deployment with other teleoperation settings. */
+  public LaunchSpec withTeleop(TeleopConfig newTeleop) {
+    return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, task, memory,
+        plannerRateHz, perceptionRateHz, newTeleop);
   }
 
   /** The same deployment with another task. */
   public LaunchSpec withTask(TaskSpec newTask) {
     return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, newTask, memory,
-        plannerRateHz, perceptionRateHz);
+        plannerRateHz, perceptionRateHz, teleop);
   }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Per tick: validate the measured state (stale → HOLD), check tracking error (too large →
  * protective stop), adopt the newest plan from the lock-free handoff (malformed → rejected), then
- * interpolate it one tick ahead and pass the result through a limiter: velocity clamp,
+ * interpolate it one tick ahead (in TELEOP: integrate the operator's jog velocity instead, while the
+ * lease holder's heartbeat is fresh, else protective stop) and pass the result through a limiter: velocity clamp,
  * acceleration clamp, braking distance to the position limits, position clamp. Without a fresh
  * plan, or in HOLD / PROTECTIVE_STOP, the limiter brings the velocity to zero at the acceleration
  * limit (a controlled stop) and then holds.
@@ -53,6 +54,11 @@ public final class SafetyKernel {
   private long badPlans;
   private long staleTicks;
   private boolean following;
+  private volatile OperatorInput operator;
+  private final double[] jogVel;
+  private Mode lastMode;
+  private long minPlanStampNs = Long.MIN_VALUE;
+  private boolean deadmanReported;
 
   public SafetyKernel(JointLimits limits, SafetyConfig config, ModeArbiter arbiter, FaultSink faults) {
     this.n = limits.size();
@@ -76,6 +82,12 @@ public final class SafetyKernel {
     this.cmdVel = new double[n];
     this.desired = new double[n];
     this.planStartPos = new double[n];
+    this.jogVel = new double[n];
+  }
+
+  /** Connects teleoperation: in TELEOP the kernel follows this input's jog, through the same limiter. */
+  public void setOperatorInput(OperatorInput input) {
+    this.operator = input;
   }
 
   /** Hands a new plan to the kernel; safe from any thread. */
@@ -146,9 +158,35 @@ public final class SafetyKernel {
       }
     }
 
+    Mode mode = arbiter.mode();
+    if (mode != lastMode) {
+      if (mode == Mode.AUTONOMOUS && lastMode != null) {
+        // back to autonomy (after HOLD, TELEOP or a reset): only plans made from states measured from
+        // now on may drive the arm, and they blend from where the arm is, not from an old plan
+        active = null;
+        minPlanStampNs = valid ? stateStampNs : nowNs;
+      }
+      deadmanReported = false;
+      lastMode = mode;
+    }
     adoptOffered(nowNs);
     following = false;
-    if (arbiter.mode() == Mode.AUTONOMOUS && !stale && active != null) {
+    if (mode == Mode.TELEOP) {
+      OperatorInput in = operator;
+      if (in == null || !in.alive(nowNs)) {
+        if (!deadmanReported) {
+          deadmanReported = true;
+          String why = in == null ? "no teleoperation input is connected" : in.deadReason(nowNs);
+          faults.fault(Severity.CRITICAL, "DEADMAN", why + "; protective stop");
+          arbiter.protectiveStop("DEADMAN: " + why);
+        }
+      } else if (!stale && in.velocity(nowNs, cmdPos, jogVel)) {
+        for (int i = 0; i < n; i++) {
+          desired[i] = cmdPos[i] + jogVel[i] * dt;
+        }
+        following = true;
+      }
+    } else if (mode == Mode.AUTONOMOUS && !stale && active != null) {
       if (nowNs - active.header().stampNs() <= config.planTimeoutNs()) {
         interpolate(nowNs + periodNs);
         following = true;
@@ -165,7 +203,7 @@ public final class SafetyKernel {
 
   private void adoptOffered(long nowNs) {
     ActionChunk p = offered;
-    if (p == null || p == active || p == rejected) {
+    if (p == null || p == active || p == rejected || p.header().stampNs() < minPlanStampNs) {
       return;
     }
     String problem = validate(p);

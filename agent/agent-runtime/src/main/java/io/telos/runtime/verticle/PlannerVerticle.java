@@ -64,6 +64,12 @@ public final class PlannerVerticle extends AbstractVerticle {
       }
     });
     var goals = vertx.eventBus().<Goal>localConsumer(Addresses.goal(robotId), msg -> tracker.add(msg.body()));
+    // after an operator or a stop had the arm, warm starts describe a past that did not happen
+    vertx.eventBus().<io.telos.api.ModeChange>localConsumer(Addresses.mode(robotId), msg -> {
+      if (msg.body().to() == io.telos.api.Mode.AUTONOMOUS) {
+        planner.reset();
+      }
+    });
     if (!lockStep) {
       vertx.setPeriodic(Math.max(1, periodNs / 1_000_000), id -> {
         Observation obs = latest;
@@ -101,6 +107,10 @@ public final class PlannerVerticle extends AbstractVerticle {
         new Header(sequence++, obs.header().stampNs(), "planner/" + robotId, obs.header().frame()),
         chunk.goalId(), chunk.setpoints(), chunk.energy());
     vertx.eventBus().publish(Addresses.plan(robotId), stamped);
+    io.telos.api.PlanSignals signals = goal == null ? null : planner.signals();
+    vertx.eventBus().publish(Addresses.planSignals(robotId), signals != null ? signals.withHeader(stamped.header())
+        : new io.telos.api.PlanSignals(stamped.header(), chunk.goalId(), chunk.energy(), Double.NaN, Double.NaN,
+            false, false));
   }
 
   private ActionChunk hold(Observation obs) {
