@@ -14,9 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code telos memory stats|list}: what the episodic store holds. */
-@Command(name = "memory", description = "Inspect the episodic memory store.",
-    subcommands = {MemoryCommand.Stats.class, MemoryCommand.ListEpisodes.class})
+/** {@code telos memory stats|list|export|replay|bench}: what the episodic store holds, and using it. */
+@Command(name = "memory", description = "Inspect, export, replay and measure the episodic memory store.",
+    subcommands = {MemoryCommand.Stats.class, MemoryCommand.ListEpisodes.class,
+        io.telos.launch.memory.ExportCommand.class})
 final class MemoryCommand {
   static Optional<EpisodeStore> open(Path path) {
     MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", path.toString())));

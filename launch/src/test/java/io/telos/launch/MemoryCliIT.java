@@ -3,7 +3,13 @@ package io.telos.launch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.telos.api.Mode;
+import io.telos.api.Vec;
 import io.telos.api.config.Settings;
+import io.telos.memory.EpisodeMeta;
+import io.telos.memory.Outcome;
+import io.telos.memory.StepRecord;
+import io.telos.memory.sqlite.SqliteEpisodeStore;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchSpec;
 import java.io.PrintWriter;
@@ -38,6 +44,59 @@ class MemoryCliIT {
     cl.setOut(new PrintWriter(list, true));
     assertEquals(0, cl.execute("memory", "list", "--path", db.toString()));
     assertTrue(list.toString().contains("target-0") && list.toString().contains("target-1"), list.toString());
+  }
+
+  static long[] twoEpisodes(Path db) {
+    try (SqliteEpisodeStore store = new SqliteEpisodeStore(db)) {
+      store.open();
+      long a = store.beginEpisode(new EpisodeMeta("arm1", "x.yaml", "mppi", "reach-1", false, 0));
+      for (int i = 0; i < 40; i++) {
+        store.append(new StepRecord(a, i, 1_000_000L * i, Vec.of(0.01 * i, 0, 0, 0), Vec.of(0.4, 0, 0.3), null,
+            Vec.of(0.01 * i + 0.001, 0), Vec.of(0, 0), Mode.AUTONOMOUS, 1.0, "reach-1", null));
+      }
+      store.endEpisode(a, Outcome.INCOMPLETE, 40_000_000L);
+      long b = store.beginEpisode(new EpisodeMeta("arm1", "x.yaml", "mppi", "reach-1", true, 40_000_000L));
+      store.append(new StepRecord(b, 0, 41_000_000L, Vec.of(0.5, 0, 0, 0), null, null, Vec.of(0.5, 0), null,
+          Mode.TELEOP, Double.NaN, "reach-1", null));
+      store.endEpisode(b, Outcome.REACHED, 42_000_000L);
+      return new long[] {a, b};
+    }
+  }
+
+  @Test
+  void listMarksDemonstrationsAndExportWritesAnMcapFile() throws Exception {
+    Path db = dir.resolve("memory.db");
+    long[] ids = twoEpisodes(db);
+    StringWriter list = new StringWriter();
+    CommandLine cl = Telos.commandLine();
+    cl.setOut(new PrintWriter(list, true));
+    assertEquals(0, cl.execute("memory", "list", "--path", db.toString()));
+    String[] lines = list.toString().split("\n");
+    assertTrue(lines[1].contains(" demo ") && lines[1].contains("reached"), list.toString());
+    assertTrue(lines[2].contains(" auto ") && lines[2].contains("incomplete"), list.toString());
+
+    Path mcap = dir.resolve("out.mcap");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl = Telos.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(0, cl.execute("memory", "export", "all", "--format", "mcap", "--out", mcap.toString(), "--path",
+        db.toString()), err.toString());
+    assertTrue(out.toString().contains("exported 2 episode(s), 122 messages"), out.toString());
+    assertTrue(err.toString().contains("41/41 steps"), "progress bar: " + err);
+    byte[] bytes = java.nio.file.Files.readAllBytes(mcap);
+    assertEquals("MCAP0", new String(bytes, 1, 5, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals("MCAP0", new String(bytes, bytes.length - 7, 5, java.nio.charset.StandardCharsets.US_ASCII));
+
+    cl = Telos.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(0, cl.execute("memory", "export", Long.toString(ids[1]), "--out", dir.resolve("one.mcap").toString(),
+        "--path", db.toString(), "-q"));
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("memory", "export", "999", "--out", dir.resolve("x.mcap").toString(),
+        "--path", db.toString()));
+    assertTrue(err.toString().contains("no episode 999"), err.toString());
   }
 
   @Test
