@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code telos memory stats|list|export|replay|bench}: what the episodic store holds, and using it. */
 @Command(name = "memory", description = "Inspect, export, replay and measure the episodic memory store.",
     subcommands = {MemoryCommand.Stats.class, MemoryCommand.ListEpisodes.class,
-        io.telos.launch.memory.ExportCommand.class})
+        io.telos.launch.memory.ExportCommand.class, MemoryCommand.ReplayEpisode.class})
 final class MemoryCommand {
   static Optional<EpisodeStore> open(Path path) {
     MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", path.toString())));
@@ -63,6 +63,79 @@ final class MemoryCommand {
         spec.commandLine().getOut().println(MemoryReport.list(store, limit));
       }
       return 0;
+    }
+  }
+
+  @Command(name = "replay", description = "Feed a recorded episode's observations back through the planner and "
+      + "diff its plans against the recorded commands; exit status 4 when the largest difference exceeds the tolerance.")
+  static final class ReplayEpisode implements Callable<Integer> {
+    /** Exit status when the replayed plans differ from the recording by more than the tolerance. */
+    static final int EXIT_DIFFERS = 4;
+
+    @Spec
+    CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "EPISODE", description = "The episode id.")
+    long episode;
+
+    @Option(names = "--path", description = "Store file (default ${DEFAULT-VALUE}).")
+    Path path = Path.of(MemoryConfig.DEFAULT_PATH);
+
+    @Option(names = "--launch", description = "Launch file that builds the planner and the goals (default: the "
+        + "episode's own launch file, or the bundled demo for episodes of `telos demo`).")
+    Path launch;
+
+    @Option(names = "--seed", description = "Master seed (default: the launch file's).")
+    Long seed;
+
+    @Option(names = "--tolerance", description = "Largest allowed difference, in joint units (default ${DEFAULT-VALUE}).")
+    double tolerance = 0.05;
+
+    @Override
+    public Integer call() {
+      if (!(tolerance >= 0)) {
+        throw new LaunchException("--tolerance: must be >= 0, was " + tolerance);
+      }
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      try (EpisodeStore store = open(path).orElseThrow()) {
+        io.telos.memory.EpisodeSummary e = store.episode(episode)
+            .orElseThrow(() -> new LaunchException("no episode " + episode + " in " + path));
+        io.telos.runtime.config.LaunchSpec ls;
+        if (launch != null) {
+          ls = io.telos.runtime.config.LaunchFile.load(launch);
+        } else if (e.meta().launchSource().equals("builtin:demo")) {
+          ls = Telos.demoSpec(null, null, null);
+        } else if (!e.meta().launchSource().isEmpty() && java.nio.file.Files.isRegularFile(
+            Path.of(e.meta().launchSource()))) {
+          ls = io.telos.runtime.config.LaunchFile.load(Path.of(e.meta().launchSource()));
+        } else {
+          throw new LaunchException("episode " + episode + " was recorded from '" + e.meta().launchSource()
+              + "', which is not a readable launch file: pass --launch");
+        }
+        if (seed != null) {
+          ls = ls.withSeed(seed);
+        }
+        io.telos.runtime.AgentRuntime.Parts parts = Composer.compose(ls);
+        String goalId = e.meta().goalId();
+        io.telos.api.Goal goal = parts.goals().stream().filter(g -> g.id().equals(goalId)).findFirst()
+            .orElseThrow(() -> new LaunchException("goal '" + goalId + "' of episode " + episode
+                + " is not among the launch file's goals (another seed or task?)"));
+        io.telos.launch.memory.Replay.Result r;
+        try (io.telos.memory.StepCursor steps = store.readSteps(episode)) {
+          r = io.telos.launch.memory.Replay.run(steps, parts.planner(), goal, parts.plannerRateHz());
+        }
+        out.printf(java.util.Locale.ROOT, "replay of episode %d (goal %s, %s): %d planner calls, %d steps compared%n",
+            episode, goalId, parts.planner().name(), r.calls(), r.compared());
+        out.printf(java.util.Locale.ROOT, "command difference: max %.6f, median %.6f, p95 %.6f (tolerance %.6f)%n",
+            r.max(), r.median(), r.p95(), tolerance);
+        if (!r.within(tolerance)) {
+          out.println(r.compared() == 0 ? "nothing to compare (no steps with a command after the first plan)"
+              : "DIFFERS: the replayed plans exceed the tolerance");
+          return EXIT_DIFFERS;
+        }
+        out.println("within tolerance");
+        return 0;
+      }
     }
   }
 }

@@ -44,6 +44,27 @@ class MemoryCliIT {
     cl.setOut(new PrintWriter(list, true));
     assertEquals(0, cl.execute("memory", "list", "--path", db.toString()));
     assertTrue(list.toString().contains("target-0") && list.toString().contains("target-1"), list.toString());
+
+    // replay the first episode through a planner built from the same (bundled demo) launch spec
+    String firstId;
+    try (var store = io.telos.memory.sqlite.SqliteEpisodeStore.reader(db)) {
+      store.open();
+      firstId = Long.toString(store.listEpisodes(10).getLast().id());
+    }
+    StringWriter replay = new StringWriter();
+    cl = Telos.commandLine();
+    cl.setOut(new PrintWriter(replay, true));
+    assertEquals(0, cl.execute("memory", "replay", firstId, "--path", db.toString(), "--seed", "3",
+        "--tolerance", "1000"), replay.toString());
+    assertTrue(replay.toString().matches("(?s).*planner calls, [1-9]\\d* steps compared.*"), replay.toString());
+    assertTrue(replay.toString().contains("command difference: max"), replay.toString());
+    System.out.println(replay);
+
+    StringWriter err = new StringWriter();
+    cl = Telos.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("memory", "replay", "999", "--path", db.toString()));
+    assertTrue(err.toString().contains("no episode 999"), err.toString());
   }
 
   static long[] twoEpisodes(Path db) {

@@ -1,0 +1,124 @@
+package io.telos.launch.memory;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Goal;
+import io.telos.api.Header;
+import io.telos.api.Observation;
+import io.telos.api.Pose;
+import io.telos.api.Setpoint;
+import io.telos.api.Vec;
+import io.telos.api.spi.Planner;
+import io.telos.memory.StepRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Feeds a recorded episode's observations back through a planner and compares what it plans with
+ * the commands that were recorded.
+ *
+ * <p>The planner is called at its rate (the first step, then the first step at least one period
+ * after the previous call), as in the run, so its warm starts see the same sequence. Each call is
+ * compared at every following step until the next call: the plan's setpoint for that step's time
+ * (the first at or after it, else the last) against the command recorded with that step (the
+ * latest command the arm had been sent). The difference of a step is the largest absolute joint
+ * difference (radians for revolute joints). Observations are rebuilt from the steps: positions and
+ * velocities from {@code state}, the end-effector position from {@code eePosition} with an identity
+ * orientation (orientation is not stored), the latent. Steps without a command are not compared.
+ */
+public final class Replay {
+  private Replay() {}
+
+  /**
+   * What a replay found.
+   *
+   * @param calls planner calls made
+   * @param compared steps compared
+   * @param max largest difference
+   * @param median median difference
+   * @param p95 95th percentile of the differences
+   */
+  public record Result(int calls, int compared, double max, double median, double p95) {
+    public boolean within(double tolerance) {
+      return compared > 0 && max <= tolerance;
+    }
+  }
+
+  public static Result run(Iterator<StepRecord> steps, Planner planner, Goal goal, double plannerRateHz) {
+    Objects.requireNonNull(planner, "planner");
+    Objects.requireNonNull(goal, "goal");
+    long periodNs = plannerRateHz > 0 ? (long) (1e9 / plannerRateHz) : 0;
+    planner.reset();
+    List<Double> diffs = new ArrayList<>();
+    ActionChunk plan = null;
+    long lastCallNs = Long.MIN_VALUE;
+    int calls = 0;
+    long seq = 0;
+    while (steps.hasNext()) {
+      StepRecord s = steps.next();
+      if (plan == null || s.stampNs() - lastCallNs >= periodNs) {
+        plan = planner.plan(observation(s, seq++), goal);
+        lastCallNs = s.stampNs();
+        calls++;
+        continue; // this step's command was sent before this plan existed
+      }
+      if (s.commandPosition().isEmpty() || plan.setpoints().isEmpty()) {
+        continue;
+      }
+      Vec planned = at(plan.setpoints(), s.stampNs()).position();
+      diffs.add(maxAbsDiff(planned, s.commandPosition()));
+    }
+    double[] d = diffs.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(d);
+    return new Result(calls, d.length, d.length == 0 ? Double.NaN : d[d.length - 1], quantile(d, 0.5),
+        quantile(d, 0.95));
+  }
+
+  static Observation observation(StepRecord s, long seq) {
+    Vec st = s.state();
+    int n = !s.commandPosition().isEmpty() && s.commandPosition().size() * 2 == st.size()
+        ? s.commandPosition().size() : st.size() % 2 == 0 ? st.size() / 2 : st.size();
+    double[] q = new double[n];
+    double[] v = new double[Math.max(0, Math.min(n, st.size() - n))];
+    for (int i = 0; i < q.length; i++) {
+      q[i] = st.get(i);
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] = st.get(n + i);
+    }
+    Pose ee = s.eePosition().size() == 3
+        ? new Pose(s.eePosition().get(0), s.eePosition().get(1), s.eePosition().get(2), 1, 0, 0, 0) : Pose.IDENTITY;
+    return new Observation(Header.of(seq, s.stampNs(), "memory/replay"), Vec.of(q),
+        v.length == n ? Vec.of(v) : Vec.zeros(n), ee, s.latent(), 0);
+  }
+
+  static Setpoint at(List<Setpoint> setpoints, long tNs) {
+    for (Setpoint p : setpoints) {
+      if (p.timeNs() >= tNs) {
+        return p;
+      }
+    }
+    return setpoints.get(setpoints.size() - 1);
+  }
+
+  static double maxAbsDiff(Vec a, Vec b) {
+    if (a.size() != b.size()) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double m = 0;
+    for (int i = 0; i < a.size(); i++) {
+      m = Math.max(m, Math.abs(a.get(i) - b.get(i)));
+    }
+    return m;
+  }
+
+  static double quantile(double[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}
