@@ -1,6 +1,10 @@
 package io.telos.launch;
 
 import io.telos.api.GoalOutcome;
+import io.telos.bridge.teleop.ConsoleConfig;
+import io.telos.bridge.teleop.EpisodeSource;
+import io.telos.bridge.teleop.MqttOperatorStation;
+import io.telos.bridge.teleop.TeleopConsole;
 import io.telos.memory.EpisodeStore;
 import io.telos.memory.MemoryConfig;
 import io.telos.memory.MemoryRecorder;
@@ -21,6 +25,15 @@ public final class Session {
   private Session() {}
 
   /**
+   * A session that has started: the agent runs, the console (if the launch file asks for one)
+   * listens.
+   *
+   * @param consolePort the operator console's port, or -1 without a console
+   * @param stop ends the session early (as if its last goal had ended)
+   */
+  public record Started(Vertx vertx, AgentRuntime runtime, int consolePort, Runnable stop) {}
+
+  /**
    * @param progress called for each goal outcome
    * @param maxWall give up after this long (wall time); null for no limit
    */
@@ -39,6 +52,12 @@ public final class Session {
    */
   public static RunReport run(LaunchSpec spec, UnaryOperator<AgentRuntime.Parts> adapt, Consumer<GoalOutcome> progress,
       Duration maxWall, int metricsPort) throws InterruptedException {
+    return run(spec, adapt, progress, maxWall, metricsPort, s -> { });
+  }
+
+  /** @param onStarted called once everything is deployed (for tests and tools that drive a live session) */
+  public static RunReport run(LaunchSpec spec, UnaryOperator<AgentRuntime.Parts> adapt, Consumer<GoalOutcome> progress,
+      Duration maxWall, int metricsPort, Consumer<Started> onStarted) throws InterruptedException {
     MemoryConfig memory = Composer.memory(spec);
     AgentRuntime.Parts parts = adapt.apply(Composer.compose(spec));
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
@@ -55,8 +74,27 @@ public final class Session {
         int port = MetricsEndpoint.start(vertx, "127.0.0.1", metricsPort, rt::metrics).actualPort();
         System.err.println("telos: metrics at http://127.0.0.1:" + port + "/metrics");
       }
+      int consolePort = -1;
+      if (!spec.teleop().console().asMap().isEmpty()) {
+        ConsoleConfig cc = ConsoleConfig.from(spec.teleop().console(),
+            spec.source() == null ? null : spec.source().toAbsolutePath().getParent());
+        TeleopConsole console = new TeleopConsole(parts.robotId(), parts.model(), cc,
+            store.<EpisodeSource>map(ConsoleEpisodes::new).orElse(EpisodeSource.NONE));
+        vertx.deployVerticle(console).await();
+        consolePort = console.port();
+        System.err.println("telos: operator console at " + (cc.tls() ? "https" : "http") + "://" + cc.host() + ":"
+            + consolePort + "/" + (cc.generatedToken() ? "  (token " + cc.token() + ")" : ""));
+        if (cc.mqtt()) {
+          vertx.deployVerticle(new MqttOperatorStation(parts.robotId(), parts.model(), cc)).await();
+        }
+      }
       int goals = parts.goals().size();
       CountDownLatch done = new CountDownLatch(goals == 0 ? 1 : goals);
+      onStarted.accept(new Started(vertx, rt, consolePort, () -> {
+        while (done.getCount() > 0) {
+          done.countDown();
+        }
+      }));
       rt.onOutcome(o -> {
         progress.accept(o);
         done.countDown();

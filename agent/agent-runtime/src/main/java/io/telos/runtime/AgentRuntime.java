@@ -115,7 +115,8 @@ public final class AgentRuntime implements AutoCloseable {
     Codecs.register(vertx);
     this.arbiter = new ModeArbiter(id, parts.clock(), Mode.AUTONOMOUS, this::modeChanged);
     this.kernel = new SafetyKernel(parts.model().limits(), parts.safety(), arbiter, this::fault);
-    JogDrive drive = new JogDrive(parts.model().chain(), parts.model().limits(), parts.teleop(), lease);
+    JogDrive drive = new JogDrive(parts.model().chain(), parts.model().limits(), parts.teleop(), lease,
+        parts.safety().periodNs());
     kernel.setOperatorInput(drive);
     this.teleopVerticle = new TeleopVerticle(id, sink -> new TeleopService(id, arbiter, lease, drive,
         new HandoverPolicy(parts.teleop()), parts.clock(), sink));

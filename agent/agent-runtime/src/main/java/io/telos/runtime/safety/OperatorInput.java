@@ -12,10 +12,13 @@ public interface OperatorInput {
   String deadReason(long nowNs);
 
   /**
-   * Joint velocities (chain order, rad/s) the operator asks for with the arm at {@code position},
-   * already within the teleoperation speed limits, into {@code out}.
+   * Joint velocities (chain order, rad/s) for the next tick with the arm at {@code position} moving
+   * at {@code velocity}, already within the teleoperation speed limits, into {@code out}.
+   * Implementations ramp toward the operator's jog (or toward rest when there is none) so that the
+   * kernel's acceleration limit is never the one that bites: a clamp per joint would bend the tool's
+   * path and could exceed the Cartesian speed limit.
    *
-   * @return false when there is no current jog (the kernel then brings the arm to rest)
+   * @return false to let the kernel bring the arm to rest by itself
    */
-  boolean velocity(long nowNs, double[] position, double[] out);
+  boolean velocity(long nowNs, double[] position, double[] velocity, double[] out);
 }

@@ -180,7 +180,7 @@ public final class SafetyKernel {
           faults.fault(Severity.CRITICAL, "DEADMAN", why + "; protective stop");
           arbiter.protectiveStop("DEADMAN: " + why);
         }
-      } else if (!stale && in.velocity(nowNs, cmdPos, jogVel)) {
+      } else if (!stale && in.velocity(nowNs, cmdPos, cmdVel, jogVel)) {
         for (int i = 0; i < n; i++) {
           desired[i] = cmdPos[i] + jogVel[i] * dt;
         }

@@ -13,7 +13,9 @@ import io.telos.runtime.safety.OperatorInput;
  * {@code tool_turn_radps}, turned into joint velocities by damped least squares through the
  * geometric Jacobian at the commanded position, then scaled down as a whole (direction kept) until
  * every joint is inside its jog limit and the tool's linear speed (recomputed as J·q̇) is inside
- * {@code tool_speed_mps}. A jog not renewed within {@code jog_timeout_ms} decays to rest.
+ * {@code tool_speed_mps}. A jog not renewed within {@code jog_timeout_ms} decays to rest. Changes of
+ * velocity are ramped as a whole vector at the acceleration limits (the tool keeps its direction
+ * while speeding up and slowing down, so the Cartesian limit also holds during ramps).
  *
  * <p>{@link #set} is called from any thread; {@link #velocity} only from the servo thread, and
  * allocates nothing.
@@ -28,6 +30,7 @@ public final class JogDrive implements OperatorInput {
   private final ControlLease lease;
   private final int n;
   private final double[] jointMax;
+  private final double[] accelStep;
   private final KinematicChain.Scratch scratch;
   private final double[] jac;
   private final double[] pose = new double[7];
@@ -36,7 +39,8 @@ public final class JogDrive implements OperatorInput {
   private final double[] y = new double[6];
   private volatile Jog jog;
 
-  public JogDrive(KinematicChain chain, JointLimits limits, TeleopConfig config, ControlLease lease) {
+  /** @param periodNs the servo period: velocity changes are ramped at the acceleration limits per tick */
+  public JogDrive(KinematicChain chain, JointLimits limits, TeleopConfig config, ControlLease lease, long periodNs) {
     this.chain = chain;
     this.config = config;
     this.lease = lease;
@@ -45,6 +49,11 @@ public final class JogDrive implements OperatorInput {
     double[] v = limits.velocity();
     for (int i = 0; i < n; i++) {
       jointMax[i] = v[i] * config.jointSpeedScale();
+    }
+    this.accelStep = new double[n];
+    double[] acc = limits.acceleration();
+    for (int i = 0; i < n; i++) {
+      accelStep[i] = acc[i] * periodNs / 1e9;
     }
     this.scratch = chain.newScratch();
     this.jac = new double[6 * n];
@@ -92,7 +101,27 @@ public final class JogDrive implements OperatorInput {
   }
 
   @Override
-  public boolean velocity(long nowNs, double[] position, double[] out) {
+  public boolean velocity(long nowNs, double[] position, double[] velocity, double[] out) {
+    if (!target(nowNs, position, out)) {
+      java.util.Arrays.fill(out, 0);
+    }
+    // ramp the whole vector: q̇ = q̇₀ + s (q̇* − q̇₀) with the largest s that keeps every joint within
+    // its acceleration limit, so the tool keeps its direction while speeding up or slowing down
+    double s = 1;
+    for (int i = 0; i < n; i++) {
+      double d = Math.abs(out[i] - velocity[i]);
+      if (d * s > accelStep[i]) {
+        s = accelStep[i] / d;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = velocity[i] + s * (out[i] - velocity[i]);
+    }
+    return true;
+  }
+
+  /** The operator's jog as joint velocities within the jog limits; false when there is none. */
+  boolean target(long nowNs, double[] position, double[] out) {
     Jog j = jog;
     if (j == null || nowNs - j.stampNs() > config.jogTimeoutNs()) {
       return false;

@@ -22,7 +22,7 @@ import java.util.Set;
  *     stuck: true            # the planner's energy plateau -> handover
  *     infeasible_ms: 300     # no feasible plan for this long -> handover; 0 = off
  *     sustain_ms: 200        # uncertainty must stay above its threshold this long
- *     faults: [STATE_STALE, LOCKSTEP_TIMEOUT, BRIDGE_LOST]   # fault codes that ask for an operator
+ *     faults: [TRACKING_ERROR, SERVO_CRASH, ESTOP, STATE_STALE]  # fault codes that ask for an operator
  *   console: { ... }         # the web console's own settings (bridge-teleop)
  * }</pre>
  */
@@ -42,7 +42,8 @@ public record TeleopConfig(
       Set.of("heartbeat_ms", "jog_timeout_ms", "tool_speed_mps", "tool_turn_radps", "joint_speed_scale", "triggers",
           "console");
   public static final Set<String> TRIGGER_KEYS = Set.of("uncertainty", "stuck", "infeasible_ms", "sustain_ms", "faults");
-  public static final List<String> DEFAULT_FAULTS = List.of("STATE_STALE", "LOCKSTEP_TIMEOUT", "SERVO_CRASH", "ESTOP");
+  /** Faults that latch a protective stop and so need a person anyway; add STATE_STALE to be called for lost peers too. */
+  public static final List<String> DEFAULT_FAULTS = List.of("TRACKING_ERROR", "SERVO_CRASH", "ESTOP", "LOCKSTEP_TIMEOUT");
 
   public TeleopConfig {
     faultCodes = Set.copyOf(faultCodes);

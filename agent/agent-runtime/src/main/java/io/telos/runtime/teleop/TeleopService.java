@@ -121,12 +121,13 @@ public final class TeleopService {
     }
     long now = clock.nanos();
     drive.stop();
-    lease.release(op);
     policy.reset();
-    sink.lease(new LeaseChange(header(now), "", op, "released"));
-    LOG.info("component=teleop/{} event=lease_released operator={}", robotId, op);
+    // leave TELEOP before the lease goes, or the kernel would see TELEOP without a holder (deadman)
     boolean resumed = arbiter.mode() == Mode.TELEOP
         && arbiter.request(Mode.AUTONOMOUS, "control released by operator '" + op + "'");
+    lease.release(op);
+    sink.lease(new LeaseChange(header(now), "", op, "released"));
+    LOG.info("component=teleop/{} event=lease_released operator={}", robotId, op);
     return accept(resumed ? "autonomy resumed" : "released; mode stays " + arbiter.mode());
   }
 

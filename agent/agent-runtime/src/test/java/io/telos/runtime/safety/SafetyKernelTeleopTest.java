@@ -37,7 +37,7 @@ class SafetyKernelTeleopTest {
     }
 
     @Override
-    public boolean velocity(long nowNs, double[] position, double[] out) {
+    public boolean velocity(long nowNs, double[] position, double[] velocity, double[] out) {
       if (jog == null) {
         return false;
       }

@@ -54,7 +54,7 @@ class TeleopServiceTest {
       pending.add(c);
     });
     ControlLease lease = new ControlLease();
-    service = new TeleopService("arm", arbiter, lease, new JogDrive(ARM.chain(), ARM.limits(), cfg, lease),
+    service = new TeleopService("arm", arbiter, lease, new JogDrive(ARM.chain(), ARM.limits(), cfg, lease, 1_000_000L),
         new HandoverPolicy(cfg), clock, new TeleopService.Sink() {
           @Override
           public void handover(HandoverRequest r) {
@@ -179,10 +179,10 @@ class TeleopServiceTest {
     send("ana", Kind.RELEASE);
     service.onFault(new Fault(Header.of(0, clock.nanos(), "planner"), Fault.Severity.WARNING, "PLAN_FAILED", "x"));
     assertEquals(2, handovers.size(), "PLAN_FAILED is not on the list");
-    service.onFault(new Fault(Header.of(0, clock.nanos(), "safety"), Fault.Severity.ERROR, "STATE_STALE", "old"));
+    service.onFault(new Fault(Header.of(0, clock.nanos(), "safety"), Fault.Severity.CRITICAL, "TRACKING_ERROR", "j2"));
     deliver.run();
     assertEquals(Trigger.FAULT, handovers.get(2).trigger());
-    assertTrue(handovers.get(2).detail().startsWith("STATE_STALE"));
+    assertTrue(handovers.get(2).detail().startsWith("TRACKING_ERROR"));
   }
 
   @Test

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * The operator console: a web page served by Vert.x Web and a WebSocket that carries the
  * {@link OperatorProtocol} both ways. Login first ({@code POST /api/login}); every other API call
  * and the WebSocket need the session (cookie {@code telos_session}, or {@code ?session=} for
- * programmatic clients). Nothing reaches the agent from a socket that is not logged in: such a
- * socket is closed with code 1008 before any message is read.
+ * programmatic clients). Nothing reaches the agent from a client that is not logged in: its
+ * WebSocket upgrade is refused with HTTP 401, so no socket is ever opened.
  */
 public final class TeleopConsole extends AbstractVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(TeleopConsole.class);
@@ -90,7 +90,8 @@ public final class TeleopConsole extends AbstractVerticle {
       opts.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString())
           .setKeyPath(config.tlsKey().toString()));
     }
-    vertx.createHttpServer(opts).requestHandler(router).webSocketHandler(this::socket).listen()
+    vertx.createHttpServer(opts).requestHandler(router).webSocketHandshakeHandler(this::handshake)
+        .webSocketHandler(this::socket).listen()
         .onSuccess(s -> {
           server = s;
           port = s.actualPort();
@@ -170,18 +171,31 @@ public final class TeleopConsole extends AbstractVerticle {
     ctx.response().putHeader("Content-Type", "application/json").end(o.encode());
   }
 
-  private void socket(ServerWebSocket ws) {
-    if (!"/ws".equals(ws.path())) {
-      ws.close((short) 1008, "unknown path");
+  /** Refuses the upgrade (HTTP 401) unless the request carries a live session: no socket is ever opened. */
+  private void handshake(io.vertx.core.http.ServerWebSocketHandshake h) {
+    if (!"/ws".equals(h.path())) {
+      h.reject(404);
       return;
     }
-    String session = cookie(ws.headers().get("Cookie"));
-    if (session == null) {
-      session = queryParam(ws.query(), "session");
+    if (operatorOf(h.headers().get("Cookie"), h.query()).isEmpty()) {
+      LOG.warn("component=console/{} event=socket_refused from={} reason=\"login required\"", robotId, h.remoteAddress());
+      h.reject(401);
+      return;
     }
-    Optional<String> op = auth.session(session, System.currentTimeMillis());
-    if (op.isEmpty()) {
-      LOG.warn("component=console/{} event=socket_refused from={}", robotId, ws.remoteAddress());
+    h.accept();
+  }
+
+  private Optional<String> operatorOf(String cookieHeader, String query) {
+    String session = cookie(cookieHeader);
+    if (session == null) {
+      session = queryParam(query, "session");
+    }
+    return auth.session(session, System.currentTimeMillis());
+  }
+
+  private void socket(ServerWebSocket ws) {
+    Optional<String> op = operatorOf(ws.headers().get("Cookie"), ws.query());
+    if (op.isEmpty()) { // the session expired between handshake and now
       ws.close((short) 1008, "login required");
       return;
     }
