@@ -13,9 +13,14 @@ final class CommandLog extends ForwardingRobotHardware {
   record Entry(long nanos, Mode mode, double[] position, double[] velocity) {}
 
   private final List<Entry> entries = new ArrayList<>();
+  /** Epoch nanoseconds minus System.nanoTime(), to compare write times with other clocks (a browser's). */
+  final long epochOffsetNs;
 
   CommandLog(RobotHardware inner) {
     super(inner);
+    java.time.Instant now = java.time.Instant.now();
+    long nano = System.nanoTime();
+    this.epochOffsetNs = now.getEpochSecond() * 1_000_000_000L + now.getNano() - nano;
   }
 
   @Override

@@ -199,7 +199,7 @@
   // ---- drawing -------------------------------------------------------------------------------
   function drawArm(canvas, pts, ix, iy, trail) {
     const c = canvas.getContext('2d');
-    const w = canvas.width, h = canvas.height, s = 220;
+    const w = canvas.width, h = canvas.height, s = (w / 2 - 12) / 1.0; // 1 m reach fits either side
     const ox = w / 2, oy = iy === 2 ? h - 30 : h / 2;
     c.clearRect(0, 0, w, h);
     c.strokeStyle = '#dde'; c.beginPath(); c.moveTo(0, oy); c.lineTo(w, oy); c.moveTo(ox, 0); c.lineTo(ox, h); c.stroke();

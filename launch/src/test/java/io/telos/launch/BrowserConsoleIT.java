@@ -1,0 +1,185 @@
+package io.telos.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.telos.api.Mode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operator console in a real headless Chromium (Debian's chromium and chromedriver, nothing
+ * downloaded): log in, watch the simulated run raise a handover request, take control, jog with the
+ * on-screen pad, release, see autonomy resume; a second operator cannot take the held lease; a
+ * WebSocket opened without a login is refused; a browser that goes away mid-control (its heartbeat
+ * lost) leaves the arm in a protective stop. Saves a screenshot of the console during the handover
+ * and prints the browser-to-arm jog latency.
+ */
+@Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class BrowserConsoleIT {
+  static final String CHROMIUM = "/usr/bin/chromium";
+  static final String DRIVER = "/usr/bin/chromedriver";
+
+  @TempDir
+  Path dir;
+
+  static WebDriver browser() {
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary(CHROMIUM);
+    o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--window-size=1280,1000", "--user-data-dir=" + System.getProperty("java.io.tmpdir") + "/telos-chromium-"
+            + System.nanoTime());
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
+        .usingAnyFreePort().build();
+    return new ChromeDriver(service, o);
+  }
+
+  static void login(WebDriver d, int port, String user) {
+    d.get("http://127.0.0.1:" + port + "/");
+    d.findElement(By.id("user")).sendKeys(user);
+    d.findElement(By.id("token")).sendKeys(TeleopIT.TOKEN);
+    d.findElement(By.id("login-btn")).click();
+    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.findElement(By.id("console-view")).isDisplayed());
+  }
+
+  static String text(WebDriver d, String id) {
+    return d.findElement(By.id(id)).getText();
+  }
+
+  static void waitText(WebDriver d, String id, String expected, int seconds) {
+    new WebDriverWait(d, Duration.ofSeconds(seconds)).until(x -> x.findElement(By.id(id)).getText().contains(expected));
+  }
+
+  @Test
+  void operatorTakesOverInTheBrowserJogsAndHandsBack() throws Exception {
+    assumeTrue(new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute(),
+        "Debian chromium and chromium-driver are not installed");
+    System.setProperty("webdriver.http.factory", "jdk-http-client");
+    WebDriver ana = null;
+    WebDriver bob = null;
+    try (TeleopIT.Live live = new TeleopIT.Live(TeleopIT.spec(dir))) {
+      int port = live.port();
+      ana = browser();
+
+      // a socket opened without logging in is refused by the server
+      ana.get("http://127.0.0.1:" + port + "/");
+      Object refused = ((JavascriptExecutor) ana).executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          const ws = new WebSocket('ws://' + location.host + '/ws');
+          ws.onopen = () => done('opened');
+          ws.onclose = (e) => done('closed ' + e.code);
+          """);
+      assertTrue(String.valueOf(refused).startsWith("closed"), "unauthenticated socket: " + refused);
+
+      login(ana, port, "ana");
+      // the run gets stuck on the unreachable target: the console shows the request and its reason
+      new WebDriverWait(ana, Duration.ofSeconds(60)).until(x -> x.findElement(By.id("handover")).isDisplayed()
+          && x.findElement(By.id("handover-trigger")).getText().equals("STUCK"));
+      assertTrue(text(ana, "handover-detail").contains("no progress"), text(ana, "handover-detail"));
+      waitText(ana, "mode", "HOLD", 5);
+      Path shot = ((TakesScreenshot) ana).getScreenshotAs(OutputType.FILE).toPath();
+      Path out = Path.of("target", "console-handover.png");
+      Files.copy(shot, out, StandardCopyOption.REPLACE_EXISTING);
+
+      ana.findElement(By.id("take")).click();
+      waitText(ana, "mode", "TELEOP", 10);
+      waitText(ana, "holder", "ana", 5);
+
+      // a second operator cannot take the held lease
+      bob = browser();
+      login(bob, port, "bob");
+      bob.findElement(By.id("take")).click();
+      waitText(bob, "reply", "Refused", 10);
+      assertTrue(text(bob, "reply").contains("ana"), text(bob, "reply"));
+
+      // jog joint 1 with the on-screen pad: press and hold "J1 +"
+      double q0 = live.started.get().runtime().kernel().commandPosition()[0];
+      WebElement plus = ana.findElements(By.cssSelector("#jog-pad button.jog")).stream()
+          .filter(b -> "J1".equals(b.getAttribute("data-axis")) && "1".equals(b.getAttribute("data-dir")))
+          .findFirst().orElseThrow();
+      new Actions(ana).clickAndHold(plus).pause(Duration.ofMillis(1200)).release().perform();
+      CommandLog log = live.log.get();
+      long afterJog = System.nanoTime();
+      TeleopIT.await(() -> log.firstAfter(afterJog, e -> e.velocity()[0] == 0) != null, 5, "jog ends");
+      double q1 = live.started.get().runtime().kernel().commandPosition()[0];
+      assertTrue(q1 - q0 > 0.05, "joint 1 moved by the pad: " + q0 + " -> " + q1);
+
+      // browser-to-arm latency: the page stamps each jog, the arm's command log stamps the first move
+      @SuppressWarnings("unchecked")
+      List<Object> sent = (List<Object>) ((JavascriptExecutor) ana).executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          const stamps = [];
+          let i = 0;
+          function step() {
+            if (i >= 20) { done(stamps); return; }
+            const dir = i % 2 === 0 ? 1 : -1;
+            stamps.push(performance.timeOrigin + performance.now());
+            telos.send({type: 'jog', frame: 'joint', v: [0.3 * dir, 0, 0, 0, 0, 0]});
+            setTimeout(() => { telos.send({type: 'jog', frame: 'joint', v: [0, 0, 0, 0, 0, 0]}); i++; setTimeout(step, 150); }, 150);
+          }
+          step();
+          """);
+      List<Double> latUs = new ArrayList<>();
+      for (int i = 0; i < sent.size(); i++) {
+        double dir = i % 2 == 0 ? 1 : -1;
+        long sentNano = (long) (((Number) sent.get(i)).doubleValue() * 1e6) - log.epochOffsetNs;
+        CommandLog.Entry e = log.firstAfter(sentNano, x -> x.mode() == Mode.TELEOP && x.velocity()[0] * dir > 1e-9);
+        if (e != null) {
+          latUs.add((e.nanos() - sentNano) / 1e3);
+        }
+      }
+      assertTrue(latUs.size() >= 18, "most stamped jogs found in the command log: " + latUs.size());
+
+      // release: autonomy resumes
+      ana.findElement(By.id("release")).click();
+      waitText(ana, "mode", "AUTONOMOUS", 10);
+      waitText(ana, "holder", "free", 5);
+      long rel = System.nanoTime();
+      TeleopIT.await(() -> log.firstAfter(rel, e -> e.mode() == Mode.AUTONOMOUS
+          && java.util.Arrays.stream(e.velocity()).anyMatch(v -> Math.abs(v) > 1e-3)) != null, 10,
+          "the planner moving the arm again");
+
+      // ana takes again and her browser goes away: the heartbeat stops, the arm stops (protective stop)
+      ana.findElement(By.id("take")).click();
+      waitText(ana, "mode", "TELEOP", 10);
+      ana.quit();
+      ana = null;
+      waitText(bob, "mode", "PROTECTIVE_STOP", 5);
+      assertEquals(Mode.PROTECTIVE_STOP, live.mode());
+      new WebDriverWait(bob, Duration.ofSeconds(5)).until(x -> x.findElement(By.id("log")).getText().contains("DEADMAN"));
+      bob.findElement(By.id("reset")).click();
+      waitText(bob, "mode", "HOLD", 5);
+
+      double[] lat = latUs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      System.out.printf("browser figures: jog browser->arm p50 %.0f us p99 %.0f us (n=%d); screenshot %s%n",
+          TeleopIT.pct(lat, 50), TeleopIT.pct(lat, 99), lat.length, out.toAbsolutePath());
+    } finally {
+      if (ana != null) {
+        ana.quit();
+      }
+      if (bob != null) {
+        bob.quit();
+      }
+    }
+  }
+}
