@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code telos memory stats|list|export|replay|bench}: what the episodic store holds, and using it. */
 @Command(name = "memory", description = "Inspect, export, replay and measure the episodic memory store.",
     subcommands = {MemoryCommand.Stats.class, MemoryCommand.ListEpisodes.class,
-        io.telos.launch.memory.ExportCommand.class, MemoryCommand.ReplayEpisode.class})
+        io.telos.launch.memory.ExportCommand.class, MemoryCommand.ReplayEpisode.class,
+        io.telos.launch.memory.BenchCommand.class})
 final class MemoryCommand {
   static Optional<EpisodeStore> open(Path path) {
     MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", path.toString())));
