@@ -20,10 +20,10 @@ import java.util.Objects;
  * the commands that were recorded.
  *
  * <p>The planner is called at its rate (the first step, then the first step at least one period
- * after the previous call), as in the run, so its warm starts see the same sequence. Each call is
- * compared at every following step until the next call: the plan's setpoint for that step's time
- * (the first at or after it, else the last) against the command recorded with that step (the
- * latest command the arm had been sent). The difference of a step is the largest absolute joint
+ * after the previous call), as in the run, so its warm starts see the same sequence. Every step
+ * after the first is compared with the latest plan made before it: the plan's setpoint for that
+ * step's time (the first at or after it, else the last) against the command recorded with that
+ * step (the latest command the arm had been sent before the observation). The difference of a step is the largest absolute joint
  * difference (radians for revolute joints). Observations are rebuilt from the steps: positions and
  * velocities from {@code state}, the end-effector position from {@code eePosition} with an identity
  * orientation (orientation is not stored), the latent. Steps without a command are not compared.
@@ -58,17 +58,17 @@ public final class Replay {
     long seq = 0;
     while (steps.hasNext()) {
       StepRecord s = steps.next();
+      // the command recorded with this step was sent before it was observed: it came from the
+      // plan made at an earlier step, so compare first, then plan from this step if one is due
+      if (plan != null && !s.commandPosition().isEmpty() && !plan.setpoints().isEmpty()) {
+        Vec planned = at(plan.setpoints(), s.stampNs()).position();
+        diffs.add(maxAbsDiff(planned, s.commandPosition()));
+      }
       if (plan == null || s.stampNs() - lastCallNs >= periodNs) {
         plan = planner.plan(observation(s, seq++), goal);
         lastCallNs = s.stampNs();
         calls++;
-        continue; // this step's command was sent before this plan existed
       }
-      if (s.commandPosition().isEmpty() || plan.setpoints().isEmpty()) {
-        continue;
-      }
-      Vec planned = at(plan.setpoints(), s.stampNs()).position();
-      diffs.add(maxAbsDiff(planned, s.commandPosition()));
     }
     double[] d = diffs.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(d);
