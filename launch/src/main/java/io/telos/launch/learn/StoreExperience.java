@@ -12,13 +12,15 @@ import java.util.List;
 /**
  * Episodic memory as training experience: every closed episode's steps (recorded at the servo or
  * observation rate) resampled to the model step. The state at {@code t_k = t_0 + k dt} is the last
- * recorded step at or before it; the action of step k is the mean commanded velocity over
+ * recorded step at or before it; operator demonstrations are included like autonomous episodes;
+ * the action of step k is the mean commanded velocity over
  * {@code [t_k, t_{k+1})}. Episodes without commanded velocities or end-effector positions, and
  * episodes shorter than two model steps, are skipped.
  */
 public final class StoreExperience implements ExperienceSource {
   private final EpisodeStore store;
   private final int limit;
+  private int demonstrations;
 
   /** @param store an open store; @param limit most recent episodes to read */
   public StoreExperience(EpisodeStore store, int limit) {
@@ -29,6 +31,7 @@ public final class StoreExperience implements ExperienceSource {
   @Override
   public List<Trajectory> trajectories(double dtS) {
     List<Trajectory> out = new ArrayList<>();
+    demonstrations = 0;
     List<EpisodeSummary> eps = new ArrayList<>(store.listEpisodes(limit));
     eps.sort((a, b) -> Long.compare(a.id(), b.id()));
     for (EpisodeSummary e : eps) {
@@ -42,9 +45,21 @@ public final class StoreExperience implements ExperienceSource {
       Trajectory t = resample(String.valueOf(e.id()), steps, dtS);
       if (t != null) {
         out.add(t);
+        if (e.meta().operator()) {
+          demonstrations++;
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * Operator demonstrations among the trajectories of the last {@link #trajectories} call: the
+   * episodes an operator drove (flagged {@code operator} by the recorder) are training data like any
+   * other, and often the most informative (they cover what the planner could not do).
+   */
+  public int demonstrations() {
+    return demonstrations;
   }
 
   /** Resamples one episode; null when it cannot be used. */

@@ -98,7 +98,11 @@ public final class TrainCommand implements Callable<Integer> {
    */
   public static Result train(EpisodeStore store, RobotModel arm, double dt, Trainer.Config config, Path dir,
       int limit, PrintStream o) throws Exception {
-    List<Trajectory> all = new StoreExperience(store, limit).trajectories(dt);
+    StoreExperience experience = new StoreExperience(store, limit);
+    List<Trajectory> all = experience.trajectories(dt);
+    if (o != null) {
+      o.printf("experience: %d episodes, %d of them operator demonstrations%n", all.size(), experience.demonstrations());
+    }
     List<Trajectory> train = new ArrayList<>();
     List<Trajectory> held = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {

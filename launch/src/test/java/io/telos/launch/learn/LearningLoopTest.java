@@ -42,8 +42,20 @@ class LearningLoopTest {
       store.open();
       int eps = MotorBabbling.run(ARM, store, new MotorBabbling.Config(0.1, 2, 0.5, 3), null);
       assertEquals(3, eps);
-      List<Trajectory> data = new StoreExperience(store, 100).trajectories(0.05);
-      assertEquals(3, data.size());
+      // an operator's segment of the same motion, as the recorder stores it (a demonstration)
+      long demo = store.beginEpisode(new io.telos.memory.EpisodeMeta("arm1", "", "operator", "target-0", true, 0));
+      try (io.telos.memory.StepCursor c = store.readSteps(1)) {
+        c.forEachRemaining(st -> store.append(new io.telos.memory.StepRecord(demo, st.index(), st.stampNs(), st.state(),
+            st.eePosition(), st.latent(), st.commandPosition(), st.commandVelocity(), io.telos.api.Mode.TELEOP,
+            st.energy(), st.goalId(), st.faultCode())));
+      }
+      store.endEpisode(demo, io.telos.memory.Outcome.INCOMPLETE, 3_000_000_000L);
+      store.flush().get();
+      StoreExperience experience = new StoreExperience(store, 100);
+      List<Trajectory> all = experience.trajectories(0.05);
+      assertEquals(4, all.size());
+      assertEquals(1, experience.demonstrations(), "the operator's episode is training data");
+      List<Trajectory> data = all.subList(0, 3);
       assertEquals(39, data.get(0).length(), "2 s at 250 Hz, last stamp 1.996 s");
       // the babbling commands move the arm: recorded velocities follow the commands
       double moved = 0;
