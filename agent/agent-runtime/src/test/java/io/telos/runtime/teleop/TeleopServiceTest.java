@@ -195,6 +195,22 @@ class TeleopServiceTest {
   }
 
   @Test
+  void sustainedModelUncertaintyTriggersButABriefSpikeDoesNot() {
+    HandoverPolicy p = new HandoverPolicy(TeleopConfig.from(new Settings("teleop",
+        Map.of("triggers", Map.of("uncertainty", 0.05, "sustain_ms", 200, "stuck", false)))));
+    java.util.function.LongFunction<PlanSignals> at = t -> new PlanSignals(Header.of(0, t, "planner"), "g1", 1, 0.2,
+        t < 400_000_000L || t >= 500_000_000L ? 0.08 : 0.01, false, false);
+    assertNull(p.onSignals(at.apply(0)));
+    assertNull(p.onSignals(at.apply(150_000_000L)), "150 ms above the threshold is a spike");
+    assertNull(p.onSignals(at.apply(450_000_000L)), "back below: the timer restarts");
+    assertNull(p.onSignals(at.apply(500_000_000L)));
+    HandoverPolicy.Firing f = p.onSignals(at.apply(700_000_000L));
+    assertNotNull(f);
+    assertEquals(Trigger.UNCERTAIN, f.trigger());
+    assertTrue(f.detail().contains("0.0800"), f.detail());
+  }
+
+  @Test
   void withoutATeleopSectionNoTriggerFires() {
     TeleopConfig off = TeleopConfig.defaults();
     assertFalse(off.triggersEnabled());
