@@ -51,7 +51,9 @@ public final class Composer {
       RobotHardware hardware = hardware(spec, clock);
       StateEstimator estimator = Components.estimator(spec.robot().id(), model, spec.perception());
       Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"));
-      List<Goal> goals = Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id());
+      List<Goal> goals = spec.task().type().equals("reach_recalled")
+          ? Tasks.recalledGoals(spec.task(), model, spec.robot().id(), recalledConfigurations(spec, model))
+          : Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id());
       return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
           (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock,
           spec.teleop());
@@ -63,6 +65,51 @@ public final class Composer {
   }
 
   /** The memory section (episodic store), validated. */
+  /**
+   * The final observed joint configuration of each episode a {@code reach_recalled} task names (or
+   * of its {@code count} most recent reached episodes), read from the launch file's memory.
+   */
+  static java.util.Map<Long, double[]> recalledConfigurations(LaunchSpec spec, RobotModel model) {
+    var reader = memory(spec).createReader().orElseThrow(() ->
+        new ConfigException("task: reach_recalled needs a memory (memory.type is none)"));
+    try (reader) {
+      reader.open();
+      List<Long> ids = new java.util.ArrayList<>(spec.task().episodes());
+      if (ids.isEmpty()) {
+        for (io.telos.memory.EpisodeSummary e : reader.listEpisodes(10_000)) {
+          if (e.outcome() == io.telos.memory.Outcome.REACHED && ids.size() < spec.task().count()) {
+            ids.add(e.id());
+          }
+        }
+        java.util.Collections.reverse(ids);
+        if (ids.isEmpty()) {
+          throw new ConfigException("task: reach_recalled found no reached episode in the memory");
+        }
+      }
+      java.util.Map<Long, double[]> out = new java.util.LinkedHashMap<>();
+      for (long id : ids) {
+        if (reader.episode(id).isEmpty()) {
+          throw new ConfigException("task.episodes: no episode " + id + " in the memory");
+        }
+        io.telos.memory.StepRecord last = null;
+        try (io.telos.memory.StepCursor c = reader.readSteps(id)) {
+          while (c.hasNext()) {
+            last = c.next();
+          }
+        }
+        if (last == null) {
+          throw new ConfigException("task.episodes: episode " + id + " has no steps");
+        }
+        double[] q = new double[model.dof()];
+        for (int j = 0; j < q.length && j < last.state().size(); j++) {
+          q[j] = last.state().get(j);
+        }
+        out.put(id, q);
+      }
+      return out;
+    }
+  }
+
   public static MemoryConfig memory(LaunchSpec spec) {
     try {
       return MemoryConfig.from(spec.memory());

@@ -8,6 +8,10 @@ import io.telos.bridge.teleop.TeleopConsole;
 import io.telos.memory.EpisodeStore;
 import io.telos.memory.MemoryConfig;
 import io.telos.memory.MemoryRecorder;
+import io.telos.memory.recall.RecallService;
+import io.telos.memory.recall.SimilarityRecall;
+import io.telos.memory.recall.StepIndex;
+import io.telos.planner.MppiPlanner;
 import java.util.Optional;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.RunReport;
@@ -58,11 +62,38 @@ public final class Session {
   /** @param onStarted called once everything is deployed (for tests and tools that drive a live session) */
   public static RunReport run(LaunchSpec spec, UnaryOperator<AgentRuntime.Parts> adapt, Consumer<GoalOutcome> progress,
       Duration maxWall, int metricsPort, Consumer<Started> onStarted) throws InterruptedException {
+    // memory.recall: warm-start the planner from similar past situations (the recall service)
+    boolean recall = spec.memory().bool("recall", false);
+    if (spec.memory().has("recall")) {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(spec.memory().asMap());
+      m.remove("recall");
+      spec = spec.withMemory(new io.telos.api.config.Settings(spec.memory().path(), m));
+    }
     MemoryConfig memory = Composer.memory(spec);
     AgentRuntime.Parts parts = adapt.apply(Composer.compose(spec));
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
     Optional<EpisodeStore> store = memory.createStore();
+    StepIndex index = null;
+    RecallWarmStart warm = null;
     try {
+      if (recall && store.isPresent()) {
+        if (!(parts.planner() instanceof MppiPlanner mppi)) {
+          throw new io.telos.runtime.config.LaunchException("memory.recall: needs an MPPI or CEM planner, not "
+              + parts.planner().name());
+        }
+        store.get().open();
+        index = new StepIndex(store.get());
+        index.build();
+        vertx.deployVerticle(new RecallService(parts.robotId(), new SimilarityRecall(store.get(), index))).await();
+        // steps are recorded per observation: at the planner rate in lock-step, the perception rate otherwise
+        double recordPeriod = 1.0 / (spec.simulatedTime() ? spec.plannerRateHz()
+            : Math.min(spec.perceptionRateHz(), spec.safety().rateHz()));
+        warm = new RecallWarmStart(mppi, vertx, RecallService.address(parts.robotId()), recordPeriod, 500_000_000L);
+        AgentRuntime.Parts p = parts;
+        parts = new AgentRuntime.Parts(p.robotId(), p.model(), p.hardware(), p.estimator(), warm, p.goals(),
+            p.settleNs(), p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
+        System.err.println("telos: planner warm starts from memory (" + index.size() + " steps indexed)");
+      }
       String recorder = null;
       if (store.isPresent()) {
         String source = spec.source() == null ? "builtin:demo" : spec.source().toString();
@@ -116,12 +147,18 @@ public final class Session {
         // already shutting down (Ctrl-C): stop cleanly below
       }
       RunReport report = rt.stop();
+      if (warm != null) {
+        System.err.println("telos: memory warm starts " + warm.figures());
+      }
       if (recorder != null) {
         vertx.undeploy(recorder).await();
       }
       return report;
     } finally {
       vertx.close().await();
+      if (index != null) {
+        index.close();
+      }
       store.ifPresent(EpisodeStore::close);
     }
   }

@@ -124,8 +124,22 @@ public final class LaunchFile {
   }
 
   private static TaskSpec task(Settings t) {
-    t.requireOnly(Set.of("type", "count", "tolerance_m", "timeout_s", "settle_s", "points"));
-    String type = t.choice("type", "idle", Set.of("reach_random", "reach_sequence", "idle"));
+    t.requireOnly(Set.of("type", "count", "tolerance_m", "timeout_s", "settle_s", "points", "episodes", "tolerance_rad"));
+    String type = t.choice("type", "idle", Set.of("reach_random", "reach_sequence", "reach_recalled", "idle"));
+    double tolRad = t.number("tolerance_rad", 0.02, 1e-4, 1);
+    List<Long> episodes = new ArrayList<>();
+    if (t.has("episodes")) {
+      Object raw = t.asMap().get("episodes");
+      if (!(raw instanceof List<?> l) || l.isEmpty()) {
+        throw new ConfigException(t.key("episodes") + ": must be a non-empty list of episode ids");
+      }
+      for (Object o : l) {
+        if (!(o instanceof Number num) || num.longValue() <= 0 || num.doubleValue() != num.longValue()) {
+          throw new ConfigException(t.key("episodes") + ": '" + o + "' is not an episode id (a positive integer)");
+        }
+        episodes.add(num.longValue());
+      }
+    }
     int count = (int) t.integer("count", 20, 1, 100_000);
     double tol = t.number("tolerance_m", 0.01, 1e-4, 1);
     double timeout = t.number("timeout_s", 8, 0.1, 3600);
@@ -145,7 +159,7 @@ public final class LaunchFile {
     if (type.equals("reach_sequence") && points.isEmpty()) {
       throw new ConfigException(t.key("points") + ": reach_sequence needs at least one [x, y, z] point");
     }
-    return new TaskSpec(type, count, tol, timeout, settle, points);
+    return new TaskSpec(type, count, tol, timeout, settle, points, episodes, tolRad);
   }
 
   private static Settings without(Settings s, String key) {

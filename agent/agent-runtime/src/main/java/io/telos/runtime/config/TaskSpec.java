@@ -12,9 +12,18 @@ import java.util.List;
  * @param timeoutS time allowed per target
  * @param settleS time the end-effector must stay within tolerance
  * @param points targets for {@code reach_sequence}, metres in the base frame
+ * @param episodes for {@code reach_recalled}: episodes of the episodic memory whose final observed
+ *     joint configuration becomes a goal; empty = the {@code count} most recent reached episodes
+ * @param toleranceRad success radius for joint-configuration goals
  */
-public record TaskSpec(String type, int count, double toleranceM, double timeoutS, double settleS, List<double[]> points) {
+public record TaskSpec(String type, int count, double toleranceM, double timeoutS, double settleS, List<double[]> points,
+    List<Long> episodes, double toleranceRad) {
   public TaskSpec {
     points = List.copyOf(points);
+    episodes = List.copyOf(episodes);
+  }
+
+  public TaskSpec(String type, int count, double toleranceM, double timeoutS, double settleS, List<double[]> points) {
+    this(type, count, toleranceM, timeoutS, settleS, points, List.of(), 0.02);
   }
 }

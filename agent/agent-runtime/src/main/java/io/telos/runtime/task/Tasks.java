@@ -42,7 +42,36 @@ public final class Tasks {
               new Target.Position(p[0], p[1], p[2]), task.toleranceM(), timeoutNs));
         }
       }
+      case "reach_recalled" -> throw new IllegalArgumentException(
+          "task.type: reach_recalled takes its goals from the episodic memory; use recalledGoals");
       default -> throw new IllegalArgumentException("task.type: unknown '" + task.type() + "'");
+    }
+    return out;
+  }
+
+  /**
+   * Goals that bring the arm back to observed configurations: each {@code configuration} (joint
+   * positions, chain order) is one goal, id {@code recalled-<episode>}, checked against the limits.
+   */
+  public static List<Goal> recalledGoals(TaskSpec task, RobotModel model, String robotId,
+      java.util.Map<Long, double[]> configurations) {
+    long timeoutNs = (long) (task.timeoutS() * 1e9);
+    List<Goal> out = new ArrayList<>();
+    int i = 0;
+    for (var e : configurations.entrySet()) {
+      double[] q = e.getValue();
+      if (q.length != model.dof()) {
+        throw new IllegalArgumentException("task.episodes: episode " + e.getKey() + " recorded " + q.length
+            + " joints, the robot has " + model.dof());
+      }
+      for (int j = 0; j < q.length; j++) {
+        if (!Double.isFinite(q[j]) || q[j] < model.limits().lower(j) || q[j] > model.limits().upper(j)) {
+          throw new IllegalArgumentException("task.episodes: episode " + e.getKey() + " ends outside joint "
+              + model.jointNames().get(j) + "'s limits");
+        }
+      }
+      out.add(new Goal(new Header(i++, 0, "task/" + robotId, model.chain().baseLink()), "recalled-" + e.getKey(),
+          new Target.Joints(io.telos.api.Vec.of(q)), task.toleranceRad(), timeoutNs));
     }
     return out;
   }

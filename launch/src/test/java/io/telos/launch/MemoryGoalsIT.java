@@ -1,0 +1,67 @@
+package io.telos.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.telos.api.GoalOutcome;
+import io.telos.api.config.Settings;
+import io.telos.runtime.RunReport;
+import io.telos.runtime.config.LaunchException;
+import io.telos.runtime.config.LaunchSpec;
+import io.telos.runtime.config.TaskSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Goals taken from the episodic memory: a first run records its episodes; a second run is asked to
+ * bring the arm back to the configurations those episodes ended in (joint-space goals), and gets
+ * there. Also the planner warm-started from similar past situations (memory.recall) still reaches
+ * every target.
+ */
+class MemoryGoalsIT {
+  @TempDir
+  Path dir;
+
+  LaunchSpec withMemory(LaunchSpec s, boolean recall) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>(Map.of("type", "sqlite", "path", dir.resolve("m.db").toString()));
+    if (recall) {
+      m.put("recall", true);
+    }
+    return s.withMemory(new Settings("memory", m));
+  }
+
+  @Test
+  void reachesConfigurationsRecalledFromEarlierEpisodes() throws Exception {
+    RunReport first = Session.run(withMemory(Telos.demoSpec("sim", 11L, 3), false), o -> { }, Duration.ofMinutes(3));
+    assertEquals(3, first.outcomes().stream().filter(GoalOutcome::reached).count());
+
+    LaunchSpec again = withMemory(Telos.demoSpec("sim", 12L, 3), false);
+    again = again.withTask(new TaskSpec("reach_recalled", 3, 0.01, 8, 0.1, List.of(), List.of(), 0.02));
+    RunReport second = Session.run(again, o -> { }, Duration.ofMinutes(3));
+    assertEquals(List.of("recalled-1", "recalled-2", "recalled-3"),
+        second.outcomes().stream().map(GoalOutcome::goalId).toList());
+    assertTrue(second.outcomes().stream().allMatch(GoalOutcome::reached), second.outcomes().toString());
+    assertEquals(0, second.limitViolations());
+
+    LaunchSpec missing = again.withTask(new TaskSpec("reach_recalled", 1, 0.01, 8, 0.1, List.of(), List.of(999L), 0.02));
+    LaunchException e = assertThrows(LaunchException.class, () -> Session.run(missing, o -> { }, Duration.ofMinutes(1)));
+    assertTrue(e.getMessage().contains("999"), e.getMessage());
+  }
+
+  @Test
+  void warmStartsFromMemoryKeepEveryTargetReached() throws Exception {
+    Session.run(withMemory(Telos.demoSpec("sim", 21L, 4), false), o -> { }, Duration.ofMinutes(3));
+    java.util.concurrent.atomic.AtomicReference<io.telos.api.spi.Planner> planner = new java.util.concurrent.atomic.AtomicReference<>();
+    RunReport warm = Session.run(withMemory(Telos.demoSpec("sim", 21L, 4), true), java.util.function.UnaryOperator.identity(),
+        o -> { }, Duration.ofMinutes(3), -1, s -> planner.set(s.runtime().parts().planner()));
+    RecallWarmStart w = (RecallWarmStart) planner.get();
+    assertTrue(w.offered() > 0, "recalled actions were offered to the planner: " + w.figures());
+    assertEquals(4, warm.outcomes().stream().filter(GoalOutcome::reached).count(), warm.outcomes().toString());
+    assertEquals(0, warm.limitViolations());
+  }
+}
