@@ -48,10 +48,20 @@ public final class Suite {
   private Suite() {}
 
   /** The planner section for a variant, derived from the task file's section. */
+  /** Model folder for the {@code mppi-learned} variant (hierarchical MPPI over the learned world model). */
+  static volatile Path learnedModel;
+
   static Settings plannerFor(String variant, Settings base) {
     Map<String, Object> m = new LinkedHashMap<>(base.asMap());
     switch (variant) {
       case "mppi" -> m.put("type", "mppi");
+      case "mppi-learned" -> {
+        if (learnedModel == null) {
+          throw new IllegalStateException("mppi-learned needs a model folder (telos suite --learned-model DIR)");
+        }
+        m.put("type", "mppi");
+        m.put("world_model", Map.of("type", "learned", "path", learnedModel.toString()));
+      }
       case "mppi-flat" -> {
         m.put("type", "mppi");
         Map<String, Object> costs = new LinkedHashMap<>(base.section("costs").asMap());
@@ -106,6 +116,20 @@ public final class Suite {
   /** As {@link #run(Path, int, int, Consumer)} for the tasks whose file name is in {@code only} (empty: all). */
   public static List<Row> run(Path dir, int seeds, int maxGoals, List<String> only, Consumer<String> log)
       throws InterruptedException {
+    return run(dir, seeds, maxGoals, only, null, log);
+  }
+
+  /**
+   * As above; with {@code learned} (a model folder of {@code telos train}) every task also runs with
+   * hierarchical MPPI over the learned world model ({@code mppi-learned}), next to the analytic one.
+   */
+  public static List<Row> run(Path dir, int seeds, int maxGoals, List<String> only, Path learned,
+      Consumer<String> log) throws InterruptedException {
+    learnedModel = learned;
+    List<String> planners = new ArrayList<>(PLANNERS);
+    if (learned != null) {
+      planners.add(1, "mppi-learned");
+    }
     List<Row> rows = new ArrayList<>();
     for (String[] t : TASKS) {
       if (!only.isEmpty() && !only.contains(t[1]) && !only.contains(t[1].replace(".yaml", ""))) {
@@ -116,7 +140,7 @@ public final class Suite {
         throw new io.telos.runtime.config.LaunchException("suite: task file missing: " + file);
       }
       LaunchSpec task = LaunchFile.load(file);
-      for (String planner : PLANNERS) {
+      for (String planner : planners) {
         rows.add(runRow(t[0], planner, task, seeds, maxGoals, log));
       }
     }

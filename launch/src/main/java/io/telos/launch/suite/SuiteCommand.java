@@ -32,6 +32,10 @@ public final class SuiteCommand implements Callable<Integer> {
   @Option(names = "--only", split = ",", description = "Run only these task files (e.g. keep-out-wall).")
   List<String> only = List.of();
 
+  @Option(names = "--learned-model", description = "Also run every task with MPPI over the learned world model"
+      + " in this model folder (from `telos train`), next to the analytic model.")
+  Path learnedModel;
+
   @Override
   public Integer call() throws Exception {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -45,8 +49,9 @@ public final class SuiteCommand implements Callable<Integer> {
     }
     Path dir = tasksDir != null ? tasksDir : findTasks();
     String cmd = "telos suite --seeds " + seeds + (maxGoals > 0 ? " --max-goals " + maxGoals : "")
-        + (only.isEmpty() ? "" : " --only " + String.join(",", only));
-    Result r = run(dir, seeds, maxGoals, only, out, cmd);
+        + (only.isEmpty() ? "" : " --only " + String.join(",", only))
+        + (learnedModel == null ? "" : " --learned-model " + learnedModel);
+    Result r = run(dir, seeds, maxGoals, only, learnedModel, out, cmd);
     System.out.println(r.markdown());
     System.out.println("wrote " + r.markdownFile() + " and " + r.pngFile());
     return r.rows().stream().allMatch(x -> x.guardrailViolations() == 0) ? 0 : 3;
@@ -63,7 +68,13 @@ public final class SuiteCommand implements Callable<Integer> {
   /** As {@link #run(Path, int, int, Path, String)} for some task files only (empty: all). */
   public static Result run(Path tasks, int seeds, int maxGoals, List<String> only, Path out, String cmd)
       throws Exception {
-    List<Suite.Row> rows = Suite.run(tasks, seeds, maxGoals, only, System.err::println);
+    return run(tasks, seeds, maxGoals, only, null, out, cmd);
+  }
+
+  /** As above, with the learned-model rows when {@code learned} is a model folder. */
+  public static Result run(Path tasks, int seeds, int maxGoals, List<String> only, Path learned, Path out, String cmd)
+      throws Exception {
+    List<Suite.Row> rows = Suite.run(tasks, seeds, maxGoals, only, learned, System.err::println);
     String md = SuiteReport.markdown(rows, cmd);
     Files.createDirectories(out);
     Path mdFile = out.resolve("suite.md");
