@@ -172,7 +172,10 @@ class TeleopIT {
             && "STUCK".equals(m.getString("trigger")), 60);
         assertNotNull(request, "a handover request reaches the console");
         assertEquals("STUCK", request.getString("trigger"));
-        await(() -> live.mode() == Mode.HOLD, 5, "HOLD");
+        await(() -> live.modes.stream().anyMatch(c -> c.to() == Mode.HOLD && c.reason().startsWith("handover STUCK")), 5,
+            "HOLD recorded on the bus");
+        await(() -> live.handovers.stream().anyMatch(h -> h.trigger() == HandoverRequest.Trigger.STUCK), 5,
+            "the request recorded on the bus");
         HandoverRequest raised = live.handovers.stream().filter(h -> h.trigger() == HandoverRequest.Trigger.STUCK)
             .findFirst().orElseThrow();
         ModeChange hold = live.modes.stream().filter(c -> c.to() == Mode.HOLD && c.reason().startsWith("handover STUCK"))
@@ -265,10 +268,11 @@ class TeleopIT {
         int beforeLoss = ana.mark();
         anaBeats.set(false);
         long lastBeat = System.nanoTime();
-        await(() -> live.mode() == Mode.PROTECTIVE_STOP, 5, "protective stop after the heartbeat is lost");
+        await(() -> live.modes.stream().anyMatch(c -> c.to() == Mode.PROTECTIVE_STOP), 5,
+            "protective stop after the heartbeat is lost, recorded on the bus");
+        await(() -> live.faults.stream().anyMatch(f -> f.code().equals("DEADMAN")), 5, "the DEADMAN fault");
         ModeChange ps = live.modes.stream().filter(c -> c.to() == Mode.PROTECTIVE_STOP).findFirst().orElseThrow();
         assertTrue(ps.reason().startsWith("DEADMAN"), ps.reason());
-        assertTrue(live.faults.stream().anyMatch(f -> f.code().equals("DEADMAN")));
         assertNotNull(ana.await(beforeLoss, m -> "lease".equals(m.getString("type")) && m.getString("holder").isEmpty(), 5),
             "the lease is revoked");
         double beatLossToStopMs = (ps.header().stampNs() - lastBeat) / 1e6;
