@@ -317,6 +317,9 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   private void modeChanged(ModeChange change) {
+    if (change.to() == Mode.AUTONOMOUS && plannerVerticle != null) {
+      plannerVerticle.requestReset();
+    }
     LOG.info("component=arbiter/{} event=mode from={} to={} reason=\"{}\"", parts.robotId(), change.from(), change.to(),
         change.reason());
     vertx.eventBus().publish(Addresses.mode(parts.robotId()), change);

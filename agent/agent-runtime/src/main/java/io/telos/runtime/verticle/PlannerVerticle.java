@@ -34,6 +34,7 @@ public final class PlannerVerticle extends AbstractVerticle {
   private final long periodNs;
   private final Histogram stepUs = new Histogram(1, 60_000_000, 3);
   private volatile Observation latest;
+  private volatile boolean resetRequested;
   private Observation lastPlanned;
   private long sequence;
   private long faultSeq;
@@ -64,12 +65,7 @@ public final class PlannerVerticle extends AbstractVerticle {
       }
     });
     var goals = vertx.eventBus().<Goal>localConsumer(Addresses.goal(robotId), msg -> tracker.add(msg.body()));
-    // after an operator or a stop had the arm, warm starts describe a past that did not happen
-    vertx.eventBus().<io.telos.api.ModeChange>localConsumer(Addresses.mode(robotId), msg -> {
-      if (msg.body().to() == io.telos.api.Mode.AUTONOMOUS) {
-        planner.reset();
-      }
-    });
+
     if (!lockStep) {
       vertx.setPeriodic(Math.max(1, periodNs / 1_000_000), id -> {
         Observation obs = latest;
@@ -81,7 +77,20 @@ public final class PlannerVerticle extends AbstractVerticle {
     io.vertx.core.Future.all(observations.completion(), goals.completion()).<Void>mapEmpty().onComplete(started);
   }
 
+  /**
+   * Asks for a planner reset before the next plan: after an operator or a stop had the arm, warm
+   * starts and progress windows describe a past that did not happen. Called synchronously by the
+   * mode arbiter's listener, so no plan made after autonomy resumed runs on the old state.
+   */
+  public void requestReset() {
+    resetRequested = true;
+  }
+
   private void planOnce(Observation obs) {
+    if (resetRequested) {
+      resetRequested = false;
+      planner.reset();
+    }
     lastPlanned = obs;
     Goal goal = tracker.update(obs, planner::reset);
     ActionChunk chunk;
