@@ -11,10 +11,10 @@ import java.util.List;
 
 /**
  * Episodic memory as training experience: every closed episode's steps (recorded at the servo or
- * observation rate) resampled to the model step. The state at {@code t_k = t_0 + k dt} is the last
- * recorded step at or before it; operator demonstrations are included like autonomous episodes;
- * the action of step k is the mean commanded velocity over
- * {@code [t_k, t_{k+1})}. Episodes without commanded velocities or end-effector positions, and
+ * observation rate) resampled to the model step. The state at {@code t_k = t_0 + k dt} is
+ * interpolated linearly between the recorded steps around it; operator demonstrations are included
+ * like autonomous episodes; the action of step k is the time-weighted mean of the commanded
+ * velocities in force over {@code [t_k, t_{k+1})} (each recorded command holds until the next step). Episodes without commanded velocities or end-effector positions, and
  * episodes shorter than two model steps, are skipped.
  */
 public final class StoreExperience implements ExperienceSource {
@@ -92,26 +92,35 @@ public final class StoreExperience implements ExperienceSource {
         j++;
       }
       StepRecord s = steps.get(j);
+      // the state at t: linear interpolation between the recorded steps around it (the observation
+      // rate need not divide the model step: 250 Hz and 50 ms leave every other tick 2 ms apart)
+      StepRecord s1 = j + 1 < steps.size() ? steps.get(j + 1) : s;
+      long span = s1.stampNs() - s.stampNs();
+      double w = span > 0 ? Math.min(1.0, Math.max(0.0, (double) (t - s.stampNs()) / span)) : 0.0;
       for (int d = 0; d < n; d++) {
-        q[i][d] = s.state().get(d);
-        qd[i][d] = s.state().get(n + d);
+        q[i][d] = (1 - w) * s.state().get(d) + w * s1.state().get(d);
+        qd[i][d] = (1 - w) * s.state().get(n + d) + w * s1.state().get(n + d);
       }
       for (int d = 0; d < 3; d++) {
-        ee[i][d] = s.eePosition().get(d);
+        ee[i][d] = (1 - w) * s.eePosition().get(d) + w * s1.eePosition().get(d);
       }
       if (i < k) {
+        // time-weighted mean of the commands in force over [t, t + dt): each holds until the next step
         long tNext = t + dtNs;
-        int cnt = 0;
+        long covered = 0;
         for (int m = j; m < steps.size() && steps.get(m).stampNs() < tNext; m++) {
-          if (steps.get(m).stampNs() >= t || m == j) {
-            for (int d = 0; d < n; d++) {
-              a[i][d] += steps.get(m).commandVelocity().get(d);
-            }
-            cnt++;
+          long from = Math.max(t, steps.get(m).stampNs());
+          long to = m + 1 < steps.size() ? Math.min(tNext, steps.get(m + 1).stampNs()) : tNext;
+          if (to <= from) {
+            continue;
           }
+          for (int d = 0; d < n; d++) {
+            a[i][d] += (to - from) * steps.get(m).commandVelocity().get(d);
+          }
+          covered += to - from;
         }
         for (int d = 0; d < n; d++) {
-          a[i][d] /= Math.max(1, cnt);
+          a[i][d] /= Math.max(1, covered);
         }
       }
     }

@@ -83,11 +83,13 @@ public final class TrainCommand implements Callable<Integer> {
   public record Result(int version, Path file, Trainer.Validation validation, int trainEpisodes, int heldOut,
       double samplesPerS) {
     String summary() {
-      return String.format("model v%d -> %s%n  held-out: %d windows, 1-step EE median %.2f mm, 16-step EE median %.2f mm"
-          + " (p90 %.2f mm)%n  through FK of the joint head: 1-step %.2f mm, 16-step median %.2f mm (p90 %.2f mm)%n  %d training / %d held-out episodes, %.0f samples/s", version, file, validation.windows(),
-          validation.ee1Median() * 1000, validation.ee16Median() * 1000, validation.ee16P90() * 1000, validation.ee1KinMedian() * 1000,
-          validation.ee16KinMedian() * 1000, validation.ee16KinP90() * 1000, trainEpisodes,
-          heldOut, samplesPerS);
+      return String.format("model v%d -> %s%n  held-out: %d windows%n  through FK of the decoded joints: 1-step EE median"
+          + " %.2f mm, 16-step EE median %.2f mm (p90 %.2f mm); 16-step joint error median %.2f mrad (largest joint)%n"
+          + "  learned EE head: 0-step %.2f mm, 1-step %.2f mm, 16-step median %.2f mm (p90 %.2f mm)%n"
+          + "  %d training / %d held-out episodes, %.0f samples/s", version, file, validation.windows(),
+          validation.ee1KinMedian() * 1000, validation.ee16KinMedian() * 1000, validation.ee16KinP90() * 1000,
+          validation.q16Median() * 1000, validation.ee0Median() * 1000, validation.ee1Median() * 1000,
+          validation.ee16Median() * 1000, validation.ee16P90() * 1000, trainEpisodes, heldOut, samplesPerS);
     }
   }
 
@@ -144,6 +146,8 @@ public final class TrainCommand implements Callable<Integer> {
       metrics.put("ee_kinematic_1step_median_m", v.ee1KinMedian());
       metrics.put("ee_kinematic_16step_median_m", v.ee16KinMedian());
       metrics.put("ee_kinematic_16step_p90_m", v.ee16KinP90());
+      metrics.put("ee_0step_median_m", v.ee0Median());
+      metrics.put("q_16step_median_rad", v.q16Median());
       metrics.put("steps", config.steps());
       metrics.put("batch", config.batch());
       metrics.put("final_loss", curve.get(curve.size() - 1).loss());

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The learned world model behind the {@link WorldModel} port: the state is the encoder's latent,
+ * The learned world model behind the {@link WorldModel} port: the state is the latent (observed
+ * joint state, normalised, followed by the encoder's learned part),
  * {@link #step} is the ensemble mean of the action-conditioned predictors, {@link #probe} the
  * probe heads and {@link #uncertainty} the ensemble's disagreement (mean variance of the members'
  * next latents). Every call is one batched pass over the whole batch; {@link #uncertainty} after
@@ -48,8 +49,13 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
     this.manager = manager;
     this.model = model;
     this.n = model.spec().dof();
-    this.l = model.spec().latent();
+    this.l = model.spec().state();
+    // the arm's bounds, narrowed to the commands the model was trained on
+    double[] seen = model.actionMax();
     this.bounds = actionBounds.clone();
+    for (int i = 0; i < n; i++) {
+      bounds[i] = Math.min(bounds[i], seen[i]);
+    }
     this.source = source;
   }
 
@@ -157,7 +163,7 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
       qd[i] = nv == 0 ? 0f : (float) observation.velocity().get(i);
     }
     try (NDManager sub = manager.newSubManager()) {
-      NDArray z = model.encode(model.features(sub.create(q, new Shape(1, n)), sub.create(qd, new Shape(1, n))));
+      NDArray z = model.encode(sub.create(q, new Shape(1, n)), sub.create(qd, new Shape(1, n)));
       float[] out = z.toFloatArray();
       for (int i = 0; i < l; i++) {
         stateOut[i] = out[i];

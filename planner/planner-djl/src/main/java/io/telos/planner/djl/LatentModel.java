@@ -14,23 +14,26 @@ import java.util.Random;
 /**
  * The learned world model's network, as plain parameter tensors so that one forward pass serves a
  * whole MPPI batch and every ensemble member at once (batched matrix products over a leading
- * member axis):
+ * member axis). The latent has two parts:
  *
  * <ul>
- *   <li><b>encoder</b> {@code z = E(φ(o))}: observation features {@code φ = [sin q, cos q,
- *       qd / vmax]} → 2-layer MLP → latent {@code z} (width {@link Spec#latent()});
- *   <li><b>predictor ensemble</b> {@code z' = z + P_m(z, a / bound)}, m = 1..M, residual 3-layer
- *       MLPs; the model's next latent is the members' mean and their spread its uncertainty;
- *   <li><b>probe heads</b> read what the costs need out of a latent: joint positions and
- *       velocities (linear), end-effector position (small MLP).
+ *   <li><b>observed part</b> {@code s = [(q − μ_q) / σ_q, qd / vmax]} (width 2n): the measured
+ *       joint state, normalised with statistics of the training data. Its probes are exact
+ *       ({@code q = μ_q + σ_q s_q}, {@code qd = vmax s_qd}), so the end-effector for costs is the
+ *       forward kinematics of a decoded joint state rather than a fitted head;
+ *   <li><b>learned part</b> {@code h = E([sin q, cos q, qd / vmax])} (width {@link Spec#latent()}),
+ *       2-layer MLP encoder, trained JEPA-style (stop-gradient target, VICReg).
  * </ul>
  *
- * Trained JEPA-style ({@link Trainer}): the predictor is fitted in latent space to the encoder's
- * latent of the observed next state (stop-gradient target), with VICReg variance and covariance
- * terms keeping the latent from collapsing, and the probes fitted on encoded and predicted latents.
+ * The <b>predictor ensemble</b> {@code z' = z + D ⊙ (P_m(x) + W_m [z, a/bound])}, m = 1..M, with
+ * {@code x = [z, sin q, cos q, a/bound]}, is a residual 3-layer MLP plus a linear path; {@code D}
+ * is the per-dimension scale of one step's change in the training data, so every member outputs
+ * quantities of order one. The model's next latent is the members' mean and their spread its
+ * uncertainty. A small MLP <b>end-effector head</b> reads the latent for arms without a kinematic
+ * chain.
  */
 public final class LatentModel implements AutoCloseable {
-  /** Shape of the network. */
+  /** Shape of the network: {@code latent} is the width of the learned part. */
   public record Spec(int dof, int latent, int hidden, int members, double dtS) {
     public Spec {
       if (dof < 1 || latent < 2 || hidden < 4 || members < 1 || !(dtS > 0)) {
@@ -42,7 +45,20 @@ public final class LatentModel implements AutoCloseable {
     int features() {
       return 3 * dof;
     }
+
+    /** Width of the observed part {@code [q, qd]}. */
+    int observed() {
+      return 2 * dof;
+    }
+
+    /** Width of the whole state: observed part plus learned part. */
+    public int state() {
+      return 2 * dof + latent;
+    }
   }
+
+  /** Parameters that hold data statistics; they are saved with the model but not trained. */
+  static final String STAT_PREFIX = "norm.";
 
   private final Spec spec;
   private final NDManager manager;
@@ -55,7 +71,7 @@ public final class LatentModel implements AutoCloseable {
   private int version;
   private Map<String, Object> metrics = Map.of();
 
-  /** New, randomly initialised parameters (seeded). */
+  /** New, randomly initialised parameters (seeded), with neutral statistics. */
   LatentModel(NDManager manager, Spec spec, double[] velocityScale, double[] actionScale, long seed) {
     this.spec = spec;
     this.manager = manager;
@@ -66,27 +82,31 @@ public final class LatentModel implements AutoCloseable {
     Random rnd = new Random(seed);
     int f = spec.features();
     int l = spec.latent();
+    int s = spec.state();
     int h = spec.hidden();
     int m = spec.members();
     int n = spec.dof();
+    put("norm.q_mean", zeros(new Shape(n)));
+    put("norm.q_std", manager.ones(new Shape(n)));
+    put("norm.delta", manager.ones(new Shape(s)));
+    put("norm.action_max", manager.create(toFloat(actionScale)));
     put("enc.w1", glorot(rnd, new Shape(f, h)));
     put("enc.b1", zeros(new Shape(h)));
     put("enc.w2", glorot(rnd, new Shape(h, l)));
     put("enc.b2", zeros(new Shape(l)));
-    put("pred.w1", glorot(rnd, new Shape(m, l + n, h)));
+    put("pred.w1", glorot(rnd, new Shape(m, s + 3 * n, h)));
     put("pred.b1", zeros(new Shape(m, 1, h)));
     put("pred.w2", glorot(rnd, new Shape(m, h, h)));
     put("pred.b2", zeros(new Shape(m, 1, h)));
-    put("pred.w3", scaled(rnd, new Shape(m, h, l), 0.1));
-    put("pred.b3", zeros(new Shape(m, 1, l)));
-    put("q.w", glorot(rnd, new Shape(l, n)));
-    put("q.b", zeros(new Shape(n)));
-    put("qd.w", glorot(rnd, new Shape(l, n)));
-    put("qd.b", zeros(new Shape(n)));
-    put("ee.w1", glorot(rnd, new Shape(l, 64)));
-    put("ee.b1", zeros(new Shape(64)));
-    put("ee.w2", glorot(rnd, new Shape(64, 3)));
-    put("ee.b2", zeros(new Shape(3)));
+    put("pred.w3", scaled(rnd, new Shape(m, h, s), 0.1));
+    put("pred.b3", zeros(new Shape(m, 1, s)));
+    put("pred.lin", scaled(rnd, new Shape(m, s + n, s), 0.01));
+    put("ee.w1", glorot(rnd, new Shape(s, 128)));
+    put("ee.b1", zeros(new Shape(128)));
+    put("ee.w2", glorot(rnd, new Shape(128, 128)));
+    put("ee.b2", zeros(new Shape(128)));
+    put("ee.w3", glorot(rnd, new Shape(128, 3)));
+    put("ee.b3", zeros(new Shape(3)));
   }
 
   /** Parameters read from a file, in {@link #names()} order. */
@@ -130,6 +150,40 @@ public final class LatentModel implements AutoCloseable {
     return manager.create(v, s);
   }
 
+  /**
+   * Sets the data statistics: joint-position mean and spread, per-dimension one-step change scale,
+   * largest commanded velocity per joint.
+   */
+  void setStatistics(float[] qMean, float[] qStd, float[] delta, float[] actionMax) {
+    replace("norm.q_mean", qMean);
+    replace("norm.q_std", qStd);
+    replace("norm.delta", delta);
+    replace("norm.action_max", actionMax);
+  }
+
+  /**
+   * Largest commanded velocity per joint in the training data: the model has not seen faster
+   * commands, so the port offers the planner no more than this.
+   */
+  double[] actionMax() {
+    float[] f = p("norm.action_max").toFloatArray();
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
+  }
+
+  private void replace(String name, float[] v) {
+    NDArray old = params.get(name);
+    if (old.size() != v.length) {
+      throw new IllegalArgumentException(name + " needs " + old.size() + " values, got " + v.length);
+    }
+    NDArray fresh = manager.create(v, old.getShape());
+    old.close();
+    params.put(name, fresh);
+  }
+
   /** Version number of this model (0 for one never saved). */
   public int version() {
     return version;
@@ -163,9 +217,20 @@ public final class LatentModel implements AutoCloseable {
     return new ArrayList<>(params.keySet());
   }
 
-  /** The parameter tensors (live: training updates them in place). */
+  /** All parameter tensors in file order (statistics included). */
   List<NDArray> parameters() {
     return new ArrayList<>(params.values());
+  }
+
+  /** Names of the trained parameters (everything but the data statistics). */
+  List<String> trainableNames() {
+    List<String> out = new ArrayList<>();
+    for (String k : params.keySet()) {
+      if (!k.startsWith(STAT_PREFIX)) {
+        out.add(k);
+      }
+    }
+    return out;
   }
 
   NDArray p(String name) {
@@ -174,48 +239,70 @@ public final class LatentModel implements AutoCloseable {
 
   // ------------------------------------------------------------------ forward passes (any batch B)
 
-  /** Features (B, 3n) from joint positions and velocities (B, n) each. */
+  /** Encoder features (B, 3n) from joint positions and velocities (B, n) each. */
   NDArray features(NDArray q, NDArray qd) {
     return q.sin().concat(q.cos(), -1).concat(qd.div(velocityScaleNd), -1);
+  }
+
+  /** The observed part (B, 2n) of the latent for joint positions and velocities (B, n). */
+  NDArray observed(NDArray q, NDArray qd) {
+    return q.sub(p("norm.q_mean")).div(p("norm.q_std")).concat(qd.div(velocityScaleNd), -1);
   }
 
   /** Names of the encoder's parameters (the EMA target copies these). */
   static final List<String> ENCODER = List.of("enc.w1", "enc.b1", "enc.w2", "enc.b2");
 
-  /** Latents from features with the given encoder weights (w1, b1, w2, b2), e.g. an EMA target. */
+  /** Learned part from features with the given encoder weights (w1, b1, w2, b2), e.g. an EMA target. */
   static NDArray encodeWith(NDArray features, List<NDArray> w) {
     NDArray h = Activation.relu(features.matMul(w.get(0)).add(w.get(1)));
     return h.matMul(w.get(2)).add(w.get(3));
   }
 
-  /** Latents (B, L) from features (B, 3n). */
-  NDArray encode(NDArray features) {
-    NDArray h = Activation.relu(features.matMul(p("enc.w1")).add(p("enc.b1")));
+  /** The learned part (B, latent) of the latent. */
+  NDArray encodeLearned(NDArray q, NDArray qd) {
+    NDArray h = Activation.relu(features(q, qd).matMul(p("enc.w1")).add(p("enc.b1")));
     return h.matMul(p("enc.w2")).add(p("enc.b2"));
   }
 
+  /** Latents (B, 2n + latent) from joint positions and velocities (B, n) each. */
+  NDArray encode(NDArray q, NDArray qd) {
+    return observed(q, qd).concat(encodeLearned(q, qd), -1);
+  }
+
   /**
-   * Every member's next latent: (M, B, L) from latents (B, L) — or (M, B, L) when each member
+   * Every member's next latent: (M, B, S) from latents (B, S) — or (M, B, S) when each member
    * continues its own rollout — and raw actions (B, n).
    */
   NDArray predictAll(NDArray z, NDArray actions) {
     NDArray a = actions.div(actionScaleNd);
     int m = spec.members();
+    int n = spec.dof();
     NDArray zm = z.getShape().dimension() == 2 ? z.expandDims(0).repeat(0, m) : z;
     NDArray am = a.expandDims(0).repeat(0, m);
-    NDArray in = zm.concat(am, 2);
+    NDArray q = zm.get(":, :, 0:" + n).mul(p("norm.q_std")).add(p("norm.q_mean"));
+    NDArray za = zm.concat(am, 2);
+    NDArray in = zm.concat(q.sin(), 2).concat(q.cos(), 2).concat(am, 2);
     NDArray h1 = Activation.relu(in.batchMatMul(p("pred.w1")).add(p("pred.b1")));
     NDArray h2 = Activation.relu(h1.batchMatMul(p("pred.w2")).add(p("pred.b2")));
-    return zm.add(h2.batchMatMul(p("pred.w3")).add(p("pred.b3")));
+    NDArray d = h2.batchMatMul(p("pred.w3")).add(p("pred.b3")).add(za.batchMatMul(p("pred.lin")));
+    return zm.add(d.mul(p("norm.delta")));
   }
 
+  /** Joint positions (rad), exact for an encoded state. */
   NDArray probeQ(NDArray z) {
-    return z.matMul(p("q.w")).add(p("q.b"));
+    int n = spec.dof();
+    return slice(z, 0, n).mul(p("norm.q_std")).add(p("norm.q_mean"));
   }
 
-  /** Joint velocities in units of the velocity scale (what training fits). */
+  /** Joint velocities in units of the velocity scale. */
   NDArray probeQdNormalised(NDArray z) {
-    return z.matMul(p("qd.w")).add(p("qd.b"));
+    int n = spec.dof();
+    return slice(z, n, 2 * n);
+  }
+
+  private static NDArray slice(NDArray z, int from, int to) {
+    String lead = ":, ".repeat(z.getShape().dimension() - 1);
+    return z.get(lead + from + ":" + to);
   }
 
   NDArray velocityScaleNd() {
@@ -226,7 +313,7 @@ public final class LatentModel implements AutoCloseable {
     return manager;
   }
 
-  /** Identity of the latent width (for the covariance term). */
+  /** Identity of the learned part's width (for the covariance term). */
   NDArray eye() {
     if (eye == null) {
       eye = manager.eye(spec.latent());
@@ -234,16 +321,17 @@ public final class LatentModel implements AutoCloseable {
     return eye;
   }
 
-  /** Joint velocities (rad/s): the head predicts them in units of the velocity scale. */
+  /** Joint velocities (rad/s), exact for an encoded state. */
   NDArray probeQd(NDArray z) {
-    return z.matMul(p("qd.w")).add(p("qd.b")).mul(velocityScaleNd);
+    return probeQdNormalised(z).mul(velocityScaleNd);
   }
 
+  /** End-effector position from the learned head. */
   NDArray probeEe(NDArray z) {
     NDArray h = Activation.relu(z.matMul(p("ee.w1")).add(p("ee.b1")));
-    return h.matMul(p("ee.w2")).add(p("ee.b2"));
+    h = Activation.relu(h.matMul(p("ee.w2")).add(p("ee.b2")));
+    return h.matMul(p("ee.w3")).add(p("ee.b3"));
   }
-
 
   static float[] toFloat(double[] v) {
     float[] f = new float[v.length];

@@ -34,7 +34,7 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
   @Override
   public WorldModel create(RobotModel robot, double dtS, Settings settings) {
     settings.requireOnly(Set.of("path", "watch_s", "latent", "ee_probe"));
-    String eeProbe = settings.choice("ee_probe", "learned", Set.of("learned", "kinematic"));
+    String eeProbe = settings.choice("ee_probe", "kinematic", Set.of("learned", "kinematic"));
     io.telos.model.KinematicChain chain = eeProbe.equals("kinematic") ? robot.chain() : null;
     Path path = Path.of(settings.string("path", ".telos/models"));
     double watchS = settings.number("watch_s", 0, 0, 3600);
@@ -63,7 +63,9 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
     if (initial == null) {
       initial = new AnalyticWorldModel(robot, dtS);
     }
-    SwappableWorldModel model = new SwappableWorldModel(initial, Math.max(latent, 2 * n),
+    // the state width is fixed for the planner's lifetime: the loaded model's, else observed part + learned part
+    int width = initial instanceof DjlWorldModel ? latent : 2 * n + latent;
+    SwappableWorldModel model = new SwappableWorldModel(initial, width,
         f -> DjlWorldModel.load(f, bounds, dtS, chain));
     if (watchS > 0) {
       watch(model, path, watchS, file.map(f -> ModelVersions.latest(path)).orElse(0));

@@ -29,6 +29,11 @@ public final class ModelFile {
   private static final byte[] MAGIC = "TELOSWM1".getBytes(StandardCharsets.US_ASCII);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_HEADER = 1 << 20;
+  /**
+   * Network layout of this build: 2 = latent {@code [observed joint state, learned part]} with data
+   * statistics saved as parameters (1 = a purely learned latent, refused).
+   */
+  static final int FORMAT = 2;
 
   /** What a model file says about itself. */
   public record Header(LatentModel.Spec spec, double[] velocityScale, double[] actionScale, int version,
@@ -40,6 +45,7 @@ public final class ModelFile {
   public static void write(Path file, LatentModel model, int version, Map<String, Object> metrics) throws IOException {
     LatentModel.Spec s = model.spec();
     Map<String, Object> h = new LinkedHashMap<>();
+    h.put("format", FORMAT);
     h.put("dof", s.dof());
     h.put("latent", s.latent());
     h.put("hidden", s.hidden());
@@ -114,10 +120,18 @@ public final class ModelFile {
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> h = JSON.readValue(headerBytes, Map.class);
+      Object format = h.get("format");
+      int f = format instanceof Number num ? num.intValue() : 1;
+      if (f != FORMAT) {
+        throw new ModelFileException("model file " + file + " has network format " + f + ", this build reads format "
+            + FORMAT + " (retrain it with `telos train`)");
+      }
       header = header(h);
       @SuppressWarnings("unchecked")
       List<String> n = (List<String>) h.get("names");
       names = n;
+    } catch (ModelFileException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new ModelFileException("model file " + file + " has an unreadable header: " + e.getMessage(), e);
     }

@@ -15,22 +15,24 @@ import java.util.Random;
 import java.util.function.IntConsumer;
 
 /**
- * Fits a {@link LatentModel} to recorded trajectories, JEPA-style.
+ * Fits a {@link LatentModel} to recorded trajectories.
  *
- * <p>For a window {@code o_t .. o_{t+K}} with actions {@code a_t .. a_{t+K-1}}: the online encoder
- * gives {@code z_t}; every ensemble member rolls its own latent forward through the K actions; the
- * target of step k is the latent of {@code o_{t+k}} with the gradient stopped, under the online
- * encoder (default) or, with {@link Config#ema()} > 0, under a slowly updated EMA copy of it. The loss
- * is
+ * <p>For a window {@code o_t .. o_{t+K}} with actions {@code a_t .. a_{t+K-1}}: the latent of
+ * {@code o_t} is encoded, every ensemble member rolls its own latent forward through the K
+ * actions, and step k is compared with {@code o_{t+k}}:
  *
  * <pre>
- *   Σ_k |ẑ_{t+k} − sg(E(o_{t+k}))|²                   latent prediction (every member)
- * + VICReg variance and covariance of z_t over the batch   (keeps the latent from collapsing)
- * + probe losses on z_t and on every ẑ_{t+k}: q, qd, end-effector
+ *   Σ_k |(ŝ_{t+k} − s(o_{t+k})) / D_s|²                 observed part, supervised, in units of one
+ *                                                       step's typical change
+ * + Σ_k |ĥ_{t+k} − sg(E(o_{t+k}))|²                      learned part, JEPA: stop-gradient target
+ * + VICReg variance and covariance of h_t over the batch   (keeps the learned part from collapsing)
+ * + end-effector head on the (detached) encoded latents
  * </pre>
  *
- * The probes on predicted latents make the heads read the predictor's latents as well as the
- * encoder's. One trainer runs at a time per process (the engine has one gradient tape).
+ * Adam with a cosine learning-rate decay and element-wise gradient clipping. The data statistics
+ * (joint-position mean and spread, one step's change per latent dimension) are computed from the
+ * training trajectories and saved with the model. One trainer runs at a time per process (the
+ * engine has one gradient tape).
  */
 public final class Trainer {
   /** Training settings. */
@@ -61,11 +63,12 @@ public final class Trainer {
    * joint-position head (NaN when no chain was given).
    */
   public record Validation(int windows, double ee1Median, double ee16Median, double ee16P90, double ee1KinMedian,
-      double ee16KinMedian, double ee16KinP90) {}
+      double ee16KinMedian, double ee16KinP90, double ee0Median, double q16Median) {}
 
   private static final Object TAPE = new Object();
-  private static final double EE_WEIGHT = 100.0; // end-effector loss in (10 cm)^2 units
-  private static final double Q_WEIGHT = 1.0; // joint-position loss in rad^2
+  private static final double EE_WEIGHT = 100.0; // end-effector head loss in (10 cm)^2 units
+  private static final double LATENT_WEIGHT = 1.0; // learned part of the latent
+  private static final float LEARNED_DELTA = 0.1f; // output scale of the learned part's change
 
   private Trainer() {}
 
@@ -93,17 +96,22 @@ public final class Trainer {
       throw new IllegalArgumentException("no trajectory is longer than the training window of " + config.window()
           + " steps");
     }
+    statistics(model, data);
     synchronized (TAPE) {
-      for (NDArray p : model.parameters()) {
+      List<String> names = model.trainableNames();
+      List<NDArray> params = new ArrayList<>();
+      for (String name : names) {
+        NDArray p = model.p(name);
         p.setRequiresGradient(true);
+        params.add(p);
       }
-      // element-wise gradient clipping: without it an occasional large step (PyTorch CPU sums are not
-      // bit-reproducible across runs) sends some runs into divergence
-      Optimizer adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
-          .optClipGrad(1f).build();
+      // element-wise gradient clipping keeps an occasional large step from sending a run into divergence
+      Tracker lr = config.steps() > 1
+          ? Tracker.cosine().setBaseValue((float) config.learningRate())
+              .optFinalValue((float) (config.learningRate() * 0.01)).setMaxUpdates(config.steps()).build()
+          : Tracker.fixed((float) config.learningRate());
+      Optimizer adam = Adam.builder().optLearningRateTracker(lr).optClipGrad(1f).build();
       Random rnd = new Random(config.seed());
-      List<NDArray> params = model.parameters();
-      List<String> names = model.names();
       // EMA target encoder: the JEPA target moves slowly, so the latent can neither collapse nor chase itself
       List<NDArray> target = new ArrayList<>();
       for (String e : config.ema() > 0 ? LatentModel.ENCODER : List.<String>of()) {
@@ -144,7 +152,7 @@ public final class Trainer {
           tick.accept(step);
         }
       }
-      for (NDArray p : model.parameters()) {
+      for (NDArray p : params) {
         p.setRequiresGradient(false);
       }
       for (NDArray t : target) {
@@ -154,49 +162,107 @@ public final class Trainer {
     return model;
   }
 
+  /**
+   * Joint-position mean and spread over the training states, the spread of one step's change of
+   * every observed latent dimension (the learned part's change scale is a constant) and the largest
+   * commanded velocity per joint.
+   */
+  static void statistics(LatentModel model, List<Trajectory> data) {
+    int n = model.spec().dof();
+    double[] vs = model.velocityScale();
+    double[] sum = new double[n];
+    double[] sq = new double[n];
+    long count = 0;
+    for (Trajectory t : data) {
+      for (double[] q : t.q()) {
+        for (int j = 0; j < n; j++) {
+          sum[j] += q[j];
+          sq[j] += q[j] * q[j];
+        }
+        count++;
+      }
+    }
+    float[] mean = new float[n];
+    float[] std = new float[n];
+    for (int j = 0; j < n; j++) {
+      double mu = sum[j] / Math.max(1, count);
+      mean[j] = (float) mu;
+      std[j] = (float) Math.max(1e-3, Math.sqrt(Math.max(0, sq[j] / Math.max(1, count) - mu * mu)));
+    }
+    double[] dsq = new double[2 * n];
+    float[] actionMax = new float[n];
+    long steps = 0;
+    for (Trajectory t : data) {
+      for (int k = 0; k < t.length(); k++) {
+        for (int j = 0; j < n; j++) {
+          actionMax[j] = (float) Math.max(actionMax[j], Math.abs(t.action()[k][j]));
+        }
+        for (int j = 0; j < n; j++) {
+          double dq = (t.q()[k + 1][j] - t.q()[k][j]) / std[j];
+          double dv = (t.qd()[k + 1][j] - t.qd()[k][j]) / vs[j];
+          dsq[j] += dq * dq;
+          dsq[n + j] += dv * dv;
+        }
+        steps++;
+      }
+    }
+    float[] delta = new float[model.spec().state()];
+    java.util.Arrays.fill(delta, LEARNED_DELTA);
+    for (int j = 0; j < 2 * n; j++) {
+      delta[j] = (float) Math.max(1e-4, Math.sqrt(dsq[j] / Math.max(1, steps)));
+    }
+    double[] as = model.actionScale();
+    for (int j = 0; j < n; j++) {
+      actionMax[j] = (float) Math.max(1e-3 * as[j], actionMax[j]);
+    }
+    model.setStatistics(mean, std, delta, actionMax);
+  }
+
   private static NDArray loss(LatentModel m, List<NDArray> target, Batch b, int k, double[] parts) {
-    NDArray z0 = m.encode(m.features(b.q(0), b.qd(0)));
+    int n = m.spec().dof();
+    int obs = 2 * n;
+    int width = m.spec().state();
+    NDArray dObs = m.p("norm.delta").get("0:" + obs);
+    NDArray h0 = m.encodeLearned(b.q(0), b.qd(0));
+    NDArray z0 = m.observed(b.q(0), b.qd(0)).concat(h0, -1);
     NDArray z = z0;
+    NDArray observed = null;
     NDArray latent = null;
-    NDArray ee = eeLoss(m, z0, b.ee(0));
-    NDArray probe = probeLoss(m, z0, b, 0);
+    NDArray ee = eeLoss(m, z0.stopGradient(), b.ee(0));
     for (int t = 1; t <= k; t++) {
       z = m.predictAll(z, b.a(t - 1));
-      NDArray ft = m.features(b.q(t), b.qd(t));
-      NDArray tz = (target.isEmpty() ? m.encode(ft) : LatentModel.encodeWith(ft, target)).stopGradient();
-      NDArray l = z.sub(tz.expandDims(0)).square().mean();
+      NDArray st = m.observed(b.q(t), b.qd(t));
+      NDArray ht = target.isEmpty() ? m.encodeLearned(b.q(t), b.qd(t))
+          : LatentModel.encodeWith(m.features(b.q(t), b.qd(t)), target);
+      NDArray o = z.get(":, :, 0:" + obs).sub(st.expandDims(0)).div(dObs).square().mean();
+      NDArray l = z.get(":, :, " + obs + ":" + width).sub(ht.stopGradient().expandDims(0)).square().mean();
+      observed = observed == null ? o : observed.add(o);
       latent = latent == null ? l : latent.add(l);
-      ee = ee.add(eeLoss(m, z, b.ee(t)));
-      probe = probe.add(probeLoss(m, z, b, t));
+      ee = ee.add(eeLoss(m, st.concat(ht, -1).stopGradient(), b.ee(t)));
     }
+    observed = observed.div((float) k);
     latent = latent.div((float) k);
     ee = ee.div((float) (k + 1));
-    probe = probe.div((float) (k + 1));
-    // VICReg on the encoder's latents of the batch
-    NDArray centred = z0.sub(z0.mean(new int[] {0}, true));
+    // VICReg on the learned part of the batch's latents
+    NDArray centred = h0.sub(h0.mean(new int[] {0}, true));
     NDArray var = centred.square().mean(new int[] {0});
     NDArray std = var.add(1e-4f).sqrt();
     NDArray varLoss = Activation.relu(std.neg().add(1f)).mean();
-    long bsz = z0.getShape().get(0);
+    long bsz = h0.getShape().get(0);
     NDArray cov = centred.transpose().matMul(centred).div((float) (bsz - 1));
     long l = cov.getShape().get(0);
     NDArray offDiag = cov.square().sum().sub(cov.square().mul(m.eye()).sum());
     NDArray covLoss = offDiag.div((float) l);
-    NDArray total = latent.add(ee.mul((float) EE_WEIGHT)).add(probe).add(varLoss).add(covLoss.mul(0.04f));
+    NDArray total = observed.add(latent.mul((float) LATENT_WEIGHT)).add(ee.mul((float) EE_WEIGHT)).add(varLoss)
+        .add(covLoss.mul(0.04f));
     parts[0] = total.getFloat();
-    parts[1] = latent.getFloat();
+    parts[1] = observed.getFloat() + latent.getFloat();
     parts[2] = ee.getFloat();
     return total;
   }
 
   private static NDArray eeLoss(LatentModel m, NDArray z, NDArray ee) {
     return m.probeEe(z).sub(ee).square().mean();
-  }
-
-  private static NDArray probeLoss(LatentModel m, NDArray z, Batch b, int t) {
-    NDArray q = m.probeQ(z).sub(b.q(t)).square().mean().mul((float) Q_WEIGHT);
-    NDArray qd = m.probeQdNormalised(z).sub(b.qd(t).div(m.velocityScaleNd())).square().mean();
-    return q.add(qd);
   }
 
   /**
@@ -207,15 +273,18 @@ public final class Trainer {
       io.telos.model.KinematicChain chain) {
     Windows w = Windows.of(heldOut, horizon);
     if (w.count == 0) {
-      return new Validation(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return new Validation(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+          Double.NaN);
     }
     double[] k1 = null;
     double[] kh = null;
     try (NDManager sub = model.manager().newSubManager()) {
       Batch b = w.all(sub);
-      NDArray z = model.encode(model.features(b.q(0), b.qd(0)));
+      NDArray z = model.encode(b.q(0), b.qd(0));
+      double[] e0 = toDouble(model.probeEe(z).sub(b.ee(0)).square().sum(new int[] {1}).sqrt().toFloatArray());
       double[] e1 = null;
       double[] eh = null;
+      double[] qh = null;
       for (int t = 1; t <= horizon; t++) {
         z = model.predictAll(z, b.a(t - 1)).mean(new int[] {0});
         if (t == 1 || t == horizon) {
@@ -226,6 +295,7 @@ public final class Trainer {
           }
           if (t == horizon) {
             eh = e;
+            qh = toDouble(model.probeQ(z).sub(b.q(t)).abs().max(new int[] {1}).toFloatArray());
           }
           if (chain != null) {
             double[] k = kinematicErrors(chain, model.probeQ(z).toFloatArray(), b.ee(t).toFloatArray());
@@ -238,8 +308,10 @@ public final class Trainer {
           }
         }
       }
+      java.util.Arrays.sort(e0);
       java.util.Arrays.sort(e1);
       java.util.Arrays.sort(eh);
+      java.util.Arrays.sort(qh);
       double k1m = Double.NaN;
       double khm = Double.NaN;
       double khp = Double.NaN;
@@ -250,7 +322,8 @@ public final class Trainer {
         khm = kh[kh.length / 2];
         khp = kh[(int) (kh.length * 0.9)];
       }
-      return new Validation(w.count, e1[e1.length / 2], eh[eh.length / 2], eh[(int) (eh.length * 0.9)], k1m, khm, khp);
+      return new Validation(w.count, e1[e1.length / 2], eh[eh.length / 2], eh[(int) (eh.length * 0.9)], k1m, khm, khp,
+          e0[e0.length / 2], qh[qh.length / 2]);
     }
   }
 

@@ -46,7 +46,7 @@ class ModelFileAndSwapTest {
         DjlWorldModel b = DjlWorldModel.load(v1, bounds, Synthetic.DT)) {
       assertEquals(1, a.network().version());
       assertEquals(0.5, ((Number) a.network().metrics().get("ee16_median_m")).doubleValue());
-      double[] s = new double[8];
+      double[] s = new double[12];
       a.encode(Synthetic.observation(new double[] {0.3, 0.1}, new double[] {0.2, 0}), s);
       double[] ea = new double[3];
       double[] eb = new double[3];
@@ -77,14 +77,33 @@ class ModelFileAndSwapTest {
     assertTrue(e.getMessage().contains("2 joints"), e.getMessage());
     e = assertThrows(ModelFileException.class, () -> DjlWorldModel.load(v1, bounds, 0.02));
     assertTrue(e.getMessage().contains("0.02"), e.getMessage());
+    // a file of the earlier network layout (no format field), with a valid checksum
+    Path old = dir.resolve("old-format.twm");
+    Files.write(old, withHeader(good, h -> h.replace("\"format\":" + ModelFile.FORMAT + ",", "")));
+    e = assertThrows(ModelFileException.class, () -> DjlWorldModel.load(old, bounds, Synthetic.DT));
+    assertTrue(e.getMessage().contains("network format 1"), e.getMessage());
+  }
+
+  /** The file with its JSON header rewritten and the checksum recomputed. */
+  private static byte[] withHeader(byte[] file, java.util.function.UnaryOperator<String> edit) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(file);
+    int len = in.getInt(8);
+    String header = new String(file, 12, len, java.nio.charset.StandardCharsets.UTF_8);
+    byte[] h = edit.apply(header).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(file.length - len + h.length);
+    out.put(file, 0, 8).putInt(h.length).put(h).put(file, 12 + len, file.length - 8 - 12 - len);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(out.array(), 0, out.position());
+    out.putLong(crc.getValue());
+    return out.array();
   }
 
   @Test
   void swapsAtTheNextPlanAndKeepsTheRunningModelOnABadFile() throws Exception {
     WorldModel analytic = new AnalyticWorldModel(Synthetic.PLANAR2, Synthetic.DT);
-    try (SwappableWorldModel m = new SwappableWorldModel(analytic, 8, f -> DjlWorldModel.load(f, bounds, Synthetic.DT))) {
-      double[] s = new double[8];
-      double[] next = new double[8];
+    try (SwappableWorldModel m = new SwappableWorldModel(analytic, 12, f -> DjlWorldModel.load(f, bounds, Synthetic.DT))) {
+      double[] s = new double[12];
+      double[] next = new double[12];
       double[] q = new double[2];
       var obs = Synthetic.observation(new double[] {0.3, 0.1}, new double[] {0, 0});
       m.encode(obs, s);
