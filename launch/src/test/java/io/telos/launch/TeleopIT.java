@@ -292,5 +292,18 @@ class TeleopIT {
     } finally {
       beat.shutdownNow();
     }
+
+    // every transition is a record in memory, and the operator's segments are demonstrations
+    try (var memory = io.telos.memory.sqlite.SqliteEpisodeStore.reader(dir.resolve("memory.db"))) {
+      memory.open();
+      var events = memory.eventsBetween(Long.MIN_VALUE, Long.MAX_VALUE);
+      var kinds = events.stream().map(e -> e.kind()).collect(java.util.stream.Collectors.toSet());
+      assertEquals(java.util.EnumSet.allOf(io.telos.memory.EventRecord.Kind.class), kinds, events.toString());
+      assertTrue(events.stream().anyMatch(e -> e.to() == Mode.TELEOP && e.detail().contains("ana")), events.toString());
+      assertTrue(events.stream().anyMatch(e -> e.kind() == io.telos.memory.EventRecord.Kind.LEASE_CHANGE
+          && e.detail().contains("DEADMAN")), "the revocation is recorded with its reason");
+      assertTrue(memory.listEpisodes(100).stream().anyMatch(e -> e.meta().operator() && e.steps() > 100),
+          "the operator's segment is a demonstration episode with its steps");
+    }
   }
 }

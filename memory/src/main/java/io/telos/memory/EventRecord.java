@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Something that happened to a robot besides its steps, kept durably with the episode it happened
- * in: a mode transition of the arbiter or a handover request of the agent.
+ * in: a mode transition of the arbiter, a handover request of the agent, or the control lease
+ * changing hands.
  *
  * @param episodeId the episode that was being recorded when it happened, or 0 when none was
  * @param robotId the robot
@@ -16,7 +17,8 @@ import java.util.Objects;
  * @param from the mode left ({@link Kind#MODE_CHANGE} only, else null)
  * @param to the mode entered ({@link Kind#MODE_CHANGE} only, else null)
  * @param trigger why the agent asked for an operator ({@link Kind#HANDOVER_REQUEST} only, else null)
- * @param detail the mode change's reason or the handover request's detail (never null)
+ * @param detail the mode change's reason, the handover request's detail, or for a lease change
+ *     {@code "<holder> <- <previous>: <reason>"} (never null)
  * @param open for a handover request: true while it stands, false when withdrawn or served;
  *     false for a mode change
  */
@@ -36,7 +38,9 @@ public record EventRecord(
     /** A transition of the mode arbiter ({@code io.telos.api.ModeChange}). */
     MODE_CHANGE,
     /** The agent asked for, or withdrew its request for, an operator ({@code io.telos.api.HandoverRequest}). */
-    HANDOVER_REQUEST;
+    HANDOVER_REQUEST,
+    /** The operators' control lease was taken, released or revoked ({@code io.telos.api.LeaseChange}). */
+    LEASE_CHANGE;
 
     /** Lower-case name, as stored ({@code mode_change}, {@code handover_request}). */
     public String label() {
@@ -61,6 +65,9 @@ public record EventRecord(
     if (kind == Kind.HANDOVER_REQUEST && (trigger == null || from != null || to != null)) {
       throw new IllegalArgumentException("a handover request has a trigger and no modes");
     }
+    if (kind == Kind.LEASE_CHANGE && (trigger != null || from != null || to != null || open)) {
+      throw new IllegalArgumentException("a lease change has no modes, no trigger, open=false");
+    }
   }
 
   /** A mode transition. */
@@ -75,12 +82,26 @@ public record EventRecord(
     return new EventRecord(episodeId, robotId, stampNs, Kind.HANDOVER_REQUEST, null, null, trigger, detail, open);
   }
 
+  /**
+   * The control lease changed hands.
+   *
+   * @param holder the new holder, empty when released or revoked
+   * @param previous the previous holder, empty when it was free
+   */
+  public static EventRecord lease(long episodeId, String robotId, long stampNs, String holder, String previous,
+      String reason) {
+    String detail = holder.isEmpty() ? "free <- " + previous + ": " + reason : holder + " <- "
+        + (previous.isEmpty() ? "free" : previous) + ": " + reason;
+    return new EventRecord(episodeId, robotId, stampNs, Kind.LEASE_CHANGE, null, null, null, detail, false);
+  }
+
   /** One line for people, e.g. {@code AUTONOMOUS -> TELEOP (operator took the lease)}. */
   public String describe() {
     return switch (kind) {
       case MODE_CHANGE -> from + " -> " + to + (detail.isEmpty() ? "" : " (" + detail + ")");
       case HANDOVER_REQUEST -> "handover " + (open ? "requested" : "closed") + ": " + trigger
           + (detail.isEmpty() ? "" : " (" + detail + ")");
+      case LEASE_CHANGE -> "lease " + detail;
     };
   }
 }

@@ -137,7 +137,8 @@ public final class MemoryRecorder extends AbstractVerticle {
           bus.<JointCommand>localConsumer(Addresses.robotCommand(robotId), m -> onCommand(m.body())),
           bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> onMode(m.body())),
           bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body())),
-          bus.<HandoverRequest>localConsumer(Addresses.handover(robotId), m -> onHandover(m.body())));
+          bus.<HandoverRequest>localConsumer(Addresses.handover(robotId), m -> onHandover(m.body())),
+          bus.<io.telos.api.LeaseChange>localConsumer(Addresses.lease(robotId), m -> onLease(m.body())));
       LOG.info("component={} event=started policy={} launch=\"{}\"", component, info.policy(), info.launchSource());
       return Future.all(consumers.stream().map(c -> c.completion()).toList());
     }).<Void>mapEmpty().onComplete(started);
@@ -268,6 +269,14 @@ public final class MemoryRecorder extends AbstractVerticle {
     }
     store.recordEvent(EventRecord.handover(Math.max(episodeId, 0), robotId, request.header().stampNs(),
         request.trigger(), request.detail(), request.open()));
+  }
+
+  private void onLease(io.telos.api.LeaseChange change) {
+    if (stopping) {
+      return;
+    }
+    store.recordEvent(EventRecord.lease(Math.max(episodeId, 0), robotId, change.header().stampNs(), change.holder(),
+        change.previous(), change.reason()));
   }
 
   private void onFault(Fault fault) {

@@ -207,9 +207,12 @@ public abstract class EpisodeStoreContract {
     long b = store.beginEpisode(new EpisodeMeta("arm1", "", "", "g1", true, 100));
     EventRecord served = EventRecord.handover(b, "arm1", 120, HandoverRequest.Trigger.STUCK, "", false);
     store.recordEvent(served);
+    EventRecord leased = EventRecord.lease(b, "arm1", 1000, "ana", "", "taken");
+    store.recordEvent(leased);
     flush();
     assertEquals(List.of(asked, toTeleop), store.events(a), "recording order within the episode");
-    assertEquals(List.of(served), store.events(b));
+    assertEquals(List.of(served, leased), store.events(b));
+    assertEquals("lease ana <- free: taken", leased.describe());
     assertEquals(List.of(outside), store.events(0));
     assertEquals(List.of(), store.events(b + 1000));
     assertEquals(List.of(outside, asked, toTeleop, served), store.eventsBetween(0, 1000), "by stamp");
