@@ -14,8 +14,9 @@ import java.util.Arrays;
  * {@link #step} is the ensemble mean of the action-conditioned predictors, {@link #probe} the
  * probe heads and {@link #uncertainty} the ensemble's disagreement (mean variance of the members'
  * next latents). Every call is one batched pass over the whole batch; {@link #uncertainty} after
- * {@link #step} on the same inputs (the planner's order) reuses that pass, and the three probes of
- * one state buffer are computed together.
+ * {@link #step} on the same inputs (the planner's order) reuses that pass. Joint probes read the
+ * observed part of the state directly and the end-effector probe (with a chain) is its forward
+ * kinematics, all without a network pass; the learned end-effector head is cached per state buffer.
  */
 public final class DjlWorldModel implements WorldModel, AutoCloseable {
   private final NDManager manager;
@@ -37,9 +38,10 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
   private int lastBatch = -1;
   private double[] probeKey = new double[0];
   private int probeBatch = -1;
-  private float[] pq = new float[0];
-  private float[] pqd = new float[0];
   private float[] pee = new float[0];
+  private final double[] qMean;
+  private final double[] qStd;
+  private final double[] velocityScale;
 
   DjlWorldModel(NDManager manager, LatentModel model, double[] actionBounds, String source,
       io.telos.model.KinematicChain chain) {
@@ -50,6 +52,9 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
     this.model = model;
     this.n = model.spec().dof();
     this.l = model.spec().state();
+    this.qMean = values(model.p("norm.q_mean"));
+    this.qStd = values(model.p("norm.q_std"));
+    this.velocityScale = model.velocityScale();
     // the arm's bounds, narrowed to the commands the model was trained on
     double[] seen = model.actionMax();
     this.bounds = actionBounds.clone();
@@ -211,21 +216,20 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
 
   @Override
   public void probe(Probe probe, double[] states, int batch, double[] out) {
-    if (batch != probeBatch || !Arrays.equals(states, 0, batch * l, probeKey, 0, batch * l)) {
-      fs = fill(fs, states, batch * l);
-      try (NDManager sub = manager.newSubManager()) {
-        NDArray z = sub.create(Arrays.copyOf(fs, batch * l), new Shape(batch, l));
-        pq = model.probeQ(z).toFloatArray();
-        pqd = model.probeQd(z).toFloatArray();
-        pee = model.probeEe(z).toFloatArray();
-      }
-      probeKey = copy(probeKey, states, batch * l);
-      probeBatch = batch;
-    }
-    if (probe == Probe.END_EFFECTOR_POSITION && chain != null) {
+    // joint positions and velocities are the observed part of the state, de-normalised: no network pass
+    if (probe == Probe.JOINT_POSITION || probe == Probe.JOINT_VELOCITY) {
+      boolean pos = probe == Probe.JOINT_POSITION;
       for (int b = 0; b < batch; b++) {
         for (int i = 0; i < n; i++) {
-          fkQ[i] = pq[b * n + i];
+          out[b * n + i] = pos ? jointPosition(states, b, i) : states[b * l + n + i] * velocityScale[i];
+        }
+      }
+      return;
+    }
+    if (chain != null) {
+      for (int b = 0; b < batch; b++) {
+        for (int i = 0; i < n; i++) {
+          fkQ[i] = jointPosition(states, b, i);
         }
         chain.forwardPosition(fkQ, fkP, fkScratch);
         out[3 * b] = fkP[0];
@@ -234,15 +238,31 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
       }
       return;
     }
-    float[] src = switch (probe) {
-      case JOINT_POSITION -> pq;
-      case JOINT_VELOCITY -> pqd;
-      case END_EFFECTOR_POSITION -> pee;
-    };
-    int w = probe.width(n) * batch;
-    for (int i = 0; i < w; i++) {
-      out[i] = src[i];
+    if (batch != probeBatch || !Arrays.equals(states, 0, batch * l, probeKey, 0, batch * l)) {
+      fs = fill(fs, states, batch * l);
+      try (NDManager sub = manager.newSubManager()) {
+        NDArray z = sub.create(Arrays.copyOf(fs, batch * l), new Shape(batch, l));
+        pee = model.probeEe(z).toFloatArray();
+      }
+      probeKey = copy(probeKey, states, batch * l);
+      probeBatch = batch;
     }
+    for (int i = 0; i < 3 * batch; i++) {
+      out[i] = pee[i];
+    }
+  }
+
+  private double jointPosition(double[] states, int b, int i) {
+    return states[b * l + i] * qStd[i] + qMean[i];
+  }
+
+  private static double[] values(NDArray a) {
+    float[] f = a.toFloatArray();
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
   }
 
   private static float[] fill(float[] buf, double[] src, int len) {

@@ -277,15 +277,17 @@ public final class LatentModel implements AutoCloseable {
     NDArray a = actions.div(actionScaleNd);
     int m = spec.members();
     int n = spec.dof();
-    NDArray zm = z.getShape().dimension() == 2 ? z.expandDims(0).repeat(0, m) : z;
-    NDArray am = a.expandDims(0).repeat(0, m);
-    NDArray q = zm.get(":, :, 0:" + n).mul(p("norm.q_std")).add(p("norm.q_mean"));
-    NDArray za = zm.concat(am, 2);
-    NDArray in = zm.concat(q.sin(), 2).concat(q.cos(), 2).concat(am, 2);
-    NDArray h1 = Activation.relu(in.batchMatMul(p("pred.w1")).add(p("pred.b1")));
+    // a shared (B, S) latent is not copied per member: its (B, ·) inputs broadcast against the
+    // members' (M, ·, ·) weights
+    NDArray q = slice(z, 0, n).mul(p("norm.q_std")).add(p("norm.q_mean"));
+    boolean shared = z.getShape().dimension() == 2;
+    NDArray ax = shared ? a : a.expandDims(0).repeat(0, m);
+    NDArray za = z.concat(ax, -1);
+    NDArray in = z.concat(q.sin(), -1).concat(q.cos(), -1).concat(ax, -1);
+    NDArray h1 = Activation.relu(in.matMul(p("pred.w1")).add(p("pred.b1")));
     NDArray h2 = Activation.relu(h1.batchMatMul(p("pred.w2")).add(p("pred.b2")));
-    NDArray d = h2.batchMatMul(p("pred.w3")).add(p("pred.b3")).add(za.batchMatMul(p("pred.lin")));
-    return zm.add(d.mul(p("norm.delta")));
+    NDArray d = h2.batchMatMul(p("pred.w3")).add(p("pred.b3")).add(za.matMul(p("pred.lin")));
+    return d.mul(p("norm.delta")).add(z);
   }
 
   /** Joint positions (rad), exact for an encoded state. */
