@@ -48,19 +48,31 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TeleopIT {
   static final String TOKEN = "it-token-0123456789abcdef";
+  /** The out-of-reach target makes the planner report a plateau (STUCK) or, pressed against a limit, INFEASIBLE. */
+  static final java.util.Set<String> PLANNER_TRIGGERS = java.util.Set.of("STUCK", "INFEASIBLE");
+
+  static boolean plannerHold(ModeChange c) {
+    return c.to() == Mode.HOLD && (c.reason().startsWith("handover STUCK") || c.reason().startsWith("handover INFEASIBLE"));
+  }
 
   @TempDir
   Path dir;
 
   /** The handover example on a free port with a known token and a throwaway memory. */
   static LaunchSpec spec(Path dir) {
+    return spec(dir, -1);
+  }
+
+  /** @param heartbeatMs the deadman timeout, or -1 for the example's own (250 ms) */
+  static LaunchSpec spec(Path dir, long heartbeatMs) {
     LaunchSpec s = LaunchFile.load(Path.of("examples/handover-sim.yaml"));
     TeleopConfig t = s.teleop();
     Map<String, Object> console = new LinkedHashMap<>();
     console.put("host", "127.0.0.1");
     console.put("port", 0);
     console.put("token", TOKEN);
-    TeleopConfig withConsole = new TeleopConfig(t.heartbeatTimeoutNs(), t.jogTimeoutNs(), t.toolSpeedMps(),
+    TeleopConfig withConsole = new TeleopConfig(heartbeatMs > 0 ? heartbeatMs * 1_000_000L : t.heartbeatTimeoutNs(),
+        t.jogTimeoutNs(), t.toolSpeedMps(),
         t.toolTurnRadps(), t.jointSpeedScale(), t.uncertaintyThreshold(), t.stuckTrigger(), t.infeasibleNs(),
         t.sustainNs(), t.faultCodes(), new Settings("teleop.console", console));
     return s.withTeleop(withConsole)
@@ -170,17 +182,16 @@ class TeleopIT {
         // 1. the unreachable target: the planner gets stuck, the agent holds and asks
         // (as an event, or in the state snapshot when it was raised before this operator connected)
         JsonObject request = ana.await(m -> ("handover".equals(m.getString("type")) && m.getBoolean("open")
-            && "STUCK".equals(m.getString("trigger"))) || ("state".equals(m.getString("type"))
-            && m.getJsonObject("handover") != null && "STUCK".equals(m.getJsonObject("handover").getString("trigger"))), 60);
+            && PLANNER_TRIGGERS.contains(m.getString("trigger"))) || ("state".equals(m.getString("type"))
+            && m.getJsonObject("handover") != null
+            && PLANNER_TRIGGERS.contains(m.getJsonObject("handover").getString("trigger"))), 60);
         assertNotNull(request, "a handover request reaches the console");
-        await(() -> live.modes.stream().anyMatch(c -> c.to() == Mode.HOLD && c.reason().startsWith("handover STUCK")), 5,
-            "HOLD recorded on the bus");
-        await(() -> live.handovers.stream().anyMatch(h -> h.trigger() == HandoverRequest.Trigger.STUCK), 5,
+        await(() -> live.modes.stream().anyMatch(TeleopIT::plannerHold), 5, "HOLD recorded on the bus");
+        await(() -> live.handovers.stream().anyMatch(h -> PLANNER_TRIGGERS.contains(h.trigger().name())), 5,
             "the request recorded on the bus");
-        HandoverRequest raised = live.handovers.stream().filter(h -> h.trigger() == HandoverRequest.Trigger.STUCK)
+        HandoverRequest raised = live.handovers.stream().filter(h -> PLANNER_TRIGGERS.contains(h.trigger().name()))
             .findFirst().orElseThrow();
-        ModeChange hold = live.modes.stream().filter(c -> c.to() == Mode.HOLD && c.reason().startsWith("handover STUCK"))
-            .findFirst().orElseThrow();
+        ModeChange hold = live.modes.stream().filter(TeleopIT::plannerHold).findFirst().orElseThrow();
         CommandLog log = live.log.get();
         await(() -> log.firstAfter(hold.header().stampNs(), e -> Arrays.stream(e.velocity()).allMatch(v -> v == 0))
             != null, 5, "the arm at rest");
@@ -263,7 +274,7 @@ class TeleopIT {
 
         // 6. still stuck: a second request; ana takes again and loses her heartbeat
         assertNotNull(ana.await(beforeRelease, m -> "handover".equals(m.getString("type")) && m.getBoolean("open")
-            && "STUCK".equals(m.getString("trigger")), 30),
+            && PLANNER_TRIGGERS.contains(m.getString("trigger")), 30),
             "the plateau after the release is a new request");
         assertTrue(ana.call("take").getBoolean("accepted"));
         int beforeLoss = ana.mark();
