@@ -50,6 +50,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "Training steps (default ${DEFAULT-VALUE}).")
   int steps = Trainer.Config.defaults().steps();
 
+  @Option(names = "--hidden", description = "Hidden width of encoder and predictor (default ${DEFAULT-VALUE}).")
+  int hidden = Trainer.Config.defaults().hidden();
+
   @Option(names = "--explore", description = "First record this many minutes of simulated motor babbling (default ${DEFAULT-VALUE}).")
   double exploreMinutes = 0;
 
@@ -73,7 +76,10 @@ public final class TrainCommand implements Callable<Integer> {
             s -> bar(o, "explore", s, total));
         o.printf("%n  %d episodes recorded%n", eps);
       }
-      Result r = train(store, arm, dt, Trainer.Config.defaults().withSteps(steps), out, episodes, o);
+      Trainer.Config d = Trainer.Config.defaults();
+      Trainer.Config config = new Trainer.Config(d.latent(), hidden, d.members(), d.window(), d.batch(), steps,
+          d.learningRate(), seed, d.ema());
+      Result r = train(store, arm, dt, config, out, episodes, o);
       o.println(r.summary());
     }
     return 0;
