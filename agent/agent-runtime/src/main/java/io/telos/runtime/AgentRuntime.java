@@ -145,6 +145,11 @@ public final class AgentRuntime implements AutoCloseable {
       kernel.offer(msg.body());
       servo.answered(msg.body().header().stampNs());
     });
+    if (!parts.clock().isSimulated()) {
+      // on this (event-loop) context, so the planner always sees the newest observation
+      vertx.eventBus().<io.telos.api.Observation>localConsumer(Addresses.observation(id),
+          msg -> plannerVerticle.offerObservation(msg.body()));
+    }
     vertx.eventBus().<io.telos.api.HandoverRequest>localConsumer(Addresses.handover(id), msg -> {
       if (msg.body().open()) {
         handovers.incrementAndGet();

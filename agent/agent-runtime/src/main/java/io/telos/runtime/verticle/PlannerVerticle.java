@@ -58,23 +58,40 @@ public final class PlannerVerticle extends AbstractVerticle {
 
   @Override
   public void start(io.vertx.core.Promise<Void> started) {
-    var observations = vertx.eventBus().<Observation>localConsumer(Addresses.observation(robotId), msg -> {
-      latest = msg.body();
-      if (lockStep) {
+    io.vertx.core.eventbus.MessageConsumer<Observation> observations = null;
+    if (lockStep) {
+      // lock-step: answer every observation, in order (the servo loop waits for each answer)
+      observations = vertx.eventBus().<Observation>localConsumer(Addresses.observation(robotId), msg -> {
+        latest = msg.body();
         planOnce(msg.body());
-      }
-    });
-    var goals = vertx.eventBus().<Goal>localConsumer(Addresses.goal(robotId), msg -> tracker.add(msg.body()));
-
-    if (!lockStep) {
-      vertx.setPeriodic(Math.max(1, periodNs / 1_000_000), id -> {
-        Observation obs = latest;
-        if (obs != null && obs != lastPlanned) {
-          planOnce(obs);
-        }
       });
     }
-    io.vertx.core.Future.all(observations.completion(), goals.completion()).<Void>mapEmpty().onComplete(started);
+    var goals = vertx.eventBus().<Goal>localConsumer(Addresses.goal(robotId), msg -> tracker.add(msg.body()));
+    if (!lockStep) {
+      // wall clock: observations arrive through offerObservation() from an event loop, never queued
+      // behind a slow plan on this worker; each plan uses the newest one and the next is scheduled
+      // after it ends, so a planner slower than its rate replans as fast as it can, from fresh
+      // states, instead of building a backlog of ever older ones
+      vertx.setTimer(1, id -> loop());
+    }
+    (observations == null ? goals.completion()
+        : io.vertx.core.Future.all(observations.completion(), goals.completion()).<Void>mapEmpty())
+        .onComplete(started);
+  }
+
+  /** The newest observation (wall-clock mode); safe from any thread. */
+  public void offerObservation(Observation obs) {
+    latest = obs;
+  }
+
+  private void loop() {
+    long t0 = System.nanoTime();
+    Observation obs = latest;
+    if (obs != null && obs != lastPlanned) {
+      planOnce(obs);
+    }
+    long waitMs = (periodNs - (System.nanoTime() - t0)) / 1_000_000;
+    vertx.setTimer(Math.max(1, waitMs), id -> loop());
   }
 
   /**
