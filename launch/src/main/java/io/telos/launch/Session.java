@@ -62,11 +62,16 @@ public final class Session {
   /** @param onStarted called once everything is deployed (for tests and tools that drive a live session) */
   public static RunReport run(LaunchSpec spec, UnaryOperator<AgentRuntime.Parts> adapt, Consumer<GoalOutcome> progress,
       Duration maxWall, int metricsPort, Consumer<Started> onStarted) throws InterruptedException {
-    // memory.recall: warm-start the planner from similar past situations (the recall service)
+    // memory.recall: warm-start the planner from similar past situations (the recall service);
+    // memory.learn: retrain the world model in the background as episodes land
     boolean recall = spec.memory().bool("recall", false);
-    if (spec.memory().has("recall")) {
+    io.telos.api.config.Settings learn = spec.memory().has("learn")
+        ? spec.memory().section("learn").requireOnly(java.util.Set.of("every_episodes", "steps", "out", "period_s"))
+        : null;
+    if (spec.memory().has("recall") || learn != null) {
       java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(spec.memory().asMap());
       m.remove("recall");
+      m.remove("learn");
       spec = spec.withMemory(new io.telos.api.config.Settings(spec.memory().path(), m));
     }
     MemoryConfig memory = Composer.memory(spec);
@@ -74,6 +79,7 @@ public final class Session {
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
     Optional<EpisodeStore> store = memory.createStore();
     StepIndex index = null;
+    io.telos.launch.learn.BackgroundTrainer trainer = null;
     RecallWarmStart warm = null;
     try {
       if (recall && store.isPresent()) {
@@ -93,6 +99,20 @@ public final class Session {
         parts = new AgentRuntime.Parts(p.robotId(), p.model(), p.hardware(), p.estimator(), warm, p.goals(),
             p.settleNs(), p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
         System.err.println("telos: planner warm starts from memory (" + index.size() + " steps indexed)");
+      }
+      if (learn != null && store.isPresent()) {
+        store.get().open();
+        int every = (int) learn.integer("every_episodes", 20, 1, 100_000);
+        int steps = (int) learn.integer("steps", 4000, 10, 1_000_000);
+        double periodS = learn.number("period_s", 10, 0.1, 86_400);
+        java.nio.file.Path out = java.nio.file.Path.of(learn.string("out", ".telos/models"));
+        double dt = spec.planner().section("world_model").has("type")
+            ? spec.planner().number("dt_s", 0.05, 1e-3, 1) : 0.05;
+        trainer = new io.telos.launch.learn.BackgroundTrainer(store.get(), parts.model(), dt, out,
+            io.telos.planner.djl.Trainer.Config.defaults().withSteps(steps), every, (long) (periodS * 1000),
+            r -> System.err.println("telos: background training wrote model v" + r.version() + " into " + out));
+        vertx.deployVerticle(trainer).await();
+        System.err.println("telos: background training every " + every + " new episodes into " + out);
       }
       String recorder = null;
       if (store.isPresent()) {
@@ -147,6 +167,14 @@ public final class Session {
         // already shutting down (Ctrl-C): stop cleanly below
       }
       RunReport report = rt.stop();
+      if (trainer != null && trainer.busy()) {
+        // a training in progress finishes (bounded) rather than being cut off with the run
+        System.err.println("telos: waiting for the background training in progress");
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (trainer.busy() && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+      }
       if (warm != null) {
         System.err.println("telos: memory warm starts " + warm.figures());
       }

@@ -64,4 +64,17 @@ class MemoryGoalsIT {
     assertEquals(4, warm.outcomes().stream().filter(GoalOutcome::reached).count(), warm.outcomes().toString());
     assertEquals(0, warm.limitViolations());
   }
+
+  @Test
+  void backgroundTrainingLearnsFromTheRunsOwnEpisodes() throws Exception {
+    Path models = dir.resolve("models");
+    Map<String, Object> m = new java.util.LinkedHashMap<>(Map.of("type", "sqlite", "path", dir.resolve("m.db").toString()));
+    m.put("learn", Map.of("every_episodes", 2, "steps", 30, "period_s", 0.2, "out", models.toString()));
+    LaunchSpec spec = Telos.demoSpec("sim", 5L, 4).withMemory(new Settings("memory", m));
+    RunReport r = Session.run(spec, o -> { }, Duration.ofMinutes(3));
+    assertEquals(4, r.outcomes().size());
+    // a version is written once two episodes have closed; training runs beside the control loop
+    TeleopIT.await(() -> java.nio.file.Files.exists(io.telos.planner.djl.ModelVersions.file(models, 1)), 120,
+        "model v1 from the background trainer");
+  }
 }

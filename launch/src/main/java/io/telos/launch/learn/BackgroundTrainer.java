@@ -29,7 +29,7 @@ public final class BackgroundTrainer extends AbstractVerticle {
   private final int minNewEpisodes;
   private final long periodMs;
   private long trainedUpTo = -1;
-  private boolean busy;
+  private volatile boolean busy;
   private volatile int versions;
   private final java.util.function.Consumer<TrainCommand.Result> onVersion;
 
@@ -48,6 +48,11 @@ public final class BackgroundTrainer extends AbstractVerticle {
     this.config = config;
     this.minNewEpisodes = minNewEpisodes;
     this.periodMs = periodMs;
+  }
+
+  /** Whether a training is running now. */
+  public boolean busy() {
+    return busy;
   }
 
   /** Versions written by this trainer so far. */
