@@ -1,8 +1,11 @@
 """The learned world model's network and training step in PyTorch, for side-by-side timing.
 
-Same shapes as planner-djl's LatentModel: encoder MLP on [sin q, cos q, qd/v] -> latent,
-M residual predictor MLPs run as batched matrix products, linear q/qd heads, MLP end-effector
-head; JEPA loss (stop-gradient target), VICReg variance/covariance, probe losses; Adam.
+Same shapes and computation as planner-djl's LatentModel (model format 2): the latent is
+[(q - mean) / std, qd / v ; h], h = encoder MLP on [sin q, cos q, qd / v]; M predictor members run
+as batched matrix products, z' = z + delta * (MLP([z, sin q, cos q, a]) + linear([z, a])); an
+end-effector head (3-layer MLP) trained on detached latents. Loss: the observed part against the next
+observation in units of delta, the learned part against the stop-gradient encoder (JEPA), the head,
+VICReg variance/covariance on h; Adam.
 Usage: world_model_torch.py DOF LATENT HIDDEN MEMBERS WINDOW BATCH TRAIN_STEPS ROLLOUT_BATCH ROLLOUT_CALLS THREADS
 Prints one JSON line.
 """
@@ -16,74 +19,80 @@ n, L, H, M, K, B, steps, rb, calls, threads = [int(a) for a in sys.argv[1:11]]
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 f = 3 * n
+S = 2 * n + L
+E = 128
 
 
 def glorot(*s):
     return (torch.randn(*s) * (2.0 / (s[-2] + s[-1])) ** 0.5).requires_grad_()
 
 
+def zeros(*s):
+    return torch.zeros(*s, requires_grad=True)
+
+
 P = {
-    "enc.w1": glorot(f, H), "enc.b1": torch.zeros(H, requires_grad=True),
-    "enc.w2": glorot(H, L), "enc.b2": torch.zeros(L, requires_grad=True),
-    "pred.w1": glorot(M, L + n, H), "pred.b1": torch.zeros(M, 1, H, requires_grad=True),
-    "pred.w2": glorot(M, H, H), "pred.b2": torch.zeros(M, 1, H, requires_grad=True),
-    "pred.w3": (torch.randn(M, H, L) * 0.1).requires_grad_(), "pred.b3": torch.zeros(M, 1, L, requires_grad=True),
-    "q.w": glorot(L, n), "q.b": torch.zeros(n, requires_grad=True),
-    "qd.w": glorot(L, n), "qd.b": torch.zeros(n, requires_grad=True),
-    "ee.w1": glorot(L, 64), "ee.b1": torch.zeros(64, requires_grad=True),
-    "ee.w2": glorot(64, 3), "ee.b2": torch.zeros(3, requires_grad=True),
+    "enc.w1": glorot(f, H), "enc.b1": zeros(H), "enc.w2": glorot(H, L), "enc.b2": zeros(L),
+    "pred.w1": glorot(M, S + 3 * n, H), "pred.b1": zeros(M, 1, H),
+    "pred.w2": glorot(M, H, H), "pred.b2": zeros(M, 1, H),
+    "pred.w3": (torch.randn(M, H, S) * 0.1).requires_grad_(), "pred.b3": zeros(M, 1, S),
+    "pred.lin": (torch.randn(M, S + n, S) * 0.01).requires_grad_(),
+    "ee.w1": glorot(S, E), "ee.b1": zeros(E), "ee.w2": glorot(E, E), "ee.b2": zeros(E),
+    "ee.w3": glorot(E, 3), "ee.b3": zeros(3),
 }
+q_mean = torch.zeros(n)
+q_std = torch.ones(n)
+delta = torch.full((S,), 0.05)
 vs = torch.full((n,), 2.0)
 acs = torch.full((n,), 2.0)
+obs = 2 * n
 
 
-def feats(q, qd):
-    return torch.cat([q.sin(), q.cos(), qd / vs], -1)
+def observed(q, qd):
+    return torch.cat([(q - q_mean) / q_std, qd / vs], -1)
 
 
-def enc(x):
+def learned(q, qd):
+    x = torch.cat([q.sin(), q.cos(), qd / vs], -1)
     return torch.relu(x @ P["enc.w1"] + P["enc.b1"]) @ P["enc.w2"] + P["enc.b2"]
 
 
-def pred(z, a):
+def pred_all(z, a):
     a = a / acs
-    zm = z.unsqueeze(0).expand(M, -1, -1) if z.dim() == 2 else z
-    am = a.unsqueeze(0).expand(M, -1, -1)
-    x = torch.cat([zm, am], 2)
-    h1 = torch.relu(torch.bmm(x, P["pred.w1"]) + P["pred.b1"])
-    h2 = torch.relu(torch.bmm(h1, P["pred.w2"]) + P["pred.b2"])
-    return zm + torch.bmm(h2, P["pred.w3"]) + P["pred.b3"]
-
-
-def pq(z):
-    return z @ P["q.w"] + P["q.b"]
-
-
-def pqd(z):
-    return z @ P["qd.w"] + P["qd.b"]
+    q = z[..., :n] * q_std + q_mean
+    ax = a if z.dim() == 2 else a.unsqueeze(0).expand(M, -1, -1)
+    za = torch.cat([z, ax], -1)
+    x = torch.cat([z, q.sin(), q.cos(), ax], -1)
+    h1 = torch.relu(torch.matmul(x, P["pred.w1"]) + P["pred.b1"])
+    h2 = torch.relu(torch.matmul(h1, P["pred.w2"]) + P["pred.b2"])
+    d = torch.matmul(h2, P["pred.w3"]) + P["pred.b3"] + torch.matmul(za, P["pred.lin"])
+    return d * delta + z
 
 
 def pee(z):
-    return torch.relu(z @ P["ee.w1"] + P["ee.b1"]) @ P["ee.w2"] + P["ee.b2"]
+    h = torch.relu(z @ P["ee.w1"] + P["ee.b1"])
+    h = torch.relu(h @ P["ee.w2"] + P["ee.b2"])
+    return h @ P["ee.w3"] + P["ee.b3"]
 
 
 def loss(q, qd, ee, a):
-    z0 = enc(feats(q[:, 0], qd[:, 0]))
-    z = z0
-    lat = 0
-    e = ((pee(z0) - ee[:, 0]) ** 2).mean()
-    pr = ((pq(z0) - q[:, 0]) ** 2).mean() * 1 + ((pqd(z0) - qd[:, 0] / vs) ** 2).mean()
+    h0 = learned(q[:, 0], qd[:, 0])
+    z = torch.cat([observed(q[:, 0], qd[:, 0]), h0], -1)
+    e = ((pee(z.detach()) - ee[:, 0]) ** 2).mean()
+    o_sum = 0
+    l_sum = 0
     for t in range(1, K + 1):
-        z = pred(z, a[:, t - 1])
-        tgt = enc(feats(q[:, t], qd[:, t])).detach()
-        lat = lat + ((z - tgt.unsqueeze(0)) ** 2).mean()
-        e = e + ((pee(z) - ee[:, t]) ** 2).mean()
-        pr = pr + ((pq(z) - q[:, t]) ** 2).mean() * 1 + ((pqd(z) - qd[:, t] / vs) ** 2).mean()
-    c = z0 - z0.mean(0, keepdim=True)
+        z = pred_all(z, a[:, t - 1])
+        st = observed(q[:, t], qd[:, t])
+        ht = learned(q[:, t], qd[:, t])
+        o_sum = o_sum + (((z[:, :, :obs] - st.unsqueeze(0)) / delta[:obs]) ** 2).mean()
+        l_sum = l_sum + ((z[:, :, obs:] - ht.detach().unsqueeze(0)) ** 2).mean()
+        e = e + ((pee(torch.cat([st, ht], -1).detach()) - ee[:, t]) ** 2).mean()
+    c = h0 - h0.mean(0, keepdim=True)
     std = (c.pow(2).mean(0) + 1e-4).sqrt()
     cov = c.t() @ c / (B - 1)
     off = cov.pow(2).sum() - cov.diag().pow(2).sum()
-    return lat / K + 100 * e / (K + 1) + pr / (K + 1) + torch.relu(1 - std).mean() + 0.04 * off / L
+    return o_sum / K + l_sum / K + 100 * e / (K + 1) + torch.relu(1 - std).mean() + 0.04 * off / L
 
 
 opt = torch.optim.Adam(P.values(), lr=2e-3)
@@ -104,12 +113,12 @@ for s in range(steps + 20):
 train_s = sum(times)
 
 with torch.no_grad():
-    z = torch.randn(rb, L)
+    z = torch.randn(rb, S)
     act = torch.randn(rb, n)
     rt = []
     for c in range(calls + 50):
         t0 = time.perf_counter()
-        allz = pred(z, act)
+        allz = pred_all(z, act)
         mu = allz.mean(0)
         dis = (allz - mu).pow(2).mean(2).mean(0)
         mu_np = mu.numpy().astype("float64")  # the port returns doubles
