@@ -33,6 +33,22 @@ public final class EventRows {
   }
 
   /** Reads columns {@code first .. first+8} of the current row. */
+  /** Runs an event query whose long parameters are {@code args} and whose first column starts an event row. */
+  public static java.util.List<EventRecord> query(java.sql.Connection c, String sql, long... args) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        p.setLong(i + 1, args[i]);
+      }
+      java.util.List<EventRecord> out = new java.util.ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(read(rs, 1));
+        }
+      }
+      return out;
+    }
+  }
+
   public static EventRecord read(ResultSet rs, int first) throws SQLException {
     String from = rs.getString(first + 4);
     String to = rs.getString(first + 5);

@@ -993,18 +993,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
       if (!hasTable(c, "events")) {
         return List.of(); // a version-1 file opened read-only: no events were recorded in it
       }
-      try (PreparedStatement p = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          p.setLong(i + 1, args[i]);
-        }
-        List<EventRecord> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(EventRows.read(rs, 1));
-          }
-        }
-        return out;
-      }
+      return EventRows.query(c, sql, args);
     } catch (SQLException e) {
       throw readFailed(what, e);
     }
