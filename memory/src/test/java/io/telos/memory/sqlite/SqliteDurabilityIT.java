@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.telos.memory.EpisodeStoreException;
 import io.telos.memory.EpisodeSummary;
@@ -267,11 +267,38 @@ class SqliteDurabilityIT {
   void aReadOnlyDirectoryIsReportedNotThrown() throws Exception {
     Path ro = Files.createDirectory(dir.resolve("ro"));
     Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+    boolean immutable = false;
     try {
-      assumeFalse(Files.isWritable(ro), "running as root: permissions do not stop writes");
-      assertUnavailable(ro.resolve("memory.db"), "permission denied");
+      if (Files.isWritable(ro)) {
+        // root ignores permissions; the immutable attribute stops root too (ext4 and most Linux filesystems)
+        immutable = chattr("+i", ro);
+        assumeTrue(immutable && !canCreate(ro), "running as root where chattr +i is not available");
+      }
+      assertUnavailable(ro.resolve("memory.db"), immutable ? "not permitted" : "permission denied");
     } finally {
+      if (immutable) {
+        chattr("-i", ro);
+      }
       Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  private static boolean chattr(String flag, Path p) throws Exception {
+    try {
+      Process c = new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
+      c.getInputStream().readAllBytes();
+      return c.waitFor() == 0;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean canCreate(Path dir) {
+    try {
+      Files.delete(Files.createFile(dir.resolve("probe")));
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 
