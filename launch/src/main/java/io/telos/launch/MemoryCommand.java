@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code telos memory stats|list|export|replay|bench}: what the episodic store holds, and using it. */
 @Command(name = "memory", description = "Inspect, export, replay and measure the episodic memory store.",
-    subcommands = {MemoryCommand.Stats.class, MemoryCommand.ListEpisodes.class,
+    subcommands = {MemoryCommand.Stats.class, MemoryCommand.ListEpisodes.class, MemoryCommand.Events.class,
         io.telos.launch.memory.ExportCommand.class, MemoryCommand.ReplayEpisode.class,
         io.telos.launch.memory.BenchCommand.class})
 final class MemoryCommand {
@@ -62,6 +62,36 @@ final class MemoryCommand {
     public Integer call() {
       try (EpisodeStore store = open(path).orElseThrow()) {
         spec.commandLine().getOut().println(MemoryReport.list(store, limit));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "events", description = "Mode changes, handover requests and lease changes, oldest first: of one"
+      + " episode, or (without one) of the whole store.")
+  static final class Events implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "EPISODE",
+        description = "Episode id (0: events outside any episode); omit for all.")
+    Long episode;
+
+    @Option(names = "--path", description = "Store file (default ${DEFAULT-VALUE}).")
+    Path path = Path.of(MemoryConfig.DEFAULT_PATH);
+
+    @Override
+    public Integer call() {
+      try (EpisodeStore store = open(path).orElseThrow()) {
+        var events = episode == null ? store.eventsBetween(Long.MIN_VALUE, Long.MAX_VALUE) : store.events(episode);
+        var out = spec.commandLine().getOut();
+        if (events.isEmpty()) {
+          out.println("no events" + (episode == null ? "" : " for episode " + episode));
+        }
+        for (io.telos.memory.EventRecord e : events) {
+          out.printf("%12.3f s  episode %-5d %-16s %s%n", e.stampNs() / 1e9, e.episodeId(), e.kind().label(),
+              e.describe());
+        }
       }
       return 0;
     }

@@ -316,5 +316,11 @@ class TeleopIT {
       assertTrue(memory.listEpisodes(100).stream().anyMatch(e -> e.meta().operator() && e.steps() > 100),
           "the operator's segment is a demonstration episode with its steps");
     }
+    java.io.StringWriter text = new java.io.StringWriter();
+    picocli.CommandLine cl = Telos.commandLine();
+    cl.setOut(new java.io.PrintWriter(text, true));
+    assertEquals(0, cl.execute("memory", "events", "--path", dir.resolve("memory.db").toString()));
+    assertTrue(text.toString().contains("handover requested") && text.toString().contains("lease ana <- free: taken")
+        && text.toString().contains("-> TELEOP"), text.toString());
   }
 }
