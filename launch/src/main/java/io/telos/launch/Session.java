@@ -77,6 +77,7 @@ public final class Session {
     MemoryConfig memory = Composer.memory(spec);
     AgentRuntime.Parts parts = adapt.apply(Composer.compose(spec));
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
+    io.telos.runtime.bus.Codecs.register(vertx); // before anything publishes (the recorder reports store faults)
     Optional<EpisodeStore> store = memory.createStore();
     StepIndex index = null;
     io.telos.launch.learn.BackgroundTrainer trainer = null;
@@ -120,23 +121,33 @@ public final class Session {
         recorder = vertx.deployVerticle(new MemoryRecorder(parts.robotId(), store.get(),
             new MemoryRecorder.Info(source, parts.planner().name(), false), parts.clock())).await();
       }
-      AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
-      if (metricsPort >= 0) {
-        int port = MetricsEndpoint.start(vertx, "127.0.0.1", metricsPort, rt::metrics).actualPort();
-        System.err.println("telos: metrics at http://127.0.0.1:" + port + "/metrics");
-      }
+      // the operator console comes up before the arm moves: if it cannot, the run does not start
       int consolePort = -1;
       if (!spec.teleop().console().asMap().isEmpty()) {
         ConsoleConfig cc = ConsoleConfig.from(spec.teleop().console(),
             spec.source() == null ? null : spec.source().toAbsolutePath().getParent());
         TeleopConsole console = new TeleopConsole(parts.robotId(), parts.model(), cc,
             store.<EpisodeSource>map(ConsoleEpisodes::new).orElse(EpisodeSource.NONE));
-        vertx.deployVerticle(console).await();
+        try {
+          vertx.deployVerticle(console).await();
+        } catch (RuntimeException e) {
+          throw new io.telos.runtime.config.LaunchException(e.getMessage(), e);
+        }
         consolePort = console.port();
         System.err.println("telos: operator console at " + (cc.tls() ? "https" : "http") + "://" + cc.host() + ":"
             + consolePort + "/" + (cc.generatedToken() ? "  (token " + cc.token() + ")" : ""));
         if (cc.mqtt()) {
           vertx.deployVerticle(new MqttOperatorStation(parts.robotId(), parts.model(), cc)).await();
+        }
+      }
+      AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
+      if (metricsPort >= 0) {
+        try {
+          int port = MetricsEndpoint.start(vertx, "127.0.0.1", metricsPort, rt::metrics).actualPort();
+          System.err.println("telos: metrics at http://127.0.0.1:" + port + "/metrics");
+        } catch (RuntimeException e) {
+          rt.stop(); // the arm is brought to rest and the bridge closed before the error is reported
+          throw e;
         }
       }
       int goals = parts.goals().size();
