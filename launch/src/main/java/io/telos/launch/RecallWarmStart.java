@@ -180,10 +180,6 @@ final class RecallWarmStart implements InstrumentedPlanner {
         + inner.warmStartsUsed();
   }
 
-  long used() {
-    return inner.warmStartsUsed();
-  }
-
   long offered() {
     return offered.get();
   }

@@ -59,21 +59,44 @@ public final class Session {
     return run(spec, adapt, progress, maxWall, metricsPort, s -> { });
   }
 
+  /**
+   * memory.recall: the HNSW index over the store, the recall service on the bus, and the MPPI planner
+   * wrapped so it asks that service for warm starts.
+   */
+  private static RecallWarmStart recallWarmStart(Vertx vertx, LaunchSpec spec, AgentRuntime.Parts parts,
+      EpisodeStore store, StepIndex index) {
+    if (!(parts.planner() instanceof MppiPlanner mppi)) {
+      throw new io.telos.runtime.config.LaunchException("memory.recall: needs an MPPI or CEM planner, not "
+          + parts.planner().name());
+    }
+    store.open();
+    index.build();
+    vertx.deployVerticle(new RecallService(parts.robotId(), new SimilarityRecall(store, index))).await();
+    // steps are recorded per observation: at the planner rate in lock-step, the perception rate otherwise
+    double recordPeriod = 1.0 / (spec.simulatedTime() ? spec.plannerRateHz()
+        : Math.min(spec.perceptionRateHz(), spec.safety().rateHz()));
+    System.err.println("telos: planner warm starts from memory (" + index.size() + " steps indexed)");
+    return new RecallWarmStart(mppi, vertx, RecallService.address(parts.robotId()), recordPeriod, 500_000_000L);
+  }
+
+  /** memory.learn: the trainer verticle writing the next model version as episodes land. */
+  private static io.telos.launch.learn.BackgroundTrainer backgroundTrainer(Vertx vertx, LaunchSpec spec,
+      AgentRuntime.Parts parts, EpisodeStore store, MemoryConfig.Learn learn) {
+    store.open();
+    double dt = spec.planner().number("dt_s", 0.05, 1e-3, 1); // the model step is the planner's
+    var trainer = new io.telos.launch.learn.BackgroundTrainer(store, parts.model(), dt, learn.out(),
+        io.telos.planner.djl.Trainer.Config.defaults().withSteps(learn.steps()), learn.everyEpisodes(),
+        (long) (learn.periodS() * 1000),
+        r -> System.err.println("telos: background training wrote model v" + r.version() + " into " + learn.out()));
+    vertx.deployVerticle(trainer).await();
+    System.err.println("telos: background training every " + learn.everyEpisodes() + " new episodes into "
+        + learn.out());
+    return trainer;
+  }
+
   /** @param onStarted called once everything is deployed (for tests and tools that drive a live session) */
   public static RunReport run(LaunchSpec spec, UnaryOperator<AgentRuntime.Parts> adapt, Consumer<GoalOutcome> progress,
       Duration maxWall, int metricsPort, Consumer<Started> onStarted) throws InterruptedException {
-    // memory.recall: warm-start the planner from similar past situations (the recall service);
-    // memory.learn: retrain the world model in the background as episodes land
-    boolean recall = spec.memory().bool("recall", false);
-    io.telos.api.config.Settings learn = spec.memory().has("learn")
-        ? spec.memory().section("learn").requireOnly(java.util.Set.of("every_episodes", "steps", "out", "period_s"))
-        : null;
-    if (spec.memory().has("recall") || learn != null) {
-      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(spec.memory().asMap());
-      m.remove("recall");
-      m.remove("learn");
-      spec = spec.withMemory(new io.telos.api.config.Settings(spec.memory().path(), m));
-    }
     MemoryConfig memory = Composer.memory(spec);
     AgentRuntime.Parts parts = adapt.apply(Composer.compose(spec));
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
@@ -83,37 +106,15 @@ public final class Session {
     io.telos.launch.learn.BackgroundTrainer trainer = null;
     RecallWarmStart warm = null;
     try {
-      if (recall && store.isPresent()) {
-        if (!(parts.planner() instanceof MppiPlanner mppi)) {
-          throw new io.telos.runtime.config.LaunchException("memory.recall: needs an MPPI or CEM planner, not "
-              + parts.planner().name());
-        }
-        store.get().open();
+      if (memory.recall() && store.isPresent()) {
         index = new StepIndex(store.get());
-        index.build();
-        vertx.deployVerticle(new RecallService(parts.robotId(), new SimilarityRecall(store.get(), index))).await();
-        // steps are recorded per observation: at the planner rate in lock-step, the perception rate otherwise
-        double recordPeriod = 1.0 / (spec.simulatedTime() ? spec.plannerRateHz()
-            : Math.min(spec.perceptionRateHz(), spec.safety().rateHz()));
-        warm = new RecallWarmStart(mppi, vertx, RecallService.address(parts.robotId()), recordPeriod, 500_000_000L);
+        warm = recallWarmStart(vertx, spec, parts, store.get(), index);
         AgentRuntime.Parts p = parts;
         parts = new AgentRuntime.Parts(p.robotId(), p.model(), p.hardware(), p.estimator(), warm, p.goals(),
             p.settleNs(), p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
-        System.err.println("telos: planner warm starts from memory (" + index.size() + " steps indexed)");
       }
-      if (learn != null && store.isPresent()) {
-        store.get().open();
-        int every = (int) learn.integer("every_episodes", 20, 1, 100_000);
-        int steps = (int) learn.integer("steps", 4000, 10, 1_000_000);
-        double periodS = learn.number("period_s", 10, 0.1, 86_400);
-        java.nio.file.Path out = java.nio.file.Path.of(learn.string("out", ".telos/models"));
-        double dt = spec.planner().section("world_model").has("type")
-            ? spec.planner().number("dt_s", 0.05, 1e-3, 1) : 0.05;
-        trainer = new io.telos.launch.learn.BackgroundTrainer(store.get(), parts.model(), dt, out,
-            io.telos.planner.djl.Trainer.Config.defaults().withSteps(steps), every, (long) (periodS * 1000),
-            r -> System.err.println("telos: background training wrote model v" + r.version() + " into " + out));
-        vertx.deployVerticle(trainer).await();
-        System.err.println("telos: background training every " + every + " new episodes into " + out);
+      if (memory.learn() != null && store.isPresent()) {
+        trainer = backgroundTrainer(vertx, spec, parts, store.get(), memory.learn());
       }
       String recorder = null;
       if (store.isPresent()) {

@@ -46,9 +46,17 @@ final class Summary {
     }
   }
 
+  private static String tolerance(io.telos.runtime.config.TaskSpec task) {
+    if (task.type().equals("reach_recalled")) {
+      return String.format("%.3g rad", task.toleranceRad());
+    }
+    double m = task.toleranceM();
+    return m >= 0.01 ? String.format("%.3g cm", m * 100) : String.format("%.3g mm", m * 1000);
+  }
+
+  /** @param task what was asked: its goals' tolerance is printed in metres, or radians for joint-space goals */
   @SuppressWarnings("unchecked")
-  /** @param toleranceM success radius in metres; a negative value is a joint-space tolerance in radians */
-  static String text(RunReport r, String clock, double toleranceM) {
+  static String text(RunReport r, String clock, io.telos.runtime.config.TaskSpec task) {
     Map<String, Object> m = toMap(r, clock);
     Map<String, Object> ttt = (Map<String, Object>) m.get("time_to_target_s");
     Map<String, Object> per = (Map<String, Object>) m.get("servo_period_us");
@@ -56,8 +64,7 @@ final class Summary {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n  targets reached      %d / %d   (success rate %.2f, within %s)%n", r.reached(),
         r.outcomes().size(), r.successRate(),
-        toleranceM < 0 ? String.format("%.3g rad", -toleranceM)
-            : toleranceM >= 0.01 ? String.format("%.3g cm", toleranceM * 100) : String.format("%.3g mm", toleranceM * 1000)));
+        tolerance(task)));
     sb.append(String.format("  time to target       mean %s s   p95 %s s%n", fmt(ttt.get("mean")), fmt(ttt.get("p95"))));
     sb.append(String.format("  limit violations     %d%n", r.limitViolations()));
     if (r.servoPeriodUs().getTotalCount() > 0) {

@@ -59,8 +59,7 @@ public final class Telos {
     double perGoal = spec.task().timeoutS() * (spec.simulatedTime() ? 1 : 1.5) + 5;
     Duration max = total == 0 ? null : Duration.ofSeconds((long) (60 + perGoal * total * (spec.simulatedTime() ? 4 : 1)));
     RunReport report = Session.run(spec, bar, max, metricsPort);
-    out.println(json ? Summary.json(report, spec.clock()) : Summary.text(report, spec.clock(),
-        spec.task().type().equals("reach_recalled") ? -spec.task().toleranceRad() : spec.task().toleranceM()));
+    out.println(json ? Summary.json(report, spec.clock()) : Summary.text(report, spec.clock(), spec.task()));
     boolean ok = report.outcomes().size() == total && report.successRate() >= 0.95 && report.limitViolations() == 0;
     return total == 0 || ok ? 0 : EXIT_TASK_FAILED;
   }

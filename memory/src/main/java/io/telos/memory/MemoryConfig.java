@@ -30,9 +30,27 @@ import java.util.Set;
  * @param path the store's file (sqlite)
  * @param queueCapacity steps that may wait for the writer thread
  * @param postgres where the shared store is (postgres), else null
+ * @param recall {@code recall: true}: serve similarity recall over the bus and warm-start the planner from it
+ * @param learn {@code learn: {...}}: retrain the world model in the background as episodes land, else null
  */
-public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres postgres) {
-  public static final Set<String> KEYS = Set.of("type", "path", "queue_capacity", "url", "user", "password");
+public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres postgres, boolean recall, Learn learn) {
+  public static final Set<String> KEYS =
+      Set.of("type", "path", "queue_capacity", "url", "user", "password", "recall", "learn");
+  public static final Set<String> LEARN_KEYS = Set.of("every_episodes", "steps", "out", "period_s");
+
+  /**
+   * Background training ({@code memory.learn}).
+   *
+   * @param everyEpisodes train the next version when this many episodes have closed since the last one
+   * @param steps training steps per version
+   * @param out model folder (the one a planner's learned world model watches)
+   * @param periodS how often to look for new episodes
+   */
+  public record Learn(int everyEpisodes, int steps, Path out, double periodS) {
+    public Learn {
+      Objects.requireNonNull(out, "out");
+    }
+  }
   private static final Set<String> POSTGRES_KEYS = Set.of("url", "user", "password");
 
   /**
@@ -71,6 +89,10 @@ public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres pos
     this(type, path, queueCapacity, null);
   }
 
+  public MemoryConfig(Type type, Path path, int queueCapacity, Postgres postgres) {
+    this(type, path, queueCapacity, postgres, false, null);
+  }
+
   public MemoryConfig {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(path, "path");
@@ -94,6 +116,21 @@ public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres pos
    */
   public static MemoryConfig from(Settings s) {
     s.requireOnly(KEYS);
+    MemoryConfig base = store(s);
+    boolean recall = s.bool("recall", false);
+    Learn learn = null;
+    if (s.has("learn")) {
+      Settings l = s.section("learn").requireOnly(LEARN_KEYS);
+      learn = new Learn((int) l.integer("every_episodes", 20, 1, 100_000), (int) l.integer("steps", 4000, 10, 1_000_000),
+          Path.of(l.string("out", ".telos/models")), l.number("period_s", 10, 0.1, 86_400));
+    }
+    if ((recall || learn != null) && !base.enabled()) {
+      throw new ConfigException(s.key(recall ? "recall" : "learn") + ": needs a store (type is none)");
+    }
+    return new MemoryConfig(base.type, base.path, base.queueCapacity, base.postgres, recall, learn);
+  }
+
+  private static MemoryConfig store(Settings s) {
     String type = s.choice("type", "sqlite", Set.of("none", "sqlite", "postgres"));
     long q = s.integer("queue_capacity", DEFAULT_QUEUE_CAPACITY, MIN_QUEUE_CAPACITY, MAX_QUEUE_CAPACITY);
     if (type.equals("postgres")) {

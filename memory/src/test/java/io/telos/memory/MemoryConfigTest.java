@@ -78,9 +78,20 @@ class MemoryConfigTest {
   }
 
   @Test
+  void recallAndBackgroundLearningAreReadAndNeedAStore() {
+    MemoryConfig c = MemoryConfig.from(new Settings("memory", Map.of("recall", true,
+        "learn", Map.of("every_episodes", 5, "out", "/tmp/models"))));
+    assertTrue(c.recall());
+    assertEquals(new MemoryConfig.Learn(5, 4000, Path.of("/tmp/models"), 10), c.learn());
+    assertEquals(null, MemoryConfig.from(new Settings("memory", Map.of())).learn());
+    assertMessage(Map.of("type", "none", "recall", true), "memory.recall: needs a store (type is none)");
+    assertMessage(Map.of("learn", Map.of("every", 5)), "memory.learn.every: unknown key");
+  }
+
+  @Test
   void mistakesAreRefusedNamingTheKey() {
     assertMessage(Map.of("typ", "sqlite"),
-        "memory.typ: unknown key (allowed: password, path, queue_capacity, type, url, user)");
+        "memory.typ: unknown key (allowed: learn, password, path, queue_capacity, recall, type, url, user)");
     assertMessage(Map.of("type", "rocksdb"), "memory.type: must be one of none, postgres, sqlite, was 'rocksdb'");
     assertMessage(Map.of("type", "postgres"), "memory.url: missing (required)");
     assertMessage(Map.of("type", "postgres", "url", "postgres://h/db"),

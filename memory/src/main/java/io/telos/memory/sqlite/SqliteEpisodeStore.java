@@ -450,17 +450,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
 
   /** Hands the committed steps to the listeners (duplicates, which were not stored, left out). */
   private void tellCommitted(List<StepRecord> stored) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    List<StepRecord> done = List.copyOf(stored);
-    for (StoreListener l : listeners) {
-      try {
-        l.onCommitted(done);
-      } catch (RuntimeException e) {
-        LOG.warn("component={} event=listener_failed reason=\"{}\"", component, e.toString());
-      }
-    }
+    io.telos.memory.StoreListeners.committed(listeners, stored, LOG, component);
   }
 
   // ---------------------------------------------------------------- recording (non-blocking)
@@ -927,24 +917,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
 
   @Override
   public StepCursor readSteps(long episodeId) {
-    requireReadable();
-    Connection c = null;
-    try {
-      c = readConnection();
-      PreparedStatement p = c.prepareStatement(Schema.SELECT_STEPS);
-      p.setLong(1, episodeId);
-      p.setFetchSize(256);
-      return new Cursor(c, p, p.executeQuery(), episodeId);
-    } catch (SQLException e) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // reporting the first error
-        }
-      }
-      throw readFailed("read steps of episode " + episodeId, e);
-    }
+    return openCursor(episodeId, Schema.SELECT_STEPS, episodeId);
   }
 
   @Override
@@ -952,14 +925,19 @@ public final class SqliteEpisodeStore implements EpisodeStore {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0, was " + limit);
     }
+    return openCursor(episodeId, Schema.SELECT_STEP_RANGE, episodeId, fromIndex, limit);
+  }
+
+  /** A streaming cursor over one episode's steps for a query whose parameters are {@code args}. */
+  private StepCursor openCursor(long episodeId, String sql, long... args) {
     requireReadable();
     Connection c = null;
     try {
       c = readConnection();
-      PreparedStatement p = c.prepareStatement(Schema.SELECT_STEP_RANGE);
-      p.setLong(1, episodeId);
-      p.setLong(2, fromIndex);
-      p.setInt(3, limit);
+      PreparedStatement p = c.prepareStatement(sql);
+      for (int k = 0; k < args.length; k++) {
+        p.setLong(k + 1, args[k]);
+      }
       p.setFetchSize(256);
       return new Cursor(c, p, p.executeQuery(), episodeId);
     } catch (SQLException e) {

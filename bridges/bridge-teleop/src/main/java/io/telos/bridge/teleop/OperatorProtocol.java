@@ -35,13 +35,16 @@ public final class OperatorProtocol {
   /** Reads one message; {@code operator} is the authenticated name, never taken from the message. */
   public static OperatorCommand parse(String text, String operator, long sequence, long stampNs)
       throws ProtocolException {
-    JsonObject m;
+    return parse(object(text), operator, sequence, stampNs);
+  }
+
+  /** One message as a JSON object. */
+  public static JsonObject object(String text) throws ProtocolException {
     try {
-      m = new JsonObject(text);
+      return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
       throw new ProtocolException("not a JSON object");
     }
-    return parse(m, operator, sequence, stampNs);
   }
 
   public static OperatorCommand parse(JsonObject m, String operator, long sequence, long stampNs)
@@ -80,15 +83,6 @@ public final class OperatorProtocol {
       v[i] = n.doubleValue();
     }
     return new OperatorCommand(h, operator, kind, frame, Vec.of(v));
-  }
-
-  /** The message id to echo, or null. */
-  public static Object id(String text) {
-    try {
-      return new JsonObject(text).getValue("id");
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   public static JsonObject reply(Object id, OperatorReply r) {

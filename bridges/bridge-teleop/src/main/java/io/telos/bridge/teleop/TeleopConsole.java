@@ -213,10 +213,17 @@ public final class TeleopConsole extends AbstractVerticle {
   }
 
   private void command(ServerWebSocket ws, String operator, String text) {
-    Object id = OperatorProtocol.id(text);
+    JsonObject m;
+    try {
+      m = OperatorProtocol.object(text);
+    } catch (OperatorProtocol.ProtocolException e) {
+      ws.writeTextMessage(OperatorProtocol.error(null, e.getMessage()).encode());
+      return;
+    }
+    Object id = m.getValue("id");
     OperatorCommand cmd;
     try {
-      cmd = OperatorProtocol.parse(text, operator, sequence.getAndIncrement(), 0);
+      cmd = OperatorProtocol.parse(m, operator, sequence.getAndIncrement(), 0);
     } catch (OperatorProtocol.ProtocolException e) {
       ws.writeTextMessage(OperatorProtocol.error(id, e.getMessage()).encode());
       return;
