@@ -47,6 +47,10 @@ public final class SuiteCommand implements Callable<Integer> {
     if (maxGoals < 0) {
       throw new LaunchException("--max-goals: must be >= 0, was " + maxGoals);
     }
+    if (learnedModel != null && !Files.exists(learnedModel)) {
+      throw new LaunchException("--learned-model: no model file or folder at " + learnedModel
+          + " (train one with `telos train`)");
+    }
     Path dir = tasksDir != null ? tasksDir : findTasks();
     String cmd = "telos suite --seeds " + seeds + (maxGoals > 0 ? " --max-goals " + maxGoals : "")
         + (only.isEmpty() ? "" : " --only " + String.join(",", only))
