@@ -60,6 +60,11 @@ public abstract class ForwardingRobotHardware implements RobotHardware {
   }
 
   @Override
+  public java.util.List<io.telos.api.ObjectPose> objects() {
+    return inner.objects();
+  }
+
+  @Override
   public void close() {
     inner.close();
   }

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param clock the injected clock
  * @param seed seed for any randomness (e.g. sensor noise)
  * @param lockStep true when the runtime will call {@link Steppable#step(long)} itself
+ * @param scene the launch file's scene (objects a simulator builds; empty for most bridges)
  */
 public record HardwareContext(
     String robotId,
@@ -21,11 +22,19 @@ public record HardwareContext(
     Map<String, Object> settings,
     Clock clock,
     long seed,
-    boolean lockStep) {
+    boolean lockStep,
+    io.telos.api.scene.Scene scene) {
+  /** A context without scene objects. */
+  public HardwareContext(String robotId, String robotDescription, Map<String, Object> settings, Clock clock, long seed,
+      boolean lockStep) {
+    this(robotId, robotDescription, settings, clock, seed, lockStep, io.telos.api.scene.Scene.EMPTY);
+  }
+
   public HardwareContext {
     Objects.requireNonNull(robotId, "robotId");
     Objects.requireNonNull(robotDescription, "robotDescription");
     settings = Map.copyOf(settings);
     Objects.requireNonNull(clock, "clock");
+    scene = scene == null ? io.telos.api.scene.Scene.EMPTY : scene;
   }
 }

@@ -50,6 +50,15 @@ public interface RobotHardware extends AutoCloseable {
    */
   default void onRejected(java.util.function.Consumer<String> listener) {}
 
+  /**
+   * The latest poses of the scene objects this bridge tracks (a simulator's bodies, a pose topic
+   * fed by a camera tracker), base frame, stamped with the runtime's clock. Cheap and non-blocking;
+   * never null. Default: the bridge tracks no object.
+   */
+  default java.util.List<io.telos.api.ObjectPose> objects() {
+    return java.util.List.of();
+  }
+
   @Override
   void close();
 

@@ -1,0 +1,65 @@
+package io.telos.api.scene;
+
+import io.telos.api.config.ConfigException;
+import io.telos.api.config.Settings;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The launch file's {@code scene:} section: what besides the arm is in the workspace and can be
+ * touched. The support plane (a table top) is the base frame's {@code z = 0} plane; the tool's
+ * contact shape is a sphere around the end-effector frame. A simulator builds bodies from it, a
+ * planner its contact model; where the objects are at run time comes from perception
+ * ({@link io.telos.api.Observation#objects()}).
+ *
+ * <pre>
+ * scene:
+ *   tool_radius_m: 0.02
+ *   objects:
+ *     - { name: puck, shape: cylinder, radius_m: 0.04, height_m: 0.05, mass_kg: 0.3, friction: 0.4, position: [0.5, 0.1] }
+ * </pre>
+ *
+ * @param toolRadiusM {@code tool_radius_m}: radius of the contact sphere at the end-effector
+ * @param objects {@code objects}: movable objects, unique names
+ */
+public record Scene(double toolRadiusM, List<SceneObject> objects) {
+  public static final String SECTION = "scene";
+  public static final Set<String> KEYS = Set.of("tool_radius_m", "objects");
+  public static final double DEFAULT_TOOL_RADIUS_M = 0.02;
+  public static final Scene EMPTY = new Scene(DEFAULT_TOOL_RADIUS_M, List.of());
+
+  public Scene {
+    if (!(toolRadiusM >= 0.002 && toolRadiusM <= 0.2)) {
+      throw new ConfigException("scene.tool_radius_m: must be a number in [0.002, 0.2], was " + toolRadiusM);
+    }
+    objects = List.copyOf(objects);
+    Set<String> names = new HashSet<>();
+    for (SceneObject o : objects) {
+      if (!names.add(o.name())) {
+        throw new ConfigException("scene.objects: name '" + o.name() + "' is used twice");
+      }
+    }
+  }
+
+  /** Reads and validates a {@code scene} section; an absent section is the empty scene. */
+  public static Scene from(Settings s) {
+    s.requireOnly(KEYS);
+    List<SceneObject> objects = new ArrayList<>();
+    for (Settings o : s.list("objects")) {
+      objects.add(SceneObject.from(o));
+    }
+    return new Scene(s.number("tool_radius_m", DEFAULT_TOOL_RADIUS_M, 0.002, 0.2), objects);
+  }
+
+  /** The object called {@code name}, if the scene has one. */
+  public Optional<SceneObject> object(String name) {
+    return objects.stream().filter(o -> o.name().equals(name)).findFirst();
+  }
+
+  public boolean isEmpty() {
+    return objects.isEmpty();
+  }
+}
