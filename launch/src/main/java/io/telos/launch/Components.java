@@ -26,4 +26,8 @@ final class Components {
   static Planner planner(RobotModel model, Settings planner, long seed) {
     return Planners.create(model, planner, seed);
   }
+
+  static Planner planner(RobotModel model, Settings planner, long seed, io.telos.api.scene.Scene scene) {
+    return Planners.create(model, planner, seed, scene);
+  }
 }

@@ -50,7 +50,8 @@ public final class Composer {
       Clock clock = spec.simulatedTime() ? new SimulatedClock() : WallClock.INSTANCE;
       RobotHardware hardware = hardware(spec, clock);
       StateEstimator estimator = Components.estimator(spec.robot().id(), model, spec.perception());
-      Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"));
+      Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"),
+          spec.scene());
       List<Goal> goals = spec.task().type().equals("reach_recalled")
           ? Tasks.recalledGoals(spec.task(), model, spec.robot().id(), recalledConfigurations(spec, model))
           : Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id());
@@ -154,7 +155,7 @@ public final class Composer {
     settings.remove("type");
     settings.values().removeIf(v -> v == null);
     return p.create(new HardwareContext(spec.robot().id(), spec.robot().description(), settings, clock,
-        derive(spec.seed(), "bridge"), clock.isSimulated()));
+        derive(spec.seed(), "bridge"), clock.isSimulated(), spec.scene()));
   }
 
   /** Bridges on the class path, by type. */

@@ -189,7 +189,7 @@ public final class AgentRuntime implements AutoCloseable {
           awaitFreshState();
           return null;
         })
-        .compose(v -> vertx.deployVerticle(new PerceptionVerticle(id, parts.estimator(), parts.clock())))
+        .compose(v -> vertx.deployVerticle(new PerceptionVerticle(id, parts.estimator(), parts.clock(), parts.hardware()::objects)))
         .compose(d -> {
           deployments.add(d);
           return vertx.deployVerticle(teleopVerticle);

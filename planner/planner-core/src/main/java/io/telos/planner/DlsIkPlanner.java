@@ -3,8 +3,10 @@ package io.telos.planner;
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
 import io.telos.api.Header;
+import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.Target;
+import io.telos.api.scene.Scene;
 import io.telos.model.JointLimits;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
@@ -67,10 +69,21 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
   private long sequence;
   private PlanDiagnostics diagnostics;
   private final KeepOutCost keepOutCost;
+  private final PushLayer pushLayer;
   private final StuckDetector stuckDetector =
       new StuckDetector(MppiConfig.DEFAULT_STUCK_WINDOW_S, MppiConfig.DEFAULT_STUCK_PROGRESS);
 
   public DlsIkPlanner(RobotModel robot, DlsConfig config) {
+    this(robot, config, Scene.EMPTY);
+  }
+
+  /**
+   * A planner that can also push the scene's objects: a scripted push primitive (the
+   * {@link PushLayer}'s waypoints, then straight through the object towards its target), with no
+   * model of the contact.
+   */
+  public DlsIkPlanner(RobotModel robot, DlsConfig config, Scene scene) {
+    this.pushLayer = scene.isEmpty() ? null : new PushLayer(scene);
     this.config = Objects.requireNonNull(config, "config");
     this.limits = robot.limits();
     this.chain = robot.chain();
@@ -128,6 +141,9 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     diagnostics = null;
     lastGoalId = null;
     haveGoalQ = false;
+    if (pushLayer != null) {
+      pushLayer.reset();
+    }
     stuckDetector.reset();
   }
 
@@ -145,8 +161,21 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     for (int i = 0; i < n; i++) {
       prev[i] = clampAbs(state[n + i], vmax[i]);
     }
-    if (!goal.id().equals(lastGoalId)) {
-      lastGoalId = goal.id();
+    String goalKey = goal.id();
+    if (target instanceof Target.Push push) {
+      ObjectPose o = observation.object(push.object());
+      if (pushLayer == null || o == null) {
+        throw new IllegalArgumentException("push goal: object '" + push.object() + "' is "
+            + (pushLayer == null ? "not in the scene (scene.objects)" : "not in the observation"));
+      }
+      System.arraycopy(state, 0, q, 0, n);
+      chain.forwardPosition(q, ee, scratch);
+      PushLayer.Decision d = pushLayer.update(goal.id(), push, ee, o.xM(), o.yM());
+      target = d.waypoint();
+      goalKey = goal.id() + "#" + d.index();
+    }
+    if (!goalKey.equals(lastGoalId)) {
+      lastGoalId = goalKey;
       stuckDetector.reset();
       chooseGoalConfiguration(target);
     }
@@ -276,6 +305,7 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
           }
         }
       }
+      case Target.Push p -> throw new IllegalStateException("a push is planned through its waypoints");
       case Target.Joints j -> {
         double s = 0;
         for (int i = 0; i < n; i++) {

@@ -11,6 +11,7 @@ import io.telos.planner.MppiConfig.Method;
 import io.telos.planner.cost.CostTerm;
 import io.telos.planner.cost.Energy;
 import io.telos.planner.cost.KeepOutCost;
+import io.telos.planner.cost.ObjectCost;
 import io.telos.planner.cost.ReachCost;
 import io.telos.planner.cost.Rollout;
 import io.telos.planner.cost.SubgoalCost;
@@ -68,6 +69,9 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private final Energy energy;
   private final SubgoalCost subgoalCost;
   private final KeepOutCost keepOutCost;
+  /** The upper level for push goals (null without a contact model, or flat). */
+  private final PushLayer pushLayer;
+  private final PushingWorldModel pushModel;
   private final StuckDetector stuckDetector;
   private final Ik ik;
   private final double[] moveWeight;
@@ -116,6 +120,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private boolean haveOffered;
   private long offeredUsed;
   private String lastGoalId;
+  private PushLayer.Phase lastPhase;
   private long sequence;
   private PlanDiagnostics diagnostics;
 
@@ -166,6 +171,13 @@ public final class MppiPlanner implements InstrumentedPlanner {
         : new KeepOutCost(robot.chain(), config.guardrails().keepOut(), config.guardrails().linkRadiusM());
     if (keepOutCost != null) {
       terms.add(keepOutCost);
+    }
+    this.pushModel = model instanceof PushingWorldModel pm ? pm : null;
+    boolean hierarchical = config.costs().subgoalWeight() > 0;
+    this.pushLayer = pushModel != null && hierarchical ? new PushLayer(pushModel.scene()) : null;
+    if (pushModel != null) {
+      terms.add(new ObjectCost(pushModel.scene(), config.costs().reachWeight(), config.costs().terminalWeight(),
+          hierarchical));
     }
     this.stuckDetector = new StuckDetector(config.stuckWindowS(), config.stuckProgress());
     this.energy = new Energy(terms);
@@ -244,6 +256,9 @@ public final class MppiPlanner implements InstrumentedPlanner {
     haveSubgoal = false;
     achievableError = 0.0;
     diagnostics = null;
+    if (pushLayer != null) {
+      pushLayer.reset();
+    }
     stuckDetector.reset();
     random = new SplittableRandom(config.seed());
     Arrays.fill(mean, 0.0);
@@ -257,9 +272,27 @@ public final class MppiPlanner implements InstrumentedPlanner {
     if (target instanceof Target.Joints j) {
       ReachCost.checkJoints(j, n);
     }
+    if (target instanceof Target.Push && pushModel == null) {
+      throw new IllegalArgumentException("a push goal needs a contact world model: declare the object in scene.objects");
+    }
     Chunks.requireFinite(observation);
     model.encode(observation, x0);
     System.arraycopy(x0, 0, measured, 0, x0.length);
+    String goalKey = goal.id();
+    if (target instanceof Target.Push push && pushLayer != null) { // the upper level picks the subgoal
+      model.probe(Probe.END_EFFECTOR_POSITION, measured, 1, ee0);
+      int j = pushModel.indexOf(push.object());
+      if (j < 0) {
+        throw new IllegalArgumentException("push goal names object '" + push.object() + "', not in the scene");
+      }
+      int o = measured.length - 2 * pushModel.objectCount() + 2 * j;
+      PushLayer.Decision d = pushLayer.update(goal.id(), push, ee0, measured[o], measured[o + 1]);
+      lastPhase = d.phase();
+      if (d.phase() != PushLayer.Phase.PUSH) {
+        target = d.waypoint();
+      }
+      goalKey = goal.id() + "#" + d.index();
+    }
     long stamp = observation.header().stampNs();
     long start = stamp;
     double seamDeviation = Double.NaN;
@@ -284,9 +317,12 @@ public final class MppiPlanner implements InstrumentedPlanner {
         }
       }
     }
-    if (!goal.id().equals(lastGoalId)) {
-      warm = false;
-      lastGoalId = goal.id();
+    if (!goalKey.equals(lastGoalId)) {
+      String push = goal.id() + "#";
+      if (lastGoalId == null || !goalKey.startsWith(push) || !lastGoalId.startsWith(push)) {
+        warm = false; // a new subgoal of the same push keeps the motion's warm start
+      }
+      lastGoalId = goalKey;
       stuckDetector.reset();
       chooseSubgoal(target);
     }
@@ -664,6 +700,10 @@ public final class MppiPlanner implements InstrumentedPlanner {
         double dz = ee0[2] - p.zM();
         yield Math.sqrt(dx * dx + dy * dy + dz * dz);
       }
+      case Target.Push p -> {
+        int o = measured.length - 2 * pushModel.objectCount() + 2 * pushModel.indexOf(p.object());
+        yield Math.hypot(measured[o] - p.xM(), measured[o + 1] - p.yM());
+      }
       case Target.Joints j -> {
         double[] q = rollout.initialPosition();
         model.probe(Probe.JOINT_POSITION, measured, 1, q);
@@ -686,6 +726,11 @@ public final class MppiPlanner implements InstrumentedPlanner {
         double dy = ee[1] - p.yM();
         double dz = ee[2] - p.zM();
         yield Math.sqrt(dx * dx + dy * dy + dz * dz);
+      }
+      case Target.Push p -> {
+        int j = r.objectIndex(p.object());
+        double[] obj = r.objectPositions(h);
+        yield j < 0 ? Double.NaN : Math.hypot(obj[2 * j] - p.xM(), obj[2 * j + 1] - p.yM());
       }
       case Target.Joints j -> {
         double[] q = r.positions(h);

@@ -2,6 +2,7 @@ package io.telos.planner;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.api.scene.Scene;
 import io.telos.model.RobotModel;
 import io.telos.planner.MppiConfig.Method;
 import io.telos.planner.internal.Check;
@@ -47,17 +48,29 @@ public final class Planners {
 
   /** Builds the planner {@code section} describes; {@code seed} seeds the sampling planners. */
   public static InstrumentedPlanner create(RobotModel robot, Settings section, long seed) {
+    return create(robot, section, seed, Scene.EMPTY);
+  }
+
+  /**
+   * Builds the planner {@code section} describes for an arm among the objects of {@code scene}: a
+   * sampling planner's world model then predicts the objects too ({@link PushingWorldModel}), so
+   * push goals can be planned and other objects are not knocked.
+   */
+  public static InstrumentedPlanner create(RobotModel robot, Settings section, long seed, Scene scene) {
     String type = section.choice("type", "mppi", TYPES);
     return switch (type) {
-      case "dls" -> new DlsIkPlanner(robot, DlsConfig.from(section));
-      case "cem" -> sampling(robot, section, Method.CEM, seed);
-      default -> sampling(robot, section, Method.MPPI, seed);
+      case "dls" -> new DlsIkPlanner(robot, DlsConfig.from(section), scene);
+      case "cem" -> sampling(robot, section, Method.CEM, seed, scene);
+      default -> sampling(robot, section, Method.MPPI, seed, scene);
     };
   }
 
-  private static MppiPlanner sampling(RobotModel robot, Settings section, Method method, long seed) {
+  private static MppiPlanner sampling(RobotModel robot, Settings section, Method method, long seed, Scene scene) {
     MppiConfig config = MppiConfig.from(section, method, seed);
     WorldModel model = worldModel(MppiPlanner.plannerRobot(robot, config.velocityScale()), config.dtS(), section);
+    if (!scene.isEmpty()) {
+      model = new PushingWorldModel(model, scene);
+    }
     return new MppiPlanner(robot, model, config, Continuity.from(section));
   }
 

@@ -67,6 +67,7 @@ final class ClosedLoop {
         plant.probe(Probe.END_EFFECTOR_POSITION, state, 1, ee);
         yield Math.sqrt(sq(ee[0] - p.xM()) + sq(ee[1] - p.yM()) + sq(ee[2] - p.zM()));
       }
+      case Target.Push p -> throw new UnsupportedOperationException("the closed loop has no objects");
       case Target.Joints j -> {
         double s = 0;
         for (int i = 0; i < robot.dof(); i++) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.api.scene.Scene;
 import io.telos.runtime.safety.SafetyConfig;
 import io.telos.runtime.teleop.TeleopConfig;
 import java.io.IOException;
@@ -36,7 +37,8 @@ import java.util.regex.Pattern;
  */
 public final class LaunchFile {
   public static final Set<String> TOP_KEYS =
-      Set.of("robot", "clock", "seed", "bridge", "perception", "planner", "safety", "task", "memory", "teleop");
+      Set.of("robot", "clock", "seed", "bridge", "perception", "planner", "safety", "task", "memory", "teleop",
+          "scene");
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,31}");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -117,15 +119,26 @@ public final class LaunchFile {
       throw new ConfigException("perception.rate_hz: must not exceed safety.rate_hz (" + safety.rateHz() + "), was " + perceptionRate);
     }
     TaskSpec task = task(s.section("task"));
+    Scene scene = Scene.from(s.section("scene"));
+    if (task.type().equals("push") && scene.object(task.object()).isEmpty()) {
+      throw new ConfigException("task.object: '" + task.object() + "' is not an object of scene.objects (has: "
+          + String.join(", ", scene.objects().stream().map(o -> o.name()).toList()) + ")");
+    }
     Settings memory = s.section("memory");
     TeleopConfig teleop = s.has("teleop") ? TeleopConfig.from(s.section("teleop")) : TeleopConfig.defaults();
     return new LaunchSpec(source, new RobotSpec(id, description, limits), clock, seed, bridge, perception, planner,
-        safety, task, memory, plannerRate, perceptionRate, teleop);
+        safety, task, memory, plannerRate, perceptionRate, teleop, scene);
   }
 
   private static TaskSpec task(Settings t) {
-    t.requireOnly(Set.of("type", "count", "tolerance_m", "timeout_s", "settle_s", "points", "episodes", "tolerance_rad"));
-    String type = t.choice("type", "idle", Set.of("reach_random", "reach_sequence", "reach_recalled", "idle"));
+    t.requireOnly(Set.of("type", "count", "tolerance_m", "timeout_s", "settle_s", "points", "episodes", "tolerance_rad",
+        "object"));
+    String type = t.choice("type", "idle", Set.of("reach_random", "reach_sequence", "reach_recalled", "push", "idle"));
+    boolean push = type.equals("push");
+    String object = push ? t.requiredString("object") : t.string("object", "");
+    if (!push && !object.isEmpty()) {
+      throw new ConfigException(t.key("object") + ": only a push task names an object, task.type is " + type);
+    }
     double tolRad = t.number("tolerance_rad", 0.02, 1e-4, 1);
     List<Long> episodes = new ArrayList<>();
     if (t.has("episodes")) {
@@ -148,18 +161,21 @@ public final class LaunchFile {
     if (t.has("points")) {
       Object raw = t.asMap().get("points");
       if (!(raw instanceof List<?> l)) {
-        throw new ConfigException(t.key("points") + ": must be a list of [x, y, z] points");
+        throw new ConfigException(t.key("points") + ": must be a list of " + (push ? "[x, y]" : "[x, y, z]") + " points");
       }
       for (int i = 0; i < l.size(); i++) {
         String k = "points[" + i + "]";
         Settings one = new Settings(t.path(), Map.of(k, l.get(i)));
-        points.add(one.numbers(k, null, 3, -100, 100));
+        points.add(one.numbers(k, null, push ? 2 : 3, -100, 100));
       }
     }
     if (type.equals("reach_sequence") && points.isEmpty()) {
       throw new ConfigException(t.key("points") + ": reach_sequence needs at least one [x, y, z] point");
     }
-    return new TaskSpec(type, count, tol, timeout, settle, points, episodes, tolRad);
+    if (push && points.isEmpty()) {
+      throw new ConfigException(t.key("points") + ": push needs at least one [x, y] point for the object");
+    }
+    return new TaskSpec(type, count, tol, timeout, settle, points, episodes, tolRad, object);
   }
 
   private static Settings without(Settings s, String key) {

@@ -1,6 +1,7 @@
 package io.telos.runtime.config;
 
 import io.telos.api.config.Settings;
+import io.telos.api.scene.Scene;
 import io.telos.runtime.safety.SafetyConfig;
 import io.telos.runtime.teleop.TeleopConfig;
 import java.nio.file.Path;
@@ -30,7 +31,20 @@ public record LaunchSpec(
     Settings memory,
     double plannerRateHz,
     double perceptionRateHz,
-    TeleopConfig teleop) {
+    TeleopConfig teleop,
+    Scene scene) {
+
+  public LaunchSpec {
+    scene = scene == null ? Scene.EMPTY : scene;
+  }
+
+  /** A deployment without scene objects. */
+  public LaunchSpec(Path source, RobotSpec robot, String clock, long seed, Settings bridge, Settings perception,
+      Settings planner, SafetyConfig safety, TaskSpec task, Settings memory, double plannerRateHz,
+      double perceptionRateHz, TeleopConfig teleop) {
+    this(source, robot, clock, seed, bridge, perception, planner, safety, task, memory, plannerRateHz,
+        perceptionRateHz, teleop, Scene.EMPTY);
+  }
 
   /** A deployment with the default teleoperation settings. */
   public LaunchSpec(Path source, RobotSpec robot, String clock, long seed, Settings bridge, Settings perception,
@@ -47,36 +61,36 @@ public record LaunchSpec(
   /** The same deployment on another clock. */
   public LaunchSpec withClock(String newClock) {
     return new LaunchSpec(source, robot, newClock, seed, bridge, perception, planner, safety, task, memory,
-        plannerRateHz, perceptionRateHz, teleop);
+        plannerRateHz, perceptionRateHz, teleop, scene);
   }
 
   /** The same deployment with another seed. */
   public LaunchSpec withSeed(long newSeed) {
     return new LaunchSpec(source, robot, clock, newSeed, bridge, perception, planner, safety, task, memory,
-        plannerRateHz, perceptionRateHz, teleop);
+        plannerRateHz, perceptionRateHz, teleop, scene);
   }
 
   /** The same deployment over another bridge. */
   public LaunchSpec withBridge(Settings newBridge) {
     return new LaunchSpec(source, robot, clock, seed, newBridge, perception, planner, safety, task, memory,
-        plannerRateHz, perceptionRateHz, teleop);
+        plannerRateHz, perceptionRateHz, teleop, scene);
   }
 
   /** The same deployment with another memory section. */
   public LaunchSpec withMemory(Settings newMemory) {
     return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, task, newMemory,
-        plannerRateHz, perceptionRateHz, teleop);
+        plannerRateHz, perceptionRateHz, teleop, scene);
   }
 
   /** The same deployment with other teleoperation settings. */
   public LaunchSpec withTeleop(TeleopConfig newTeleop) {
     return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, task, memory,
-        plannerRateHz, perceptionRateHz, newTeleop);
+        plannerRateHz, perceptionRateHz, newTeleop, scene);
   }
 
   /** The same deployment with another task. */
   public LaunchSpec withTask(TaskSpec newTask) {
     return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, newTask, memory,
-        plannerRateHz, perceptionRateHz, teleop);
+        plannerRateHz, perceptionRateHz, teleop, scene);
   }
 }

@@ -15,12 +15,40 @@ import java.util.List;
  * @param episodes for {@code reach_recalled}: episodes of the episodic memory whose final observed
  *     joint configuration becomes a goal; empty = the {@code count} most recent reached episodes
  * @param toleranceRad success radius for joint-configuration goals
+ * @param object for {@code push}: the scene object to push to each of {@code points} ([x, y]);
+ *     empty otherwise
  */
 public record TaskSpec(String type, int count, double toleranceM, double timeoutS, double settleS, List<double[]> points,
-    List<Long> episodes, double toleranceRad) {
+    List<Long> episodes, double toleranceRad, String object) {
   public TaskSpec {
     points = List.copyOf(points);
     episodes = List.copyOf(episodes);
+    object = object == null ? "" : object;
+  }
+
+  public TaskSpec(String type, int count, double toleranceM, double timeoutS, double settleS, List<double[]> points,
+      List<Long> episodes, double toleranceRad) {
+    this(type, count, toleranceM, timeoutS, settleS, points, episodes, toleranceRad, "");
+  }
+
+  /** The same task with at most {@code max} goals (listed points or count). */
+  public TaskSpec limitedTo(int max) {
+    return new TaskSpec(type, Math.min(count, max), toleranceM, timeoutS, settleS,
+        points.size() > max ? points.subList(0, max) : points, episodes, toleranceRad, object);
+  }
+
+  /** The same task with {@code n} random goals. */
+  public TaskSpec withCount(int n) {
+    return new TaskSpec(type, n, toleranceM, timeoutS, settleS, points, episodes, toleranceRad, object);
+  }
+
+  /** How many goals the task will produce (for the types whose goals are known from the file). */
+  public int goalCount() {
+    return switch (type) {
+      case "reach_random" -> count;
+      case "reach_sequence", "push" -> points.size();
+      default -> 0;
+    };
   }
 
   public TaskSpec(String type, int count, double toleranceM, double timeoutS, double settleS, List<double[]> points) {

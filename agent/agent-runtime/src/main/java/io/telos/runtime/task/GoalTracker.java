@@ -3,6 +3,7 @@ package io.telos.runtime.task;
 import io.telos.api.Goal;
 import io.telos.api.GoalOutcome;
 import io.telos.api.Header;
+import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.Pose;
 import io.telos.api.Target;
@@ -75,12 +76,19 @@ public final class GoalTracker {
     finished++;
   }
 
-  /** Distance to the goal: metres for a position target, largest joint error for a joint target. */
+  /**
+   * Distance to the goal: metres for a position target, largest joint error for a joint target,
+   * the object's planar distance to its target for a push (infinite while the object is not seen).
+   */
   public static double error(Goal goal, Observation obs) {
     return switch (goal.target()) {
       case Target.Position p -> {
         Pose ee = obs.endEffector();
         yield ee.distanceTo(p.xM(), p.yM(), p.zM());
+      }
+      case Target.Push p -> {
+        ObjectPose o = obs.object(p.object());
+        yield o == null ? Double.POSITIVE_INFINITY : o.planarDistanceTo(p.xM(), p.yM());
       }
       case Target.Joints j -> {
         double worst = 0;

@@ -42,6 +42,14 @@ public final class Tasks {
               new Target.Position(p[0], p[1], p[2]), task.toleranceM(), timeoutNs));
         }
       }
+      case "push" -> {
+        int i = 0;
+        for (double[] p : task.points()) {
+          out.add(new Goal(new Header(i, 0, source, model.chain().baseLink()), "push-" + i,
+              new Target.Push(task.object(), p[0], p[1]), task.toleranceM(), timeoutNs));
+          i++;
+        }
+      }
       case "reach_recalled" -> throw new IllegalArgumentException(
           "task.type: reach_recalled takes its goals from the episodic memory; use recalledGoals");
       default -> throw new IllegalArgumentException("task.type: unknown '" + task.type() + "'");

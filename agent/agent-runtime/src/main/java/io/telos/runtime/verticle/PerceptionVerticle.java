@@ -5,9 +5,12 @@ import io.telos.api.Clock;
 import io.telos.api.Fault;
 import io.telos.api.Header;
 import io.telos.api.JointState;
+import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.spi.StateEstimator;
 import io.vertx.core.AbstractVerticle;
+import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +22,21 @@ public final class PerceptionVerticle extends AbstractVerticle {
   private final Clock clock;
   private long faultSeq;
   private long rejected;
+  private final Supplier<List<ObjectPose>> objects;
 
   public PerceptionVerticle(String robotId, StateEstimator estimator, Clock clock) {
+    this(robotId, estimator, clock, List::of);
+  }
+
+  /**
+   * @param objects the latest tracked scene objects (e.g. the bridge's {@code objects()}), read with
+   *     every joint state and attached to its observation; poses that are not finite are dropped
+   */
+  public PerceptionVerticle(String robotId, StateEstimator estimator, Clock clock, Supplier<List<ObjectPose>> objects) {
     this.robotId = robotId;
     this.estimator = estimator;
     this.clock = clock;
+    this.objects = objects;
   }
 
   @Override
@@ -41,8 +54,27 @@ public final class PerceptionVerticle extends AbstractVerticle {
         }
         return;
       }
+      List<ObjectPose> tracked = objects.get();
+      if (!tracked.isEmpty()) {
+        obs = obs.withObjects(finite(tracked));
+      }
       vertx.eventBus().publish(Addresses.observation(robotId), obs);
     });
     consumer.completion().onComplete(started);
+  }
+
+  private List<ObjectPose> finite(List<ObjectPose> tracked) {
+    for (ObjectPose o : tracked) {
+      if (!o.isFinite()) {
+        if (rejected++ % 1000 == 0) {
+          LOG.warn("component=perception/{} event=bad_object object={} rejected={}", robotId, o.name(), rejected);
+          vertx.eventBus().publish(Addresses.fault(robotId), new Fault(
+              new Header(faultSeq++, clock.nanos(), "perception/" + robotId, ""), Fault.Severity.WARNING,
+              "BAD_STATE", "object " + o.name() + " has a non-finite pose"));
+        }
+        return tracked.stream().filter(ObjectPose::isFinite).toList();
+      }
+    }
+    return tracked;
   }
 }

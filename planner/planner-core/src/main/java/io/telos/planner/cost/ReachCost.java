@@ -47,6 +47,7 @@ public final class ReachCost implements CostTerm {
           }
         }
       }
+      case Target.Push p -> { } // the object's distance is the objects term's (ObjectCost)
       case Target.Joints j -> {
         int n = r.dof();
         checkJoints(j, n);

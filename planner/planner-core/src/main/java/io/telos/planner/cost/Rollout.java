@@ -26,6 +26,9 @@ public final class Rollout {
   private final double[][] velocities;
   private final double[][] endEffector;
   private final double[][] uncertainty;
+  private final int objects;
+  private final java.util.List<String> objectNames;
+  private final double[][] objectPositions;
   private final double[] previousAction;
   private final double[] initialPosition;
   private final double[] initialVelocity;
@@ -47,6 +50,9 @@ public final class Rollout {
     this.velocities = new double[horizon + 1][samples * dof];
     this.endEffector = new double[horizon + 1][samples * 3];
     this.uncertainty = new double[horizon + 1][samples];
+    this.objectNames = model.objectNames();
+    this.objects = objectNames.size();
+    this.objectPositions = new double[horizon + 1][samples * 2 * objects];
     this.previousAction = new double[dof];
     this.initialPosition = new double[dof];
     this.initialVelocity = new double[dof];
@@ -64,6 +70,9 @@ public final class Rollout {
     model.probe(Probe.JOINT_POSITION, initialState, 1, initialPosition);
     model.probe(Probe.JOINT_VELOCITY, initialState, 1, initialVelocity);
     model.probe(Probe.END_EFFECTOR_POSITION, initialState, 1, initialEndEffector);
+    if (objects > 0) {
+      model.probe(Probe.OBJECT_POSITION, s0, samples, objectPositions[0]);
+    }
     for (int t = 0; t < horizon; t++) {
       model.step(states[t], actions[t], samples, states[t + 1]);
       if (withUncertainty) {
@@ -74,6 +83,9 @@ public final class Rollout {
       model.probe(Probe.JOINT_POSITION, states[t], samples, positions[t]);
       model.probe(Probe.JOINT_VELOCITY, states[t], samples, velocities[t]);
       model.probe(Probe.END_EFFECTOR_POSITION, states[t], samples, endEffector[t]);
+      if (objects > 0) {
+        model.probe(Probe.OBJECT_POSITION, states[t], samples, objectPositions[t]);
+      }
     }
     if (!withUncertainty) {
       for (double[] u : uncertainty) {
@@ -126,6 +138,24 @@ public final class Rollout {
   /** Predicted end-effector positions (x, y, z per sample) after step {@code t} in {@code [1, H]}. */
   public double[] endEffector(int t) {
     return endEffector[t];
+  }
+
+  /** Index of scene object {@code name} in {@link #objectPositions(int)}, or -1. */
+  public int objectIndex(String name) {
+    return objectNames.indexOf(name);
+  }
+
+  /** Number of scene objects the model predicts (0: the arm alone). */
+  public int objects() {
+    return objects;
+  }
+
+  /**
+   * Predicted planar object positions at step {@code t} in {@code [0, H]}: {@code 2 * objects()}
+   * values per sample (x, y of each object in the model's order); empty without objects.
+   */
+  public double[] objectPositions(int t) {
+    return objectPositions[t];
   }
 
   /** Model uncertainty of step {@code t} in {@code [1, H]}, one value per sample (zero unless asked for). */

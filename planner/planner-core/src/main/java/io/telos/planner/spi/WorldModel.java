@@ -72,6 +72,19 @@ public interface WorldModel {
    */
   void probe(Probe probe, double[] states, int batch, double[] out);
 
+  /**
+   * Number of scene objects in the state whose planar positions {@link Probe#OBJECT_POSITION}
+   * reads (a contact model's objects); 0 for a model of the arm alone.
+   */
+  default int objectCount() {
+    return objectNames().size();
+  }
+
+  /** Names of the scene objects in the state, in the order {@link Probe#OBJECT_POSITION} reads them. */
+  default java.util.List<String> objectNames() {
+    return java.util.List.of();
+  }
+
   /** True when {@link #uncertainty} can return something other than zeros. */
   default boolean hasUncertainty() {
     return false;
@@ -93,11 +106,20 @@ public interface WorldModel {
     /** Joint velocities, {@code dof} values (rad/s or m/s). */
     JOINT_VELOCITY,
     /** End-effector position in the base frame, 3 values (m). */
-    END_EFFECTOR_POSITION;
+    END_EFFECTOR_POSITION,
+    /**
+     * Planar positions (x, y, m, base frame) of the scene objects, 2 values per object, for a model
+     * whose {@link #objectCount()} is not 0.
+     */
+    OBJECT_POSITION;
 
-    /** Values per sample for an arm with {@code dof} joints. */
+    /** Values per sample for an arm with {@code dof} joints (per object for {@link #OBJECT_POSITION}). */
     public int width(int dof) {
-      return this == END_EFFECTOR_POSITION ? 3 : dof;
+      return switch (this) {
+        case END_EFFECTOR_POSITION -> 3;
+        case OBJECT_POSITION -> 2;
+        default -> dof;
+      };
     }
   }
 }

@@ -1,0 +1,225 @@
+package io.telos.planner;
+
+import io.telos.api.ObjectPose;
+import io.telos.api.Observation;
+import io.telos.api.scene.Scene;
+import io.telos.api.scene.SceneObject;
+import io.telos.planner.spi.WorldModel;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A world model of the arm and the movable objects of its scene: any model of the arm (analytic
+ * or learned) plus a quasi-static contact model of the tool pushing upright cylinders across the
+ * support plane.
+ *
+ * <p>State: {@code [arm state (inner.stateSize()), x_1, y_1, …, x_m, y_m]} — the arm's own state
+ * followed by the planar centre of every scene object. After each arm step the tool's contact
+ * sphere (radius {@code r_t}, centred at the end-effector) is compared with each object: where the
+ * sphere reaches below the object's top and overlaps its footprint, the object is moved along the
+ * line from the tool's centre through its own centre until they just touch. This is the sticking-
+ * free, quasi-static limit of pushing — objects move only while touched and where they are pushed,
+ * with no sliding after release and no rotation — the usual first-order model of planar pushing;
+ * the planner replans from the observed object pose at its rate, which absorbs what it leaves out
+ * (friction at the contact, the object sliding on after the tool stops). Objects do not push each
+ * other in the model.
+ *
+ * <p>{@link Probe#OBJECT_POSITION} reads the objects; every other probe and the uncertainty are the
+ * inner model's. Not thread-safe (scratch buffers); deterministic.
+ */
+public final class PushingWorldModel implements WorldModel {
+  private final WorldModel inner;
+  private final int innerSize;
+  private final int m;
+  private final List<String> names;
+  private final double[] radius;
+  private final double[] height;
+  private final double toolRadius;
+  private final Scene scene;
+  private double[] packed = new double[0];
+  private double[] packedNext = new double[0];
+  private double[] ee = new double[0];
+
+  /**
+   * @param inner the arm's model
+   * @param scene the objects (at least one) and the tool's contact radius
+   */
+  public PushingWorldModel(WorldModel inner, Scene scene) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+    if (scene.isEmpty()) {
+      throw new IllegalArgumentException("a pushing world model needs at least one scene object");
+    }
+    this.innerSize = inner.stateSize();
+    this.m = scene.objects().size();
+    this.names = scene.objects().stream().map(SceneObject::name).toList();
+    this.radius = new double[m];
+    this.height = new double[m];
+    for (int j = 0; j < m; j++) {
+      radius[j] = scene.objects().get(j).radiusM();
+      height[j] = scene.objects().get(j).heightM();
+    }
+    this.toolRadius = scene.toolRadiusM();
+    this.scene = scene;
+  }
+
+  /** The scene this model was built from; its objects are in the state's order. */
+  public Scene scene() {
+    return scene;
+  }
+
+  /** The arm's model this one extends. */
+  public WorldModel inner() {
+    return inner;
+  }
+
+  /** Index of object {@code name} in the state and the object probe, or -1. */
+  public int indexOf(String name) {
+    return names.indexOf(name);
+  }
+
+  @Override
+  public String name() {
+    return inner.name() + "+push";
+  }
+
+  @Override
+  public int dof() {
+    return inner.dof();
+  }
+
+  @Override
+  public int stateSize() {
+    return innerSize + 2 * m;
+  }
+
+  @Override
+  public double dtS() {
+    return inner.dtS();
+  }
+
+  @Override
+  public double actionBound(int i) {
+    return inner.actionBound(i);
+  }
+
+  @Override
+  public int objectCount() {
+    return m;
+  }
+
+  @Override
+  public List<String> objectNames() {
+    return names;
+  }
+
+  /**
+   * The arm's state from the inner model, then each object's observed planar position.
+   *
+   * @throws IllegalArgumentException when an object of the scene is not in the observation (the
+   *     tracker lost it): the planner cannot predict what it cannot see
+   */
+  @Override
+  public void encode(Observation observation, double[] stateOut) {
+    inner.encode(observation, stateOut);
+    for (int j = 0; j < m; j++) {
+      ObjectPose o = observation.object(names.get(j));
+      if (o == null || !o.isFinite()) {
+        throw new IllegalArgumentException("scene object '" + names.get(j) + "' is not in the observation");
+      }
+      stateOut[innerSize + 2 * j] = o.xM();
+      stateOut[innerSize + 2 * j + 1] = o.yM();
+    }
+  }
+
+  @Override
+  public void step(double[] states, double[] actions, int batch, double[] next) {
+    ensure(batch);
+    int s = stateSize();
+    pack(states, batch, packed);
+    inner.step(packed, actions, batch, packedNext);
+    inner.probe(Probe.END_EFFECTOR_POSITION, packedNext, batch, ee);
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(packedNext, b * innerSize, next, b * s, innerSize);
+      double tx = ee[3 * b];
+      double ty = ee[3 * b + 1];
+      double tz = ee[3 * b + 2];
+      for (int j = 0; j < m; j++) {
+        int o = b * s + innerSize + 2 * j;
+        double ox = states[o];
+        double oy = states[o + 1];
+        double reach = contactRadius(j, tz);
+        if (reach > 0) {
+          double dx = ox - tx;
+          double dy = oy - ty;
+          double d = Math.sqrt(dx * dx + dy * dy);
+          if (d < reach) {
+            if (d < 1e-9) { // the tool on the object's axis: no defined direction, leave it
+              dx = 0;
+              dy = 0;
+              d = 1;
+              reach = 0;
+            }
+            ox = tx + dx * (reach / d);
+            oy = ty + dy * (reach / d);
+          }
+        }
+        next[o] = ox;
+        next[o + 1] = oy;
+      }
+    }
+  }
+
+  /**
+   * Planar distance between the tool's centre and object {@code j}'s axis below which they touch,
+   * for the tool's centre at height {@code tz}; 0 when the sphere passes above the object.
+   */
+  double contactRadius(int j, double tz) {
+    double above = tz - height[j];
+    if (above >= toolRadius) {
+      return 0;
+    }
+    double r = above <= 0 ? toolRadius : Math.sqrt(toolRadius * toolRadius - above * above);
+    return radius[j] + r;
+  }
+
+  @Override
+  public void probe(Probe probe, double[] states, int batch, double[] out) {
+    int s = stateSize();
+    if (probe == Probe.OBJECT_POSITION) {
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(states, b * s + innerSize, out, b * 2 * m, 2 * m);
+      }
+      return;
+    }
+    ensure(batch);
+    pack(states, batch, packed);
+    inner.probe(probe, packed, batch, out);
+  }
+
+  @Override
+  public boolean hasUncertainty() {
+    return inner.hasUncertainty();
+  }
+
+  @Override
+  public void uncertainty(double[] states, double[] actions, int batch, double[] out) {
+    ensure(batch);
+    pack(states, batch, packed);
+    inner.uncertainty(packed, actions, batch, out);
+  }
+
+  private void pack(double[] states, int batch, double[] out) {
+    int s = stateSize();
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(states, b * s, out, b * innerSize, innerSize);
+    }
+  }
+
+  private void ensure(int batch) {
+    if (packed.length < batch * innerSize) {
+      packed = new double[batch * innerSize];
+      packedNext = new double[batch * innerSize];
+      ee = new double[batch * 3];
+    }
+  }
+}

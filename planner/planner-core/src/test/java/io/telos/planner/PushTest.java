@@ -1,0 +1,195 @@
+package io.telos.planner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Goal;
+import io.telos.api.Header;
+import io.telos.api.ObjectPose;
+import io.telos.api.Observation;
+import io.telos.api.Setpoint;
+import io.telos.api.Target;
+import io.telos.api.Vec;
+import io.telos.api.scene.Scene;
+import io.telos.api.scene.SceneObject;
+import io.telos.api.spi.Planner;
+import io.telos.model.RobotModel;
+import io.telos.planner.spi.WorldModel.Probe;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pushing in a closed loop whose plant is the contact model itself (the analytic arm plus the
+ * quasi-static push): the hierarchy's phases, the model's contact geometry, and that the planners
+ * bring the object to its target. The ODE-simulated version of the same task runs in the launch
+ * module's suite tests.
+ */
+class PushTest {
+  static final RobotModel TELOS6 = RobotModel.load("builtin:telos6");
+  static final Scene SCENE = new Scene(0.02, List.of(new SceneObject("puck", 0.04, 0.05, 0.3, 0.4, 0.5, -0.1)));
+  static final double DT = 0.02;
+
+  @Test
+  void toolPushesTheObjectAlongTheLineOfCentresAndNotFromAbove() {
+    PushingWorldModel m = new PushingWorldModel(new AnalyticWorldModel(TELOS6, DT), SCENE);
+    double[] q = SimHome.Q.clone();
+    double[] ee = TELOS6.chain().forwardPosition(q);
+    int s = m.stateSize();
+    double[] state = new double[s];
+    System.arraycopy(q, 0, state, 0, 6);
+    // object right in front of the tool in +x, overlapping by 1 cm, at the tool's height
+    double reach = m.contactRadius(0, ee[2]);
+    state[s - 2] = ee[0] + reach - 0.01;
+    state[s - 1] = ee[1];
+    double[] next = new double[s];
+    m.step(state, new double[6], 1, next);
+    if (ee[2] - 0.02 < 0.05) {
+      assertEquals(ee[0] + reach, next[s - 2], 2e-3, "pushed out to the contact distance along +x");
+      assertEquals(ee[1], next[s - 1], 1e-6);
+    }
+    assertEquals(0, m.contactRadius(0, 0.05 + 0.02 + 1e-6), "a tool passing above the object does not touch it");
+    assertEquals(0.06, m.contactRadius(0, 0.03), 1e-12, "beside the object: radius + tool radius");
+    assertTrue(m.contactRadius(0, 0.06) < 0.06 && m.contactRadius(0, 0.06) > 0.04, "over the rim: smaller");
+  }
+
+  @Test
+  void objectMissingFromTheObservationIsRefused() {
+    PushingWorldModel m = new PushingWorldModel(new AnalyticWorldModel(TELOS6, DT), SCENE);
+    Observation obs = new Observation(Header.of(0, 0, "t"), Vec.of(SimHome.Q), Vec.zeros(6),
+        TELOS6.chain().forwardPose(SimHome.Q), null, 0);
+    var e = assertThrows(IllegalArgumentException.class, () -> m.encode(obs, new double[m.stateSize()]));
+    assertTrue(e.getMessage().contains("puck"), e.getMessage());
+  }
+
+  @Test
+  void layerGoesOverTheObjectWhenTheToolIsOnTheWrongSide() {
+    PushLayer layer = new PushLayer(SCENE);
+    Target.Push push = new Target.Push("puck", 0.5, 0.1); // push towards +y
+    // tool low, on the goal side of the object: the way to the pre-push point (at y < -0.1) is blocked
+    PushLayer.Decision d = layer.update("g", push, new double[] {0.5, 0.0, 0.03}, 0.5, -0.1);
+    assertEquals(PushLayer.Phase.LIFT, d.phase());
+    d = layer.update("g", push, new double[] {0.5, 0.0, 0.2}, 0.5, -0.1);
+    assertEquals(PushLayer.Phase.HOVER, d.phase());
+    assertTrue(d.waypoint().yM() < -0.1 - 0.06, "the pre-push point is behind the object: " + d.waypoint());
+    d = layer.update("g", push, new double[] {0.5, d.waypoint().yM(), 0.2}, 0.5, -0.1);
+    assertEquals(PushLayer.Phase.DESCEND, d.phase());
+    double z = layer.pushHeight(SCENE.objects().get(0));
+    d = layer.update("g", push, new double[] {0.5, d.waypoint().yM(), z}, 0.5, -0.1);
+    assertEquals(PushLayer.Phase.PUSH, d.phase());
+    assertEquals(0.1 - 0.06, d.pushThrough().yM(), 1e-9, "push through to where the object sits on the goal");
+    // the object slid sideways off the line: re-approach
+    d = layer.update("g", push, new double[] {0.5, -0.16, z}, 0.54, -0.1);
+    assertTrue(d.phase() != PushLayer.Phase.PUSH, "left the push after the object slid off the line");
+  }
+
+  @Test
+  void layerApproachesDirectlyWhenTheWayIsClear() {
+    PushLayer layer = new PushLayer(SCENE);
+    PushLayer.Decision d = layer.update("g", new Target.Push("puck", 0.5, 0.1), new double[] {0.5, -0.3, 0.03}, 0.5,
+        -0.1);
+    assertEquals(PushLayer.Phase.DESCEND, d.phase());
+  }
+
+  @Test
+  void hierarchicalMppiPushesThePuckToItsTarget() {
+    Loop loop = new Loop();
+    Planner planner = mppi(Map.of());
+    double err = loop.pursue(planner, new Target.Push("puck", 0.5, 0.1), 20);
+    assertTrue(err < 0.02, "puck within 2 cm of its target, was " + err);
+  }
+
+  @Test
+  void scriptedDlsPushesThePuckToItsTarget() {
+    Loop loop = new Loop();
+    double err = loop.pursue(new DlsIkPlanner(TELOS6, DlsConfig.defaults(), SCENE), new Target.Push("puck", 0.5, 0.1), 20);
+    assertTrue(err < 0.02, "puck within 2 cm of its target, was " + err);
+  }
+
+  @Test
+  void reachingPastAnObjectDoesNotKnockIt() {
+    Loop loop = new Loop();
+    Planner planner = mppi(Map.of());
+    // the straight way from the home pose to this point passes the puck
+    double[] puck = loop.object();
+    loop.pursueReach(planner, new Target.Position(0.5, -0.25, 0.04), 8);
+    double[] after = loop.object();
+    assertTrue(Math.hypot(after[0] - puck[0], after[1] - puck[1]) < 0.01,
+        "the puck stayed put: moved " + Math.hypot(after[0] - puck[0], after[1] - puck[1]));
+  }
+
+  static Planner mppi(Map<String, Object> section) {
+    return Planners.create(TELOS6, new io.telos.api.config.Settings("planner", section), 1, SCENE);
+  }
+
+  /** The contact model as plant, following the first setpoint of every chunk. */
+  static final class Loop {
+    final PushingWorldModel plant = new PushingWorldModel(new AnalyticWorldModel(TELOS6, DT), SCENE);
+    final double[] state = new double[plant.stateSize()];
+    final double[] next = new double[plant.stateSize()];
+    long nowNs;
+    long seq;
+
+    Loop() {
+      System.arraycopy(SimHome.Q, 0, state, 0, 6);
+      state[state.length - 2] = 0.5;
+      state[state.length - 1] = -0.1;
+    }
+
+    double[] object() {
+      return new double[] {state[state.length - 2], state[state.length - 1]};
+    }
+
+    Observation observe() {
+      double[] q = java.util.Arrays.copyOf(state, 6);
+      double[] o = object();
+      return new Observation(Header.of(seq++, nowNs, "test"), Vec.of(q), Vec.of(java.util.Arrays.copyOfRange(state, 6, 12)),
+          TELOS6.chain().forwardPose(q), null, 0, List.of(new ObjectPose("puck", o[0], o[1], 0.025, 0, nowNs)));
+    }
+
+    double pursue(Planner planner, Target.Push push, double timeoutS) {
+      Goal goal = new Goal(Header.of(0, 0, "t"), "push", push, 0.02, 60_000_000_000L);
+      long end = nowNs + (long) (timeoutS * 1e9);
+      int inside = 0;
+      while (nowNs < end && inside < 5) {
+        step(planner, goal);
+        double[] o = object();
+        inside = Math.hypot(o[0] - push.xM(), o[1] - push.yM()) < 0.02 ? inside + 1 : 0;
+      }
+      double[] o = object();
+      return Math.hypot(o[0] - push.xM(), o[1] - push.yM());
+    }
+
+    void pursueReach(Planner planner, Target.Position p, double timeoutS) {
+      Goal goal = new Goal(Header.of(0, 0, "t"), "reach", p, 0.01, 60_000_000_000L);
+      long end = nowNs + (long) (timeoutS * 1e9);
+      while (nowNs < end) {
+        step(planner, goal);
+      }
+    }
+
+    void step(Planner planner, Goal goal) {
+      ActionChunk chunk = planner.plan(observe(), goal);
+      Setpoint sp = chunk.setpoints().get(0);
+      double span = (sp.timeNs() - nowNs) / 1e9;
+      double[] u = new double[6];
+      for (int i = 0; i < 6; i++) {
+        u[i] = (sp.position().get(i) - state[i]) / span;
+      }
+      plant.step(state, u, 1, next);
+      System.arraycopy(next, 0, state, 0, state.length);
+      nowNs += Math.round(DT * 1e9);
+    }
+  }
+
+  /** The simulated arm's home pose. */
+  static final class SimHome {
+    static final double[] Q = {0, -0.5, 1.2, -0.7, 1.57, 0};
+  }
+
+  static {
+    assert Map.of().isEmpty() && Probe.OBJECT_POSITION.width(6) == 2;
+  }
+}
