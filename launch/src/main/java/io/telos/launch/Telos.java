@@ -133,7 +133,7 @@ public final class Telos {
         throw new LaunchException("--targets: must be >= 1, was " + targets);
       }
       TaskSpec t = spec.task();
-      spec = spec.withTask(new TaskSpec(t.type(), targets, t.toleranceM(), t.timeoutS(), t.settleS(), t.points()));
+      spec = spec.withTask(t.type().equals("reach_random") ? t.withCount(targets) : t.limitedTo(targets));
     }
     return spec;
   }

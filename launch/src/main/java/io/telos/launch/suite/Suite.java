@@ -4,7 +4,6 @@ import io.telos.api.GoalOutcome;
 import io.telos.api.config.Settings;
 import io.telos.runtime.config.LaunchFile;
 import io.telos.runtime.config.LaunchSpec;
-import io.telos.runtime.config.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +24,8 @@ public final class Suite {
       new String[] {"reach", "reach.yaml"},
       new String[] {"keep-out reach", "keep-out-reach.yaml"},
       new String[] {"keep-out wall", "keep-out-wall.yaml"},
-      new String[] {"sequence (6 pts)", "sequence.yaml"});
+      new String[] {"sequence (6 pts)", "sequence.yaml"},
+      new String[] {"push (contact)", "push.yaml"});
 
   /** Planner variants, in table order. */
   public static final List<String> PLANNERS = List.of("mppi", "mppi-flat", "dls");
@@ -91,15 +91,9 @@ public final class Suite {
 
   /** The spec run for one task, planner and seed index (seed = file seed + index). */
   static LaunchSpec variant(LaunchSpec task, String planner, int seedIndex, int maxGoals) {
-    LaunchSpec s = new LaunchSpec(task.source(), task.robot(), "sim", task.seed() + seedIndex, task.bridge(),
-        task.perception(), plannerFor(planner, task.planner()), task.safety(), task.task(),
-        new Settings("memory", Map.of("type", "none")), task.plannerRateHz(), task.perceptionRateHz());
-    if (maxGoals > 0) {
-      TaskSpec t = s.task();
-      List<double[]> pts = t.points().size() > maxGoals ? t.points().subList(0, maxGoals) : t.points();
-      s = s.withTask(new TaskSpec(t.type(), Math.min(t.count(), maxGoals), t.toleranceM(), t.timeoutS(), t.settleS(), pts));
-    }
-    return s;
+    LaunchSpec s = task.withClock("sim").withSeed(task.seed() + seedIndex).withPlanner(plannerFor(planner, task.planner()))
+        .withMemory(new Settings("memory", Map.of("type", "none")));
+    return maxGoals > 0 ? s.withTask(s.task().limitedTo(maxGoals)) : s;
   }
 
   /**

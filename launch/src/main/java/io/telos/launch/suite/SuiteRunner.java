@@ -34,7 +34,7 @@ public final class SuiteRunner {
       throw new LaunchException(spec.source() + ": " + e.getMessage(), e);
     }
     AtomicReference<MonitoredHardware> monitored = new AtomicReference<>();
-    int goals = Math.max(1, spec.task().type().equals("reach_random") ? spec.task().count() : spec.task().points().size());
+    int goals = Math.max(1, spec.task().goalCount());
     Duration maxWall = Duration.ofSeconds((long) (60 + (spec.task().timeoutS() + 5) * goals * 4));
     RunReport report = Session.run(spec, p -> {
       MonitoredHardware hw = new MonitoredHardware(p.hardware(), monitor, p.model().jointNames());

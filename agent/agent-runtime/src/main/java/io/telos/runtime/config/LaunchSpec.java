@@ -76,6 +76,12 @@ public record LaunchSpec(
         plannerRateHz, perceptionRateHz, teleop, scene);
   }
 
+  /** The same deployment with another planner section. */
+  public LaunchSpec withPlanner(Settings newPlanner) {
+    return new LaunchSpec(source, robot, clock, seed, bridge, perception, newPlanner, safety, task, memory,
+        plannerRateHz, perceptionRateHz, teleop, scene);
+  }
+
   /** The same deployment with another memory section. */
   public LaunchSpec withMemory(Settings newMemory) {
     return new LaunchSpec(source, robot, clock, seed, bridge, perception, planner, safety, task, newMemory,
