@@ -53,6 +53,17 @@ class LaunchFileTest {
         Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: reach_sequence }", "task.points: reach_sequence needs"),
         Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: reach_sequence, points: [[1, 2]] }", "task.points[0]: must have 3 entries"),
         Arguments.of("robot: { id: arm1, description: builtin:telos6, limits: { velocity_scale: 2 } }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.limits.velocity_scale: must be a number in [0.01, 1], was 2"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: push, object: puck, points: [[0.5, 0.1]] }", "task.object: 'puck' is not an object of scene.objects"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: puck, radius_m: 0.04, height_m: 0.06, position: [0.5, 0] } ] }\ntask: { type: push, points: [[0.5, 0.1]] }", "task.object: missing"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: puck, radius_m: 0.04, height_m: 0.06, position: [0.5, 0] } ] }\ntask: { type: push, object: puck }", "task.points: push needs at least one [x, y] point"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: puck, radius_m: 0.04, height_m: 0.06, position: [0.5, 0] } ] }\ntask: { type: push, object: puck, points: [[0.5, 0.1, 0.2]] }", "task.points[0]: must have 2 entries"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: puck, radius_m: 0.04, height_m: 0.06, position: [0.5, 0] } ] }\ntask: { type: reach_random, object: puck }", "task.object: only a push task names an object"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: puck, radius_m: -1, position: [0.5, 0] } ] }", "scene.objects[0].radius_m: must be a number in [0.005, 0.5], was -1"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: puck, position: [0.5] } ] }", "scene.objects[0].position: must have 2 entries"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: puck, shape: box, position: [0.5, 0] } ] }", "scene.objects[0].shape: must be one of cylinder"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: a, position: [0.5, 0] }, { name: a, position: [0.4, 0] } ] }", "scene.objects: name 'a' is used twice"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { tool_radius_m: 0, objects: [] }", "scene.tool_radius_m: must be a number in [0.002, 0.2], was 0"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objets: [] }", "scene.objets: unknown key"),
         Arguments.of("- just\n- a list", "must be a YAML map"),
         Arguments.of("robot: { id: arm1, description: [unclosed", "not valid YAML"));
   }
@@ -63,6 +74,21 @@ class LaunchFileTest {
     LaunchException e = assertThrows(LaunchException.class, () -> parse(yaml));
     assertTrue(e.getMessage().startsWith("test.yaml: "), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void readsAScene() {
+    LaunchSpec s = parse(GOOD.replace("task: { type: reach_random, count: 3 }", """
+        scene:
+          tool_radius_m: 0.03
+          objects: [ { name: puck, radius_m: 0.04, height_m: 0.06, mass_kg: 0.2, friction: 0.5, position: [0.5, -0.1] } ]
+        task: { type: push, object: puck, tolerance_m: 0.02, points: [[0.5, 0.1], [0.4, 0.0]] }
+        """));
+    assertEquals(0.03, s.scene().toolRadiusM());
+    assertEquals(-0.1, s.scene().object("puck").orElseThrow().yM());
+    assertEquals("puck", s.task().object());
+    assertEquals(2, s.task().goalCount());
+    assertEquals(0.0, parse(GOOD).scene().objects().size());
   }
 
   @Test

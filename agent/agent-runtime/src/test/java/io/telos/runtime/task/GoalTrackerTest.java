@@ -48,6 +48,26 @@ class GoalTrackerTest {
   }
 
   @Test
+  void pushGoalIsReachedWhenTheObjectIsThereAndNeverWhileUnseen() {
+    TaskSpec spec = new TaskSpec("push", 1, 0.02, 1, 0.1, List.of(new double[] {0.5, 0.1}), List.of(), 0.02, "puck");
+    List<Goal> goals = Tasks.goals(spec, RobotModel.load("builtin:telos6"), 1, "arm");
+    assertEquals(new Target.Push("puck", 0.5, 0.1), goals.get(0).target());
+    List<GoalOutcome> out = new ArrayList<>();
+    GoalTracker t = new GoalTracker("a", 100_000_000L, goals, out::add);
+    Observation unseen = at(0, 0);
+    assertEquals(Double.POSITIVE_INFINITY, GoalTracker.error(goals.get(0), unseen));
+    t.update(unseen, () -> { });
+    // the end-effector's position does not matter, the object's does
+    t.update(at(100_000_000L, 0.5).withObjects(List.of(new io.telos.api.ObjectPose("puck", 0.5, 0.09, 0.03, 0, 0))),
+        () -> { });
+    t.update(at(250_000_000L, 0.0).withObjects(List.of(new io.telos.api.ObjectPose("puck", 0.505, 0.095, 0.03, 0, 0))),
+        () -> { });
+    assertEquals(1, out.size());
+    assertTrue(out.get(0).reached());
+    assertEquals(100_000_000L, out.get(0).elapsedNs());
+  }
+
+  @Test
   void randomTargetsAreReachableAndSeeded() {
     RobotModel m = RobotModel.load("builtin:telos6");
     TaskSpec spec = new TaskSpec("reach_random", 20, 0.01, 8, 0.1, List.of());
