@@ -1,5 +1,7 @@
 package io.telos.bridge.sim;
 
+import io.telos.api.ObjectPose;
+import io.telos.api.scene.Scene;
 import io.telos.model.Inertial;
 import io.telos.model.JointSpec;
 import io.telos.model.JointType;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The ODE side of a simulated arm: one dynamic body per movable link of the chain, hinge or slider
  * joints between them, engine position stops, velocity motors with force caps and viscous damping.
- * The base link is the static environment (the world frame is the arm's base frame).
+ * The base link is the static environment (the world frame is the arm's base frame). When the
+ * scene has objects, a {@link SceneContacts} adds the ground, the objects and the tool sphere;
+ * otherwise there is no collision at all.
  *
  * <p>Not thread-safe: {@link SimulatedArm} guards every call with its world lock.
  */
@@ -58,6 +62,7 @@ final class ArmWorld {
   private final double[] qd;
   private final DVector3 tmpA = new DVector3();
   private final DVector3 tmpB = new DVector3();
+  private final SceneContacts contacts; // null without scene objects
   private boolean destroyed;
 
   /**
@@ -66,8 +71,9 @@ final class ArmWorld {
    * @param component component id for log lines
    * @param gravity world gravity (m/s², base frame)
    * @param effortScale factor on the URDF effort limits used as motor force caps (0 = limp)
+   * @param scene its objects become bodies; nothing is added when it has none
    */
-  ArmWorld(String component, RobotModel model, double[] gravity, double effortScale, double[] q0) {
+  ArmWorld(String component, RobotModel model, double[] gravity, double effortScale, double[] q0, Scene scene) {
     KinematicChain chain = model.chain();
     RobotDescription d = model.description();
     this.n = chain.dof();
@@ -158,6 +164,18 @@ final class ArmWorld {
       q[i] = q0[i];
     }
     readJoints();
+    this.contacts = scene.isEmpty() ? null
+        : new SceneContacts(world, scene, bodies[n - 1], toolOffset(chain, zero[n], com[n - 1]));
+  }
+
+  /**
+   * The end-effector origin in the last link body's frame: the tip's position in the last
+   * movable link frame (constant, whatever q) less the body's centre of mass in that frame.
+   */
+  static double[] toolOffset(KinematicChain chain, Transform lastLinkAtZero, double[] comInLink) {
+    Transform tip = lastLinkAtZero.inverse().compose(chain.tipTransform(new double[chain.dof()]));
+    double[] t = tip.translation();
+    return new double[] {t[0] - comInLink[0], t[1] - comInLink[1], t[2] - comInLink[2]};
   }
 
   int dof() {
@@ -166,7 +184,8 @@ final class ArmWorld {
 
   /**
    * One physics step: sets each motor's target velocity (rad/s or m/s), adds viscous damping
-   * {@code -b·qd} and advances the world by {@code dtS} with the exact (Dantzig LCP) stepper.
+   * {@code -b·qd}, makes this step's contacts (scene objects only) and advances the world by
+   * {@code dtS} with the exact (Dantzig LCP) stepper.
    */
   void step(double[] motorVelocity, double dtS) {
     for (int i = 0; i < n; i++) {
@@ -185,8 +204,38 @@ final class ArmWorld {
         }
       }
     }
+    if (contacts != null) {
+      contacts.collide();
+    }
     world.step(dtS);
+    if (contacts != null) {
+      contacts.clearContacts();
+    }
     readJoints();
+  }
+
+  /** True when the scene has objects (bodies, contacts, poses). */
+  boolean hasObjects() {
+    return contacts != null;
+  }
+
+  /** Object poses after the last step, scene order; empty without scene objects. */
+  List<ObjectPose> objectPoses(long stampNs) {
+    return contacts == null ? List.of() : contacts.poses(stampNs);
+  }
+
+  /** Centre of the tool's contact sphere (base frame), or null without scene objects. */
+  double[] toolCentre() {
+    if (contacts == null) {
+      return null;
+    }
+    DVector3C c = contacts.toolCentre();
+    return new double[] {c.get0(), c.get1(), c.get2()};
+  }
+
+  /** Contact points the last step used; 0 without scene objects. */
+  int lastContacts() {
+    return contacts == null ? 0 : contacts.lastContacts();
   }
 
   /** Joint positions after the last step (the array is live; copy it). */
@@ -199,14 +248,14 @@ final class ArmWorld {
     return qd;
   }
 
-  /** True when the engine's state is finite (a blown-up world is not). */
+  /** True when the engine's state, objects included, is finite (a blown-up world is not). */
   boolean isFinite() {
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(q[i]) || !Double.isFinite(qd[i])) {
         return false;
       }
     }
-    return true;
+    return contacts == null || contacts.isFinite();
   }
 
   /**
@@ -261,10 +310,13 @@ final class ArmWorld {
     return out;
   }
 
-  /** Destroys the world with its bodies and joints; idempotent. */
+  /** Destroys the world with its bodies, joints and collision geometry; idempotent. */
   void destroy() {
     if (!destroyed) {
       destroyed = true;
+      if (contacts != null) {
+        contacts.destroy();
+      }
       world.destroy();
     }
   }

@@ -53,7 +53,8 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
   }
 
   /**
-   * Loads the robot description and builds (does not start) the arm.
+   * Loads the robot description and builds (does not start) the arm with the context's scene
+   * ({@link HardwareContext#scene()}: its objects become bodies the tool can push).
    *
    * @throws IllegalArgumentException naming the key when a setting is invalid, or when the robot
    *     description cannot be loaded

@@ -4,7 +4,9 @@ import io.telos.api.Clock;
 import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
+import io.telos.api.scene.Scene;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.Steppable;
@@ -31,8 +33,14 @@ import org.slf4j.LoggerFactory;
  * and inertia; each joint is an ODE hinge (revolute, continuous) or slider (prismatic) whose
  * position stops are the URDF limits and whose velocity motor is capped at the URDF effort limit.
  * Viscous damping from {@code <dynamics damping>} is applied as {@code -b·qd}. The base link is
- * fixed to the world; there are no collision shapes (links do not collide with each other or
+ * fixed to the world; the links have no collision shapes (they do not collide with each other or
  * the floor).
+ *
+ * <p>Scene objects: when the {@link Scene} has objects, each is a dynamic upright cylinder on a
+ * ground plane at {@code z = 0}, and the tool carries a contact sphere of
+ * {@link Scene#toolRadiusM()} centred on the end-effector frame; objects touch the ground, the
+ * tool and each other (see the module README). {@link #objects()} reports their poses. A scene
+ * without objects adds nothing.
  *
  * <p>Joint controllers: on each physics step every motor is driven at
  * {@code v = v_ff + kp·(q_des − q)} ({@code position} interface) or {@code v = v_cmd}
@@ -87,6 +95,7 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   private volatile Command command;
   private volatile JointState latest;
   private volatile JointState latestTruth;
+  private volatile List<ObjectPose> objectPoses = List.of();
   private volatile Health health = Health.OK;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
@@ -96,12 +105,20 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   private Thread loop;
 
   /**
-   * Builds the arm for a hardware context (the provider's path).
+   * Builds the arm for a hardware context (the provider's path), with the context's scene.
    *
    * @throws IllegalArgumentException when {@code config.initialPosition()} does not fit the model
    */
   public SimulatedArm(HardwareContext context, RobotModel model, SimConfig config) {
-    this(context.robotId(), model, config, context.clock(), context.seed(), context.lockStep());
+    this(context.robotId(), model, config, context.clock(), context.seed(), context.lockStep(), context.scene());
+  }
+
+  /**
+   * Builds the arm without scene objects; see
+   * {@link #SimulatedArm(String, RobotModel, SimConfig, Clock, long, boolean, Scene)}.
+   */
+  public SimulatedArm(String robotId, RobotModel model, SimConfig config, Clock clock, long seed, boolean lockStep) {
+    this(robotId, model, config, clock, seed, lockStep, Scene.EMPTY);
   }
 
   /**
@@ -114,9 +131,11 @@ public final class SimulatedArm implements RobotHardware, Steppable {
    * @param clock stamps the published states
    * @param seed seed of the sensor noise, the only randomness
    * @param lockStep true when the caller steps the world with {@link #step(long)}
+   * @param scene objects to simulate and the tool's contact radius; {@link Scene#EMPTY} for none
    * @throws IllegalArgumentException when {@code config.initialPosition()} does not fit the model
    */
-  public SimulatedArm(String robotId, RobotModel model, SimConfig config, Clock clock, long seed, boolean lockStep) {
+  public SimulatedArm(String robotId, RobotModel model, SimConfig config, Clock clock, long seed, boolean lockStep,
+      Scene scene) {
     this.robotId = Objects.requireNonNull(robotId, "robotId");
     this.model = Objects.requireNonNull(model, "model");
     this.config = Objects.requireNonNull(config, "config");
@@ -136,14 +155,15 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     this.velocityInterface = config.commandInterface() == SimConfig.CommandInterface.VELOCITY;
     double[] q0 = config.initialPosition() == null ? defaultInitialPosition(model) : config.initialPosition();
     checkInitialPosition(model, q0);
-    this.world = new ArmWorld(component, model, config.gravity(), config.effortScale(), q0);
+    Objects.requireNonNull(scene, "scene");
+    this.world = new ArmWorld(component, model, config.gravity(), config.effortScale(), q0, scene);
     this.noise = new SplittableRandom(seed);
     this.motorVelocity = new double[n];
     this.effort = new double[n];
     this.command = new Command(q0.clone(), new double[n]);
     publish();
-    LOG.info("component={} event=created robot={} dof={} mode={} {}", component, model.name(), n,
-        lockStep ? "lock_step" : "real_time", config);
+    LOG.info("component={} event=created robot={} dof={} mode={} objects={} tool_radius_m={} {}", component,
+        model.name(), n, lockStep ? "lock_step" : "real_time", scene.objects().size(), scene.toolRadiusM(), config);
   }
 
   /**
@@ -217,6 +237,15 @@ public final class SimulatedArm implements RobotHardware, Steppable {
    */
   public JointState groundTruth() {
     return latestTruth;
+  }
+
+  /**
+   * The scene objects' latest poses (engine truth, no noise), scene order, stamped like the joint
+   * state published by the same step; {@code List.of()} without scene objects. Lock-free.
+   */
+  @Override
+  public List<ObjectPose> objects() {
+    return objectPoses;
   }
 
   /**
@@ -362,6 +391,9 @@ public final class SimulatedArm implements RobotHardware, Steppable {
       }
       measured = new JointState(header, jointNames, Vec.of(mq), Vec.of(mqd), eff);
     }
+    if (world.hasObjects()) {
+      objectPoses = world.objectPoses(header.stampNs());
+    }
     latestTruth = truth;
     latest = measured;
   }
@@ -505,6 +537,26 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     worldLock.lock();
     try {
       return closed ? new Transform[0] : world.linkPoses();
+    } finally {
+      worldLock.unlock();
+    }
+  }
+
+  /** Centre of the tool's contact sphere as the engine has it (base frame); null without objects. */
+  double[] toolSphereCentre() {
+    worldLock.lock();
+    try {
+      return closed ? null : world.toolCentre();
+    } finally {
+      worldLock.unlock();
+    }
+  }
+
+  /** Contact points used by the last physics step (0 without objects). */
+  int lastContacts() {
+    worldLock.lock();
+    try {
+      return closed ? 0 : world.lastContacts();
     } finally {
       worldLock.unlock();
     }
