@@ -287,6 +287,11 @@ public final class MppiPlanner implements InstrumentedPlanner {
       }
       int o = measured.length - 2 * pushModel.objectCount() + 2 * j;
       PushLayer.Decision d = pushLayer.update(goal.id(), push, ee0, measured[o], measured[o + 1]);
+      if (d.phase() != lastPhase) {
+        LOG.debug("component=planner/{} event=push_phase goal={} phase={} stampNs={} tool=[{}, {}, {}] object=[{}, {}]",
+            name, goal.id(), d.phase(), observation.header().stampNs(), ee0[0], ee0[1], ee0[2], measured[o],
+            measured[o + 1]);
+      }
       lastPhase = d.phase();
       if (d.phase() != PushLayer.Phase.PUSH) {
         target = d.waypoint();

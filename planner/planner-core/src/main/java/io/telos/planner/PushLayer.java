@@ -26,7 +26,7 @@ import java.util.Objects;
  * </ul>
  *
  * The push phase is left (back to approaching) when the object has slid off the tool's line — the
- * tool is no longer behind it within {@code 0.6 r_o} sideways — or the tool lost contact by more
+ * tool is no longer behind it within {@code r_o} sideways — or the tool lost contact by more
  * than a few centimetres; it then re-approaches from the new side. Deterministic and stateless
  * apart from the current phase; one instance per planner.
  */
@@ -38,7 +38,7 @@ public final class PushLayer {
   /** Distance to a waypoint that counts as arrived, m. */
   static final double ARRIVED_M = 0.015;
   /** Sideways offset of the object from the tool's line, as a fraction of its radius, that ends a push. */
-  static final double LATERAL_FRACTION = 0.6;
+  static final double LATERAL_FRACTION = 1.0;
   /** How far the tool may fall behind the object during a push before it re-approaches, m. */
   static final double LOST_CONTACT_M = 0.04;
 

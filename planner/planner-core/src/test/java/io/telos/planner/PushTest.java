@@ -81,7 +81,7 @@ class PushTest {
     assertEquals(PushLayer.Phase.PUSH, d.phase());
     assertEquals(0.1 - 0.06, d.pushThrough().yM(), 1e-9, "push through to where the object sits on the goal");
     // the object slid sideways off the line: re-approach
-    d = layer.update("g", push, new double[] {0.5, -0.16, z}, 0.54, -0.1);
+    d = layer.update("g", push, new double[] {0.5, -0.16, z}, 0.55, -0.1);
     assertTrue(d.phase() != PushLayer.Phase.PUSH, "left the push after the object slid off the line");
   }
 

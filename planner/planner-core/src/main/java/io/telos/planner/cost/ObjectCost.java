@@ -16,7 +16,8 @@ import io.telos.api.scene.SceneObject;
  *       for the end-effector (running and terminal weights), and the tool is kept at push height;
  *   <li>{@code aligned} (the hierarchy's push phase, which put the tool behind the object first):
  *       the tool's sideways offset from the line through the predicted object towards the target
- *       is penalised, so the push stays straight; flat ({@code !aligned}, no upper level): the
+ *       is penalised, so the push stays straight, and so is a planar tool speed above
+ *       {@value #PUSH_SPEED_MPS} m/s (a slow push keeps the object on the line); flat ({@code !aligned}, no upper level): the
  *       tool is drawn to the object's rim instead, and whatever side it meets it from is the side
  *       it pushes from.
  * </ul>
@@ -30,6 +31,10 @@ public final class ObjectCost implements CostTerm {
   static final double HEIGHT_WEIGHT = 10.0;
   /** Cost per metre of the tool's sideways offset from the push line, per step (aligned). */
   static final double LINE_WEIGHT = 8.0;
+  /** Planar tool speed above which pushing costs extra (aligned): a slow push stays on its line, m/s. */
+  static final double PUSH_SPEED_MPS = 0.12;
+  /** Cost per m/s of planar tool speed above {@link #PUSH_SPEED_MPS}, per step. */
+  static final double SPEED_WEIGHT = 4.0;
   /** Cost per metre of the tool's distance to the object's rim, per step (flat). */
   static final double APPROACH_WEIGHT = 2.0;
 
@@ -75,9 +80,12 @@ public final class ObjectCost implements CostTerm {
     int pushed = target instanceof Target.Push p ? r.objectIndex(p.object()) : -1;
     double[] start = r.objectPositions(0);
     double perStep = 1.0 / horizon;
+    double invDt = 1.0 / r.dtS();
     for (int t = 1; t <= horizon; t++) {
       double[] obj = r.objectPositions(t);
       double[] ee = r.endEffector(t);
+      double[] before = t == 1 ? null : r.endEffector(t - 1);
+      double[] ee0 = r.initialEndEffector();
       boolean last = t == horizon;
       for (int k = 0; k < samples; k++) {
         int base = k * 2 * m;
@@ -101,6 +109,12 @@ public final class ObjectCost implements CostTerm {
             if (dist > 1e-6) {
               double lateral = Math.abs(tx * gy - ty * gx) / dist;
               costs[k] += LINE_WEIGHT * perStep * lateral;
+            }
+            double vx = (ee[3 * k] - (before == null ? ee0[0] : before[3 * k])) * invDt;
+            double vy = (ee[3 * k + 1] - (before == null ? ee0[1] : before[3 * k + 1])) * invDt;
+            double excess = Math.sqrt(vx * vx + vy * vy) - PUSH_SPEED_MPS;
+            if (excess > 0) {
+              costs[k] += SPEED_WEIGHT * perStep * excess;
             }
           } else {
             double rim = Math.max(0, Math.sqrt(tx * tx + ty * ty) - contact[j]);
