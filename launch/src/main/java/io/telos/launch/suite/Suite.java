@@ -25,7 +25,7 @@ public final class Suite {
       new String[] {"keep-out reach", "keep-out-reach.yaml"},
       new String[] {"keep-out wall", "keep-out-wall.yaml"},
       new String[] {"sequence (6 pts)", "sequence.yaml"},
-      new String[] {"push (contact)", "push.yaml"});
+      new String[] {"push", "push.yaml"});
 
   /** Planner variants, in table order. */
   public static final List<String> PLANNERS = List.of("mppi", "mppi-flat", "dls");

@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
  * goal (with a whisker up to the p95) per task, one bar per planner.
  */
 public final class SuitePlot {
-  public static final int WIDTH = 1200;
+  public static final int WIDTH = 1400;
   public static final int HEIGHT = 560;
   private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
       new Color(0xd62728), new Color(0x9467bd)};
@@ -154,10 +154,10 @@ public final class SuitePlot {
       }
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
       g.setColor(Color.BLACK);
-      center(g, tasks.get(t), (int) Math.round(x0 + (t + 0.5) * gw), y1 + 22);
+      center(g, tasks.get(t), (int) Math.round(x0 + (t + 0.5) * gw), y1 + 20 + (t % 2) * 16); // staggered: long names
     }
     g.setFont(new Font(Font.SANS_SERIF, Font.ITALIC, 13));
-    center(g, "task", (x0 + x1) / 2, y1 + 46);
+    center(g, "task", (x0 + x1) / 2, y1 + 58);
   }
 
   private static void center(Graphics2D g, String s, int cx, int y) {
