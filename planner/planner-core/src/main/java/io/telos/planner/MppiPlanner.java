@@ -256,6 +256,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
     haveSubgoal = false;
     achievableError = 0.0;
     diagnostics = null;
+    lastPhase = null;
     if (pushLayer != null) {
       pushLayer.reset();
     }

@@ -152,13 +152,7 @@ public final class PushingWorldModel implements WorldModel {
           double dx = ox - tx;
           double dy = oy - ty;
           double d = Math.sqrt(dx * dx + dy * dy);
-          if (d < reach) {
-            if (d < 1e-9) { // the tool on the object's axis: no defined direction, leave it
-              dx = 0;
-              dy = 0;
-              d = 1;
-              reach = 0;
-            }
+          if (d < reach && d > 1e-9) { // on the object's axis there is no direction to push in
             ox = tx + dx * (reach / d);
             oy = ty + dy * (reach / d);
           }
