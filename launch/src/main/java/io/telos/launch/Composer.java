@@ -67,8 +67,9 @@ public final class Composer {
 
   /** The memory section (episodic store), validated. */
   /**
-   * The final observed joint configuration of each episode a {@code reach_recalled} task names (or
-   * of its {@code count} most recent reached episodes), read from the launch file's memory.
+   * The final observed state (joint positions, then velocities) of each episode a
+   * {@code reach_recalled} task names (or of its {@code count} most recent reached episodes), read
+   * from the launch file's memory.
    */
   static java.util.Map<Long, double[]> recalledConfigurations(LaunchSpec spec, RobotModel model) {
     var reader = memory(spec).createReader().orElseThrow(() ->
@@ -101,11 +102,8 @@ public final class Composer {
         if (last == null) {
           throw new ConfigException("task.episodes: episode " + id + " has no steps");
         }
-        double[] q = new double[model.dof()];
-        for (int j = 0; j < q.length && j < last.state().size(); j++) {
-          q[j] = last.state().get(j);
-        }
-        out.put(id, q);
+        out.put(id, last.state().toArray()); // joint positions, then velocities
+
       }
       return out;
     }

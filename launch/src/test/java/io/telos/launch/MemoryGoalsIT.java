@@ -48,6 +48,14 @@ class MemoryGoalsIT {
     assertTrue(second.outcomes().stream().allMatch(GoalOutcome::reached), second.outcomes().toString());
     assertEquals(0, second.limitViolations());
 
+    // the same recorded observations as goals in the world model's state space
+    LaunchSpec latent = again.withTask(new TaskSpec("reach_recalled", 3, 0.01, 8, 0.1, List.of(), List.of(), 0.02, "",
+        "latent"));
+    RunReport third = Session.run(latent, o -> { }, Duration.ofMinutes(3));
+    assertEquals(3, third.outcomes().size(), third.outcomes().toString());
+    assertTrue(third.outcomes().stream().allMatch(GoalOutcome::reached), third.outcomes().toString());
+    assertEquals(0, third.limitViolations());
+
     LaunchSpec missing = again.withTask(new TaskSpec("reach_recalled", 1, 0.01, 8, 0.1, List.of(), List.of(999L), 0.02));
     LaunchException e = assertThrows(LaunchException.class, () -> Session.run(missing, o -> { }, Duration.ofMinutes(1)));
     assertTrue(e.getMessage().contains("999"), e.getMessage());

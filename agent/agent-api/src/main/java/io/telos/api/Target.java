@@ -20,6 +20,26 @@ public sealed interface Target {
     }
   }
 
+  /**
+   * Bring the arm to the state a recorded observation shows (a goal observation taken from
+   * episodic memory): the planner encodes it with its world model and minimises the distance
+   * between predicted and goal states in the model's own state space — the latent of a learned
+   * model, {@code [q, qd]} for the analytic one. Success is judged on the joints (the goal's
+   * tolerance in rad).
+   *
+   * @param position joint positions of the goal observation, chain order
+   * @param velocity joint velocities of the goal observation (empty: at rest)
+   */
+  record Observed(Vec position, Vec velocity) implements Target {
+    public Observed {
+      Objects.requireNonNull(position, "position");
+      velocity = velocity == null || velocity.isEmpty() ? Vec.zeros(position.size()) : velocity;
+      if (velocity.size() != position.size() || !position.isFinite() || !velocity.isFinite()) {
+        throw new IllegalArgumentException("goal observation must have finite positions and velocities, one per joint");
+      }
+    }
+  }
+
   /** Bring the joints to a configuration. */
   record Joints(Vec position) implements Target {
     public Joints {

@@ -162,6 +162,10 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
       prev[i] = clampAbs(state[n + i], vmax[i]);
     }
     String goalKey = goal.id();
+    if (target instanceof Target.Observed o) { // no model of its own to encode with: the joints
+      target = new Target.Joints(o.position());
+      ReachCost.checkJoints((Target.Joints) target, n);
+    }
     if (target instanceof Target.Push push) {
       ObjectPose o = observation.object(push.object());
       if (pushLayer == null || o == null) {
@@ -306,6 +310,7 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
         }
       }
       case Target.Push p -> throw new IllegalStateException("a push is planned through its waypoints");
+      case Target.Observed o -> throw new IllegalStateException("a goal observation is planned as its joints");
       case Target.Joints j -> {
         double s = 0;
         for (int i = 0; i < n; i++) {

@@ -14,6 +14,7 @@ import io.telos.planner.cost.KeepOutCost;
 import io.telos.planner.cost.ObjectCost;
 import io.telos.planner.cost.ReachCost;
 import io.telos.planner.cost.Rollout;
+import io.telos.planner.cost.StateGoalCost;
 import io.telos.planner.cost.SubgoalCost;
 import io.telos.planner.internal.Chunks;
 import io.telos.planner.internal.Ik;
@@ -68,6 +69,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private final JointLimits limits;
   private final Energy energy;
   private final SubgoalCost subgoalCost;
+  private final StateGoalCost stateGoalCost;
+  private final double[] goalState;
   private final KeepOutCost keepOutCost;
   /** The upper level for push goals (null without a contact model, or flat). */
   private final PushLayer pushLayer;
@@ -173,6 +176,11 @@ public final class MppiPlanner implements InstrumentedPlanner {
       terms.add(keepOutCost);
     }
     this.pushModel = model instanceof PushingWorldModel pm ? pm : null;
+    int armState = model.stateSize() - 2 * model.objectCount();
+    this.stateGoalCost = new StateGoalCost(model.stateSize(), armState, config.costs().reachWeight(),
+        config.costs().terminalWeight());
+    terms.add(stateGoalCost);
+    this.goalState = new double[model.stateSize()];
     boolean hierarchical = config.costs().subgoalWeight() > 0;
     this.pushLayer = pushModel != null && hierarchical ? new PushLayer(pushModel.scene()) : null;
     if (pushModel != null) {
@@ -273,6 +281,9 @@ public final class MppiPlanner implements InstrumentedPlanner {
     if (target instanceof Target.Joints j) {
       ReachCost.checkJoints(j, n);
     }
+    if (target instanceof Target.Observed o && o.position().size() != n) {
+      throw new IllegalArgumentException("goal observation has " + o.position().size() + " joints, the arm " + n);
+    }
     if (target instanceof Target.Push && pushModel == null) {
       throw new IllegalArgumentException("a push goal needs a contact world model: declare the object in scene.objects");
     }
@@ -331,6 +342,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
       lastGoalId = goalKey;
       stuckDetector.reset();
       chooseSubgoal(target);
+      encodeGoal(target, observation);
     }
     warmStart(start);
     double[] previous = rollout.previousAction();
@@ -350,7 +362,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
     // Anneal on the error that can still be removed: for a target outside the reachable workspace,
     // the distance left at the best configuration inverse kinematics found does not count.
     double excess = Math.max(0.0, error - achievableError);
-    double anneal = target instanceof Target.Joints ? config.annealDistanceRad() : config.annealDistance();
+    double anneal = target instanceof Target.Joints || target instanceof Target.Observed ? config.annealDistanceRad()
+        : config.annealDistance();
     double scale = Double.isFinite(excess) ? Math.max(config.noiseMin(), Math.min(1.0, excess / anneal)) : 1.0;
     for (int i = 0; i < n; i++) {
       baseSigma[i] = config.noise() * bound[i] * scale;
@@ -486,6 +499,22 @@ public final class MppiPlanner implements InstrumentedPlanner {
     }
     LOG.debug("component=planner/{} event=subgoal goal={} residualM={} achievableM={}", name, lastGoalId, residual,
         achievableError);
+  }
+
+  /**
+   * For a goal observation, encodes it with the world model once per goal: the state the
+   * {@link StateGoalCost} measures predicted states against (a contact model's objects are taken
+   * as currently observed; they are not part of the goal).
+   */
+  private void encodeGoal(Target target, Observation observation) {
+    if (!(target instanceof Target.Observed o)) {
+      stateGoalCost.clear();
+      return;
+    }
+    Observation goalObs = new Observation(observation.header(), o.position(), o.velocity(), observation.endEffector(),
+        null, 0, observation.objects());
+    model.encode(goalObs, goalState);
+    stateGoalCost.set(goalState);
   }
 
   /** Shifts the mean by the time since the last call (linear interpolation, holding the last action). */
@@ -710,16 +739,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
         int o = measured.length - 2 * pushModel.objectCount() + 2 * pushModel.indexOf(p.object());
         yield Math.hypot(measured[o] - p.xM(), measured[o + 1] - p.yM());
       }
-      case Target.Joints j -> {
-        double[] q = rollout.initialPosition();
-        model.probe(Probe.JOINT_POSITION, measured, 1, q);
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-          double d = q[i] - j.position().get(i);
-          s += d * d;
-        }
-        yield Math.sqrt(s);
-      }
+      case Target.Joints j -> measuredJointDistance(j.position());
+      case Target.Observed o -> measuredJointDistance(o.position());
     };
   }
 
@@ -738,16 +759,25 @@ public final class MppiPlanner implements InstrumentedPlanner {
         double[] obj = r.objectPositions(h);
         yield j < 0 ? Double.NaN : Math.hypot(obj[2 * j] - p.xM(), obj[2 * j + 1] - p.yM());
       }
-      case Target.Joints j -> {
-        double[] q = r.positions(h);
-        double s = 0;
-        for (int i = 0; i < r.dof(); i++) {
-          double d = q[i] - j.position().get(i);
-          s += d * d;
-        }
-        yield Math.sqrt(s);
-      }
+      case Target.Joints j -> jointDistance(r.positions(h), j.position(), r.dof());
+      case Target.Observed o -> jointDistance(r.positions(h), o.position(), r.dof());
     };
+  }
+
+  private double measuredJointDistance(io.telos.api.Vec goal) {
+    double[] q = rollout.initialPosition();
+    model.probe(Probe.JOINT_POSITION, measured, 1, q);
+    return jointDistance(q, goal, n);
+  }
+
+  /** Euclidean distance between sample 0 of {@code q} and {@code goal}. */
+  private static double jointDistance(double[] q, io.telos.api.Vec goal, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      double d = q[i] - goal.get(i);
+      s += d * d;
+    }
+    return Math.sqrt(s);
   }
 
   private void copyActions(Rollout r, int k, double[] out) {

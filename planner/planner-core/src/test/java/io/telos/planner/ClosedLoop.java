@@ -68,6 +68,7 @@ final class ClosedLoop {
         yield Math.sqrt(sq(ee[0] - p.xM()) + sq(ee[1] - p.yM()) + sq(ee[2] - p.zM()));
       }
       case Target.Push p -> throw new UnsupportedOperationException("the closed loop has no objects");
+      case Target.Observed o -> error(new Target.Joints(o.position()));
       case Target.Joints j -> {
         double s = 0;
         for (int i = 0; i < robot.dof(); i++) {

@@ -63,6 +63,29 @@ class MppiPlannerTest {
   }
 
   @Test
+  void reachesAGoalObservationComparedInTheModelsStateSpace() {
+    MppiPlanner planner = new MppiPlanner(TELOS6, MppiConfig.defaults());
+    ClosedLoop loop = new ClosedLoop(TELOS6, 0.05, new double[6]);
+    Vec q = Vec.of(0.8, -0.6, 1.2, -0.4, 0.9, 0.3);
+    ClosedLoop.Result r = loop.pursue(planner, ClosedLoop.goal("observed", new Target.Observed(q, null), 0.02), 6, 0.1,
+        null);
+    assertTrue(r.reached(), "joint-space error " + r.finalError());
+    // the classical baseline has no model to encode with and pursues the observation's joints
+    ClosedLoop dls = new ClosedLoop(TELOS6, 0.05, new double[6]);
+    assertTrue(dls.pursue(new DlsIkPlanner(TELOS6, DlsConfig.defaults()),
+        ClosedLoop.goal("observed", new Target.Observed(q, null), 0.02), 6, 0.1, null).reached());
+  }
+
+  @Test
+  void goalObservationOfTheWrongSizeIsRefused() {
+    MppiPlanner planner = new MppiPlanner(TELOS6, MppiConfig.defaults());
+    ClosedLoop loop = new ClosedLoop(TELOS6, 0.05, new double[6]);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> planner.plan(loop.observe(), ClosedLoop.goal("x", new Target.Observed(Vec.of(1, 2), null), 0.02)));
+    assertTrue(e.getMessage().contains("2 joints"), e.getMessage());
+  }
+
+  @Test
   void sameSeedGivesIdenticalChunks() {
     List<ActionChunk> a = run(new MppiPlanner(TELOS6, MppiConfig.defaults().withSeed(11)));
     List<ActionChunk> b = run(new MppiPlanner(TELOS6, MppiConfig.defaults().withSeed(11)));

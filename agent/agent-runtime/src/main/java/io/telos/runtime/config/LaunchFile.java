@@ -132,10 +132,15 @@ public final class LaunchFile {
 
   private static TaskSpec task(Settings t) {
     t.requireOnly(Set.of("type", "count", "tolerance_m", "timeout_s", "settle_s", "points", "episodes", "tolerance_rad",
-        "object"));
+        "object", "goal_space"));
     String type = t.choice("type", "idle", Set.of("reach_random", "reach_sequence", "reach_recalled", "push", "idle"));
     boolean push = type.equals("push");
     String object = push ? t.requiredString("object") : t.string("object", "");
+    String goalSpace = t.choice("goal_space", "joints", Set.of("joints", "latent"));
+    if (t.has("goal_space") && !type.equals("reach_recalled")) {
+      throw new ConfigException(t.key("goal_space") + ": only a reach_recalled task takes a goal space, task.type is "
+          + type);
+    }
     if (!push && !object.isEmpty()) {
       throw new ConfigException(t.key("object") + ": only a push task names an object, task.type is " + type);
     }
@@ -175,7 +180,7 @@ public final class LaunchFile {
     if (push && points.isEmpty()) {
       throw new ConfigException(t.key("points") + ": push needs at least one [x, y] point for the object");
     }
-    return new TaskSpec(type, count, tol, timeout, settle, points, episodes, tolRad, object);
+    return new TaskSpec(type, count, tol, timeout, settle, points, episodes, tolRad, object, goalSpace);
   }
 
   private static Settings without(Settings s, String key) {

@@ -90,14 +90,17 @@ public final class GoalTracker {
         ObjectPose o = obs.object(p.object());
         yield o == null ? Double.POSITIVE_INFINITY : o.planarDistanceTo(p.xM(), p.yM());
       }
-      case Target.Joints j -> {
-        double worst = 0;
-        for (int i = 0; i < j.position().size(); i++) {
-          worst = Math.max(worst, Math.abs(j.position().get(i) - obs.position().get(i)));
-        }
-        yield worst;
-      }
+      case Target.Joints j -> worstJoint(j.position(), obs);
+      case Target.Observed o -> worstJoint(o.position(), obs);
     };
+  }
+
+  private static double worstJoint(io.telos.api.Vec goal, Observation obs) {
+    double worst = 0;
+    for (int i = 0; i < goal.size(); i++) {
+      worst = Math.max(worst, Math.abs(goal.get(i) - obs.position().get(i)));
+    }
+    return worst;
   }
 
   public Goal current() {

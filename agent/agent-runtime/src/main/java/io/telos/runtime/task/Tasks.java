@@ -58,28 +58,37 @@ public final class Tasks {
   }
 
   /**
-   * Goals that bring the arm back to observed configurations: each {@code configuration} (joint
-   * positions, chain order) is one goal, id {@code recalled-<episode>}, checked against the limits.
+   * Goals that bring the arm back to observed states: each {@code state} (joint positions, then
+   * joint velocities when recorded, chain order) is one goal, id {@code recalled-<episode>},
+   * checked against the limits. With {@code task.goal_space: latent} the goal is the recorded
+   * observation ({@link Target.Observed}, compared in the world model's state space), otherwise
+   * its joint configuration.
    */
   public static List<Goal> recalledGoals(TaskSpec task, RobotModel model, String robotId,
-      java.util.Map<Long, double[]> configurations) {
+      java.util.Map<Long, double[]> states) {
     long timeoutNs = (long) (task.timeoutS() * 1e9);
+    int n = model.dof();
     List<Goal> out = new ArrayList<>();
     int i = 0;
-    for (var e : configurations.entrySet()) {
-      double[] q = e.getValue();
-      if (q.length != model.dof()) {
-        throw new IllegalArgumentException("task.episodes: episode " + e.getKey() + " recorded " + q.length
-            + " joints, the robot has " + model.dof());
+    for (var e : states.entrySet()) {
+      double[] s = e.getValue();
+      if (s.length != n && s.length != 2 * n) {
+        throw new IllegalArgumentException("task.episodes: episode " + e.getKey() + " recorded " + s.length
+            + " state values, the robot has " + n + " joints");
       }
-      for (int j = 0; j < q.length; j++) {
+      double[] q = java.util.Arrays.copyOf(s, n);
+      for (int j = 0; j < n; j++) {
         if (!Double.isFinite(q[j]) || q[j] < model.limits().lower(j) || q[j] > model.limits().upper(j)) {
           throw new IllegalArgumentException("task.episodes: episode " + e.getKey() + " ends outside joint "
               + model.jointNames().get(j) + "'s limits");
         }
       }
+      io.telos.api.Vec qd = s.length == 2 * n ? io.telos.api.Vec.of(java.util.Arrays.copyOfRange(s, n, 2 * n))
+          : io.telos.api.Vec.zeros(n);
+      Target target = task.goalSpace().equals("latent") ? new Target.Observed(io.telos.api.Vec.of(q), qd)
+          : new Target.Joints(io.telos.api.Vec.of(q));
       out.add(new Goal(new Header(i++, 0, "task/" + robotId, model.chain().baseLink()), "recalled-" + e.getKey(),
-          new Target.Joints(io.telos.api.Vec.of(q)), task.toleranceRad(), timeoutNs));
+          target, task.toleranceRad(), timeoutNs));
     }
     return out;
   }

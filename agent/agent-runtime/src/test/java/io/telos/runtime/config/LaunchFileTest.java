@@ -64,6 +64,8 @@ class LaunchFileTest {
         Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objects: [ { name: a, position: [0.5, 0] }, { name: a, position: [0.4, 0] } ] }", "scene.objects: name 'a' is used twice"),
         Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { tool_radius_m: 0, objects: [] }", "scene.tool_radius_m: must be a number in [0.002, 0.2], was 0"),
         Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objets: [] }", "scene.objets: unknown key"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: reach_random, goal_space: latent }", "task.goal_space: only a reach_recalled task takes a goal space"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: reach_recalled, goal_space: pixels }", "task.goal_space: must be one of joints, latent, was 'pixels'"),
         Arguments.of("- just\n- a list", "must be a YAML map"),
         Arguments.of("robot: { id: arm1, description: [unclosed", "not valid YAML"));
   }

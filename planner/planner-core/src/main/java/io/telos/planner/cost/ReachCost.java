@@ -48,6 +48,7 @@ public final class ReachCost implements CostTerm {
         }
       }
       case Target.Push p -> { } // the object's distance is the objects term's (ObjectCost)
+      case Target.Observed o -> { } // measured in the model's state space (StateGoalCost)
       case Target.Joints j -> {
         int n = r.dof();
         checkJoints(j, n);
