@@ -54,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * velocity limits. The mean is kept between calls and shifted by the time between observation
  * stamps (warm start); a new goal id or {@link #reset()} forgets it.
  *
+ * <p>Objects: over a contact model ({@link PushingWorldModel}, when the launch file has
+ * {@code scene.objects}) a {@link Target.Push} is planned in two levels — the {@link PushLayer}
+ * picks the tool's subgoal (over and behind the object, then the push itself) and the sampler
+ * minimises the predicted object distance ({@link ObjectCost}); objects not being pushed are kept
+ * where they are. A {@link Target.Observed} (a recorded observation) is encoded once per goal and
+ * pursued in the model's state space ({@link StateGoalCost}).
+ *
  * <p>Single-threaded and deterministic: the output depends only on the seed and the sequence of
  * calls, never on timing. Not thread-safe; calls must not overlap.
  */
@@ -291,13 +298,9 @@ public final class MppiPlanner implements InstrumentedPlanner {
     model.encode(observation, x0);
     System.arraycopy(x0, 0, measured, 0, x0.length);
     String goalKey = goal.id();
+    int o = target instanceof Target.Push push ? objectOffset(push.object()) : -1;
     if (target instanceof Target.Push push && pushLayer != null) { // the upper level picks the subgoal
       model.probe(Probe.END_EFFECTOR_POSITION, measured, 1, ee0);
-      int j = pushModel.indexOf(push.object());
-      if (j < 0) {
-        throw new IllegalArgumentException("push goal names object '" + push.object() + "', not in the scene");
-      }
-      int o = measured.length - 2 * pushModel.objectCount() + 2 * j;
       PushLayer.Decision d = pushLayer.update(goal.id(), push, ee0, measured[o], measured[o + 1]);
       if (d.phase() != lastPhase) {
         LOG.debug("component=planner/{} event=push_phase goal={} phase={} stampNs={} tool=[{}, {}, {}] object=[{}, {}]",
@@ -736,7 +739,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
         yield Math.sqrt(dx * dx + dy * dy + dz * dz);
       }
       case Target.Push p -> {
-        int o = measured.length - 2 * pushModel.objectCount() + 2 * pushModel.indexOf(p.object());
+        int o = objectOffset(p.object());
         yield Math.hypot(measured[o] - p.xM(), measured[o + 1] - p.yM());
       }
       case Target.Joints j -> measuredJointDistance(j.position());
@@ -762,6 +765,16 @@ public final class MppiPlanner implements InstrumentedPlanner {
       case Target.Joints j -> jointDistance(r.positions(h), j.position(), r.dof());
       case Target.Observed o -> jointDistance(r.positions(h), o.position(), r.dof());
     };
+  }
+
+  /** Where object {@code name}'s planar position sits in a contact model's state. */
+  private int objectOffset(String name) {
+    int j = pushModel.indexOf(name);
+    if (j < 0) {
+      throw new IllegalArgumentException("push goal names object '" + name + "', which is not in the scene (has: "
+          + String.join(", ", pushModel.objectNames()) + ")");
+    }
+    return model.stateSize() - 2 * pushModel.objectCount() + 2 * j;
   }
 
   private double measuredJointDistance(io.telos.api.Vec goal) {
