@@ -44,6 +44,10 @@ final class SimRobotCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed for sensor noise (default ${DEFAULT-VALUE}).")
   long seed = 42;
 
+  @Option(names = "--scene", description = "A launch file whose scene: objects the simulated arm gets "
+      + "(published on <prefix>objects like a tracker would; MQTT only).")
+  java.nio.file.Path scene;
+
   @Override
   public Integer call() throws Exception {
     if (transport.equals("ros2")) {
@@ -57,7 +61,9 @@ final class SimRobotCommand implements Callable<Integer> {
     if (!transport.equals("mqtt")) {
       throw new LaunchException("--transport: must be mqtt or ros2, was '" + transport + "'");
     }
-    try (Standalone robot = Standalone.start(id, description, broker, port, seed)) {
+    io.telos.api.scene.Scene objects = scene == null ? io.telos.api.scene.Scene.EMPTY
+        : io.telos.runtime.config.LaunchFile.load(scene).scene();
+    try (Standalone robot = Standalone.start(id, description, broker, port, seed, objects)) {
       System.out.printf("telos sim-robot: %s (%s) on %s, prefix telos/%s/ — Ctrl-C to stop%n", id, description,
           robot.mqtt().brokerUri(), id);
       awaitShutdown();
@@ -76,8 +82,13 @@ final class SimRobotCommand implements Callable<Integer> {
   /** A simulated arm in real time, published over MQTT. */
   record Standalone(SimulatedArm arm, MqttSimRobot mqtt) implements AutoCloseable {
     static Standalone start(String id, String description, String broker, int port, long seed) throws Exception {
+      return start(id, description, broker, port, seed, io.telos.api.scene.Scene.EMPTY);
+    }
+
+    static Standalone start(String id, String description, String broker, int port, long seed,
+        io.telos.api.scene.Scene scene) throws Exception {
       SimulatedArm arm = new SimRobotHardwareProvider().create(
-          new HardwareContext(id, description, Map.of(), WallClock.INSTANCE, seed, false));
+          new HardwareContext(id, description, Map.of(), WallClock.INSTANCE, seed, false, scene));
       arm.start();
       Map<String, Object> settings = new LinkedHashMap<>();
       settings.put("broker", broker);

@@ -72,6 +72,10 @@ public final class MqttRobotHardware implements RobotHardware {
   private volatile boolean running;
 
   private volatile JointState latest;
+  /** Objects older than this are no longer reported: a tracker that went quiet is not trusted. */
+  static final long OBJECTS_TIMEOUT_NS = 500_000_000L;
+  private volatile List<io.telos.api.ObjectPose> objects = List.of();
+  private volatile long rejectedObjects;
   private long stateSequence;
   private volatile long acceptedStates;
   private volatile long rejectedStates;
@@ -138,7 +142,8 @@ public final class MqttRobotHardware implements RobotHardware {
     }
     running = true;
     link = new MqttLink(component, config, uri, topics.status(),
-        Map.of(topics.state(), config.qosState(), topics.robotStatus(), 1, topics.estop(), 1), new Listener());
+        Map.of(topics.state(), config.qosState(), topics.robotStatus(), 1, topics.estop(), 1, topics.objects(),
+            config.qosState()), new Listener());
     publisher = Thread.ofPlatform().name("telos-mqtt-publish-" + robotId).daemon(true).unstarted(this::publishLoop);
     publisher.start();
     link.start();
@@ -173,6 +178,13 @@ public final class MqttRobotHardware implements RobotHardware {
   @Override
   public JointState read() {
     return latest;
+  }
+
+  /** The poses of the last {@code objects} message, or none once it is older than 500 ms. */
+  @Override
+  public List<io.telos.api.ObjectPose> objects() {
+    List<io.telos.api.ObjectPose> o = objects;
+    return o.isEmpty() || clock.nanos() - o.get(0).stampNs() > OBJECTS_TIMEOUT_NS ? List.of() : o;
   }
 
   @Override
@@ -341,6 +353,8 @@ public final class MqttRobotHardware implements RobotHardware {
         robotOffline = offline;
       } else if (topic.equals(topics.estop())) {
         estop(message.getPayload());
+      } else if (topic.equals(topics.objects())) {
+        objects(message.getPayload());
       }
     }
 
@@ -376,6 +390,24 @@ public final class MqttRobotHardware implements RobotHardware {
     latest = new JointState(Header.of(stateSequence++, clock.nanos(), component), joints, Vec.of(s.position()),
         Vec.of(s.velocity()), Vec.of(s.effort()));
     acceptedStates++;
+  }
+
+  private void objects(byte[] payload) {
+    try {
+      objects = ObjectsJson.decode(payload, clock.nanos());
+    } catch (JointJson.Rejected e) {
+      long n = ++rejectedObjects;
+      if (Long.bitCount(n) == 1) {
+        LOG.warn("component={} event=objects-rejected count={} reason={}", component, n, e.getMessage());
+        for (Consumer<String> l : rejectListeners) {
+          try {
+            l.accept("objects #" + n + " refused: " + e.getMessage());
+          } catch (RuntimeException ex) {
+            LOG.warn("component={} event=reject-listener-failed", component, ex);
+          }
+        }
+      }
+    }
   }
 
   private void estop(byte[] payload) {

@@ -248,6 +248,11 @@ public final class MqttSimRobot implements AutoCloseable {
     try {
       link.publish(topics.state(), JointJson.encodeState(s), config.qosState(), false, config.commandExpiryS(), true);
       statesPublished++;
+      java.util.List<io.telos.api.ObjectPose> tracked = robot.objects();
+      if (!tracked.isEmpty()) { // what a tracker beside the robot would publish
+        link.publish(topics.objects(), ObjectsJson.encode(tracked, s.header().stampNs()), config.qosState(), false,
+            config.commandExpiryS(), true);
+      }
     } catch (MqttException e) {
       LOG.debug("component={} event=state-not-sent cause={}", component, e.toString());
     }

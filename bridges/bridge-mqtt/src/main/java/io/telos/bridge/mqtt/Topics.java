@@ -12,6 +12,7 @@ import java.util.Objects;
  *   <tr><td>{@code <prefix>command}</td><td>agent → robot</td><td>joint command JSON ({@code command.schema.json}), with a message expiry interval</td></tr>
  *   <tr><td>{@code <prefix>status}</td><td>agent → anyone</td><td>retained {@code online} / {@code offline}; last will {@code offline}</td></tr>
  *   <tr><td>{@code <prefix>robot_status}</td><td>robot → agent</td><td>retained {@code online} / {@code offline}; last will {@code offline}</td></tr>
+ *   <tr><td>{@code <prefix>objects}</td><td>robot or tracker → agent</td><td>poses of scene objects ({@link ObjectsJson})</td></tr>
  *   <tr><td>{@code <prefix>estop}</td><td>anyone → agent</td><td>any non-empty payload requests a protective stop</td></tr>
  * </table>
  *
@@ -23,6 +24,7 @@ public record Topics(String prefix) {
   public static final String STATUS = "status";
   public static final String ROBOT_STATUS = "robot_status";
   public static final String ESTOP = "estop";
+  public static final String OBJECTS = "objects";
 
   /** Payload of a retained status while the peer is connected. */
   public static final String ONLINE = "online";
@@ -52,6 +54,10 @@ public record Topics(String prefix) {
 
   public String robotStatus() {
     return prefix + ROBOT_STATUS;
+  }
+
+  public String objects() {
+    return prefix + OBJECTS;
   }
 
   public String estop() {

@@ -264,4 +264,27 @@ class MqttRobotHardwareTest {
       assertEquals(2, hw.estops());
     }
   }
+
+  @Test
+  void objectPosesFromATrackerAreReportedUntilTheyGoStaleAndBadOnesAreRefused() throws Exception {
+    ManualClock clock = new ManualClock();
+    start(Map.of(), clock);
+    java.util.List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    hw.onRejected(reported::add);
+    assertTrue(hw.objects().isEmpty());
+    try (RawClient tracker = RawClient.connect(broker.uri(), "tracker")) {
+      tracker.publish("telos/arm1/objects", "{\"objects\":[{\"name\":\"puck\",\"position\":[0.5,-0.1,0.03]}]}", 0,
+          false);
+      var seen = Await.value("object poses", T, () -> hw.objects().isEmpty() ? null : hw.objects());
+      assertEquals("puck", seen.get(0).name());
+      assertEquals(clock.nanos(), seen.get(0).stampNs());
+      tracker.publish("telos/arm1/objects", "{\"objects\":[{\"name\":\"puck\",\"position\":[NaN,0,0]}]}", 0,
+          false);
+      Await.until("refusal reported", T, () -> !reported.isEmpty());
+      assertTrue(reported.get(0).startsWith("objects #1 refused: "), reported.get(0));
+      assertEquals(0.5, hw.objects().get(0).xM(), "the last good poses stay");
+      clock.now.addAndGet(MqttRobotHardware.OBJECTS_TIMEOUT_NS + 1);
+      assertTrue(hw.objects().isEmpty(), "a tracker that went quiet is not trusted");
+    }
+  }
 }
