@@ -102,6 +102,22 @@ class PushTest {
   }
 
   @Test
+  void aPushThatCannotArriveIsReportedStuck() {
+    Loop loop = new Loop();
+    MppiPlanner planner = (MppiPlanner) mppi(Map.of());
+    Goal goal = new Goal(Header.of(0, 0, "t"), "far", new Target.Push("puck", 1.4, -0.1), 0.02, 60_000_000_000L);
+    boolean stuck = false;
+    boolean stuckEarly = false;
+    for (int k = 0; k < 1500 && !stuck; k++) { // 30 s
+      loop.step(planner, goal);
+      stuck = planner.lastDiagnostics().stuck();
+      stuckEarly |= stuck && k < 100;
+    }
+    assertTrue(stuck, "the object stopped coming closer to a target beyond reach: stuck (the fallback's signal)");
+    assertTrue(!stuckEarly, "not while the first approach and push were making progress");
+  }
+
+  @Test
   void scriptedDlsPushesThePuckToItsTarget() {
     Loop loop = new Loop();
     double err = loop.pursue(new DlsIkPlanner(TELOS6, DlsConfig.defaults(), SCENE), new Target.Push("puck", 0.5, 0.1), 20);
