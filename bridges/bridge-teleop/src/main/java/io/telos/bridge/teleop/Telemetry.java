@@ -9,6 +9,8 @@ import io.telos.api.JointState;
 import io.telos.api.LeaseChange;
 import io.telos.api.Mode;
 import io.telos.api.ModeChange;
+import io.telos.api.ObjectPose;
+import io.telos.api.Observation;
 import io.telos.api.PlanSignals;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
@@ -38,6 +40,8 @@ public final class Telemetry {
   private final double[] points;
   private final double[] q;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Tracked scene objects from the latest observation (drawn beside the arm). */
+  private volatile List<ObjectPose> objects = List.of();
   private Consumer<JsonObject> events = e -> { };
   private JointState state;
   private long stampNs;
@@ -64,6 +68,7 @@ public final class Telemetry {
       stampNs = m.body().header().stampNs();
     }));
     consumers.add(bus.<JointCommand>localConsumer(Addresses.robotCommand(robotId), m -> command = m.body()));
+    consumers.add(bus.<Observation>localConsumer(Addresses.observation(robotId), m -> objects = m.body().objects()));
     consumers.add(bus.<PlanSignals>localConsumer(Addresses.planSignals(robotId), m -> signals = m.body()));
     consumers.add(bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> {
       ModeChange c = m.body();
@@ -131,6 +136,12 @@ public final class Telemetry {
       o.put("energy", finite(p.energy())).put("uncertainty", finite(p.uncertainty()))
           .put("taskError", finite(p.taskError())).put("goal", p.goalId());
     }
+    JsonArray objs = new JsonArray();
+    for (ObjectPose p2 : objects) {
+      objs.add(new JsonObject().put("name", p2.name()).put("p", new JsonArray().add(round(p2.xM())).add(round(p2.yM()))
+          .add(round(p2.zM()))));
+    }
+    o.put("objects", objs);
     HandoverRequest h = handover;
     o.put("handover", h == null ? null : new JsonObject().put("trigger", h.trigger().name()).put("detail", h.detail()));
     return o;

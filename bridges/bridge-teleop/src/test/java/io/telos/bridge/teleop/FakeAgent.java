@@ -43,7 +43,12 @@ final class FakeAgent {
       };
       m.reply(new OperatorReply(ok, holder.isEmpty() ? Mode.HOLD : Mode.TELEOP, holder, ok ? "ok" : "held by " + holder));
     });
-    vertx.setPeriodic(20, id -> vertx.eventBus().publish(Addresses.robotState(robotId), new JointState(
-        Header.of(0, System.nanoTime(), "fake"), ARM.jointNames(), Vec.zeros(6), Vec.zeros(6), Vec.empty())));
+    vertx.setPeriodic(20, id -> {
+      vertx.eventBus().publish(Addresses.robotState(robotId), new JointState(
+          Header.of(0, System.nanoTime(), "fake"), ARM.jointNames(), Vec.zeros(6), Vec.zeros(6), Vec.empty()));
+      vertx.eventBus().publish(Addresses.observation(robotId), new io.telos.api.Observation(
+          Header.of(0, System.nanoTime(), "fake"), Vec.zeros(6), Vec.zeros(6), io.telos.api.Pose.IDENTITY, null, 0,
+          List.of(new io.telos.api.ObjectPose("puck", 0.5, -0.1, 0.03, 0, 0))));
+    });
   }
 }

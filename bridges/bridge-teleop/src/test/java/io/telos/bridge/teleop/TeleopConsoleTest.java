@@ -115,6 +115,13 @@ class TeleopConsoleTest {
         .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), in).get(5, TimeUnit.SECONDS);
     assertEquals("ana", in.next("hello").getString("operator"));
     assertNotNull(in.next("state").getJsonArray("points"), "telemetry with the arm's joint positions");
+    JsonObject withObjects = in.next("state");
+    for (int k = 0; k < 20 && withObjects.getJsonArray("objects").isEmpty(); k++) { // the first may precede them
+      withObjects = in.next("state");
+    }
+    assertEquals("puck", withObjects.getJsonArray("objects").getJsonObject(0).getString("name"),
+        "scene objects from perception are drawn too");
+    assertEquals(-0.1, withObjects.getJsonArray("objects").getJsonObject(0).getJsonArray("p").getDouble(1));
     ws.sendText("{\"type\":\"take\",\"id\":1,\"operator\":\"mallory\"}", true).join();
     JsonObject reply = in.next("reply");
     assertTrue(reply.getBoolean("accepted"));

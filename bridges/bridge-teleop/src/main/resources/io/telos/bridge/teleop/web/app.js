@@ -214,6 +214,12 @@
     c.stroke(); c.lineWidth = 1;
     c.fillStyle = '#1d2330';
     for (const p of pts) { c.beginPath(); c.arc(ox + p[ix] * s, oy - p[iy] * s, 4, 0, 7); c.fill(); }
+    for (const o of state.last.objects || []) { // scene objects as perception reports them
+      const X = ox + o.p[ix] * s, Y = oy - o.p[iy] * s;
+      c.fillStyle = '#e9c46a'; c.strokeStyle = '#8a6d1a';
+      c.beginPath(); c.arc(X, Y, Math.max(4, 0.04 * s), 0, 7); c.fill(); c.stroke();
+      c.fillStyle = '#5c4a12'; c.fillText(o.name, X + 0.04 * s + 3, Y + 4);
+    }
   }
 
   function drawPlot() {
