@@ -146,6 +146,11 @@ public final class Composer {
     if (p == null) {
       throw new ConfigException("bridge.type: must be one of " + String.join(", ", providers.keySet()) + ", was '" + type + "'");
     }
+    if (!spec.scene().isEmpty() && !p.tracksObjects()) {
+      throw new ConfigException("scene.objects: bridge.type " + type + " reports no object poses; use a bridge that"
+          + " tracks objects (" + String.join(", ", providers.values().stream().filter(RobotHardwareProvider::tracksObjects)
+          .map(RobotHardwareProvider::type).sorted().toList()) + ") or remove the objects");
+    }
     Set<String> allowed = new HashSet<>(p.settingKeys());
     allowed.add("type");
     bridge.requireOnly(allowed);

@@ -146,6 +146,10 @@ final class MemoryCommand {
         if (seed != null) {
           ls = ls.withSeed(seed);
         }
+        if (!ls.scene().isEmpty()) {
+          throw new LaunchException("episode " + episode + ": its launch file has scene objects, and recorded steps do"
+              + " not hold object poses yet, so the planner's input cannot be rebuilt; replay covers arm-only runs");
+        }
         io.telos.runtime.AgentRuntime.Parts parts = Composer.compose(ls);
         String goalId = e.meta().goalId();
         io.telos.api.Goal goal = parts.goals().stream().filter(g -> g.id().equals(goalId)).findFirst()

@@ -50,6 +50,9 @@ final class SimRobotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (scene != null && !transport.equals("mqtt")) {
+      throw new LaunchException("--scene: object poses are published over MQTT only (--transport mqtt)");
+    }
     if (transport.equals("ros2")) {
       try (Ros2SimRobot robot = Ros2SimRobot.start(id, description, domainId, loopbackOnly, seed)) {
         System.out.printf("telos sim-robot: %s (%s) on ROS 2 domain %d: /joint_states, /%s/commands — Ctrl-C to stop%n",

@@ -168,7 +168,7 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     }
     if (target instanceof Target.Push push) {
       ObjectPose o = observation.object(push.object());
-      if (pushLayer == null || o == null) {
+      if (pushLayer == null || o == null || !o.isFinite()) {
         throw new IllegalArgumentException("push goal: object '" + push.object() + "' is "
             + (pushLayer == null ? "not in the scene (scene.objects)" : "not in the observation"));
       }

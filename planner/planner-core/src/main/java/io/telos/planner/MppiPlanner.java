@@ -295,6 +295,9 @@ public final class MppiPlanner implements InstrumentedPlanner {
       throw new IllegalArgumentException("a push goal needs a contact world model: declare the object in scene.objects");
     }
     Chunks.requireFinite(observation);
+    if (target instanceof Target.Push push && !PushingWorldModel.sees(observation, push.object())) {
+      throw new IllegalArgumentException("push goal: object '" + push.object() + "' is not in the observation");
+    }
     model.encode(observation, x0);
     System.arraycopy(x0, 0, measured, 0, x0.length);
     String goalKey = goal.id();
@@ -725,6 +728,9 @@ public final class MppiPlanner implements InstrumentedPlanner {
       Arrays.fill(planRollout.velocities(t), 0.0);
       System.arraycopy(ee, 0, planRollout.endEffector(t), 0, 3);
       Arrays.fill(planRollout.uncertainty(t), 0.0);
+      System.arraycopy(planRollout.states(0), 0, planRollout.states(t), 0, planRollout.stateSize());
+      System.arraycopy(planRollout.objectPositions(0), 0, planRollout.objectPositions(t), 0,
+          planRollout.objectPositions(0).length);
     }
     return energy.evaluateOne(planRollout, target);
   }

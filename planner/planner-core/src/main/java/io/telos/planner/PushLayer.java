@@ -124,7 +124,7 @@ public final class PushLayer {
 
     Phase next;
     if (phase == Phase.PUSH && along < 0 && lateral < LATERAL_FRACTION * o.radiusM()
-        && planar < standoff + LOST_CONTACT_M && tool[2] < o.heightM()) {
+        && planar < standoff + LOST_CONTACT_M && tool[2] - rt < o.heightM()) { // still able to touch it
       next = Phase.PUSH;
     } else {
       boolean atPre = Math.hypot(tool[0] - preX, tool[1] - preY) < ARRIVED_M && Math.abs(tool[2] - zPush) < ARRIVED_M;

@@ -28,6 +28,8 @@ import java.util.Objects;
  * inner model's. Not thread-safe (scratch buffers); deterministic.
  */
 public final class PushingWorldModel implements WorldModel {
+  /** Where an object the observation does not have is put (m, both planar axes): out of reach. */
+  static final double UNSEEN_M = 1e3;
   private final WorldModel inner;
   private final int innerSize;
   private final int m;
@@ -113,22 +115,26 @@ public final class PushingWorldModel implements WorldModel {
   }
 
   /**
-   * The arm's state from the inner model, then each object's observed planar position.
-   *
-   * @throws IllegalArgumentException when an object of the scene is not in the observation (the
-   *     tracker lost it): the planner cannot predict what it cannot see
+   * The arm's state from the inner model, then each object's observed planar position. An object
+   * the observation does not have (occluded, not tracked) is put {@value #UNSEEN_M} m away: it
+   * is neither pushed nor counted as disturbed; a goal that needs it must check that it is seen
+   * ({@link #sees}).
    */
   @Override
   public void encode(Observation observation, double[] stateOut) {
     inner.encode(observation, stateOut);
     for (int j = 0; j < m; j++) {
       ObjectPose o = observation.object(names.get(j));
-      if (o == null || !o.isFinite()) {
-        throw new IllegalArgumentException("scene object '" + names.get(j) + "' is not in the observation");
-      }
-      stateOut[innerSize + 2 * j] = o.xM();
-      stateOut[innerSize + 2 * j + 1] = o.yM();
+      boolean seen = o != null && o.isFinite();
+      stateOut[innerSize + 2 * j] = seen ? o.xM() : UNSEEN_M;
+      stateOut[innerSize + 2 * j + 1] = seen ? o.yM() : UNSEEN_M;
     }
+  }
+
+  /** True when {@code observation} has a finite pose of object {@code name}. */
+  public static boolean sees(Observation observation, String name) {
+    ObjectPose o = observation.object(name);
+    return o != null && o.isFinite();
   }
 
   @Override
@@ -152,7 +158,8 @@ public final class PushingWorldModel implements WorldModel {
           double dx = ox - tx;
           double dy = oy - ty;
           double d = Math.sqrt(dx * dx + dy * dy);
-          if (d < reach && d > 1e-9) { // on the object's axis there is no direction to push in
+          boolean onTop = tz > height[j] && d < radius[j]; // pressing down on the top face moves nothing
+          if (d < reach && d > 1e-9 && !onTop) { // on the object's axis there is no direction to push in
             ox = tx + dx * (reach / d);
             oy = ty + dy * (reach / d);
           }

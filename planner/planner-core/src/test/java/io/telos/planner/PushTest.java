@@ -32,36 +32,88 @@ class PushTest {
   static final Scene SCENE = new Scene(0.02, List.of(new SceneObject("puck", 0.04, 0.05, 0.3, 0.4, 0.5, -0.1)));
   static final double DT = 0.02;
 
-  @Test
-  void toolPushesTheObjectAlongTheLineOfCentresAndNotFromAbove() {
-    PushingWorldModel m = new PushingWorldModel(new AnalyticWorldModel(TELOS6, DT), SCENE);
-    double[] q = SimHome.Q.clone();
-    double[] ee = TELOS6.chain().forwardPosition(q);
-    int s = m.stateSize();
-    double[] state = new double[s];
-    System.arraycopy(q, 0, state, 0, 6);
-    // object right in front of the tool in +x, overlapping by 1 cm, at the tool's height
-    double reach = m.contactRadius(0, ee[2]);
-    state[s - 2] = ee[0] + reach - 0.01;
-    state[s - 1] = ee[1];
-    double[] next = new double[s];
-    m.step(state, new double[6], 1, next);
-    if (ee[2] - 0.02 < 0.05) {
-      assertEquals(ee[0] + reach, next[s - 2], 2e-3, "pushed out to the contact distance along +x");
-      assertEquals(ee[1], next[s - 1], 1e-6);
+  /** A tool point moved directly by its velocity command: state = action space = end-effector. */
+  static final class PointTool implements io.telos.planner.spi.WorldModel {
+    @Override public String name() { return "point"; }
+    @Override public int dof() { return 3; }
+    @Override public int stateSize() { return 3; }
+    @Override public double dtS() { return DT; }
+    @Override public double actionBound(int i) { return 1; }
+    @Override public void encode(Observation o, double[] out) { o.position().copyTo(out); }
+    @Override public void step(double[] s, double[] a, int batch, double[] next) {
+      for (int i = 0; i < 3 * batch; i++) {
+        next[i] = s[i] + DT * a[i];
+      }
     }
-    assertEquals(0, m.contactRadius(0, 0.05 + 0.02 + 1e-6), "a tool passing above the object does not touch it");
+    @Override public void probe(Probe p, double[] s, int batch, double[] out) {
+      if (p == Probe.JOINT_VELOCITY) {
+        java.util.Arrays.fill(out, 0, 3 * batch, 0);
+      } else {
+        System.arraycopy(s, 0, out, 0, 3 * batch);
+      }
+    }
+  }
+
+  /** Object position after one step of the point tool from {@code tool} with velocity {@code v}. */
+  static double[] afterStep(double[] tool, double[] v, double ox, double oy) {
+    PushingWorldModel m = new PushingWorldModel(new PointTool(), SCENE);
+    double[] s = {tool[0], tool[1], tool[2], ox, oy};
+    double[] next = new double[5];
+    m.step(s, v, 1, next);
+    return new double[] {next[3], next[4]};
+  }
+
+  @Test
+  void toolPushesTheObjectAlongTheLineOfCentres() {
+    // the tool 7 cm from the axis at mid height, moving 2 cm towards it in one step: overlap 1 cm
+    double[] o = afterStep(new double[] {0.43, -0.1, 0.03}, new double[] {1.0, 0, 0}, 0.5, -0.1);
+    assertEquals(0.45 + 0.06, o[0], 1e-9, "out to the contact distance (radius + tool radius) along +x");
+    assertEquals(-0.1, o[1], 1e-9);
+    // from 45°: pushed along the line of centres, not along the tool's motion
+    double[] d = afterStep(new double[] {0.5 - 0.04, -0.1 - 0.04, 0.03}, new double[] {0.5, 0, 0}, 0.5, -0.1);
+    assertTrue(d[1] > -0.1 + 0.003 && d[0] > 0.5, "pushed along the diagonal: " + d[0] + ", " + d[1]);
+  }
+
+  @Test
+  void toolAboveOrOnTopOfTheObjectDoesNotMoveIt() {
+    assertEquals(0.5, afterStep(new double[] {0.49, -0.1, 0.06 + 0.021}, new double[3], 0.5, -0.1)[0], 1e-12,
+        "passing above");
+    double[] top = afterStep(new double[] {0.495, -0.1, 0.065}, new double[3], 0.5, -0.1);
+    assertEquals(0.5, top[0], 1e-12, "pressing on the top face moves nothing sideways");
+    assertEquals(-0.1, top[1], 1e-12);
+    PushingWorldModel m = new PushingWorldModel(new PointTool(), SCENE);
     assertEquals(0.06, m.contactRadius(0, 0.03), 1e-12, "beside the object: radius + tool radius");
     assertTrue(m.contactRadius(0, 0.06) < 0.06 && m.contactRadius(0, 0.06) > 0.04, "over the rim: smaller");
   }
 
   @Test
-  void objectMissingFromTheObservationIsRefused() {
+  void anUnseenObjectIsOutOfReachAndAPushOfItIsRefused() {
     PushingWorldModel m = new PushingWorldModel(new AnalyticWorldModel(TELOS6, DT), SCENE);
     Observation obs = new Observation(Header.of(0, 0, "t"), Vec.of(SimHome.Q), Vec.zeros(6),
         TELOS6.chain().forwardPose(SimHome.Q), null, 0);
-    var e = assertThrows(IllegalArgumentException.class, () -> m.encode(obs, new double[m.stateSize()]));
-    assertTrue(e.getMessage().contains("puck"), e.getMessage());
+    double[] s = new double[m.stateSize()];
+    m.encode(obs, s);
+    assertEquals(PushingWorldModel.UNSEEN_M, s[s.length - 2], "neither pushed nor disturbed");
+    assertTrue(!PushingWorldModel.sees(obs, "puck"));
+    Planner planner = mppi(Map.of());
+    Goal push = new Goal(Header.of(0, 0, "t"), "p", new Target.Push("puck", 0.5, 0.1), 0.02, 60_000_000_000L);
+    var e = assertThrows(IllegalArgumentException.class, () -> planner.plan(obs, push));
+    assertTrue(e.getMessage().contains("'puck' is not in the observation"), e.getMessage());
+    Goal reach = new Goal(Header.of(0, 0, "t"), "r", new Target.Position(0.4, 0.1, 0.4), 0.01, 60_000_000_000L);
+    assertEquals(12, planner.plan(obs, reach).setpoints().size(), "a reach plans on without the object");
+  }
+
+  @Test
+  void aLowObjectIsPushedWithoutDroppingOutOfThePushPhase() {
+    Scene low = new Scene(0.02, List.of(new SceneObject("chip", 0.04, 0.02, 0.1, 0.4, 0.5, -0.1)));
+    PushLayer layer = new PushLayer(low);
+    Target.Push push = new Target.Push("chip", 0.5, 0.1);
+    double z = layer.pushHeight(low.objects().get(0));
+    assertTrue(z > 0.02, "the tool's centre rides above the chip's top: " + z);
+    double y = -0.1 - (0.04 + 0.02 + PushLayer.GAP_M);
+    assertEquals(PushLayer.Phase.PUSH, layer.update("g", push, new double[] {0.5, y, z}, 0.5, -0.1).phase());
+    assertEquals(PushLayer.Phase.PUSH, layer.update("g", push, new double[] {0.5, y + 0.02, z}, 0.5, -0.1).phase(),
+        "still pushing 2 cm on");
   }
 
   @Test

@@ -14,6 +14,15 @@ public interface RobotHardwareProvider {
   Set<String> settingKeys();
 
   /**
+   * True when the bridges it builds report scene objects ({@link RobotHardware#objects()}); a
+   * launch file with {@code scene.objects} is refused on a bridge that cannot, since its goals and
+   * guards would plan around objects nobody sees. Default false.
+   */
+  default boolean tracksObjects() {
+    return false;
+  }
+
+  /**
    * Builds (but does not start) the hardware.
    *
    * @throws IllegalArgumentException with a message naming the key when a setting is invalid

@@ -54,8 +54,15 @@ public final class PerceptionVerticle extends AbstractVerticle {
         }
         return;
       }
-      List<ObjectPose> tracked = objects.get();
-      if (!tracked.isEmpty()) {
+      List<ObjectPose> tracked;
+      try {
+        tracked = objects.get();
+      } catch (RuntimeException e) {
+        tracked = null;
+      }
+      if (tracked == null) { // the bridge broke its contract: the arm's observation still goes out
+        badObjects("object poses unavailable");
+      } else if (!tracked.isEmpty()) {
         obs = obs.withObjects(finite(tracked));
       }
       vertx.eventBus().publish(Addresses.observation(robotId), obs);
@@ -65,16 +72,20 @@ public final class PerceptionVerticle extends AbstractVerticle {
 
   private List<ObjectPose> finite(List<ObjectPose> tracked) {
     for (ObjectPose o : tracked) {
-      if (!o.isFinite()) {
-        if (rejected++ % 1000 == 0) {
-          LOG.warn("component=perception/{} event=bad_object object={} rejected={}", robotId, o.name(), rejected);
-          vertx.eventBus().publish(Addresses.fault(robotId), new Fault(
-              new Header(faultSeq++, clock.nanos(), "perception/" + robotId, ""), Fault.Severity.WARNING,
-              "BAD_STATE", "object " + o.name() + " has a non-finite pose"));
-        }
-        return tracked.stream().filter(ObjectPose::isFinite).toList();
+      if (o == null || !o.isFinite()) {
+        badObjects("object " + (o == null ? "null" : o.name()) + " has a non-finite pose");
+        return tracked.stream().filter(p -> p != null && p.isFinite()).toList();
       }
     }
     return tracked;
+  }
+
+  private void badObjects(String reason) {
+    if (rejected++ % 1000 == 0) {
+      LOG.warn("component=perception/{} event=bad_object rejected={} reason=\"{}\"", robotId, rejected, reason);
+      vertx.eventBus().publish(Addresses.fault(robotId), new Fault(
+          new Header(faultSeq++, clock.nanos(), "perception/" + robotId, ""), Fault.Severity.WARNING, "BAD_STATE",
+          reason));
+    }
   }
 }

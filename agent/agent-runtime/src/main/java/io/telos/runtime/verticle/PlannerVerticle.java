@@ -103,6 +103,9 @@ public final class PlannerVerticle extends AbstractVerticle {
     resetRequested = true;
   }
 
+  /** The last failure reported (a repeated one is reported at the 1st, 2nd, 4th… time only). */
+  private String lastFailure;
+
   private void planOnce(Observation obs) {
     if (resetRequested) {
       resetRequested = false;
@@ -119,10 +122,14 @@ public final class PlannerVerticle extends AbstractVerticle {
         chunk = planner.plan(obs, goal);
       } catch (RuntimeException e) {
         failures++;
-        LOG.warn("component=planner/{} event=plan_failed goal={} reason=\"{}\"", robotId, goal.id(), e.toString());
-        vertx.eventBus().publish(Addresses.fault(robotId), new Fault(
-            new Header(faultSeq++, clock.nanos(), "planner/" + robotId, ""), Fault.Severity.WARNING,
-            "PLAN_FAILED", e.toString()));
+        if (Long.bitCount(failures) == 1 || !e.toString().equals(lastFailure)) { // 1st, 2nd, 4th… of a kind
+          LOG.warn("component=planner/{} event=plan_failed goal={} count={} reason=\"{}\"", robotId, goal.id(), failures,
+              e.toString());
+          vertx.eventBus().publish(Addresses.fault(robotId), new Fault(
+              new Header(faultSeq++, clock.nanos(), "planner/" + robotId, ""), Fault.Severity.WARNING,
+              "PLAN_FAILED", e.toString()));
+          lastFailure = e.toString();
+        }
         chunk = hold(obs);
       }
       synchronized (stepUs) {

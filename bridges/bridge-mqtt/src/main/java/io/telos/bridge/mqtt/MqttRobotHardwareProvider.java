@@ -28,6 +28,12 @@ import java.util.Set;
 public final class MqttRobotHardwareProvider implements RobotHardwareProvider {
   public static final String TYPE = "mqtt";
 
+  /** Scene objects are reported: {@code RobotHardware.objects()}. */
+  @Override
+  public boolean tracksObjects() {
+    return true;
+  }
+
   @Override
   public String type() {
     return TYPE;

@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  * {"stamp_ns": 123, "objects": [{"name": "puck", "position": [0.5, -0.1, 0.03], "yaw": 0.0}]}
  * </pre>
  *
- * Positions in metres, base frame; yaw in rad about the base z axis (optional, 0). Decoding refuses
+ * Positions in metres, base frame; yaw in rad about the base z axis (optional, 0). {@code stamp_ns}
+ * is the sender's and informative only: the agent stamps poses on arrival (tracker and agent need
+ * not share a clock), so the bridge's 500 ms staleness bound and the topic's message expiry are
+ * what keep old poses out. Decoding refuses
  * malformed JSON, missing or non-finite fields, names that are not {@code [a-z][a-z0-9_]*}, names
  * given twice and more than {@value #MAX_OBJECTS} objects, with a reason.
  */

@@ -42,6 +42,12 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
   private static final Set<String> KEYS = Set.of(STEP_MS, GRAVITY, KP, COMMAND_INTERFACE, NOISE_POSITION_RAD,
       NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE);
 
+  /** Scene objects are reported: {@code RobotHardware.objects()}. */
+  @Override
+  public boolean tracksObjects() {
+    return true;
+  }
+
   @Override
   public String type() {
     return TYPE;
