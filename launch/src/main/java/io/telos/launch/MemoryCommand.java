@@ -146,10 +146,6 @@ final class MemoryCommand {
         if (seed != null) {
           ls = ls.withSeed(seed);
         }
-        if (!ls.scene().isEmpty()) {
-          throw new LaunchException("episode " + episode + ": its launch file has scene objects, and recorded steps do"
-              + " not hold object poses yet, so the planner's input cannot be rebuilt; replay covers arm-only runs");
-        }
         io.telos.runtime.AgentRuntime.Parts parts = Composer.compose(ls);
         String goalId = e.meta().goalId();
         io.telos.api.Goal goal = parts.goals().stream().filter(g -> g.id().equals(goalId)).findFirst()
@@ -159,10 +155,19 @@ final class MemoryCommand {
         try (io.telos.memory.StepCursor steps = store.readSteps(episode)) {
           r = io.telos.launch.memory.Replay.run(steps, parts.planner(), goal, parts.plannerRateHz());
         }
+        if (!ls.scene().isEmpty() && r.calls() > 0 && r.withObjects() == 0) {
+          throw new LaunchException("episode " + episode + ": its launch file has scene objects but none of its steps"
+              + " holds object poses (recorded before memory schema 3, or nothing was tracked), so the planner's input"
+              + " cannot be rebuilt");
+        }
         out.printf(java.util.Locale.ROOT, "replay of episode %d (goal %s, %s): %d planner calls, %d steps compared%n",
             episode, goalId, parts.planner().name(), r.calls(), r.compared());
         out.printf(java.util.Locale.ROOT, "command difference: max %.6f, median %.6f, p95 %.6f (tolerance %.6f)%n",
             r.max(), r.median(), r.p95(), tolerance);
+        if (r.planFailures() > 0) {
+          out.printf(java.util.Locale.ROOT, "planner failed at %d of %d calls (held the observed position): %s%n",
+              r.planFailures(), r.calls(), r.firstFailure());
+        }
         if (!r.within(tolerance)) {
           out.println(r.compared() == 0 ? "nothing to compare (no steps with a command after the first plan)"
               : "DIFFERS: the replayed plans exceed the tolerance");

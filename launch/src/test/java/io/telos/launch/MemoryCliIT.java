@@ -1,6 +1,7 @@
 package io.telos.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.Mode;
@@ -8,14 +9,21 @@ import io.telos.api.Vec;
 import io.telos.api.config.Settings;
 import io.telos.memory.EpisodeMeta;
 import io.telos.memory.Outcome;
+import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
 import io.telos.memory.sqlite.SqliteEpisodeStore;
 import io.telos.runtime.RunReport;
+import io.telos.runtime.config.LaunchFile;
 import io.telos.runtime.config.LaunchSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +73,51 @@ class MemoryCliIT {
     cl.setErr(new PrintWriter(err, true));
     assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("memory", "replay", "999", "--path", db.toString()));
     assertTrue(err.toString().contains("no episode 999"), err.toString());
+  }
+
+  @Test
+  void aPushEpisodeKeepsThePucksPosesAndReplaysWithThem() throws Exception {
+    Path db = dir.resolve("push.db");
+    Path file = Path.of("examples/suite/push.yaml");
+    LaunchSpec spec = LaunchFile.load(file)
+        .withMemory(new Settings("memory", Map.of("type", "sqlite", "path", db.toString())));
+    RunReport r = Session.run(spec, o -> { }, Duration.ofMinutes(3));
+    assertFalse(r.outcomes().isEmpty());
+    String firstId;
+    try (SqliteEpisodeStore store = SqliteEpisodeStore.reader(db)) {
+      store.open();
+      long first = store.listEpisodes(10).getLast().id();
+      firstId = Long.toString(first);
+      List<StepRecord> steps = new ArrayList<>();
+      try (StepCursor c = store.readSteps(first)) {
+        c.forEachRemaining(steps::add);
+      }
+      assertFalse(steps.isEmpty());
+      for (StepRecord s : steps) {
+        assertEquals(List.of("puck"), s.objects().stream().map(io.telos.api.ObjectPose::name).toList(),
+            "step " + s.index() + " holds the puck the simulator reported");
+      }
+    }
+    StringWriter replay = new StringWriter();
+    CommandLine cl = Telos.commandLine();
+    cl.setOut(new PrintWriter(replay, true));
+    assertEquals(0, cl.execute("memory", "replay", firstId, "--path", db.toString(), "--launch", file.toString(),
+        "--tolerance", "1000"), replay.toString());
+    assertTrue(replay.toString().matches("(?s).*planner calls, [1-9]\\d* steps compared.*"), replay.toString());
+    assertFalse(replay.toString().contains("planner failed"), "the planner saw the puck: " + replay);
+    System.out.println(replay);
+
+    // the same episode as a store before schema 3 would hold it: no object poses
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE steps SET objects = NULL");
+    }
+    StringWriter err = new StringWriter();
+    cl = Telos.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("memory", "replay", firstId, "--path", db.toString(), "--launch",
+        file.toString()));
+    assertTrue(err.toString().contains("none of its steps holds object poses"), err.toString());
   }
 
   static long[] twoEpisodes(Path db) {

@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * episode yet, or at the goal's {@link GoalOutcome} if no plan named it; it ends with the
  * outcome (reached or failed). A plan for another goal ends the current episode as
  * {@link Outcome#INCOMPLETE}; late plans for a goal that has ended are ignored. Every
- * {@link Observation} during an episode becomes a {@link StepRecord} joined with the latest
- * {@link JointCommand}, mode (from {@link ModeChange} or the command, whichever came last), plan
- * energy and the first {@link Fault} code since the previous step. Observations between episodes
- * are not recorded.
+ * {@link Observation} during an episode becomes a {@link StepRecord} (with the observation's
+ * tracked object poses) joined with the latest {@link JointCommand}, mode (from
+ * {@link ModeChange} or the command, whichever came last), plan energy and the first
+ * {@link Fault} code since the previous step. Observations between episodes are not recorded.
  *
  * <p><b>Events.</b> Every {@link ModeChange} and {@link HandoverRequest} is recorded durably as an
  * {@link EventRecord} of the episode being recorded when it arrived (0 when none).
@@ -223,7 +223,8 @@ public final class MemoryRecorder extends AbstractVerticle {
     StepRecord step = new StepRecord(episodeId, stepIndex++, obs.header().stampNs(),
         concat(obs.position(), obs.velocity()), position(obs.endEffector()), obs.latent(),
         lastCommand == null ? Vec.empty() : lastCommand.position(),
-        lastCommand == null ? Vec.empty() : lastCommand.velocity(), mode, energy, episodeGoal, pendingFault);
+        lastCommand == null ? Vec.empty() : lastCommand.velocity(), mode, energy, episodeGoal, pendingFault,
+        obs.objects());
     pendingFault = null;
     steps++;
     if (!store.append(step)) {

@@ -9,6 +9,7 @@ import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.Mode;
 import io.telos.api.ModeChange;
+import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.Pose;
 import io.telos.api.Setpoint;
@@ -39,8 +40,13 @@ final class Bus {
   }
 
   void observation(long stampNs, double q) {
+    observation(stampNs, q, List.of());
+  }
+
+  /** An observation with these tracked scene objects. */
+  void observation(long stampNs, double q, List<ObjectPose> objects) {
     vertx.eventBus().publish(Addresses.observation(robot), new Observation(h(stampNs), Vec.of(q, -q),
-        Vec.of(0.5, -0.5), new Pose(0.3, 0.0, q, 1, 0, 0, 0), null, 1000));
+        Vec.of(0.5, -0.5), new Pose(0.3, 0.0, q, 1, 0, 0, 0), null, 1000, objects));
   }
 
   void command(long stampNs, double q, Mode mode) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.HandoverRequest;
 import io.telos.api.Mode;
+import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,6 +88,39 @@ public abstract class EpisodeStoreContract {
     assertNull(back.get(0).mode());
     assertTrue(Double.isNaN(back.get(0).energy()));
     assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(back.get(1).state().get(0)));
+  }
+
+  @Test
+  void trackedObjectsComeBackInOrderAndStepsWithoutThemHaveNone() throws Exception {
+    long id = store.beginEpisode(meta("push", 0));
+    // not in name order; one stamped with its step, one earlier, one later; odd values bit for bit
+    List<ObjectPose> three = List.of(
+        new ObjectPose("red_box", 0.45, -0.125, 0.025, 0.3, 1_000_000L),
+        new ObjectPose("cup2", -0.0, Double.NaN, Double.MIN_VALUE, -Math.PI, 1_000_000L - 40_000_000L),
+        new ObjectPose("a", 1e300, Double.NEGATIVE_INFINITY, 0.5, 7.0, Long.MAX_VALUE));
+    StepRecord none = step(id, 0);
+    StepRecord with = step(id, 1).withObjects(three);
+    StepRecord one = step(id, 2).withObjects(List.of(three.get(1)));
+    StepRecord after = step(id, 3);
+    for (StepRecord s : List.of(none, with, one, after)) {
+      assertTrue(store.append(s));
+    }
+    flush();
+    List<StepRecord> back = read(store, id);
+    assertEquals(List.of(none, with, one, after), back);
+    assertEquals(List.of(), back.get(0).objects());
+    assertEquals(List.of("red_box", "cup2", "a"), back.get(1).objects().stream().map(ObjectPose::name).toList());
+    ObjectPose cup = back.get(1).objects().get(1);
+    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(cup.xM()));
+    assertTrue(Double.isNaN(cup.yM()));
+    assertEquals(-39_000_000L, cup.stampNs());
+    assertEquals(Long.MAX_VALUE, back.get(1).objects().get(2).stampNs());
+    assertEquals(List.of(), back.get(3).objects());
+    List<StepRecord> range = new ArrayList<>();
+    try (StepCursor c = store.readSteps(id, 1, 2)) {
+      c.forEachRemaining(range::add);
+    }
+    assertEquals(List.of(with, one), range, "range reads carry the objects too");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.telos.api.Addresses;
 import io.telos.api.Fault;
 import io.telos.api.HandoverRequest;
 import io.telos.api.Mode;
+import io.telos.api.ObjectPose;
 import io.telos.api.SimulatedClock;
 import io.telos.api.Vec;
 import io.vertx.core.Vertx;
@@ -130,6 +131,21 @@ class MemoryRecorderTest {
     assertEquals(5, recorder.episodes());
     assertEquals(5, recorder.steps());
     assertEquals(0, recorder.gaps());
+  }
+
+  @Test
+  void eachStepKeepsTheTrackedObjectsOfItsObservation() throws Exception {
+    ObjectPose box = new ObjectPose("box", 0.45, -0.1, 0.025, 0.3, 4 * MS);
+    ObjectPose cup = new ObjectPose("cup_2", 0.2, 0.3, 0.04, -1.0, 5 * MS);
+    bus.plan("push", 3 * MS, 2.5);
+    bus.observation(5 * MS, 0.1, List.of(cup, box));
+    bus.observation(6 * MS, 0.2); // the scene lost sight of both
+    bus.observation(7 * MS, 0.3, List.of(box));
+    eventually(() -> store.stats().steps() == 3, "3 steps");
+    List<StepRecord> steps = Steps.read(store, byGoal("push").id());
+    assertEquals(List.of(cup, box), steps.get(0).objects(), "as observed, in the observation's order");
+    assertEquals(List.of(), steps.get(1).objects());
+    assertEquals(List.of(box), steps.get(2).objects());
   }
 
   @Test

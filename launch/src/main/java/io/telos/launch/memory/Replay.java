@@ -26,7 +26,11 @@ import java.util.Objects;
  * step (the latest command the arm had been sent before the observation). The difference of a step is the largest absolute joint
  * difference (radians for revolute joints). Observations are rebuilt from the steps: positions and
  * velocities from {@code state}, the end-effector position from {@code eePosition} with an identity
- * orientation (orientation is not stored), the latent. Steps without a command are not compared.
+ * orientation (orientation is not stored), the latent, and the tracked scene objects as recorded
+ * (steps stored before schema 3 have none). Steps without a command are not compared.
+ *
+ * <p>A planner call that throws (a push goal whose object is not in the observation, say) holds
+ * the observed position for one period, as the runtime's planner does, and is counted.
  */
 public final class Replay {
   private Replay() {}
@@ -39,8 +43,12 @@ public final class Replay {
    * @param max largest difference
    * @param median median difference
    * @param p95 95th percentile of the differences
+   * @param withObjects steps whose recorded observation held tracked scene objects
+   * @param planFailures planner calls that threw (each held the observed position)
+   * @param firstFailure what the first of them threw, or null when none did
    */
-  public record Result(int calls, int compared, double max, double median, double p95) {
+  public record Result(int calls, int compared, double max, double median, double p95, int withObjects,
+      int planFailures, String firstFailure) {
     public boolean within(double tolerance) {
       return compared > 0 && max <= tolerance;
     }
@@ -55,9 +63,15 @@ public final class Replay {
     ActionChunk plan = null;
     long lastCallNs = Long.MIN_VALUE;
     int calls = 0;
+    int withObjects = 0;
+    int failures = 0;
+    String firstFailure = null;
     long seq = 0;
     while (steps.hasNext()) {
       StepRecord s = steps.next();
+      if (!s.objects().isEmpty()) {
+        withObjects++;
+      }
       // the command recorded with this step was sent before it was observed: it came from the
       // plan made at an earlier step, so compare first, then plan from this step if one is due
       if (plan != null && !s.commandPosition().isEmpty() && !plan.setpoints().isEmpty()) {
@@ -65,7 +79,14 @@ public final class Replay {
         diffs.add(maxAbsDiff(planned, s.commandPosition()));
       }
       if (plan == null || s.stampNs() - lastCallNs >= periodNs) {
-        plan = planner.plan(observation(s, seq++), goal);
+        Observation o = observation(s, seq++);
+        try {
+          plan = planner.plan(o, goal);
+        } catch (RuntimeException e) {
+          failures++;
+          firstFailure = firstFailure == null ? e.toString() : firstFailure;
+          plan = hold(o, periodNs);
+        }
         lastCallNs = s.stampNs();
         calls++;
       }
@@ -73,7 +94,13 @@ public final class Replay {
     double[] d = diffs.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(d);
     return new Result(calls, d.length, d.length == 0 ? Double.NaN : d[d.length - 1], quantile(d, 0.5),
-        quantile(d, 0.95));
+        quantile(d, 0.95), withObjects, failures, firstFailure);
+  }
+
+  /** What the runtime plans when the planner fails: stay at the observed position. */
+  static ActionChunk hold(Observation o, long periodNs) {
+    return new ActionChunk(o.header(), "", List.of(new Setpoint(o.header().stampNs() + periodNs, o.position(),
+        Vec.zeros(o.position().size()))), 0);
   }
 
   static Observation observation(StepRecord s, long seq) {
@@ -91,7 +118,7 @@ public final class Replay {
     Pose ee = s.eePosition().size() == 3
         ? new Pose(s.eePosition().get(0), s.eePosition().get(1), s.eePosition().get(2), 1, 0, 0, 0) : Pose.IDENTITY;
     return new Observation(Header.of(seq, s.stampNs(), "memory/replay"), Vec.of(q),
-        v.length == n ? Vec.of(v) : Vec.zeros(n), ee, s.latent(), 0);
+        v.length == n ? Vec.of(v) : Vec.zeros(n), ee, s.latent(), 0, s.objects());
   }
 
   static Setpoint at(List<Setpoint> setpoints, long tNs) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
 import io.telos.api.Header;
+import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.Setpoint;
 import io.telos.api.Target;
@@ -88,8 +89,61 @@ class ReplayTest {
     List<StepRecord> steps = List.of(step(0, 0, Vec.empty()), step(1, 0, Vec.empty()));
     Replay.Result r = Replay.run(steps.iterator(), new Fake(), GOAL, 50);
     assertEquals(0, r.compared());
+    assertEquals(0, r.withObjects());
+    assertEquals(0, r.planFailures());
+    assertEquals(null, r.firstFailure());
     assertFalse(r.within(1e9));
     assertTrue(Double.isNaN(r.max()));
+  }
+
+  @Test
+  void theRecordedObjectsAreInTheRebuiltObservationsThePlannerSees() {
+    ObjectPose box = new ObjectPose("box", 0.45, -0.1, 0.025, 0.3, 0);
+    ObjectPose cup = new ObjectPose("cup_2", 0.2, 0.3, 0.04, -1.0, 3 * MS);
+    List<StepRecord> steps = List.of(step(0, 0, Vec.of(0.1, 0)).withObjects(List.of(box, cup)),
+        step(4, 0, Vec.of(0.1, 0)), step(8, 0, Vec.of(0.1, 0)).withObjects(List.of(cup)));
+    Fake fake = new Fake();
+    Replay.Result r = Replay.run(steps.iterator(), fake, GOAL, 50);
+    assertEquals(3, r.calls());
+    assertEquals(List.of(box, cup), fake.seen.get(0).objects(), "as recorded, in order, with their stamps");
+    assertEquals(box, fake.seen.get(0).object("box"));
+    assertEquals(List.of(), fake.seen.get(1).objects(), "a step without objects: none");
+    assertEquals(List.of(cup), fake.seen.get(2).objects());
+    assertEquals(2, r.withObjects());
+    assertEquals(List.of(box), Replay.observation(steps.get(0).withObjects(List.of(box)), 0).objects());
+  }
+
+  @Test
+  void aPlannerCallThatThrowsHoldsTheObservedPositionAsTheRuntimeDoes() {
+    Fake fake = new Fake();
+    Planner needsTheBox = new Planner() {
+      @Override
+      public String name() {
+        return "needs-the-box";
+      }
+
+      @Override
+      public ActionChunk plan(Observation o, Goal goal) {
+        if (o.object("box") == null) {
+          throw new IllegalArgumentException("push goal: object 'box' is not in the observation");
+        }
+        return fake.plan(o, goal);
+      }
+    };
+    List<StepRecord> steps = new ArrayList<>();
+    steps.add(step(0, 0, Vec.of(0, 0)).withObjects(List.of(new ObjectPose("box", 0.45, -0.1, 0.025, 0, 0))));
+    steps.add(step(1, 0.01, Vec.of(0.1, 0)));
+    for (int i = 2; i <= 4; i++) {
+      steps.add(step(i, i * 0.01, Vec.of(0.2, 0)));
+    }
+    steps.add(step(5, 0.05, Vec.of(0.04, 0))); // the run held at step 4's position: the box was lost
+    Replay.Result r = Replay.run(steps.iterator(), needsTheBox, GOAL, 50);
+    assertEquals(2, r.calls());
+    assertEquals(1, r.planFailures());
+    assertTrue(r.firstFailure().contains("object 'box' is not in the observation"), r.firstFailure());
+    assertEquals(5, r.compared());
+    assertEquals(0.0, r.max(), 1e-12, "the hold is what the run commanded");
+    assertEquals(1, r.withObjects());
   }
 
   @Test

@@ -5,14 +5,18 @@ import java.util.List;
 /**
  * The tables in PostgreSQL, version {@link #VERSION} (kept in {@code telos_memory_schema}).
  *
- * <p>History: 1 = episodes and steps; 2 = adds {@code telos_events}. Every statement in
- * {@link #CREATE} is {@code IF NOT EXISTS}, so running it on a version-1 schema is the migration
- * (the writer then raises the recorded version).
+ * <p>History: 1 = episodes and steps; 2 = adds {@code telos_events}; 3 = adds the nullable
+ * {@code telos_steps.objects} column (tracked object poses, {@link io.telos.memory.ObjectBytes};
+ * NULL for none). The layout is {@link #CREATE} followed by {@link #ADD_OBJECTS} when
+ * {@link #HAS_OBJECTS} finds no such column. Every statement in {@link #CREATE} is
+ * {@code IF NOT EXISTS} and the column is added only where it is missing, so running both on a
+ * version-1 or version-2 schema is the migration (the writer then raises the recorded version; old
+ * steps read back with no objects).
  */
 final class PgSchema {
   private PgSchema() {}
 
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** Advisory-lock keys are {@code LOCK_CLASS + n}: n = 0 guards schema creation, n = writer id marks a live writer. */
   static final long LOCK_CLASS = 0x54454C4F_00000000L; // "TELO"
@@ -74,6 +78,20 @@ final class PgSchema {
   /** The version-1 layout, for migration tests. */
   static final List<String> CREATE_V1 = CREATE.subList(0, 7);
 
+  /** The version-2 layout, for migration tests. */
+  static final List<String> CREATE_V2 = CREATE;
+
+  /**
+   * Version 3: the tracked objects of a step. Run only when {@link #HAS_OBJECTS} says it is
+   * missing (rather than {@code ADD COLUMN IF NOT EXISTS}, which would take an exclusive lock on
+   * the steps table at every writer's start, waiting behind other robots' commits).
+   */
+  static final String ADD_OBJECTS = "ALTER TABLE telos_steps ADD COLUMN objects bytea";
+
+  /** True when {@code telos_steps} (in the search path) has the version-3 {@code objects} column. */
+  static final String HAS_OBJECTS = "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+      + " to_regclass('telos_steps') AND attname = 'objects' AND NOT attisdropped)";
+
   static final String INSERT_EVENT = """
       INSERT INTO telos_events (episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
@@ -93,8 +111,8 @@ final class PgSchema {
 
   static final String INSERT_STEP = """
       INSERT INTO telos_steps (episode_id, step_index, stamp_ns, state, ee_position, latent,
-        command_position, command_velocity, mode, energy, goal_id, fault_code)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (episode_id, step_index) DO NOTHING""";
+        command_position, command_velocity, mode, energy, goal_id, fault_code, objects)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (episode_id, step_index) DO NOTHING""";
 
   /** Writers (other than the caller) that left episodes open. */
   static final String OPEN_WRITERS =
@@ -109,13 +127,28 @@ final class PgSchema {
   static final String EPISODE_COLUMNS =
       "id, robot_id, launch_source, policy, goal_id, operator, start_ns, end_ns, outcome, steps, gaps, recorded_at";
 
-  static final String SELECT_STEPS = """
-      SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,
-        command_velocity, mode, energy, goal_id, fault_code
-      FROM telos_steps WHERE episode_id = ? ORDER BY step_index""";
+  /**
+   * Steps of an episode, in order; column 13 is {@code objects}. {@code NULL} stands in for it in a
+   * version-1 or -2 schema that a reader sees before a writer migrated it.
+   */
+  static String selectSteps(boolean withObjects) {
+    return withObjects ? SELECT_STEPS : SELECT_STEPS_BEFORE_V3;
+  }
 
-  static final String SELECT_STEP_RANGE = """
-      SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,
-        command_velocity, mode, energy, goal_id, fault_code
-      FROM telos_steps WHERE episode_id = ? AND step_index >= ? ORDER BY step_index LIMIT ?""";
+  /** Like {@link #selectSteps(boolean)} from a step index on, at most a limit of them. */
+  static String selectStepRange(boolean withObjects) {
+    return withObjects ? SELECT_STEP_RANGE : SELECT_STEP_RANGE_BEFORE_V3;
+  }
+
+  private static final String SELECT_STEPS = selectSteps("objects", "");
+  private static final String SELECT_STEPS_BEFORE_V3 = selectSteps("NULL::bytea", "");
+  private static final String SELECT_STEP_RANGE = selectSteps("objects", " AND step_index >= ?") + " LIMIT ?";
+  private static final String SELECT_STEP_RANGE_BEFORE_V3 =
+      selectSteps("NULL::bytea", " AND step_index >= ?") + " LIMIT ?";
+
+  private static String selectSteps(String objects, String andWhere) {
+    return "SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,"
+        + " command_velocity, mode, energy, goal_id, fault_code, " + objects
+        + " FROM telos_steps WHERE episode_id = ?" + andWhere + " ORDER BY step_index";
+  }
 }

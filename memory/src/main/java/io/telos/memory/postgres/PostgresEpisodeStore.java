@@ -7,6 +7,7 @@ import io.telos.memory.EpisodeStoreException;
 import io.telos.memory.EpisodeSummary;
 import io.telos.memory.EventRecord;
 import io.telos.memory.EventRows;
+import io.telos.memory.ObjectBytes;
 import io.telos.memory.Outcome;
 import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
@@ -158,6 +159,8 @@ public final class PostgresEpisodeStore implements EpisodeStore {
   private volatile boolean stopRequested;
   private volatile long recovered;
   private volatile long writerId;
+  /** Whether {@code telos_steps} has the version-3 {@code objects} column; once true it stays so. */
+  private volatile boolean objectsColumn;
   private Thread writer;
   private Connection writeConn;
 
@@ -246,6 +249,9 @@ public final class PostgresEpisodeStore implements EpisodeStore {
         for (String ddl : PgSchema.CREATE) {
           s.execute(ddl);
         }
+        if (!hasObjectsColumn(writeConn)) {
+          s.execute(PgSchema.ADD_OBJECTS);
+        }
         try (ResultSet rs = s.executeQuery("SELECT max(version) FROM telos_memory_schema")) {
           rs.next();
           int v = rs.getInt(1);
@@ -262,6 +268,7 @@ public final class PostgresEpisodeStore implements EpisodeStore {
         }
       }
       writeConn.commit();
+      objectsColumn = true;
       writeConn.setAutoCommit(true);
       writerId = takeWriterId(writeConn);
       recovered = recover(writeConn, writerId);
@@ -906,6 +913,12 @@ public final class PostgresEpisodeStore implements EpisodeStore {
     }
     setStringOrNull(p, 11, s.goalId());
     setStringOrNull(p, 12, s.faultCode());
+    byte[] objects = ObjectBytes.encode(s.objects(), s.stampNs());
+    if (objects == null) {
+      p.setNull(13, Types.BINARY);
+    } else {
+      p.setBytes(13, objects);
+    }
   }
 
   private static void setStringOrNull(PreparedStatement p, int i, String v) throws SQLException {
@@ -1056,7 +1069,7 @@ public final class PostgresEpisodeStore implements EpisodeStore {
 
   @Override
   public StepCursor readSteps(long episodeId) {
-    return openCursor(episodeId, PgSchema.SELECT_STEPS, episodeId);
+    return openCursor(episodeId, false, episodeId);
   }
 
   @Override
@@ -1064,17 +1077,22 @@ public final class PostgresEpisodeStore implements EpisodeStore {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0, was " + limit);
     }
-    return openCursor(episodeId, PgSchema.SELECT_STEP_RANGE, episodeId, fromIndex, limit);
+    return openCursor(episodeId, true, episodeId, fromIndex, limit);
   }
 
-  /** A streaming cursor over one episode's steps for a query whose parameters are {@code args}. */
-  private StepCursor openCursor(long episodeId, String sql, long... args) {
+  /**
+   * A streaming cursor over one episode's steps (all, or a {@code range}) for a query whose
+   * parameters are {@code args}.
+   */
+  private StepCursor openCursor(long episodeId, boolean range, long... args) {
     requireReadable();
     Connection c = null;
     try {
       c = connect();
+      boolean objects = objectsColumn || (objectsColumn = hasObjectsColumn(c));
       c.setAutoCommit(false); // a server-side cursor: rows come 256 at a time
-      PreparedStatement p = c.prepareStatement(sql);
+      PreparedStatement p = c.prepareStatement(
+          range ? PgSchema.selectStepRange(objects) : PgSchema.selectSteps(objects));
       for (int k = 0; k < args.length; k++) {
         p.setLong(k + 1, args[k]);
       }
@@ -1160,10 +1178,18 @@ public final class PostgresEpisodeStore implements EpisodeStore {
     if (rs.wasNull()) {
       energy = Double.NaN;
     }
-    return new StepRecord(rs.getLong(1), rs.getLong(2), rs.getLong(3), VectorBytes.decode(rs.getBytes(4)),
+    long stamp = rs.getLong(3);
+    return new StepRecord(rs.getLong(1), rs.getLong(2), stamp, VectorBytes.decode(rs.getBytes(4)),
         VectorBytes.decode(rs.getBytes(5)), VectorBytes.decode(rs.getBytes(6)), VectorBytes.decode(rs.getBytes(7)),
         VectorBytes.decode(rs.getBytes(8)), mode == null ? null : Mode.valueOf(mode), energy, rs.getString(11),
-        rs.getString(12));
+        rs.getString(12), ObjectBytes.decode(rs.getBytes(13), stamp));
+  }
+
+  /** Whether {@code telos_steps} has the {@code objects} column (false in a version-1 or -2 schema). */
+  private static boolean hasObjectsColumn(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PgSchema.HAS_OBJECTS)) {
+      return rs.next() && rs.getBoolean(1);
+    }
   }
 
   private EpisodeSummary summary(ResultSet rs) throws SQLException {

@@ -5,13 +5,17 @@ import java.util.List;
 /**
  * The on-disk layout, version {@link #VERSION} (kept in {@code PRAGMA user_version}).
  *
- * <p>History: 1 = episodes and steps; 2 = adds the {@code events} table. Every statement in
- * {@link #CREATE} is {@code IF NOT EXISTS}, so running it on a version-1 file is the migration.
+ * <p>History: 1 = episodes and steps; 2 = adds the {@code events} table; 3 = adds the nullable
+ * {@code steps.objects} column (tracked object poses, {@link io.telos.memory.ObjectBytes}; NULL
+ * for none). The layout is {@link #CREATE} followed by {@link #ADD_OBJECTS} when
+ * {@link #HAS_OBJECTS} finds no such column. Every statement in {@link #CREATE} is
+ * {@code IF NOT EXISTS} and the column is added only where it is missing, so running both on a
+ * version-1 or version-2 file is the migration (old steps read back with no objects).
  */
 final class Schema {
   private Schema() {}
 
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   static final List<String> CREATE = List.of("""
       CREATE TABLE IF NOT EXISTS episodes (
@@ -62,6 +66,15 @@ final class Schema {
   /** The version-1 layout, for migration tests. */
   static final List<String> CREATE_V1 = CREATE.subList(0, 3);
 
+  /** The version-2 layout, for migration tests. */
+  static final List<String> CREATE_V2 = CREATE;
+
+  /** Version 3: the tracked objects of a step. SQLite has no {@code ADD COLUMN IF NOT EXISTS}. */
+  static final String ADD_OBJECTS = "ALTER TABLE steps ADD COLUMN objects BLOB";
+
+  /** A row when {@code steps} has the version-3 {@code objects} column. */
+  static final String HAS_OBJECTS = "SELECT 1 FROM pragma_table_info('steps') WHERE name = 'objects'";
+
   static final String INSERT_EVENT = """
       INSERT INTO events (episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
@@ -81,8 +94,8 @@ final class Schema {
 
   static final String INSERT_STEP = """
       INSERT OR IGNORE INTO steps (episode_id, step_index, stamp_ns, state, ee_position, latent,
-        command_position, command_velocity, mode, energy, goal_id, fault_code)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+        command_position, command_velocity, mode, energy, goal_id, fault_code, objects)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
   /** Episodes a crash left open end at their last stored step (or their start). */
   static final String RECOVER = """
@@ -93,13 +106,28 @@ final class Schema {
   static final String EPISODE_COLUMNS =
       "id, robot_id, launch_source, policy, goal_id, operator, start_ns, end_ns, outcome, steps, gaps, recorded_at";
 
-  static final String SELECT_STEPS = """
-      SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,
-        command_velocity, mode, energy, goal_id, fault_code
-      FROM steps WHERE episode_id = ? ORDER BY step_index""";
+  /**
+   * Steps of an episode, in order; column 13 is {@code objects}. {@code NULL} stands in for it in a
+   * version-1 or -2 file that a reader sees before a writer migrated it.
+   */
+  static String selectSteps(boolean withObjects) {
+    return withObjects ? SELECT_STEPS : SELECT_STEPS_BEFORE_V3;
+  }
 
-  static final String SELECT_STEP_RANGE = """
-      SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,
-        command_velocity, mode, energy, goal_id, fault_code
-      FROM steps WHERE episode_id = ? AND step_index >= ? ORDER BY step_index LIMIT ?""";
+  /** Like {@link #selectSteps(boolean)} from a step index on, at most a limit of them. */
+  static String selectStepRange(boolean withObjects) {
+    return withObjects ? SELECT_STEP_RANGE : SELECT_STEP_RANGE_BEFORE_V3;
+  }
+
+  private static final String SELECT_STEPS = selectSteps("objects", "");
+  private static final String SELECT_STEPS_BEFORE_V3 = selectSteps("NULL", "");
+  private static final String SELECT_STEP_RANGE = selectSteps("objects", " AND step_index >= ?") + " LIMIT ?";
+  private static final String SELECT_STEP_RANGE_BEFORE_V3 =
+      selectSteps("NULL", " AND step_index >= ?") + " LIMIT ?";
+
+  private static String selectSteps(String objects, String andWhere) {
+    return "SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,"
+        + " command_velocity, mode, energy, goal_id, fault_code, " + objects
+        + " FROM steps WHERE episode_id = ?" + andWhere + " ORDER BY step_index";
+  }
 }

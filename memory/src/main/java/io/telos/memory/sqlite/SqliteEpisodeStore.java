@@ -7,6 +7,7 @@ import io.telos.memory.EpisodeStoreException;
 import io.telos.memory.EpisodeSummary;
 import io.telos.memory.EventRecord;
 import io.telos.memory.EventRows;
+import io.telos.memory.ObjectBytes;
 import io.telos.memory.Outcome;
 import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
@@ -184,6 +185,8 @@ public final class SqliteEpisodeStore implements EpisodeStore {
   private volatile StoreError failure;
   private volatile boolean stopRequested;
   private volatile long recovered;
+  /** Whether {@code steps} has the version-3 {@code objects} column; once true it stays so. */
+  private volatile boolean objectsColumn;
   private Thread writer;
   private Connection writeConn;
   private FileChannel lockChannel;
@@ -283,6 +286,9 @@ public final class SqliteEpisodeStore implements EpisodeStore {
         for (String ddl : Schema.CREATE) {
           s.execute(ddl);
         }
+        if (!hasObjectsColumn(writeConn)) {
+          s.execute(Schema.ADD_OBJECTS);
+        }
         s.execute("PRAGMA user_version=" + Schema.VERSION);
         recovered = s.executeUpdate(Schema.RECOVER);
         try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM episodes")) {
@@ -291,6 +297,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
         }
         s.execute("COMMIT");
       }
+      objectsColumn = true;
       if (found > 0 && found < Schema.VERSION) {
         LOG.info("component={} event=schema_migrated path={} from={} to={}", component, path, found, Schema.VERSION);
       }
@@ -799,6 +806,12 @@ public final class SqliteEpisodeStore implements EpisodeStore {
     }
     setStringOrNull(p, 11, s.goalId());
     setStringOrNull(p, 12, s.faultCode());
+    byte[] objects = ObjectBytes.encode(s.objects(), s.stampNs());
+    if (objects == null) {
+      p.setNull(13, Types.BLOB);
+    } else {
+      p.setBytes(13, objects);
+    }
   }
 
   private static void setStringOrNull(PreparedStatement p, int i, String v) throws SQLException {
@@ -917,7 +930,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
 
   @Override
   public StepCursor readSteps(long episodeId) {
-    return openCursor(episodeId, Schema.SELECT_STEPS, episodeId);
+    return openCursor(episodeId, false, episodeId);
   }
 
   @Override
@@ -925,16 +938,20 @@ public final class SqliteEpisodeStore implements EpisodeStore {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0, was " + limit);
     }
-    return openCursor(episodeId, Schema.SELECT_STEP_RANGE, episodeId, fromIndex, limit);
+    return openCursor(episodeId, true, episodeId, fromIndex, limit);
   }
 
-  /** A streaming cursor over one episode's steps for a query whose parameters are {@code args}. */
-  private StepCursor openCursor(long episodeId, String sql, long... args) {
+  /**
+   * A streaming cursor over one episode's steps (all, or a {@code range}) for a query whose
+   * parameters are {@code args}.
+   */
+  private StepCursor openCursor(long episodeId, boolean range, long... args) {
     requireReadable();
     Connection c = null;
     try {
       c = readConnection();
-      PreparedStatement p = c.prepareStatement(sql);
+      boolean objects = objectsColumn || (objectsColumn = hasObjectsColumn(c));
+      PreparedStatement p = c.prepareStatement(range ? Schema.selectStepRange(objects) : Schema.selectSteps(objects));
       for (int k = 0; k < args.length; k++) {
         p.setLong(k + 1, args[k]);
       }
@@ -974,6 +991,13 @@ public final class SqliteEpisodeStore implements EpisodeStore {
       return EventRows.query(c, sql, args);
     } catch (SQLException e) {
       throw readFailed(what, e);
+    }
+  }
+
+  /** Whether {@code steps} has the {@code objects} column (false in a version-1 or -2 file). */
+  private static boolean hasObjectsColumn(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(Schema.HAS_OBJECTS)) {
+      return rs.next();
     }
   }
 
@@ -1034,10 +1058,11 @@ public final class SqliteEpisodeStore implements EpisodeStore {
         if (rs.wasNull()) {
           energy = Double.NaN;
         }
-        return new StepRecord(rs.getLong(1), rs.getLong(2), rs.getLong(3), VectorBytes.decode(rs.getBytes(4)),
+        long stamp = rs.getLong(3);
+        return new StepRecord(rs.getLong(1), rs.getLong(2), stamp, VectorBytes.decode(rs.getBytes(4)),
             VectorBytes.decode(rs.getBytes(5)), VectorBytes.decode(rs.getBytes(6)), VectorBytes.decode(rs.getBytes(7)),
             VectorBytes.decode(rs.getBytes(8)), mode == null ? null : Mode.valueOf(mode), energy, rs.getString(11),
-            rs.getString(12));
+            rs.getString(12), ObjectBytes.decode(rs.getBytes(13), stamp));
       } catch (SQLException | IllegalArgumentException e) {
         close();
         throw new EpisodeStoreException("memory store " + path + ": bad step row in episode " + episodeId + " ("
