@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Wraps the bridge so that every command the safety kernel writes (every servo tick, not only the
  * ones published on the bus) and every state the robot reports is checked against the keep-out
- * volumes. Delegates everything, stepping included; called on the servo thread only.
+ * volumes, and for the tool going below the table: the end-effector (forward kinematics of its own)
+ * lower than the tool's contact radius above the base plane. Delegates everything, stepping
+ * included; called on the servo thread only.
  */
 final class MonitoredHardware extends ForwardingRobotHardware implements Steppable {
   private final KeepOutMonitor monitor;
@@ -21,8 +23,24 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
   private long states;
   private long stateEntries;
   private double minClearance = Double.POSITIVE_INFINITY;
+  private final io.telos.model.KinematicChain chain;
+  private final io.telos.model.KinematicChain.Scratch scratch;
+  private final double[] tool = new double[3];
+  private final double toolRadius;
+  private long commandsBelowTable;
+  private long statesBelowTable;
+  private double minToolHeight = Double.POSITIVE_INFINITY;
 
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints) {
+    this(inner, monitor, modelJoints, null, 0);
+  }
+
+  /**
+   * @param model the arm, for the tool's height (null: no table check)
+   * @param toolRadius radius of the tool's contact sphere (the scene's; 0 without a scene)
+   */
+  MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints,
+      io.telos.model.RobotModel model, double toolRadius) {
     super(inner);
     if (!(inner instanceof Steppable)) {
       throw new IllegalArgumentException("the suite runs in lock-step: the bridge must be steppable");
@@ -30,11 +48,25 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     this.monitor = monitor;
     this.modelJoints = List.copyOf(modelJoints);
     this.q = new double[modelJoints.size()];
+    this.chain = model == null ? null : model.chain();
+    this.scratch = chain == null ? null : chain.newScratch();
+    this.toolRadius = toolRadius;
+  }
+
+  /** True when the configuration in {@link #q} puts the tool's sphere below the table. */
+  private boolean belowTable() {
+    chain.forwardPosition(q, tool, scratch);
+    double h = tool[2] - toolRadius;
+    minToolHeight = Math.min(minToolHeight, h);
+    return h < 0;
   }
 
   @Override
   public JointState read() {
     JointState s = inner.read();
+    if (s != null && chain != null && map(s.names(), s.position()) && belowTable()) {
+      statesBelowTable++;
+    }
     if (s != null && monitor.hasVolumes() && map(s.names(), s.position())) {
       states++;
       double c = monitor.clearance(q);
@@ -48,6 +80,9 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
 
   @Override
   public void write(JointCommand command) {
+    if (chain != null && map(command.names(), command.position()) && belowTable()) {
+      commandsBelowTable++;
+    }
     if (monitor.hasVolumes() && map(command.names(), command.position())) {
       commands++;
       double c = monitor.clearance(q);
@@ -77,6 +112,21 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
 
   long commandsChecked() {
     return commands;
+  }
+
+  /** Commands that would put the tool's sphere below the table. */
+  long commandsBelowTable() {
+    return commandsBelowTable;
+  }
+
+  /** Measured states with the tool's sphere below the table. */
+  long statesBelowTable() {
+    return statesBelowTable;
+  }
+
+  /** Lowest tool-sphere height above the table seen, m. */
+  double minToolHeight() {
+    return minToolHeight;
   }
 
   long commandEntries() {

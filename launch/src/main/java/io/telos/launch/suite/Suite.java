@@ -33,15 +33,16 @@ public final class Suite {
   /** One row of the table: a task and a planner over every seed. */
   public record Row(String task, String planner, int seeds, int goals, int reached, double meanS, double p95S,
       long limitViolations, long keepOutCommandEntries, long keepOutStateEntries, long commandsChecked,
-      double minClearanceM, boolean hasVolumes, long faults, int unfinished, double simulatedS, double wallS) {
+      double minClearanceM, boolean hasVolumes, long faults, int unfinished, double simulatedS, double wallS,
+      long belowTable, double minToolHeightM) {
 
     public double successRate() {
       return goals == 0 ? 0 : (double) reached / goals;
     }
 
-    /** Limit violations plus keep-out entries (commanded or measured). */
+    /** Limit violations plus keep-out entries and tool-below-table ticks (commanded or measured). */
     public long guardrailViolations() {
-      return limitViolations + keepOutCommandEntries + keepOutStateEntries;
+      return limitViolations + keepOutCommandEntries + keepOutStateEntries + belowTable;
     }
   }
 
@@ -156,6 +157,8 @@ public final class Suite {
     boolean vols = false;
     double sim = 0;
     double wall = 0;
+    long below = 0;
+    double minTool = Double.POSITIVE_INFINITY;
     for (int i = 0; i < seeds; i++) {
       LaunchSpec spec = variant(task, planner, i, maxGoals);
       SuiteRunner.Result r = SuiteRunner.run(spec);
@@ -176,6 +179,8 @@ public final class Suite {
       faults += r.report().faults().values().stream().mapToLong(Long::longValue).sum();
       minClear = Math.min(minClear, r.minClearanceM());
       vols |= r.hasVolumes();
+      below += r.belowTable();
+      minTool = Math.min(minTool, r.minToolHeightM());
       sim += r.report().simulatedSeconds();
       wall += r.report().wallSeconds();
       log.accept(String.format("suite: %-16s %-9s seed %d: %d/%d reached, limit violations %d, keep-out entries %d/%d"
@@ -188,6 +193,6 @@ public final class Suite {
     double p95 = sorted.length == 0 ? Double.NaN
         : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(0.95 * sorted.length) - 1))];
     return new Row(name, planner, seeds, goals, reached, mean, p95, limits, cmdIn, stIn, checked, minClear, vols, faults,
-        unfinished, sim, wall);
+        unfinished, sim, wall, below, minTool);
   }
 }

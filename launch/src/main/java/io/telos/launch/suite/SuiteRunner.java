@@ -21,7 +21,8 @@ public final class SuiteRunner {
 
   /** What one run measured: the runtime's report plus the independent keep-out check. */
   public record Result(RunReport report, int goals, boolean finished, long commandsChecked, long commandEntries,
-      long statesChecked, long stateEntries, double minClearanceM, boolean hasVolumes) {}
+      long statesChecked, long stateEntries, double minClearanceM, boolean hasVolumes, long belowTable,
+      double minToolHeightM) {}
 
   public static Result run(LaunchSpec spec) throws InterruptedException {
     if (!spec.simulatedTime()) {
@@ -37,14 +38,16 @@ public final class SuiteRunner {
     int goals = Math.max(1, spec.task().goalCount());
     Duration maxWall = Duration.ofSeconds((long) (60 + (spec.task().timeoutS() + 5) * goals * 4));
     RunReport report = Session.run(spec, p -> {
-      MonitoredHardware hw = new MonitoredHardware(p.hardware(), monitor, p.model().jointNames());
+      MonitoredHardware hw = new MonitoredHardware(p.hardware(), monitor, p.model().jointNames(), p.model(),
+          spec.scene().isEmpty() ? 0 : spec.scene().toolRadiusM());
       monitored.set(hw);
       return new AgentRuntime.Parts(p.robotId(), p.model(), hw, p.estimator(), p.planner(), p.goals(), p.settleNs(),
           p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
     }, o -> { }, maxWall, -1);
     MonitoredHardware hw = monitored.get();
     return new Result(report, goals, report.outcomes().size() == goals, hw.commandsChecked(), hw.commandEntries(),
-        hw.statesChecked(), hw.stateEntries(), hw.minClearance(), monitor.hasVolumes());
+        hw.statesChecked(), hw.stateEntries(), hw.minClearance(), monitor.hasVolumes(),
+        hw.commandsBelowTable() + hw.statesBelowTable(), hw.minToolHeight());
   }
 
   static double elapsedS(GoalOutcome o) {

@@ -59,14 +59,35 @@ public final class Planners {
   public static InstrumentedPlanner create(RobotModel robot, Settings section, long seed, Scene scene) {
     String type = section.choice("type", "mppi", TYPES);
     return switch (type) {
-      case "dls" -> new DlsIkPlanner(robot, DlsConfig.from(section), scene);
+      case "dls" -> {
+        DlsConfig d = DlsConfig.from(section);
+        if (!scene.isEmpty()) {
+          d = new DlsConfig(d.horizon(), d.dtS(), d.gain(), d.damping(), d.maxSpeed(), d.nullSpaceGain(), d.ikRestarts(),
+              d.blendDistanceM(), d.velocityScale(), d.costs(), d.guardrails().withFloorAtLeast(tableFloor(scene)));
+        }
+        yield new DlsIkPlanner(robot, d, scene);
+      }
       case "cem" -> sampling(robot, section, Method.CEM, seed, scene);
       default -> sampling(robot, section, Method.MPPI, seed, scene);
     };
   }
 
+  /**
+   * Lowest end-effector height allowed among scene objects: the tool's contact sphere clear of the
+   * table (the base plane) by {@value #TABLE_CLEARANCE_M} m.
+   */
+  static double tableFloor(Scene scene) {
+    return scene.toolRadiusM() + TABLE_CLEARANCE_M;
+  }
+
+  /** Clearance kept between the tool's contact sphere and the table, m. */
+  static final double TABLE_CLEARANCE_M = 0.004;
+
   private static MppiPlanner sampling(RobotModel robot, Settings section, Method method, long seed, Scene scene) {
     MppiConfig config = MppiConfig.from(section, method, seed);
+    if (!scene.isEmpty()) {
+      config = config.withGuardrails(config.guardrails().withFloorAtLeast(tableFloor(scene)));
+    }
     WorldModel model = worldModel(MppiPlanner.plannerRobot(robot, config.velocityScale()), config.dtS(), section);
     if (!scene.isEmpty()) {
       model = new PushingWorldModel(model, scene);

@@ -73,6 +73,19 @@ public record GuardrailConfig(
     Check.number(SECTION + ".link_radius_m", linkRadiusM, LINK_RADIUS);
   }
 
+  /**
+   * The same guardrails with the workspace box's floor raised to at least {@code floorZ}: with
+   * scene objects on the table, the tool's contact sphere must stay above the table.
+   */
+  public GuardrailConfig withFloorAtLeast(double floorZ) {
+    if (workspaceMin[2] >= floorZ) {
+      return this;
+    }
+    double[] min = {workspaceMin[0], workspaceMin[1], floorZ};
+    return new GuardrailConfig(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, min,
+        workspaceMax, keepOut, linkRadiusM);
+  }
+
   /** The same guardrails with these keep-out volumes and link radius. */
   public GuardrailConfig withKeepOut(List<KeepOut> volumes, double linkRadius) {
     return new GuardrailConfig(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, workspaceMin,
