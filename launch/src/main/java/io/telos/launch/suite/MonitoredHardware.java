@@ -64,10 +64,11 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
   @Override
   public JointState read() {
     JointState s = inner.read();
-    if (s != null && chain != null && map(s.names(), s.position()) && belowTable()) {
+    boolean mapped = s != null && map(s.names(), s.position());
+    if (mapped && chain != null && belowTable()) {
       statesBelowTable++;
     }
-    if (s != null && monitor.hasVolumes() && map(s.names(), s.position())) {
+    if (mapped && monitor.hasVolumes()) {
       states++;
       double c = monitor.clearance(q);
       minClearance = Math.min(minClearance, c);
@@ -80,10 +81,11 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
 
   @Override
   public void write(JointCommand command) {
-    if (chain != null && map(command.names(), command.position()) && belowTable()) {
+    boolean mapped = map(command.names(), command.position());
+    if (mapped && chain != null && belowTable()) {
       commandsBelowTable++;
     }
-    if (monitor.hasVolumes() && map(command.names(), command.position())) {
+    if (mapped && monitor.hasVolumes()) {
       commands++;
       double c = monitor.clearance(q);
       minClearance = Math.min(minClearance, c);

@@ -79,7 +79,7 @@ public final class PushLayer {
 
   /** Height of the tool's centre while pushing {@code o}. */
   public double pushHeight(SceneObject o) {
-    return Math.max(o.heightM() / 2, scene.toolRadiusM() + 0.005);
+    return scene.pushHeightM(o);
   }
 
   /** Radius of the tool's contact sphere. */

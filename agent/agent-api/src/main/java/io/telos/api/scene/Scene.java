@@ -59,6 +59,14 @@ public record Scene(double toolRadiusM, List<SceneObject> objects) {
     return objects.stream().filter(o -> o.name().equals(name)).findFirst();
   }
 
+  /**
+   * Height of the tool's centre while it pushes {@code o}: half the object's height, and never
+   * lower than the tool's radius + 5 mm, so the contact sphere stays clear of the table.
+   */
+  public double pushHeightM(SceneObject o) {
+    return Math.max(o.heightM() / 2, toolRadiusM + 0.005);
+  }
+
   public boolean isEmpty() {
     return objects.isEmpty();
   }

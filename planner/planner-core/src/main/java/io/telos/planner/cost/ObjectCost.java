@@ -57,7 +57,7 @@ public final class ObjectCost implements CostTerm {
     for (int j = 0; j < m; j++) {
       SceneObject o = scene.objects().get(j);
       contact[j] = o.radiusM() + scene.toolRadiusM();
-      pushHeight[j] = Math.max(o.heightM() / 2, scene.toolRadiusM() + 0.005);
+      pushHeight[j] = scene.pushHeightM(o);
     }
     this.runningWeight = runningWeight;
     this.terminalWeight = terminalWeight;
