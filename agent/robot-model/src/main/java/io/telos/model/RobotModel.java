@@ -22,14 +22,28 @@ public final class RobotModel {
   private final RobotDescription description;
   private final KinematicChain chain;
   private final JointLimits limits;
+  private final ActuatorResponse response;
 
   public RobotModel(String name, RobotDescription description, KinematicChain chain, JointLimits limits) {
+    this(name, description, chain, limits, ActuatorResponse.ideal(chain.dof()));
+  }
+
+  /**
+   * @param response how the joints follow their position commands (lag, dead time, speed ceiling);
+   *     {@link ActuatorResponse#ideal(int)} for an arm assumed to follow at once
+   */
+  public RobotModel(String name, RobotDescription description, KinematicChain chain, JointLimits limits,
+      ActuatorResponse response) {
     this.name = Objects.requireNonNull(name, "name");
     this.description = Objects.requireNonNull(description, "description");
     this.chain = Objects.requireNonNull(chain, "chain");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.response = Objects.requireNonNull(response, "response");
     if (limits.size() != chain.dof()) {
       throw new IllegalArgumentException("limits for " + limits.size() + " joints, chain has " + chain.dof());
+    }
+    if (response.size() != chain.dof()) {
+      throw new IllegalArgumentException("response for " + response.size() + " joints, chain has " + chain.dof());
     }
   }
 
@@ -70,7 +84,17 @@ public final class RobotModel {
 
   /** The same model with other joint limits (e.g. tightened by the launch file). */
   public RobotModel withLimits(JointLimits newLimits) {
-    return new RobotModel(name, description, chain, newLimits);
+    return new RobotModel(name, description, chain, newLimits, response);
+  }
+
+  /** The same model with another actuator response (e.g. declared in the launch file or identified). */
+  public RobotModel withResponse(ActuatorResponse newResponse) {
+    return new RobotModel(name, description, chain, limits, newResponse);
+  }
+
+  /** How the joints follow their position commands; ideal unless declared. */
+  public ActuatorResponse response() {
+    return response;
   }
 
   public String name() {
