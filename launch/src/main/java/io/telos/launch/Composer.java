@@ -13,6 +13,7 @@ import io.telos.api.spi.RobotHardwareProvider;
 import io.telos.api.spi.StateEstimator;
 import io.telos.memory.MemoryConfig;
 import io.telos.model.JointLimits;
+import io.telos.model.ActuatorResponse;
 import io.telos.model.RobotModel;
 import io.telos.model.UrdfException;
 import io.telos.runtime.AgentRuntime;
@@ -135,7 +136,24 @@ public final class Composer {
     if (acc != null) {
       limits = limits.withAcceleration(acc);
     }
-    return model.withLimits(limits);
+    return model.withLimits(limits).withResponse(response(spec.robot().response(), model.dof()));
+  }
+
+  /**
+   * The actuator response {@code robot.response} declares: {@code lag_s} (s), {@code dead_time_ms}
+   * and {@code max_velocity} (rad/s or m/s), each one number or one per joint; ideal when absent.
+   */
+  static ActuatorResponse response(Settings r, int dof) {
+    if (r.asMap().isEmpty()) {
+      return ActuatorResponse.ideal(dof);
+    }
+    double[] lag = r.perJoint("lag_s", dof, 0, 0, ActuatorResponse.MAX_LAG_S);
+    double[] dead = r.perJoint("dead_time_ms", dof, 0, 0, ActuatorResponse.MAX_DEAD_TIME_S * 1e3);
+    for (int i = 0; i < dof; i++) {
+      dead[i] /= 1e3;
+    }
+    double[] vmax = r.perJoint("max_velocity", dof, Double.POSITIVE_INFINITY, 1e-3, Double.POSITIVE_INFINITY);
+    return new ActuatorResponse(lag, dead, vmax);
   }
 
   static RobotHardware hardware(LaunchSpec spec, Clock clock) {

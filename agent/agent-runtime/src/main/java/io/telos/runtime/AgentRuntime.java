@@ -114,7 +114,7 @@ public final class AgentRuntime implements AutoCloseable {
     String id = parts.robotId();
     Codecs.register(vertx);
     this.arbiter = new ModeArbiter(id, parts.clock(), Mode.AUTONOMOUS, this::modeChanged);
-    this.kernel = new SafetyKernel(parts.model().limits(), parts.safety(), arbiter, this::fault);
+    this.kernel = new SafetyKernel(parts.model().limits(), parts.model().response(), parts.safety(), arbiter, this::fault);
     JogDrive drive = new JogDrive(parts.model().chain(), parts.model().limits(), parts.teleop(), lease,
         parts.safety().periodNs());
     kernel.setOperatorInput(drive);

@@ -33,6 +33,14 @@ public final class AnalyticWorldModel implements WorldModel {
   private final double[] ee = new double[3];
 
   /**
+   * The analytic model of {@code robot}: this one for an arm that follows its commands at once, a
+   * {@link ResponseWorldModel} for one that lags them ({@link RobotModel#response()} not ideal).
+   */
+  public static WorldModel of(RobotModel robot, double dtS) {
+    return robot.response().isIdeal() ? new AnalyticWorldModel(robot, dtS) : new ResponseWorldModel(robot, dtS);
+  }
+
+  /**
    * @param robot the arm; its limits (position, velocity, acceleration) bound every prediction
    * @param dtS model step in seconds, finite and > 0
    */

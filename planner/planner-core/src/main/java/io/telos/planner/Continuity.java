@@ -1,6 +1,7 @@
 package io.telos.planner;
 
 import io.telos.api.config.Settings;
+import io.telos.model.ActuatorResponse;
 import io.telos.planner.internal.Check;
 import io.telos.planner.internal.Check.Range;
 
@@ -42,9 +43,37 @@ public record Continuity(double latencyS, double resyncRad) {
     return resyncRad > 0;
   }
 
+  /**
+   * On for an arm that lags its command: its measured state trails the command by up to
+   * {@code (τ + d)·v}, so planning from the measurement alone would restart every plan behind the
+   * command and creep; the planner continues from the commands it sent instead, and resyncs only
+   * when the arm deviates from the predicted response by more than {@value #LAGGED_RESYNC_RAD} rad.
+   */
+  public static final Continuity LAGGED = new Continuity(0.01, Continuity.LAGGED_RESYNC_RAD);
+
+  /** Deviation from the predicted response beyond which a lagging arm's plan restarts, rad. */
+  public static final double LAGGED_RESYNC_RAD = 0.2;
+
+  /** The default for an arm with {@code response}: {@link #DEFAULT} if ideal, else {@link #LAGGED}. */
+  public static Continuity defaults(ActuatorResponse response) {
+    return response.isIdeal() ? DEFAULT : LAGGED;
+  }
+
   /** Reads {@code latency_s} and {@code resync_rad} of the planner section (defaults otherwise). */
   public static Continuity from(Settings s) {
-    return new Continuity(Check.readNumber(s, "latency_s", DEFAULT.latencyS(), LATENCY),
-        Check.readNumber(s, "resync_rad", DEFAULT.resyncRad(), RESYNC));
+    return from(s, DEFAULT);
+  }
+
+  /**
+   * Reads {@code latency_s} and {@code resync_rad} of the planner section, with the defaults for
+   * an arm with {@code response} ({@link #defaults(ActuatorResponse)}).
+   */
+  public static Continuity from(Settings s, ActuatorResponse response) {
+    return from(s, defaults(response));
+  }
+
+  private static Continuity from(Settings s, Continuity d) {
+    return new Continuity(Check.readNumber(s, "latency_s", d.latencyS(), LATENCY),
+        Check.readNumber(s, "resync_rad", d.resyncRad(), RESYNC));
   }
 }

@@ -120,6 +120,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private final double[] sentStates;
   private final double[] sentPositions;
   private final double[] sentActions;
+  private final double[] sentAtStamp;
+  private final double[] sentLater;
   private final double[] measuredQ;
   /** The observation's own state (x0 may be continued from the previous plan instead). */
   private final double[] measured;
@@ -136,7 +138,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
 
   /** A planner over the analytic model of {@code robot}, with velocities scaled by the config. */
   public MppiPlanner(RobotModel robot, MppiConfig config) {
-    this(robot, new AnalyticWorldModel(plannerRobot(robot, config.velocityScale()), config.dtS()), config);
+    this(robot, AnalyticWorldModel.of(plannerRobot(robot, config.velocityScale()), config.dtS()), config,
+        Continuity.defaults(robot.response()));
   }
 
   /**
@@ -212,6 +215,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
     this.sentStates = new double[(horizon + 1) * model.stateSize()];
     this.sentPositions = new double[(horizon + 1) * n];
     this.sentActions = new double[horizon * n];
+    this.sentAtStamp = new double[model.stateSize()];
+    this.sentLater = new double[model.stateSize()];
     this.measuredQ = new double[n];
     this.offered = new double[horizon * n];
     this.measured = new double[model.stateSize()];
@@ -332,9 +337,13 @@ public final class MppiPlanner implements InstrumentedPlanner {
         }
         if (seamDeviation <= continuity.resyncRad()) {
           int size = model.stateSize();
-          for (int j = 0; j < size; j++) { // the measurement, advanced by what the plan in flight does meanwhile
-            x0[j] += interpolate(sentStates, size, j, g) - interpolate(sentStates, size, j, f);
+          for (int j = 0; j < size; j++) {
+            sentAtStamp[j] = interpolate(sentStates, size, j, f);
+            sentLater[j] = interpolate(sentStates, size, j, g);
           }
+          // the measurement, advanced by what the plan in flight does meanwhile (for a lagging arm:
+          // the commands in flight as sent, the arm's part corrected by the measurement)
+          model.assimilate(observation, sentAtStamp, sentLater, x0);
           start = stamp + latencyNs;
           continuedFrom = Math.min(horizon - 1, (int) Math.floor(g));
         }
@@ -726,6 +735,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
     for (int t = 1; t <= horizon; t++) {
       System.arraycopy(q0, 0, planRollout.positions(t), 0, n);
       Arrays.fill(planRollout.velocities(t), 0.0);
+      System.arraycopy(q0, 0, planRollout.commandPositions(t), 0, n);
+      Arrays.fill(planRollout.commandVelocities(t), 0.0);
       System.arraycopy(ee, 0, planRollout.endEffector(t), 0, 3);
       Arrays.fill(planRollout.uncertainty(t), 0.0);
       System.arraycopy(planRollout.states(0), 0, planRollout.states(t), 0, planRollout.stateSize());

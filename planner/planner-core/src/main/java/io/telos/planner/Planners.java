@@ -92,7 +92,7 @@ public final class Planners {
     if (!scene.isEmpty()) {
       model = new PushingWorldModel(model, scene);
     }
-    return new MppiPlanner(robot, model, config, Continuity.from(section));
+    return new MppiPlanner(robot, model, config, Continuity.from(section, robot.response()));
   }
 
   /**

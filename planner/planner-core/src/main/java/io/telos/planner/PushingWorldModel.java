@@ -198,6 +198,33 @@ public final class PushingWorldModel implements WorldModel {
   }
 
   @Override
+  public boolean separatesCommand() {
+    return inner.separatesCommand();
+  }
+
+  @Override
+  public void commands(double[] states, int batch, double[] positionOut, double[] velocityOut) {
+    ensure(batch);
+    pack(states, batch, packed);
+    inner.commands(packed, batch, positionOut, velocityOut);
+  }
+
+  /** The arm's part as the inner model assimilates it; the objects from the observation, advanced by the prediction. */
+  @Override
+  public void assimilate(Observation observation, double[] predictedAtStamp, double[] predictedLater,
+      double[] stateOut) {
+    encode(observation, stateOut);
+    for (int j = innerSize; j < stateSize(); j++) {
+      stateOut[j] += predictedLater[j] - predictedAtStamp[j];
+    }
+    double[] at = java.util.Arrays.copyOf(predictedAtStamp, innerSize);
+    double[] later = java.util.Arrays.copyOf(predictedLater, innerSize);
+    double[] arm = new double[innerSize];
+    inner.assimilate(observation, at, later, arm);
+    System.arraycopy(arm, 0, stateOut, 0, innerSize);
+  }
+
+  @Override
   public boolean hasUncertainty() {
     return inner.hasUncertainty();
   }

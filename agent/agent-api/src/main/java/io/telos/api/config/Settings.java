@@ -155,6 +155,31 @@ public final class Settings {
     return out;
   }
 
+  /**
+   * A per-joint value: one number for every joint, or a list of {@code size} numbers, each in
+   * [min, max]; {@code dflt} for every joint when the key is absent.
+   */
+  public double[] perJoint(String k, int size, double dflt, double min, double max) {
+    Object v = values.get(k);
+    double[] out;
+    if (v instanceof List<?>) {
+      out = numbers(k, null, size, min, max);
+    } else {
+      out = new double[size];
+      java.util.Arrays.fill(out, v == null ? dflt : number(k, dflt, min, max));
+    }
+    return out;
+  }
+
+  /** Checks a per-joint value ({@link #perJoint}) whose joint count is not known yet. */
+  public void checkPerJoint(String k, double min, double max) {
+    if (values.get(k) instanceof List<?>) {
+      numbers(k, null, -1, min, max);
+    } else {
+      number(k, min, min, max);
+    }
+  }
+
   /** A list of maps (e.g. a list of waypoints). */
   public List<Settings> list(String k) {
     Object v = values.get(k);

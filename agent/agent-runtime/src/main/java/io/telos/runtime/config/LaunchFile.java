@@ -86,7 +86,7 @@ public final class LaunchFile {
         throw new ConfigException(required + ": missing (required section)");
       }
     }
-    Settings robot = s.section("robot").requireOnly(Set.of("id", "description", "limits"));
+    Settings robot = s.section("robot").requireOnly(Set.of("id", "description", "limits", "response"));
     String id = robot.requiredString("id");
     if (!ID.matcher(id).matches()) {
       throw new ConfigException("robot.id: must match [a-z][a-z0-9_]* (at most 32 characters), was '" + id + "'");
@@ -99,6 +99,10 @@ public final class LaunchFile {
     Settings limits = robot.section("limits").requireOnly(Set.of("velocity_scale", "acceleration"));
     limits.number("velocity_scale", 1, 0.01, 1);
     limits.numbers("acceleration", null, -1, 1e-3, 1e4);
+    Settings response = robot.section("response").requireOnly(RobotSpec.RESPONSE_KEYS);
+    response.checkPerJoint("lag_s", 0, 5);
+    response.checkPerJoint("dead_time_ms", 0, 1000);
+    response.checkPerJoint("max_velocity", 1e-3, 1e4);
     String clock = s.choice("clock", "wall", Set.of("wall", "sim"));
     long seed = s.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 
@@ -126,7 +130,7 @@ public final class LaunchFile {
     }
     Settings memory = s.section("memory");
     TeleopConfig teleop = s.has("teleop") ? TeleopConfig.from(s.section("teleop")) : TeleopConfig.defaults();
-    return new LaunchSpec(source, new RobotSpec(id, description, limits), clock, seed, bridge, perception, planner,
+    return new LaunchSpec(source, new RobotSpec(id, description, limits, response), clock, seed, bridge, perception, planner,
         safety, task, memory, plannerRate, perceptionRate, teleop, scene);
   }
 

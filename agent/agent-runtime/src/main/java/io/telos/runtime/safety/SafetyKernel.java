@@ -5,6 +5,7 @@ import io.telos.api.Fault.Severity;
 import io.telos.api.Mode;
 import io.telos.api.Setpoint;
 import io.telos.api.Vec;
+import io.telos.model.ActuatorResponse;
 import io.telos.model.JointLimits;
 import java.util.List;
 
@@ -39,6 +40,10 @@ public final class SafetyKernel {
   private final double[] cmdVel;
   private final double[] desired;
   private final double[] planStartPos;
+  /** The arm's response, or null when it follows its commands at once. */
+  private final ActuatorResponse response;
+  /** The commands passed through the response: where the arm should be (null for an ideal response). */
+  private ActuatorResponse.Filter expected;
   private boolean initialized;
 
   private volatile ActionChunk offered;
@@ -61,7 +66,21 @@ public final class SafetyKernel {
   private boolean deadmanReported;
 
   public SafetyKernel(JointLimits limits, SafetyConfig config, ModeArbiter arbiter, FaultSink faults) {
+    this(limits, ActuatorResponse.ideal(limits.size()), config, arbiter, faults);
+  }
+
+  /**
+   * A kernel for an arm that follows its commands through {@code response}: the tracking-error
+   * check compares the measured positions with the commands passed through that response (a slow
+   * arm is not a blocked one), rather than with the commands themselves.
+   */
+  public SafetyKernel(JointLimits limits, ActuatorResponse response, SafetyConfig config, ModeArbiter arbiter,
+      FaultSink faults) {
     this.n = limits.size();
+    if (response.size() != n) {
+      throw new IllegalArgumentException("response for " + response.size() + " joints, limits for " + n);
+    }
+    this.response = response.isIdeal() ? null : response;
     this.lo = limits.lower();
     this.hi = limits.upper();
     this.vmax = limits.velocity();
@@ -114,6 +133,9 @@ public final class SafetyKernel {
         cmdPos[i] = clamp(measured[i], lo[i], hi[i]);
         cmdVel[i] = 0;
       }
+      if (response != null) {
+        expected = response.filter(dt, cmdPos);
+      }
       initialized = true;
     }
     boolean stale = !valid || nowNs - stateStampNs > config.stateTimeoutNs();
@@ -144,8 +166,9 @@ public final class SafetyKernel {
       }
       double worst = 0;
       int worstJoint = 0;
+      double[] reference = expected == null ? cmdPos : expected.position();
       for (int i = 0; i < n; i++) {
-        double e = Math.abs(cmdPos[i] - measured[i]);
+        double e = Math.abs(reference[i] - measured[i]);
         if (e > worst) {
           worst = e;
           worstJoint = i;
@@ -153,7 +176,8 @@ public final class SafetyKernel {
       }
       if (worst > config.trackingErrorRad() && arbiter.mode() != Mode.PROTECTIVE_STOP) {
         faults.fault(Severity.CRITICAL, "TRACKING_ERROR",
-            "joint " + worstJoint + " is " + worst + " from its command (limit " + config.trackingErrorRad() + ")");
+            "joint " + worstJoint + " is " + worst + " from " + (expected == null ? "its command" : "its command passed"
+                + " through the arm's response") + " (limit " + config.trackingErrorRad() + ")");
         arbiter.protectiveStop("TRACKING_ERROR on joint " + worstJoint);
       }
     }
@@ -198,7 +222,18 @@ public final class SafetyKernel {
       }
     }
     limit(following);
+    if (expected != null) {
+      expected.step(cmdPos);
+    }
     return true;
+  }
+
+  /**
+   * Where the arm should be now: the commands passed through its response (the last command itself
+   * for an arm that follows at once). The kernel's own array: copy, do not keep.
+   */
+  public double[] expectedPosition() {
+    return expected == null ? cmdPos : expected.position();
   }
 
   private void adoptOffered(long nowNs) {

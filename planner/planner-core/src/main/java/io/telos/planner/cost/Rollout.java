@@ -24,6 +24,10 @@ public final class Rollout {
   private final double[][] actions;
   private final double[][] positions;
   private final double[][] velocities;
+  /** The commands sent for each step: the joint probes' own arrays unless the model separates them. */
+  private final double[][] commandPositions;
+  private final double[][] commandVelocities;
+  private final boolean separateCommands;
   private final double[][] endEffector;
   private final double[][] uncertainty;
   private final int objects;
@@ -48,6 +52,9 @@ public final class Rollout {
     this.actions = new double[horizon][samples * dof];
     this.positions = new double[horizon + 1][samples * dof];
     this.velocities = new double[horizon + 1][samples * dof];
+    this.separateCommands = model.separatesCommand();
+    this.commandPositions = separateCommands ? new double[horizon + 1][samples * dof] : positions;
+    this.commandVelocities = separateCommands ? new double[horizon + 1][samples * dof] : velocities;
     this.endEffector = new double[horizon + 1][samples * 3];
     this.uncertainty = new double[horizon + 1][samples];
     this.objectNames = model.objectNames();
@@ -83,6 +90,9 @@ public final class Rollout {
       model.probe(Probe.JOINT_POSITION, states[t], samples, positions[t]);
       model.probe(Probe.JOINT_VELOCITY, states[t], samples, velocities[t]);
       model.probe(Probe.END_EFFECTOR_POSITION, states[t], samples, endEffector[t]);
+      if (separateCommands) {
+        model.commands(states[t], samples, commandPositions[t], commandVelocities[t]);
+      }
       if (objects > 0) {
         model.probe(Probe.OBJECT_POSITION, states[t], samples, objectPositions[t]);
       }
@@ -133,6 +143,19 @@ public final class Rollout {
   /** Predicted joint velocities after step {@code t} in {@code [1, H]}. */
   public double[] velocities(int t) {
     return velocities[t];
+  }
+
+  /**
+   * Joint position commands of step {@code t} in {@code [1, H]}: what is sent to the robot for the
+   * predicted {@link #positions(int)} (the same array when the model has no separate command part).
+   */
+  public double[] commandPositions(int t) {
+    return commandPositions[t];
+  }
+
+  /** Joint velocity commands of step {@code t} in {@code [1, H]} (see {@link #commandPositions(int)}). */
+  public double[] commandVelocities(int t) {
+    return commandVelocities[t];
   }
 
   /** Predicted end-effector positions (x, y, z per sample) after step {@code t} in {@code [1, H]}. */

@@ -7,7 +7,11 @@ import io.telos.planner.spi.WorldModel;
 import io.telos.planner.spi.WorldModelProvider;
 import java.util.Set;
 
-/** Provides {@link AnalyticWorldModel} as {@code world_model: analytic}; it takes no settings. */
+/**
+ * Provides the analytic model as {@code world_model: analytic} ({@link AnalyticWorldModel}, or
+ * {@link io.telos.planner.ResponseWorldModel} when the robot declares a lagging response); it takes
+ * no settings.
+ */
 public final class AnalyticWorldModelProvider implements WorldModelProvider {
   @Override
   public String type() {
@@ -17,6 +21,6 @@ public final class AnalyticWorldModelProvider implements WorldModelProvider {
   @Override
   public WorldModel create(RobotModel robot, double dtS, Settings settings) {
     settings.requireOnly(Set.of());
-    return new AnalyticWorldModel(robot, dtS);
+    return AnalyticWorldModel.of(robot, dtS);
   }
 }

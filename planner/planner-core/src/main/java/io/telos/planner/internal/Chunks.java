@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Turns the chosen predicted trajectory into an {@link ActionChunk}: one setpoint per model step at
- * {@code stamp + (k + 1) * dt}, positions clipped into the position limits, velocities into the
+ * {@code stamp + (k + 1) * dt} holding the trajectory's commands ({@link Rollout#commandPositions};
+ * for a lagging arm they lead the predicted positions), positions clipped into the position limits, velocities into the
  * velocity limits. A non-finite value (a broken model) makes that setpoint hold the last good
  * position at rest.
  */
@@ -46,8 +47,8 @@ public final class Chunks {
     long stamp = startNs;
     List<Setpoint> out = new ArrayList<>(r.horizon());
     for (int t = 1; t <= r.horizon(); t++) {
-      double[] qt = r.positions(t);
-      double[] vt = r.velocities(t);
+      double[] qt = r.commandPositions(t);
+      double[] vt = r.commandVelocities(t);
       double[] p = new double[n];
       double[] v = new double[n];
       boolean finite = true;

@@ -85,6 +85,42 @@ public interface WorldModel {
     return java.util.List.of();
   }
 
+  /**
+   * True when the state carries the command in flight apart from the arm's response to it (an
+   * actuator with lag or dead time): the joint probes then read where the arm is predicted to be,
+   * {@link #commands} what it is told. The planner sends the commands and continues their part of
+   * the state from the plan it sent ({@link #assimilate}) rather than re-reading it from a
+   * measurement. False (the default) when the arm is taken to follow its commands at once.
+   */
+  default boolean separatesCommand() {
+    return false;
+  }
+
+  /**
+   * The joint position and velocity commands of a batch of states ({@code batch * dof()} values
+   * each): what the planner sends to the robot for them. The default reads the joint probes.
+   */
+  default void commands(double[] states, int batch, double[] positionOut, double[] velocityOut) {
+    probe(Probe.JOINT_POSITION, states, batch, positionOut);
+    probe(Probe.JOINT_VELOCITY, states, batch, velocityOut);
+  }
+
+  /**
+   * Latency compensation: the state from which the next plan starts, given the observation, the
+   * state the plan in flight predicted for the observation's stamp ({@code predictedAtStamp}) and
+   * the one it predicts for the moment the new plan takes over ({@code predictedLater}). The
+   * default encodes the observation and advances it by the predicted change; a model with a
+   * separate command part keeps the commands of {@code predictedLater} (they are known, not
+   * measured) and corrects only the measured part.
+   */
+  default void assimilate(Observation observation, double[] predictedAtStamp, double[] predictedLater,
+      double[] stateOut) {
+    encode(observation, stateOut);
+    for (int j = 0; j < stateSize(); j++) {
+      stateOut[j] += predictedLater[j] - predictedAtStamp[j];
+    }
+  }
+
   /** True when {@link #uncertainty} can return something other than zeros. */
   default boolean hasUncertainty() {
     return false;
