@@ -66,6 +66,11 @@ class LaunchFileTest {
         Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\nscene: { objets: [] }", "scene.objets: unknown key"),
         Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: reach_random, goal_space: latent }", "task.goal_space: only a reach_recalled task takes a goal space"),
         Arguments.of("robot: { id: arm1, description: builtin:telos6 }\nbridge: { type: sim }\nplanner: { type: mppi }\ntask: { type: reach_recalled, goal_space: pixels }", "task.goal_space: must be one of joints, latent, was 'pixels'"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6, response: { lag_s: -0.1 } }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.response.lag_s: must be a number in [0, 5], was -0.1"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6, response: { lag_s: [0.1, 9] } }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.response.lag_s[1]: must be a number in [0, 5], was 9"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6, response: { dead_time_ms: 2000 } }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.response.dead_time_ms: must be a number in [0, 1000], was 2000"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6, response: { max_velocity: 0 } }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.response.max_velocity: must be a number in [0.001, 10000], was 0"),
+        Arguments.of("robot: { id: arm1, description: builtin:telos6, response: { lag: 0.1 } }\nbridge: { type: sim }\nplanner: { type: mppi }", "robot.response.lag: unknown key"),
         Arguments.of("- just\n- a list", "must be a YAML map"),
         Arguments.of("robot: { id: arm1, description: [unclosed", "not valid YAML"));
   }
