@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * Something that happened to a robot besides its steps, kept durably with the episode it happened
- * in: a mode transition of the arbiter, a handover request of the agent, or the control lease
- * changing hands.
+ * in: a mode transition of the arbiter, a handover request of the agent, the control lease
+ * changing hands, or the arm's response as identified during the episode.
  *
  * @param episodeId the episode that was being recorded when it happened, or 0 when none was
  * @param robotId the robot
@@ -40,7 +40,12 @@ public record EventRecord(
     /** The agent asked for, or withdrew its request for, an operator ({@code io.telos.api.HandoverRequest}). */
     HANDOVER_REQUEST,
     /** The operators' control lease was taken, released or revoked ({@code io.telos.api.LeaseChange}). */
-    LEASE_CHANGE;
+    LEASE_CHANGE,
+    /**
+     * The arm's response (lag, dead time per joint) as identified online during the episode
+     * ({@code io.telos.api.ResponseReport}), kept when the episode ends.
+     */
+    RESPONSE_ESTIMATE;
 
     /** Lower-case name, as stored ({@code mode_change}, {@code handover_request}). */
     public String label() {
@@ -65,9 +70,15 @@ public record EventRecord(
     if (kind == Kind.HANDOVER_REQUEST && (trigger == null || from != null || to != null)) {
       throw new IllegalArgumentException("a handover request has a trigger and no modes");
     }
-    if (kind == Kind.LEASE_CHANGE && (trigger != null || from != null || to != null || open)) {
-      throw new IllegalArgumentException("a lease change has no modes, no trigger, open=false");
+    if ((kind == Kind.LEASE_CHANGE || kind == Kind.RESPONSE_ESTIMATE) && (trigger != null || from != null || to != null
+        || open)) {
+      throw new IllegalArgumentException("a " + kind.label().replace('_', ' ') + " has no modes, no trigger, open=false");
     }
+  }
+
+  /** The arm's identified response, {@code detail} as {@code io.telos.api.ResponseReport#summary()} writes it. */
+  public static EventRecord responseEstimate(long episodeId, String robotId, long stampNs, String detail) {
+    return new EventRecord(episodeId, robotId, stampNs, Kind.RESPONSE_ESTIMATE, null, null, null, detail, false);
   }
 
   /** A mode transition. */
@@ -102,6 +113,7 @@ public record EventRecord(
       case HANDOVER_REQUEST -> "handover " + (open ? "requested" : "closed") + ": " + trigger
           + (detail.isEmpty() ? "" : " (" + detail + ")");
       case LEASE_CHANGE -> "lease " + detail;
+      case RESPONSE_ESTIMATE -> "response " + detail;
     };
   }
 }

@@ -107,6 +107,9 @@ public final class MemoryRecorder extends AbstractVerticle {
   private Mode mode;
   private double energy = Double.NaN;
   private String pendingFault;
+  /** The latest online estimate of the arm's response, and the stamp of the last one recorded. */
+  private io.telos.api.ResponseReport response;
+  private long responseRecordedNs = Long.MIN_VALUE;
   private boolean stopping;
   private boolean refusedWarned;
   private volatile long episodes;
@@ -138,7 +141,8 @@ public final class MemoryRecorder extends AbstractVerticle {
           bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> onMode(m.body())),
           bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body())),
           bus.<HandoverRequest>localConsumer(Addresses.handover(robotId), m -> onHandover(m.body())),
-          bus.<io.telos.api.LeaseChange>localConsumer(Addresses.lease(robotId), m -> onLease(m.body())));
+          bus.<io.telos.api.LeaseChange>localConsumer(Addresses.lease(robotId), m -> onLease(m.body())),
+          bus.<io.telos.api.ResponseReport>localConsumer(Addresses.response(robotId), m -> response = m.body()));
       LOG.info("component={} event=started policy={} launch=\"{}\"", component, info.policy(), info.launchSource());
       return Future.all(consumers.stream().map(c -> c.completion()).toList());
     }).<Void>mapEmpty().onComplete(started);
@@ -305,6 +309,11 @@ public final class MemoryRecorder extends AbstractVerticle {
   }
 
   private void end(Outcome outcome, long endNs) {
+    io.telos.api.ResponseReport r = response;
+    if (r != null && r.header().stampNs() > responseRecordedNs) { // the newest estimate, once, with this episode
+      responseRecordedNs = r.header().stampNs();
+      store.recordEvent(EventRecord.responseEstimate(episodeId, robotId, r.header().stampNs(), r.summary()));
+    }
     store.endEpisode(episodeId, outcome, endNs);
     LOG.info("component={} event=episode_end episode={} goal={} outcome={} steps={}", component, episodeId,
         episodeGoal, outcome.label(), stepIndex);

@@ -66,6 +66,11 @@ final class Bus {
     vertx.eventBus().publish(Addresses.fault(robot), new Fault(h(stampNs), Fault.Severity.WARNING, code, "test"));
   }
 
+  void response(long stampNs, double lagS) {
+    vertx.eventBus().publish(Addresses.response(robot), new io.telos.api.ResponseReport(h(stampNs), List.of("j1", "j2"),
+        Vec.of(lagS, lagS), Vec.of(0.01, 0.01), Vec.of(0.02, 0.02), Vec.of(0.001, 0.001), 1000, List.of()));
+  }
+
   void outcome(String goal, long stampNs, boolean reached, long elapsedNs) {
     vertx.eventBus().publish(Addresses.goalOutcome(robot), new GoalOutcome(h(stampNs), goal, reached, elapsedNs, 0.01));
   }

@@ -134,6 +134,27 @@ class MemoryRecorderTest {
   }
 
   @Test
+  void theLatestResponseEstimateIsKeptWithTheEpisodeItWasMadeIn() throws Exception {
+    bus.plan("g1", 1 * MS, 2.0);
+    bus.observation(2 * MS, 0.1);
+    bus.response(3 * MS, 0.11);
+    bus.response(4 * MS, 0.12);
+    bus.outcome("g1", 5 * MS, true, 4 * MS);
+    bus.plan("g2", 6 * MS, 2.0); // no new estimate during g2: nothing is recorded again
+    bus.observation(7 * MS, 0.2);
+    bus.outcome("g2", 8 * MS, true, 2 * MS);
+    eventually(() -> store.listEpisodes(10).stream().filter(e -> e.outcome() == Outcome.REACHED).count() == 2,
+        "2 episodes ended");
+    List<EventRecord> g1 = store.events(byGoal("g1").id()).stream()
+        .filter(e -> e.kind() == EventRecord.Kind.RESPONSE_ESTIMATE).toList();
+    assertEquals(1, g1.size(), g1.toString());
+    assertEquals(4 * MS, g1.get(0).stampNs());
+    assertTrue(g1.get(0).detail().startsWith("lag_s=[0.12±0.01, 0.12±0.01] dead_time_ms=[20.0±1.0, 20.0±1.0]"),
+        g1.get(0).detail());
+    assertTrue(store.events(byGoal("g2").id()).stream().noneMatch(e -> e.kind() == EventRecord.Kind.RESPONSE_ESTIMATE));
+  }
+
+  @Test
   void eachStepKeepsTheTrackedObjectsOfItsObservation() throws Exception {
     ObjectPose box = new ObjectPose("box", 0.45, -0.1, 0.025, 0.3, 4 * MS);
     ObjectPose cup = new ObjectPose("cup_2", 0.2, 0.3, 0.04, -1.0, 5 * MS);

@@ -23,7 +23,7 @@ public final class TestCodecs {
 
   public static void register(Vertx vertx) {
     for (Class<?> t : List.of(JointState.class, JointCommand.class, Observation.class, ActionChunk.class, Goal.class,
-        GoalOutcome.class, ModeChange.class, Fault.class, HandoverRequest.class)) {
+        GoalOutcome.class, ModeChange.class, Fault.class, HandoverRequest.class, io.telos.api.ResponseReport.class)) {
       register(vertx, t);
     }
   }

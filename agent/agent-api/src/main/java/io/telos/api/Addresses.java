@@ -71,4 +71,9 @@ public final class Addresses {
   public static String lease(String robotId) {
     return "teleop." + robotId + ".lease";
   }
+
+  /** {@link ResponseReport} records: the arm's response as identified online, about once a second. */
+  public static String response(String robotId) {
+    return "agent." + robotId + ".response";
+  }
 }

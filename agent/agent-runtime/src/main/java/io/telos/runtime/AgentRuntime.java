@@ -2,6 +2,7 @@ package io.telos.runtime;
 
 import io.telos.api.ActionChunk;
 import io.telos.api.Addresses;
+import io.telos.api.spi.ResponseIdentifier;
 import io.telos.api.Clock;
 import io.telos.api.Fault;
 import io.telos.api.Goal;
@@ -108,6 +109,11 @@ public final class AgentRuntime implements AutoCloseable {
   private long startWallNs;
   private long startClockNs;
 
+  /** How often the online response estimate is refreshed, ms. */
+  static final long RESPONSE_PERIOD_MS = 1000;
+  private ResponseWatch responseWatch;
+  private long responseTimer = -1;
+
   private AgentRuntime(Vertx vertx, Parts parts) {
     this.vertx = vertx;
     this.parts = parts;
@@ -135,7 +141,21 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Starts the bridge, deploys perception and planner, then starts the servo loop. */
   public static Future<AgentRuntime> deploy(Vertx vertx, Parts parts) {
+    return deploy(vertx, parts, null);
+  }
+
+  /**
+   * As {@link #deploy(Vertx, Parts)}, with the arm's response identified online by
+   * {@code identifier} (fed by the servo loop; its reports published on
+   * {@link Addresses#response(String)} about once a second); null for none.
+   */
+  public static Future<AgentRuntime> deploy(Vertx vertx, Parts parts, ResponseIdentifier identifier) {
     AgentRuntime rt = new AgentRuntime(vertx, parts);
+    if (identifier != null) {
+      rt.responseWatch = new ResponseWatch(parts.robotId(), identifier, parts.clock(), rt::fault,
+          r -> vertx.eventBus().publish(Addresses.response(parts.robotId()), r));
+      rt.servo.identifyWith(identifier);
+    }
     return rt.start().map(v -> rt);
   }
 
@@ -203,6 +223,13 @@ public final class AgentRuntime implements AutoCloseable {
           startWallNs = System.nanoTime();
           startClockNs = parts.clock().nanos();
           servo.start();
+          if (responseWatch != null) {
+            ResponseWatch w = responseWatch;
+            responseTimer = vertx.setPeriodic(RESPONSE_PERIOD_MS, t -> vertx.executeBlocking(() -> {
+              w.poll();
+              return null;
+            }, false));
+          }
           LOG.info("component=runtime/{} event=started robot={} dof={} clock={} planner={}", id, parts.model().name(),
               parts.model().dof(), parts.clock().isSimulated() ? "sim" : "wall", parts.planner().name());
           return null;
@@ -258,6 +285,10 @@ public final class AgentRuntime implements AutoCloseable {
         .labelled("telos_mode", "1 for the current mode of the arbiter.", "gauge", "mode", mode)
         .counter("telos_handover_requests_total", "Handover requests raised.", handovers.get())
         .gauge("telos_teleop_lease_held", "1 while an operator holds the control lease.", lease.holder().isEmpty() ? 0 : 1)
+        .labelled("telos_response_lag_seconds", "Lag of each joint, identified online.", "gauge", "joint",
+            responseWatch == null ? Map.of() : responseWatch.lagS())
+        .labelled("telos_response_dead_time_seconds", "Dead time of each joint (command sent to state seen), identified"
+            + " online.", "gauge", "joint", responseWatch == null ? Map.of() : responseWatch.deadTimeS())
         .toString();
   }
 
@@ -279,8 +310,17 @@ public final class AgentRuntime implements AutoCloseable {
     return parts;
   }
 
+  /** The latest online estimate of the arm's response, or null (none yet, or not identified). */
+  public io.telos.api.ResponseReport responseReport() {
+    return responseWatch == null ? null : responseWatch.latest();
+  }
+
   /** Stops the servo loop, the verticles and the bridge, and returns what the run measured. */
   public RunReport stop() {
+    if (responseTimer >= 0) {
+      vertx.cancelTimer(responseTimer);
+      responseTimer = -1;
+    }
     servo.close();
     double simSeconds = (parts.clock().nanos() - startClockNs) / 1e9;
     double wallSeconds = (System.nanoTime() - startWallNs) / 1e9;

@@ -106,6 +106,57 @@ class AgentRuntimeTest {
     assertEquals(0.2, last.position().get(1), 0.01);
   }
 
+  /** Records what the servo loop feeds it; reports a lag twice the declared one. */
+  static final class FakeIdentifier implements io.telos.api.spi.ResponseIdentifier {
+    final java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+    volatile double lastCommand = Double.NaN;
+
+    @Override
+    public void record(long stampNs, double[] commandPosition, double[] measuredPosition) {
+      assertEquals(2, commandPosition.length);
+      assertEquals(2, measuredPosition.length);
+      lastCommand = commandPosition[0];
+      records.incrementAndGet();
+    }
+
+    @Override
+    public io.telos.api.ResponseReport identify(Header header) {
+      if (records.get() == 0) {
+        return null;
+      }
+      return new io.telos.api.ResponseReport(header, PLANAR.jointNames(), Vec.of(0.2, 0.2), Vec.of(0.01, 0.01),
+          Vec.of(0.02, 0.02), Vec.of(0.001, 0.001), records.get(), List.of("j1: lag declared 0.1 s, identified 0.2 s"));
+    }
+  }
+
+  @Test
+  void theResponseIsIdentifiedOnlineAndADisagreeingDeclarationIsAFault() throws Exception {
+    SimulatedClock clock = new SimulatedClock();
+    MockRobotHardware robot = new MockRobotHardware("arm", PLANAR.jointNames(), new double[] {0, 0}, clock);
+    List<io.telos.api.ResponseReport> reports = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<io.telos.api.ResponseReport>localConsumer(Addresses.response("arm"), m -> reports.add(m.body()));
+    CountDownLatch mismatch = new CountDownLatch(1);
+    List<String> faults = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<io.telos.api.Fault>localConsumer(Addresses.fault("arm"), m -> {
+      faults.add(m.body().code());
+      if (m.body().code().equals("RESPONSE_MISMATCH")) {
+        mismatch.countDown();
+      }
+    });
+    FakeIdentifier id = new FakeIdentifier();
+    AgentRuntime rt = AgentRuntime.deploy(vertx, parts(robot, clock, List.of(jointGoal("a", 0.5, -0.4),
+        jointGoal("b", -0.3, 0.2), jointGoal("c", 0.4, 0.4), jointGoal("d", 0, 0))), id).await();
+    assertTrue(mismatch.await(30, TimeUnit.SECONDS), "a mismatch fault; faults " + faults);
+    assertTrue(reports.size() >= ResponseWatch.CONFIRM, "reports " + reports.size());
+    assertTrue(id.records.get() > 100, "the servo loop fed the identifier: " + id.records.get());
+    String metrics = rt.metrics();
+    assertTrue(metrics.contains("telos_response_lag_seconds{robot=\"arm\",joint=\"" + PLANAR.jointNames().get(0)
+        + "\"} 0.2"), metrics);
+    assertEquals(0.2, rt.responseReport().lagS().get(0));
+    rt.stop();
+    assertEquals(1, faults.stream().filter("RESPONSE_MISMATCH"::equals).count(), "raised once: " + faults);
+  }
+
   @Test
   void estopLatchesUntilResetAndEveryTransitionIsARecord() throws Exception {
     SimulatedClock clock = new SimulatedClock();

@@ -16,7 +16,7 @@ public final class Codecs {
   private static final List<Class<?>> TYPES = List.of(JointState.class, JointCommand.class, Observation.class,
       ActionChunk.class, Goal.class, GoalOutcome.class, ModeChange.class, Fault.class, io.telos.api.HandoverRequest.class,
       io.telos.api.PlanSignals.class, io.telos.api.OperatorCommand.class, io.telos.api.OperatorReply.class,
-      io.telos.api.LeaseChange.class);
+      io.telos.api.LeaseChange.class, io.telos.api.ResponseReport.class);
 
   private Codecs() {}
 

@@ -7,6 +7,7 @@ import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.SimulatedClock;
 import io.telos.api.Vec;
+import io.telos.api.spi.ResponseIdentifier;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.Steppable;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class ServoLoop implements AutoCloseable {
   private volatile long ticks;
   private long lockStepTimeouts;
   private volatile long commandHash = 1125899906842597L;
+  private ResponseIdentifier identifier;
+  private long identifiedStampNs = Long.MIN_VALUE;
 
   /**
    * @param chainNames joint names in the kernel's (chain) order
@@ -98,6 +101,14 @@ public final class ServoLoop implements AutoCloseable {
       }
     }
     this.measured = new double[chainNames.size()];
+  }
+
+  /** Feeds every new measured state, with the command of the same tick, to {@code id}; call before {@link #start()}. */
+  public void identifyWith(ResponseIdentifier id) {
+    if (thread != null) {
+      throw new IllegalStateException("servo/" + robotId + ": identifyWith after start");
+    }
+    this.identifier = id;
   }
 
   public boolean lockStep() {
@@ -168,6 +179,10 @@ public final class ServoLoop implements AutoCloseable {
           hardware.write(cmd);
           if (ticks % publishEvery == 0) {
             telemetry.command(cmd);
+          }
+          if (identifier != null && m != null && state.header().stampNs() != identifiedStampNs) {
+            identifiedStampNs = state.header().stampNs();
+            identifier.record(now, p, m);
           }
         }
         ticks++;

@@ -1,0 +1,61 @@
+package io.telos.api;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How the arm was measured to follow its commands, identified online from the command/state stream:
+ * per joint a first-order lag and a dead time with their standard uncertainties, and whether the
+ * response declared in the launch file ({@code robot.response}) agrees.
+ *
+ * @param joints joint names, chain order
+ * @param lagS identified lag per joint, s; NaN for a joint that has not moved enough to tell
+ * @param lagSigmaS standard uncertainty of {@code lagS}, s (NaN where unknown)
+ * @param deadTimeS identified dead time per joint (command sent to state observed), s; NaN where unknown
+ * @param deadTimeSigmaS standard uncertainty of {@code deadTimeS}, s (NaN where unknown)
+ * @param samples command/state samples the estimate rests on
+ * @param mismatches one line per joint whose declared response lies outside the estimate's
+ *     confidence (e.g. {@code "shoulder: lag declared 0.4 s, identified 0.2 ± 0.01 s"}); empty when
+ *     the declaration agrees, or nothing is declared
+ */
+public record ResponseReport(Header header, List<String> joints, Vec lagS, Vec lagSigmaS, Vec deadTimeS,
+    Vec deadTimeSigmaS, long samples, List<String> mismatches) implements Message {
+  public ResponseReport {
+    Objects.requireNonNull(header, "header");
+    joints = List.copyOf(joints);
+    int n = joints.size();
+    for (Vec v : List.of(lagS, lagSigmaS, deadTimeS, deadTimeSigmaS)) {
+      if (v.size() != n) {
+        throw new IllegalArgumentException("a response report has one value per joint (" + n + "), had " + v.size());
+      }
+    }
+    mismatches = List.copyOf(mismatches);
+  }
+
+  /** True when the declared response disagrees with what was identified. */
+  public boolean mismatch() {
+    return !mismatches.isEmpty();
+  }
+
+  /** One line for logs and episodic memory: {@code lag_s=[…] dead_time_ms=[…] samples=N}. */
+  public String summary() {
+    StringBuilder b = new StringBuilder("lag_s=[");
+    for (int i = 0; i < joints.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(fmt(lagS.get(i), 1e3)).append("±").append(fmt(lagSigmaS.get(i), 1e3));
+    }
+    b.append("] dead_time_ms=[");
+    for (int i = 0; i < joints.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(fmt(deadTimeS.get(i) * 1e3, 10)).append("±")
+          .append(fmt(deadTimeSigmaS.get(i) * 1e3, 10));
+    }
+    b.append("] samples=").append(samples);
+    if (mismatch()) {
+      b.append(" mismatch: ").append(String.join("; ", mismatches));
+    }
+    return b.toString();
+  }
+
+  private static String fmt(double v, double scale) {
+    return Double.isFinite(v) ? Double.toString(Math.round(v * scale) / scale) : "?";
+  }
+}

@@ -1,0 +1,95 @@
+package io.telos.runtime;
+
+import io.telos.api.Clock;
+import io.telos.api.Fault.Severity;
+import io.telos.api.Header;
+import io.telos.api.ResponseReport;
+import io.telos.api.spi.ResponseIdentifier;
+import io.telos.runtime.safety.FaultSink;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the online {@link ResponseIdentifier} for its estimate (about once a second, off the servo
+ * thread), publishes it, and raises {@code RESPONSE_MISMATCH} when the declared response disagrees
+ * with what was identified in {@value #CONFIRM} reports running — the arm is then not silently
+ * planned for as declared. The fault is raised again only after the reports agreed in between.
+ */
+final class ResponseWatch {
+  private static final Logger LOG = LoggerFactory.getLogger(ResponseWatch.class);
+  /** Consecutive disagreeing reports before the fault: one report may rest on a short motion. */
+  static final int CONFIRM = 2;
+
+  private final String robotId;
+  private final ResponseIdentifier identifier;
+  private final Clock clock;
+  private final FaultSink faults;
+  private final Consumer<ResponseReport> publish;
+  private long sequence;
+  private int disagreeing;
+  private boolean raised;
+  private volatile ResponseReport latest;
+
+  ResponseWatch(String robotId, ResponseIdentifier identifier, Clock clock, FaultSink faults,
+      Consumer<ResponseReport> publish) {
+    this.robotId = robotId;
+    this.identifier = identifier;
+    this.clock = clock;
+    this.faults = faults;
+    this.publish = publish;
+  }
+
+  /** One estimate: identify, publish, judge the declaration. One caller at a time. */
+  synchronized void poll() {
+    ResponseReport r = identifier.identify(new Header(sequence++, clock.nanos(), "identify/" + robotId, ""));
+    if (r == null) {
+      return;
+    }
+    latest = r;
+    publish.accept(r);
+    LOG.debug("component=identify/{} event=estimate {}", robotId, r.summary());
+    if (!r.mismatch()) {
+      disagreeing = 0;
+      raised = false;
+      return;
+    }
+    disagreeing++;
+    if (disagreeing >= CONFIRM && !raised) {
+      raised = true;
+      faults.fault(Severity.WARNING, "RESPONSE_MISMATCH", "the arm does not respond as robot.response declares: "
+          + String.join("; ", r.mismatches()) + " (run `telos identify` and update the launch file)");
+    }
+  }
+
+  /** The latest report, or null before the first. */
+  ResponseReport latest() {
+    return latest;
+  }
+
+  /** Identified lag per joint (s) for the metrics; empty before the first report. */
+  Map<String, Double> lagS() {
+    return perJoint(true);
+  }
+
+  /** Identified dead time per joint (s) for the metrics; empty before the first report. */
+  Map<String, Double> deadTimeS() {
+    return perJoint(false);
+  }
+
+  private Map<String, Double> perJoint(boolean lag) {
+    ResponseReport r = latest;
+    Map<String, Double> out = new TreeMap<>();
+    if (r != null) {
+      for (int i = 0; i < r.joints().size(); i++) {
+        double v = lag ? r.lagS().get(i) : r.deadTimeS().get(i);
+        if (Double.isFinite(v)) {
+          out.put(r.joints().get(i), v);
+        }
+      }
+    }
+    return out;
+  }
+}
