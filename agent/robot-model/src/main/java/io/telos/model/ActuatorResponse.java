@@ -175,6 +175,7 @@ public final class ActuatorResponse {
     private final int[] delaySteps;
     private final double[] delayFrac;
     private final double[][] line; // per joint ring of past commands, newest at head
+    private final int len;
     private int head;
     private final double[] q;
     private final double[] qd;
@@ -197,11 +198,16 @@ public final class ActuatorResponse {
         alpha[i] = r.lagS[i] == 0 ? 1.0 : -Math.expm1(-stepS / r.lagS[i]);
         maxStep[i] = r.maxVelocity[i] * stepS;
         double steps = r.deadTimeS[i] / stepS;
+        double whole = Math.rint(steps);
+        if (Math.abs(steps - whole) <= 1e-9 * Math.max(1.0, steps)) {
+          steps = whole; // 0.03 s / 0.001 s is 29.999999999999996: a whole number of steps, not 29 and a fraction
+        }
         delaySteps[i] = (int) Math.floor(steps);
         delayFrac[i] = steps - delaySteps[i];
         longest = Math.max(longest, delaySteps[i] + 2);
       }
-      this.line = new double[n][longest];
+      this.len = Math.max(longest, 2);
+      this.line = new double[n][len];
       this.q = q0.clone();
       this.qd = new double[n];
       for (int i = 0; i < n; i++) {
@@ -219,7 +225,6 @@ public final class ActuatorResponse {
      * position after the step is in {@link #position()}.
      */
     public void step(double[] command) {
-      int len = line[0].length;
       head = (head + 1) % len;
       for (int i = 0; i < n; i++) {
         double[] l = line[i];

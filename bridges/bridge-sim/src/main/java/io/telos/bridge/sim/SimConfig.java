@@ -1,6 +1,8 @@
 package io.telos.bridge.sim;
 
+import io.telos.model.ActuatorResponse;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,6 +20,10 @@ import java.util.Objects;
  *     model's default (see {@link SimulatedArm#defaultInitialPosition})
  * @param effortScale factor on the URDF effort limits used as motor force caps, in [0, 100]; 0
  *     makes the arm limp (motors off)
+ * @param response how a slow position-controlled arm follows its command (keys {@code lag_s},
+ *     {@code dead_time_ms}, {@code max_velocity}); {@code null} for none (the arm follows its
+ *     command through its own controller only). One entry applies to every joint; otherwise one
+ *     entry per joint in chain order (checked against the model by {@link #response(List)})
  */
 public record SimConfig(
     long stepNs,
@@ -27,7 +33,8 @@ public record SimConfig(
     double noisePositionRad,
     double noiseVelocityRadS,
     double[] initialPosition,
-    double effortScale) {
+    double effortScale,
+    ActuatorResponse response) {
 
   /** Key prefix used in error messages: the launch file's bridge section. */
   public static final String PREFIX = "bridge.";
@@ -88,44 +95,91 @@ public record SimConfig(
       throw new IllegalArgumentException(
           PREFIX + "effort_scale: must be a number in [0, 100], was " + fmt(effortScale));
     }
+    if (response != null && response.size() == 0) {
+      throw new IllegalArgumentException(PREFIX + "lag_s, " + PREFIX + "dead_time_ms, " + PREFIX
+          + "max_velocity: must give at least one joint's response, had none");
+    }
+  }
+
+  /** Settings without an actuator response (the arm follows its controller only). */
+  public SimConfig(long stepNs, double[] gravity, double kp, CommandInterface commandInterface,
+      double noisePositionRad, double noiseVelocityRadS, double[] initialPosition, double effortScale) {
+    this(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, initialPosition, effortScale,
+        null);
   }
 
   /** Defaults: 1 ms step, gravity −9.81 z, kp 40/s, position interface, no noise, model's home. */
   public static SimConfig defaults() {
     return new SimConfig(DEFAULT_STEP_NS, new double[] {0, 0, DEFAULT_GRAVITY_Z}, DEFAULT_KP,
-        CommandInterface.POSITION, 0, 0, null, 1.0);
+        CommandInterface.POSITION, 0, 0, null, 1.0, null);
   }
 
   /** The same settings with other sensor noise. */
   public SimConfig withNoise(double positionRad, double velocityRadS) {
-    return new SimConfig(stepNs, gravity, kp, commandInterface, positionRad, velocityRadS, initialPosition, effortScale);
+    return new SimConfig(stepNs, gravity, kp, commandInterface, positionRad, velocityRadS, initialPosition, effortScale,
+        response);
   }
 
   /** The same settings with another initial joint configuration ({@code null}: model default). */
   public SimConfig withInitialPosition(double... q) {
-    return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, q, effortScale);
+    return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, q, effortScale,
+        response);
   }
 
   /** The same settings with another command interface. */
   public SimConfig withCommandInterface(CommandInterface ci) {
-    return new SimConfig(stepNs, gravity, kp, ci, noisePositionRad, noiseVelocityRadS, initialPosition, effortScale);
+    return new SimConfig(stepNs, gravity, kp, ci, noisePositionRad, noiseVelocityRadS, initialPosition, effortScale,
+        response);
   }
 
   /** The same settings with another motor effort scale. */
   public SimConfig withEffortScale(double scale) {
-    return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, initialPosition, scale);
+    return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, initialPosition, scale,
+        response);
   }
 
   /** The same settings with another gravity vector. */
   public SimConfig withGravity(double x, double y, double z) {
     return new SimConfig(stepNs, new double[] {x, y, z}, kp, commandInterface, noisePositionRad, noiseVelocityRadS,
-        initialPosition, effortScale);
+        initialPosition, effortScale, response);
   }
 
   /** The same settings with another position gain. */
   public SimConfig withKp(double gain) {
     return new SimConfig(stepNs, gravity, gain, commandInterface, noisePositionRad, noiseVelocityRadS,
-        initialPosition, effortScale);
+        initialPosition, effortScale, response);
+  }
+
+  /**
+   * The same settings with another actuator response ({@code null}: none); one entry applies to
+   * every joint.
+   */
+  public SimConfig withResponse(ActuatorResponse r) {
+    return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS,
+        initialPosition, effortScale, r);
+  }
+
+  /**
+   * The actuator response for an arm with these joints (chain order): {@code null} when none is
+   * set, the single entry repeated on every joint, or the per-joint response itself.
+   *
+   * @throws IllegalArgumentException naming the keys when the per-joint lists do not have one entry
+   *     per joint
+   */
+  public ActuatorResponse response(List<String> jointNames) {
+    if (response == null) {
+      return null;
+    }
+    int n = jointNames.size();
+    if (response.size() == n) {
+      return response;
+    }
+    if (response.size() == 1) {
+      return ActuatorResponse.uniform(n, response.lagS(0), response.deadTimeS(0), response.maxVelocity(0));
+    }
+    throw new IllegalArgumentException(PREFIX + "lag_s, " + PREFIX + "dead_time_ms, " + PREFIX
+        + "max_velocity: a list must have " + n + " entries (one per joint of " + jointNames + "), had "
+        + response.size());
   }
 
   @Override
@@ -148,13 +202,15 @@ public record SimConfig(
         && Double.compare(noisePositionRad, c.noisePositionRad) == 0
         && Double.compare(noiseVelocityRadS, c.noiseVelocityRadS) == 0
         && Arrays.equals(initialPosition, c.initialPosition)
-        && Double.compare(effortScale, c.effortScale) == 0;
+        && Double.compare(effortScale, c.effortScale) == 0
+        && Objects.equals(response, c.response);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(stepNs, Arrays.hashCode(gravity), kp, commandInterface, noisePositionRad,
-        noiseVelocityRadS, Arrays.hashCode(initialPosition), effortScale);
+        noiseVelocityRadS, Arrays.hashCode(initialPosition), effortScale,
+        response);
   }
 
   @Override
@@ -163,7 +219,26 @@ public record SimConfig(
         + ", command_interface=" + commandInterface.key() + ", noise_position_rad=" + fmt(noisePositionRad)
         + ", noise_velocity_rad_s=" + fmt(noiseVelocityRadS) + ", initial_position="
         + (initialPosition == null ? "default" : Arrays.toString(initialPosition))
-        + ", effort_scale=" + fmt(effortScale) + "]";
+        + ", effort_scale=" + fmt(effortScale) + (response == null ? "" : ", " + responseString(response)) + "]";
+  }
+
+  private static String responseString(ActuatorResponse r) {
+    double[] ms = r.deadTimeS();
+    for (int i = 0; i < ms.length; i++) {
+      ms[i] *= 1e3;
+    }
+    return "lag_s=" + list(r.lagS()) + ", dead_time_ms=" + list(ms) + ", max_velocity=" + list(r.maxVelocity());
+  }
+
+  private static String list(double[] v) {
+    if (v.length == 1) {
+      return fmt(v[0]);
+    }
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < v.length; i++) {
+      b.append(i == 0 ? "" : ", ").append(fmt(v[i]));
+    }
+    return b.append(']').toString();
   }
 
   private static boolean allFinite(double[] v) {

@@ -3,8 +3,10 @@ package io.telos.bridge.sim;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
+import io.telos.model.ActuatorResponse;
 import io.telos.model.RobotModel;
 import io.telos.model.UrdfException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +27,14 @@ import java.util.Set;
  *   <tr><td>{@code noise_velocity_rad_s}</td><td>0</td><td>std. dev. of measured-velocity noise</td></tr>
  *   <tr><td>{@code initial_position}</td><td>telos6: home; others: zeros</td><td>one value per joint, within limits</td></tr>
  *   <tr><td>{@code effort_scale}</td><td>1</td><td>factor on URDF effort limits (motor force caps), in [0, 100]</td></tr>
+ *   <tr><td>{@code lag_s}</td><td>none</td><td>first-order lag of the joints' response, s, in [0, 5]</td></tr>
+ *   <tr><td>{@code dead_time_ms}</td><td>none</td><td>dead time of the joints' response, ms, in [0, 1000]</td></tr>
+ *   <tr><td>{@code max_velocity}</td><td>none</td><td>speed ceiling of the joints, rad/s or m/s, &gt; 0</td></tr>
  * </table>
+ *
+ * <p>Each of the last three is a number for every joint or a list with one entry per joint (chain
+ * order); lists given together must have the same length. Setting any of them makes the arm a
+ * slow one: see {@link SimulatedArm}.
  */
 public final class SimRobotHardwareProvider implements RobotHardwareProvider {
   public static final String TYPE = "sim";
@@ -38,9 +47,13 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
   public static final String NOISE_VELOCITY_RAD_S = "noise_velocity_rad_s";
   public static final String INITIAL_POSITION = "initial_position";
   public static final String EFFORT_SCALE = "effort_scale";
+  public static final String LAG_S = "lag_s";
+  public static final String DEAD_TIME_MS = "dead_time_ms";
+  public static final String MAX_VELOCITY = "max_velocity";
 
   private static final Set<String> KEYS = Set.of(STEP_MS, GRAVITY, KP, COMMAND_INTERFACE, NOISE_POSITION_RAD,
-      NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE);
+      NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE, LAG_S, DEAD_TIME_MS, MAX_VELOCITY);
+  private static final List<String> RESPONSE_KEYS = List.of(LAG_S, DEAD_TIME_MS, MAX_VELOCITY);
 
   /** Scene objects are reported: {@code RobotHardware.objects()}. */
   @Override
@@ -75,6 +88,12 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
       throw new IllegalArgumentException("robot description '" + context.robotDescription() + "' for robot "
           + context.robotId() + ": " + e.getMessage(), e);
     }
+    for (String k : RESPONSE_KEYS) {
+      if (context.settings().get(k) instanceof List<?> l && l.size() != model.dof()) {
+        throw new IllegalArgumentException(key(k) + ": must be one number or a list of " + model.dof()
+            + " (one per joint of " + model.jointNames() + "), had " + l.size() + " entries");
+      }
+    }
     return new SimulatedArm(context, model, config);
   }
 
@@ -105,7 +124,85 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
     double nv = number(settings, NOISE_VELOCITY_RAD_S, 0, "a number >= 0");
     double[] q0 = numbers(settings.get(INITIAL_POSITION));
     double effortScale = number(settings, EFFORT_SCALE, 1.0, "a number in [0, 100]");
-    return new SimConfig(Math.round(stepMs * 1e6), gravity, kp, ci, np, nv, q0, effortScale);
+    return new SimConfig(Math.round(stepMs * 1e6), gravity, kp, ci, np, nv, q0, effortScale, response(settings));
+  }
+
+  /**
+   * The actuator response of {@code lag_s}, {@code dead_time_ms} and {@code max_velocity}: null when
+   * none is set; one entry when each is a number; else one entry per list element, numbers repeated.
+   */
+  static ActuatorResponse response(Map<String, ?> settings) {
+    double[] lag = perJoint(settings, LAG_S, 0, ActuatorResponse.MAX_LAG_S, false, "a number in [0, 5] (s)");
+    double[] dead = perJoint(settings, DEAD_TIME_MS, 0, ActuatorResponse.MAX_DEAD_TIME_S * 1e3, false,
+        "a number in [0, 1000] (ms)");
+    double[] vmax = perJoint(settings, MAX_VELOCITY, 0, Double.MAX_VALUE, true, "a number > 0 (rad/s or m/s)");
+    if (lag == null && dead == null && vmax == null) {
+      return null;
+    }
+    int n = 1;
+    String listKey = null;
+    double[][] given = {lag, dead, vmax};
+    for (int j = 0; j < 3; j++) {
+      if (settings.get(RESPONSE_KEYS.get(j)) instanceof List<?>) {
+        if (listKey != null && given[j].length != n) {
+          throw new IllegalArgumentException(key(RESPONSE_KEYS.get(j)) + ": has " + given[j].length + " entries but "
+              + key(listKey) + " has " + n + " (one per joint in both, or a single number)");
+        }
+        n = given[j].length;
+        listKey = RESPONSE_KEYS.get(j);
+      }
+    }
+    double[] l = spread(lag, n, 0);
+    double[] d = spread(dead, n, 0);
+    double[] v = spread(vmax, n, Double.POSITIVE_INFINITY);
+    for (int i = 0; i < n; i++) {
+      d[i] /= 1e3;
+    }
+    return new ActuatorResponse(l, d, v);
+  }
+
+  private static double[] spread(double[] given, int n, double dflt) {
+    double[] out = new double[n];
+    if (given == null) {
+      Arrays.fill(out, dflt);
+    } else if (given.length == n) {
+      System.arraycopy(given, 0, out, 0, n);
+    } else {
+      Arrays.fill(out, given[0]);
+    }
+    return out;
+  }
+
+  /**
+   * A number or a non-empty list of numbers in [lo, hi] ({@code (lo, hi]} when {@code openLow}); null
+   * when the key is absent.
+   */
+  private static double[] perJoint(Map<String, ?> settings, String k, double lo, double hi, boolean openLow,
+      String allowed) {
+    Object v = settings.get(k);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof List<?> l && !l.isEmpty()) {
+      double[] out = new double[l.size()];
+      for (int i = 0; i < out.length; i++) {
+        Object e = l.get(i);
+        if (!(e instanceof Number num) || !inRange(num.doubleValue(), lo, hi, openLow)) {
+          throw new IllegalArgumentException(key(k) + "[" + i + "]: must be " + allowed + ", was " + describe(e));
+        }
+        out[i] = num.doubleValue();
+      }
+      return out;
+    }
+    if (v instanceof Number num && inRange(num.doubleValue(), lo, hi, openLow)) {
+      return new double[] {num.doubleValue()};
+    }
+    throw new IllegalArgumentException(key(k) + ": must be " + allowed + " or a list of them (one per joint), was "
+        + describe(v));
+  }
+
+  private static boolean inRange(double x, double lo, double hi, boolean openLow) {
+    return Double.isFinite(x) && (openLow ? x > lo : x >= lo) && x <= hi;
   }
 
   private static String key(String k) {

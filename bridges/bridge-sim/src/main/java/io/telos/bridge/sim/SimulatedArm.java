@@ -10,6 +10,7 @@ import io.telos.api.scene.Scene;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.Steppable;
+import io.telos.model.ActuatorResponse;
 import io.telos.model.JointLimits;
 import io.telos.model.RobotModel;
 import io.telos.model.Transform;
@@ -47,6 +48,19 @@ import org.slf4j.LoggerFactory;
  * ({@code velocity} interface), clamped to the joint's velocity limit. The bridge clamps no
  * position: commands beyond a limit are stopped by the engine's stops.
  *
+ * <p>A slow arm: with an actuator response ({@link SimConfig#response()}: keys {@code lag_s},
+ * {@code dead_time_ms}, {@code max_velocity}) the command first passes, on every physics step,
+ * through an {@link ActuatorResponse.Filter} stepping by the physics step, as a lagging driver
+ * filters its setpoint. {@code position} interface: the filter takes the position command and the
+ * motor tracks its output, {@code v = v_f + kp·(q_f − q)} with {@code v_f} the filter's velocity
+ * over this step and {@code q_f} its position at the start of the step (the instant {@code q} is
+ * measured), so a motor that keeps up reproduces the filter exactly; the command's velocity
+ * feed-forward is not used. {@code velocity} interface: the velocity command passes through the
+ * same dead time and first-order lag (no ceiling inside the filter: the lag acts on the velocity)
+ * and the result drives the motor. In both, the motor velocity is clamped to the smaller of the
+ * joint's velocity limit and {@code max_velocity}. A response that is ideal (no lag, no dead time,
+ * no ceiling) is the same as none.
+ *
  * <p>Time: in lock-step mode ({@link HardwareContext#lockStep()}) the runtime calls
  * {@link #step(long)} and no thread is started; otherwise {@link #start()} launches a daemon
  * platform thread that steps the world at the physics rate against {@link System#nanoTime()}.
@@ -76,6 +90,7 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   private final List<String> jointNames;
   private final Map<String, Integer> jointIndex;
   private final double[] velocityLimit;
+  private final ActuatorResponse response; // null: follows the command through the controller only
   private final double stepS;
   private final boolean velocityInterface;
 
@@ -85,6 +100,8 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   private final SplittableRandom noise;
   private final double[] motorVelocity;
   private final double[] effort;
+  private final ActuatorResponse.Filter filter; // null without a response
+  private final double[] trackingError;
   private long sequence;
   private long simTimeNs;
   private long stepCount;
@@ -155,6 +172,23 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     this.velocityInterface = config.commandInterface() == SimConfig.CommandInterface.VELOCITY;
     double[] q0 = config.initialPosition() == null ? defaultInitialPosition(model) : config.initialPosition();
     checkInitialPosition(model, q0);
+    ActuatorResponse r = config.response(jointNames);
+    this.response = r == null || r.isIdeal() ? null : r;
+    this.trackingError = new double[n];
+    if (response == null) {
+      this.filter = null;
+    } else {
+      for (int i = 0; i < n; i++) {
+        velocityLimit[i] = response.achievableVelocity(i, velocityLimit[i]);
+      }
+      if (velocityInterface) {
+        double[] none = new double[n];
+        Arrays.fill(none, Double.POSITIVE_INFINITY);
+        this.filter = new ActuatorResponse(response.lagS(), response.deadTimeS(), none).filter(stepS, new double[n]);
+      } else {
+        this.filter = response.filter(stepS, q0);
+      }
+    }
     Objects.requireNonNull(scene, "scene");
     this.world = new ArmWorld(component, model, config.gravity(), config.effortScale(), q0, scene);
     this.noise = new SplittableRandom(seed);
@@ -349,10 +383,18 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   private void physicsStep() {
     Command c = command;
     double[] q = world.positions();
+    if (filter != null) {
+      filteredMotorVelocity(c, q);
+    }
     for (int i = 0; i < n; i++) {
-      double v = c.velocity[i];
-      if (!velocityInterface) {
-        v += config.kp() * (c.position[i] - q[i]);
+      double v;
+      if (filter != null) {
+        v = motorVelocity[i];
+      } else {
+        v = c.velocity[i];
+        if (!velocityInterface) {
+          v += config.kp() * (c.position[i] - q[i]);
+        }
       }
       double lim = velocityLimit[i];
       motorVelocity[i] = v > lim ? lim : (v < -lim ? -lim : v);
@@ -364,6 +406,25 @@ public final class SimulatedArm implements RobotHardware, Steppable {
       faulted = true;
       health = Health.LOST;
       LOG.error("component={} event=physics_diverged sim_time_ns={} step={}", component, simTimeNs, stepCount);
+    }
+  }
+
+  /**
+   * The slow arm's motor velocities (before the speed clamp) into {@link #motorVelocity}: the
+   * command through the response filter; caller holds the world lock.
+   */
+  private void filteredMotorVelocity(Command c, double[] q) {
+    if (velocityInterface) {
+      filter.step(c.velocity);
+      System.arraycopy(filter.position(), 0, motorVelocity, 0, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      trackingError[i] = filter.position(i) - q[i]; // the filter's position at the instant q is measured
+    }
+    filter.step(c.position);
+    for (int i = 0; i < n; i++) {
+      motorVelocity[i] = filter.velocity(i) + config.kp() * trackingError[i];
     }
   }
 
@@ -486,6 +547,29 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   /** The settings this arm runs with. */
   public SimConfig config() {
     return config;
+  }
+
+  /**
+   * The actuator response this arm follows (per joint, chain order): the configured one, or
+   * {@link ActuatorResponse#ideal(int)} when there is none (the arm then follows its controller
+   * only: first order, time constant 1/kp).
+   */
+  public ActuatorResponse response() {
+    return response == null ? ActuatorResponse.ideal(n) : response;
+  }
+
+  /**
+   * The response filter's output after the last physics step, what the motors track (position
+   * interface) or the filtered velocity command (velocity interface); {@code null} without a
+   * response.
+   */
+  public double[] filteredCommand() {
+    worldLock.lock();
+    try {
+      return filter == null ? null : filter.position().clone();
+    } finally {
+      worldLock.unlock();
+    }
   }
 
   /** The simulated arm's model. */

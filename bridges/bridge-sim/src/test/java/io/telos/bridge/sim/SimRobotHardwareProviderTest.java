@@ -2,6 +2,7 @@ package io.telos.bridge.sim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.telos.api.SimulatedClock;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
+import io.telos.model.ActuatorResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,8 @@ class SimRobotHardwareProviderTest {
         .orElseThrow();
     assertEquals(SimRobotHardwareProvider.class, found.getClass());
     assertEquals(Set.of("step_ms", "gravity", "kp", "command_interface", "noise_position_rad",
-        "noise_velocity_rad_s", "initial_position", "effort_scale"), found.settingKeys());
+        "noise_velocity_rad_s", "initial_position", "effort_scale", "lag_s", "dead_time_ms", "max_velocity"),
+        found.settingKeys());
   }
 
   @Test
@@ -87,7 +90,14 @@ class SimRobotHardwareProviderTest {
     "effort_scale|200|bridge.effort_scale: must be a number in [0, 100], was 200",
     "gravity|down|bridge.gravity: must be a number (the z component, e.g. -9.81) or a list of 3 numbers [x, y, z], was 'down'",
     "initial_position|0.5|bridge.initial_position: must be a list of numbers (one per joint, rad or m), was 0.5",
-    "colour|red|bridge.colour: unknown key (allowed: command_interface, effort_scale, gravity, initial_position, kp, noise_position_rad, noise_velocity_rad_s, step_ms)",
+    "lag_s|-0.1|bridge.lag_s: must be a number in [0, 5] (s) or a list of them (one per joint), was -0.1",
+    "lag_s|slow|bridge.lag_s: must be a number in [0, 5] (s) or a list of them (one per joint), was 'slow'",
+    "lag_s|6|bridge.lag_s: must be a number in [0, 5] (s) or a list of them (one per joint), was 6",
+    "dead_time_ms|1500|bridge.dead_time_ms: must be a number in [0, 1000] (ms) or a list of them (one per joint), was 1500",
+    "dead_time_ms|-1|bridge.dead_time_ms: must be a number in [0, 1000] (ms) or a list of them (one per joint), was -1",
+    "max_velocity|0|bridge.max_velocity: must be a number > 0 (rad/s or m/s) or a list of them (one per joint), was 0",
+    "max_velocity|Infinity|bridge.max_velocity: must be a number > 0 (rad/s or m/s) or a list of them (one per joint), was Infinity",
+    "colour|red|bridge.colour: unknown key (allowed: command_interface, dead_time_ms, effort_scale, gravity, initial_position, kp, lag_s, max_velocity, noise_position_rad, noise_velocity_rad_s, step_ms)",
   })
   void badSettingsNameTheKey(String key, String raw, String message) {
     Object value = parse(raw);
@@ -110,6 +120,45 @@ class SimRobotHardwareProviderTest {
     var e4 = assertThrows(IllegalArgumentException.class,
         () -> provider.create(context("builtin:planar2", Map.of("kp", true))));
     assertEquals("bridge.kp: must be a number > 0, was true", e4.getMessage());
+  }
+
+  @Test
+  void bindsTheActuatorResponse() {
+    assertNull(SimRobotHardwareProvider.parse(Map.of()).response(), "none unless a key is set");
+    assertEquals(ActuatorResponse.uniform(1, 0.08, 0.012, Double.POSITIVE_INFINITY),
+        SimRobotHardwareProvider.parse(Map.of("lag_s", 0.08, "dead_time_ms", 12)).response());
+    assertEquals(ActuatorResponse.uniform(1, 0, 0, 1.0), SimRobotHardwareProvider.parse(Map.of("max_velocity", 1)).response());
+    Map<String, Object> s = Map.of("lag_s", List.of(0.05, 0.2), "dead_time_ms", 30, "max_velocity", List.of(1, 0.5));
+    ActuatorResponse perJoint = new ActuatorResponse(new double[] {0.05, 0.2}, new double[] {0.03, 0.03},
+        new double[] {1, 0.5});
+    assertEquals(perJoint, SimRobotHardwareProvider.parse(s).response());
+    try (SimulatedArm arm = provider.create(context("builtin:planar2", s))) {
+      assertEquals(perJoint, arm.response());
+      assertTrue(arm.config().toString().endsWith("lag_s=[0.05, 0.2], dead_time_ms=[30, 30], max_velocity=[1, 0.5]]"),
+          arm.config().toString());
+    }
+    try (SimulatedArm arm = provider.create(context("builtin:telos6", Map.of("lag_s", 0.1)))) {
+      assertEquals(ActuatorResponse.uniform(6, 0.1, 0, Double.POSITIVE_INFINITY), arm.response(), "one number: every joint");
+    }
+  }
+
+  @Test
+  void badResponseListsNameTheKey() {
+    var e1 = assertThrows(IllegalArgumentException.class,
+        () -> provider.create(context("builtin:planar2", Map.of("lag_s", List.of(0.1, 0.2, 0.3)))));
+    assertEquals("bridge.lag_s: must be one number or a list of 2 (one per joint of [joint1, joint2]), had 3 entries",
+        e1.getMessage());
+    var e2 = assertThrows(IllegalArgumentException.class,
+        () -> provider.create(context("builtin:planar2", Map.of("lag_s", List.of(0.1, 0.2), "max_velocity", List.of(1)))));
+    assertEquals("bridge.max_velocity: has 1 entries but bridge.lag_s has 2 (one per joint in both, or a single number)",
+        e2.getMessage());
+    var e3 = assertThrows(IllegalArgumentException.class,
+        () -> provider.create(context("builtin:planar2", Map.of("dead_time_ms", List.of(10, "x")))));
+    assertEquals("bridge.dead_time_ms[1]: must be a number in [0, 1000] (ms), was 'x'", e3.getMessage());
+    var e4 = assertThrows(IllegalArgumentException.class,
+        () -> provider.create(context("builtin:planar2", Map.of("max_velocity", List.of()))));
+    assertEquals("bridge.max_velocity: must be a number > 0 (rad/s or m/s) or a list of them (one per joint), was []",
+        e4.getMessage());
   }
 
   @Test
