@@ -197,6 +197,19 @@ public final class PushingWorldModel implements WorldModel {
     inner.probe(probe, packed, batch, out);
   }
 
+  /** The arm settled as the inner model settles it; the objects where they are. */
+  @Override
+  public void settle(double[] states, int batch, double[] out) {
+    ensure(batch);
+    pack(states, batch, packed);
+    inner.settle(packed, batch, packedNext);
+    int s = stateSize();
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(packedNext, b * innerSize, out, b * s, innerSize);
+      System.arraycopy(states, b * s + innerSize, out, b * s + innerSize, 2 * m);
+    }
+  }
+
   @Override
   public boolean separatesCommand() {
     return inner.separatesCommand();

@@ -34,7 +34,8 @@ import java.util.Objects;
  * The command is piecewise linear between steps, as the safety kernel interpolates the plan's
  * setpoints, and the delayed command is integrated exactly on each linear piece, so the prediction
  * matches {@link ActuatorResponse.Filter} fed with the same interpolated command up to the speed
- * clamp's granularity. Probes read the arm ({@code y}); {@link #commands} reads {@code c, cd}.
+ * clamp's granularity. Probes read the arm ({@code y}); {@link #commands} reads {@code c, cd};
+ * {@link #settle} puts the arm at rest on its command (where the terminal cost judges a plan).
  *
  * <p>{@link #encode} assumes the arm is in steady state on its current velocity (the command leads
  * it by {@code (τ + d)·qd}); the planner replaces that guess with the commands it sent
@@ -158,6 +159,24 @@ public final class ResponseWorldModel implements WorldModel {
       stateOut[i] += observation.position().get(i) - predictedAtStamp[i];
       if (nv == n) {
         stateOut[n + i] += observation.velocity().get(i) - predictedAtStamp[n + i];
+      }
+    }
+  }
+
+  /** The arm at rest on its command: {@code y = c}, velocities zero, every past command {@code c}. */
+  @Override
+  public void settle(double[] states, int batch, double[] out) {
+    for (int b = 0; b < batch; b++) {
+      int o = b * size;
+      for (int i = 0; i < n; i++) {
+        double c = states[o + 2 * n + i];
+        out[o + i] = c;
+        out[o + n + i] = 0.0;
+        out[o + 2 * n + i] = c;
+        out[o + 3 * n + i] = 0.0;
+        for (int j = 0; j < k; j++) {
+          out[o + (4 + j) * n + i] = c;
+        }
       }
     }
   }

@@ -7,7 +7,10 @@ import io.telos.api.Target;
  * {@link Target.Position} the distance is the end-effector's Euclidean distance to the point
  * (metres); for {@link Target.Joints} it is the Euclidean joint-space distance (rad or m).
  *
- * <pre>  cost = runningWeight * mean_t d_t + terminalWeight * d_H</pre>
+ * <pre>  cost = runningWeight * mean_t d_t + terminalWeight * d_end</pre>
+ *
+ * where {@code d_end} is measured where the plan leaves the arm ({@link Rollout#terminalEndEffector()}):
+ * the last step for an arm that follows at once, at rest on the last command for one that lags.
  */
 public final class ReachCost implements CostTerm {
   private final double runningWeight;
@@ -36,9 +39,10 @@ public final class ReachCost implements CostTerm {
         double tx = p.xM();
         double ty = p.yM();
         double tz = p.zM();
-        for (int t = 1; t <= horizon; t++) {
-          double w = t == horizon ? perStep + terminalWeight : perStep;
-          double[] ee = r.endEffector(t);
+        boolean settled = r.settlesOnCommands(); // then the terminal term has its own row, H + 1
+        for (int t = 1; t <= (settled ? horizon + 1 : horizon); t++) {
+          double w = t > horizon ? terminalWeight : t == horizon && !settled ? perStep + terminalWeight : perStep;
+          double[] ee = t > horizon ? r.terminalEndEffector() : r.endEffector(t);
           for (int k = 0; k < samples; k++) {
             double dx = ee[3 * k] - tx;
             double dy = ee[3 * k + 1] - ty;
@@ -52,9 +56,10 @@ public final class ReachCost implements CostTerm {
       case Target.Joints j -> {
         int n = r.dof();
         checkJoints(j, n);
-        for (int t = 1; t <= horizon; t++) {
-          double w = t == horizon ? perStep + terminalWeight : perStep;
-          double[] q = r.positions(t);
+        boolean settled = r.settlesOnCommands();
+        for (int t = 1; t <= (settled ? horizon + 1 : horizon); t++) {
+          double w = t > horizon ? terminalWeight : t == horizon && !settled ? perStep + terminalWeight : perStep;
+          double[] q = t > horizon ? r.terminalPositions() : r.positions(t);
           for (int k = 0; k < samples; k++) {
             double s = 0;
             for (int i = 0; i < n; i++) {

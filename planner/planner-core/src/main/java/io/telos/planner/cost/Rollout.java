@@ -28,6 +28,10 @@ public final class Rollout {
   private final double[][] commandPositions;
   private final double[][] commandVelocities;
   private final boolean separateCommands;
+  /** The last step's states settled on their commands, and their joint and end-effector probes. */
+  private final double[] settled;
+  private final double[] settledPositions;
+  private final double[] settledEndEffector;
   private final double[][] endEffector;
   private final double[][] uncertainty;
   private final int objects;
@@ -55,6 +59,9 @@ public final class Rollout {
     this.separateCommands = model.separatesCommand();
     this.commandPositions = separateCommands ? new double[horizon + 1][samples * dof] : positions;
     this.commandVelocities = separateCommands ? new double[horizon + 1][samples * dof] : velocities;
+    this.settled = separateCommands ? new double[samples * stateSize] : null;
+    this.settledPositions = separateCommands ? new double[samples * dof] : null;
+    this.settledEndEffector = separateCommands ? new double[samples * 3] : null;
     this.endEffector = new double[horizon + 1][samples * 3];
     this.uncertainty = new double[horizon + 1][samples];
     this.objectNames = model.objectNames();
@@ -96,6 +103,11 @@ public final class Rollout {
       if (objects > 0) {
         model.probe(Probe.OBJECT_POSITION, states[t], samples, objectPositions[t]);
       }
+    }
+    if (separateCommands) {
+      model.settle(states[horizon], samples, settled);
+      model.probe(Probe.JOINT_POSITION, settled, samples, settledPositions);
+      model.probe(Probe.END_EFFECTOR_POSITION, settled, samples, settledEndEffector);
     }
     if (!withUncertainty) {
       for (double[] u : uncertainty) {
@@ -156,6 +168,24 @@ public final class Rollout {
   /** Joint velocity commands of step {@code t} in {@code [1, H]} (see {@link #commandPositions(int)}). */
   public double[] commandVelocities(int t) {
     return commandVelocities[t];
+  }
+
+  /** True when the terminal probes are the arm settled on its last command, not the last step. */
+  public boolean settlesOnCommands() {
+    return separateCommands;
+  }
+
+  /**
+   * Joint positions where the trajectory leaves the arm: at rest on the last command when the model
+   * separates commands from the arm's response ({@link WorldModel#settle}), else the last step's.
+   */
+  public double[] terminalPositions() {
+    return separateCommands ? settledPositions : positions[horizon];
+  }
+
+  /** End-effector positions where the trajectory leaves the arm (see {@link #terminalPositions()}). */
+  public double[] terminalEndEffector() {
+    return separateCommands ? settledEndEffector : endEffector[horizon];
   }
 
   /** Predicted end-effector positions (x, y, z per sample) after step {@code t} in {@code [1, H]}. */

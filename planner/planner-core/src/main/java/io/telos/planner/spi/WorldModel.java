@@ -121,6 +121,17 @@ public interface WorldModel {
     }
   }
 
+  /**
+   * Where a batch of states comes to rest if the last command is held: for a model with a separate
+   * command part, the arm settled on its command ({@code batch * stateSize()} values into
+   * {@code out}). The terminal task cost is judged there, so a plan is valued by where it leaves a
+   * lagging arm, not only by how far the arm got within the horizon. The default (an arm that
+   * follows at once) copies the states.
+   */
+  default void settle(double[] states, int batch, double[] out) {
+    System.arraycopy(states, 0, out, 0, batch * stateSize());
+  }
+
   /** True when {@link #uncertainty} can return something other than zeros. */
   default boolean hasUncertainty() {
     return false;
