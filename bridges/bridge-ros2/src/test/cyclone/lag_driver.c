@@ -14,8 +14,9 @@
  * advance the filter one step. So a command taken at the tick stamped t moves the published
  * position as c - (c - q0) e^(-(t' - t - dead)/tau) at the later stamps t'.
  *
- * Prints "ready" once, then "cmd <n> <stamp ns>" for each command taken (the stamp of the tick that
- * took it), and exits when stdin closes or after <seconds>.
+ * Prints "ready" once, then "cmd <n> <stamp ns> <wall ns>" for each command taken (the nominal stamp
+ * of the tick that took it and the wall-clock time it was taken: later than the stamp when the loop
+ * runs behind), and exits when stdin closes or after <seconds>.
  *
  * usage: lag_driver <domain id> <seconds> <lag_s> <dead_time_ms> <max_velocity|inf> <names a,b,..>
  *                   <initial positions q1,q2,..> [rate_hz]
@@ -290,7 +291,9 @@ int main(int argc, char **argv) {
         if (m->data_._length == (uint32_t) n) {
           memcpy(cmd, m->data_._buffer, sizeof(double) * (size_t) n);
           commands++;
-          printf("cmd %ld %lld\n", commands, (long long) stamp);
+          clock_gettime(CLOCK_REALTIME, &wall);
+          printf("cmd %ld %lld %lld\n", commands, (long long) stamp,
+                 (long long) wall.tv_sec * 1000000000LL + wall.tv_nsec);
           fflush(stdout);
         } else if (ignored++ == 0) {
           fprintf(stderr, "lag_driver: ignored a command of %u values for %d joints\n", m->data_._length, n);

@@ -124,14 +124,15 @@ class LagDriverIT {
     pb.environment().put("CYCLONEDDS_URI", "file://" + dir.resolve("cyclonedds.xml"));
     Process driver = pb.start();
     LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    List<long[]> taken = java.util.Collections.synchronizedList(new ArrayList<>()); // {n, stamp ns}
+    // {n, nominal stamp of the tick that took it, wall time it was taken}, ns
+    List<long[]> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread.ofPlatform().daemon(true).start(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
         String l;
         while ((l = r.readLine()) != null) {
           if (l.startsWith("cmd ")) {
             String[] f = l.split(" ");
-            taken.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+            taken.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
           } else {
             lines.add(l);
           }
@@ -166,6 +167,8 @@ class LagDriverIT {
       assertTrue(commands.publish(new Ros2Msg.Float64MultiArray(new double[] {c1, c2})));
       assertTrue(Await.until(() -> taken.size() > before, 10_000), "the step was not taken");
       long takenNs = taken.get(before)[1];
+      long takenWallNs = taken.get(before)[2];
+      double behindS = (takenWallNs - takenNs) / 1e9; // how late the driver's loop ran that tick
       double deadS = deadMs / 1e3;
       long endNs = takenNs + Math.round((deadS + 1.0) * 1e9);
       assertTrue(Await.until(() -> newest.get() >= endNs, 20_000), "joint_states stopped");
@@ -196,14 +199,18 @@ class LagDriverIT {
       double onset = (sy - slope * sx) / m * tauMeasured; // s after the tick that took the command
       double deadFromSend = onset + (takenNs - sendNs) / 1e9;
       System.out.printf("lag driver over DDS (tau %.0f ms, dead %.0f ms, %.0f Hz): %d samples fitted, tau %.3f ms, "
-          + "dead time %.3f ms after the taking tick, %.3f ms after the send%n", tau * 1e3, deadMs, rateHz, m,
-          tauMeasured * 1e3, onset * 1e3, deadFromSend * 1e3);
+          + "dead time %.3f ms after the taking tick, %.3f ms after the send (taken %.3f ms after the send, "
+          + "the loop %.3f ms behind its schedule)%n", tau * 1e3, deadMs, rateHz, m, tauMeasured * 1e3, onset * 1e3,
+          deadFromSend * 1e3, (takenWallNs - sendNs) / 1e6, behindS * 1e3);
       assertTrue(m > 50, "samples in the fit: " + m);
       assertEquals(tau, tauMeasured, h, "time constant from the stream");
       assertEquals(deadS, onset, h / 2, "dead time after the tick that took the command");
-      // from the send: the command waits for the next tick (up to one period) and crosses DDS
-      assertTrue(deadFromSend > deadS - h && deadFromSend < deadS + h + 0.010,
-          "dead time from the send " + deadFromSend * 1e3 + " ms");
+      // from the send: the command crosses DDS and waits for the next tick (up to one period); a loop
+      // running behind its schedule takes it at a tick stamped earlier than the wall clock
+      assertTrue(takenWallNs >= sendNs && takenWallNs - sendNs < 10_000_000L,
+          "taken " + (takenWallNs - sendNs) / 1e6 + " ms after the send");
+      assertTrue(deadFromSend > deadS - h - Math.max(0, behindS) && deadFromSend < deadS + h + 0.010,
+          "dead time from the send " + deadFromSend * 1e3 + " ms, the loop " + behindS * 1e3 + " ms behind");
 
       // every sample against the closed forms: j1 a delayed exponential, j2 a ramp at the ceiling
       double peak = 0;
