@@ -45,8 +45,17 @@ final class Ros2SimRobot implements AutoCloseable {
   }
 
   static Ros2SimRobot start(String id, String description, int domainId, boolean loopbackOnly, long seed) {
+    return start(id, description, domainId, loopbackOnly, seed, Map.of());
+  }
+
+  /**
+   * @param sim settings of the {@code sim} bridge for the arm (e.g. {@code lag_s},
+   *     {@code dead_time_ms}, {@code max_velocity}: a slow arm); empty for the defaults
+   */
+  static Ros2SimRobot start(String id, String description, int domainId, boolean loopbackOnly, long seed,
+      Map<String, Object> sim) {
     SimulatedArm arm = new SimRobotHardwareProvider().create(
-        new HardwareContext(id, description, Map.of(), WallClock.INSTANCE, seed, false));
+        new HardwareContext(id, description, Map.copyOf(sim), WallClock.INSTANCE, seed, false));
     arm.start();
     return attach(arm, id, domainId, loopbackOnly);
   }

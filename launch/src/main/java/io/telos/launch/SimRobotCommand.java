@@ -7,6 +7,7 @@ import io.telos.bridge.sim.SimRobotHardwareProvider;
 import io.telos.bridge.sim.SimulatedArm;
 import io.telos.runtime.config.LaunchException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,9 +17,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code telos sim-robot}: the simulated arm as a standalone robot process, exposing exactly the
  * wire contract a real arm's driver exposes, so the agent reaches it the way it reaches hardware
- * (simulation-in-the-loop).
+ * (simulation-in-the-loop). {@code --lag-s}, {@code --dead-time-ms} and {@code --max-velocity}
+ * make it a slow arm (the {@code sim} bridge's {@code lag_s}, {@code dead_time_ms} and
+ * {@code max_velocity}), on either transport.
  */
-@Command(name = "sim-robot", description = "Run the simulated arm as a standalone robot reached over MQTT.")
+@Command(name = "sim-robot", description = {
+    "Run the simulated arm as a standalone robot reached over MQTT or ROS 2.",
+    "A slow arm: --lag-s, --dead-time-ms and --max-velocity pass each position command through a "
+        + "dead time, a first-order lag and a speed ceiling before the joints follow it "
+        + "(each one number for every joint, or a comma-separated list with one per joint)."})
 final class SimRobotCommand implements Callable<Integer> {
   @Option(names = "--robot", description = "URDF path or builtin:<name> (default ${DEFAULT-VALUE}).")
   String description = "builtin:telos6";
@@ -48,13 +55,62 @@ final class SimRobotCommand implements Callable<Integer> {
       + "(published on <prefix>objects like a tracker would; MQTT only).")
   java.nio.file.Path scene;
 
+  @Option(names = "--lag-s", split = ",", paramLabel = "S[,S...]",
+      description = "Slow arm: first-order lag of each joint's response to its command, s, in [0, 5] (default: none).")
+  List<Double> lagS;
+
+  @Option(names = "--dead-time-ms", split = ",", paramLabel = "MS[,MS...]",
+      description = "Slow arm: dead time before a command takes effect, ms, in [0, 1000] (default: none).")
+  List<Double> deadTimeMs;
+
+  @Option(names = "--max-velocity", split = ",", paramLabel = "V[,V...]",
+      description = "Slow arm: joint speed ceiling, rad/s (m/s for prismatic joints), > 0; the URDF limit "
+          + "still applies when lower (default: none).")
+  List<Double> maxVelocity;
+
+  /** Option and bridge key of each slow-arm setting. */
+  private static final Map<String, String> RESPONSE_OPTIONS = Map.of(
+      SimRobotHardwareProvider.LAG_S, "--lag-s",
+      SimRobotHardwareProvider.DEAD_TIME_MS, "--dead-time-ms",
+      SimRobotHardwareProvider.MAX_VELOCITY, "--max-velocity");
+
+  /** The {@code sim} bridge settings of the options (a number, or a list for several values). */
+  Map<String, Object> simSettings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    put(s, SimRobotHardwareProvider.LAG_S, lagS);
+    put(s, SimRobotHardwareProvider.DEAD_TIME_MS, deadTimeMs);
+    put(s, SimRobotHardwareProvider.MAX_VELOCITY, maxVelocity);
+    return s;
+  }
+
+  private static void put(Map<String, Object> s, String key, List<Double> v) {
+    if (v != null && !v.isEmpty()) {
+      s.put(key, v.size() == 1 ? v.get(0) : List.copyOf(v));
+    }
+  }
+
+  /** A refused slow-arm setting as the option spells it ({@code bridge.lag_s: …} → {@code --lag-s: …}). */
+  static LaunchException asOptionError(IllegalArgumentException e) {
+    String m = String.valueOf(e.getMessage());
+    for (Map.Entry<String, String> o : RESPONSE_OPTIONS.entrySet()) {
+      m = m.replace("bridge." + o.getKey(), o.getValue());
+    }
+    return new LaunchException(m, e);
+  }
+
   @Override
   public Integer call() throws Exception {
     if (scene != null && !transport.equals("mqtt")) {
       throw new LaunchException("--scene: object poses are published over MQTT only (--transport mqtt)");
     }
+    Map<String, Object> sim = simSettings();
+    try {
+      SimRobotHardwareProvider.parse(sim);
+    } catch (IllegalArgumentException e) {
+      throw asOptionError(e);
+    }
     if (transport.equals("ros2")) {
-      try (Ros2SimRobot robot = Ros2SimRobot.start(id, description, domainId, loopbackOnly, seed)) {
+      try (Ros2SimRobot robot = start(() -> Ros2SimRobot.start(id, description, domainId, loopbackOnly, seed, sim))) {
         System.out.printf("telos sim-robot: %s (%s) on ROS 2 domain %d: /joint_states, /%s/commands — Ctrl-C to stop%n",
             id, description, domainId, Ros2SimRobot.CONTROLLER);
         awaitShutdown();
@@ -66,12 +122,29 @@ final class SimRobotCommand implements Callable<Integer> {
     }
     io.telos.api.scene.Scene objects = scene == null ? io.telos.api.scene.Scene.EMPTY
         : io.telos.runtime.config.LaunchFile.load(scene).scene();
-    try (Standalone robot = Standalone.start(id, description, broker, port, seed, objects)) {
+    try (Standalone robot = start(() -> Standalone.start(id, description, broker, port, seed, objects, sim))) {
       System.out.printf("telos sim-robot: %s (%s) on %s, prefix telos/%s/ — Ctrl-C to stop%n", id, description,
           robot.mqtt().brokerUri(), id);
       awaitShutdown();
     }
     return 0;
+  }
+
+  private interface Starter<T> {
+    T start() throws Exception;
+  }
+
+  /** Starts a robot; a slow-arm setting that does not fit the arm is refused under its option name. */
+  private static <T> T start(Starter<T> starter) throws Exception {
+    try {
+      return starter.start();
+    } catch (IllegalArgumentException e) {
+      String m = String.valueOf(e.getMessage());
+      if (RESPONSE_OPTIONS.keySet().stream().anyMatch(k -> m.contains("bridge." + k))) {
+        throw asOptionError(e);
+      }
+      throw e;
+    }
   }
 
   private static void awaitShutdown() throws InterruptedException {
@@ -90,8 +163,17 @@ final class SimRobotCommand implements Callable<Integer> {
 
     static Standalone start(String id, String description, String broker, int port, long seed,
         io.telos.api.scene.Scene scene) throws Exception {
+      return start(id, description, broker, port, seed, scene, Map.of());
+    }
+
+    /**
+     * @param sim settings of the {@code sim} bridge for the arm (e.g. {@code lag_s},
+     *     {@code dead_time_ms}, {@code max_velocity}); empty for the defaults
+     */
+    static Standalone start(String id, String description, String broker, int port, long seed,
+        io.telos.api.scene.Scene scene, Map<String, Object> sim) throws Exception {
       SimulatedArm arm = new SimRobotHardwareProvider().create(
-          new HardwareContext(id, description, Map.of(), WallClock.INSTANCE, seed, false, scene));
+          new HardwareContext(id, description, Map.copyOf(sim), WallClock.INSTANCE, seed, false, scene));
       arm.start();
       Map<String, Object> settings = new LinkedHashMap<>();
       settings.put("broker", broker);

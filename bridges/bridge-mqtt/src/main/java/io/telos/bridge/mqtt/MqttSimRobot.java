@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * happen on the loop thread. The caller starts and closes the robot itself.
  *
  * <p>Paced by the injected clock, which must be a wall clock.
+ *
+ * <p>The robot's own dynamics are its business: {@code telos sim-robot --lag-s … --dead-time-ms …
+ * --max-velocity …} hands it a slow simulated arm (the {@code sim} bridge's {@code lag_s},
+ * {@code dead_time_ms} and {@code max_velocity}), which this class serves unchanged.
  */
 public final class MqttSimRobot implements AutoCloseable {
   public static final String STATE_RATE_HZ = "state_rate_hz";
