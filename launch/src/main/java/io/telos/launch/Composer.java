@@ -118,6 +118,14 @@ public final class Composer {
     }
   }
 
+  /**
+   * The online identification of the arm's response (lag and dead time per joint, checked against
+   * {@code robot.response}), fed by the servo loop.
+   */
+  public static io.telos.api.spi.ResponseIdentifier identifier(RobotModel model) {
+    return new io.telos.perception.response.OnlineResponseIdentifier(model.jointNames(), model.response());
+  }
+
   /** The robot model of a spec, with the launch file's limit overrides applied. */
   public static RobotModel model(LaunchSpec spec) {
     RobotModel model;

@@ -141,7 +141,7 @@ public final class Session {
           vertx.deployVerticle(new MqttOperatorStation(parts.robotId(), parts.model(), cc)).await();
         }
       }
-      AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
+      AgentRuntime rt = AgentRuntime.deploy(vertx, parts, Composer.identifier(parts.model())).await();
       if (metricsPort >= 0) {
         try {
           int port = MetricsEndpoint.start(vertx, "127.0.0.1", metricsPort, rt::metrics).actualPort();

@@ -112,7 +112,7 @@ public final class AgentRuntime implements AutoCloseable {
   /** How often the online response estimate is refreshed, ms. */
   static final long RESPONSE_PERIOD_MS = 1000;
   private ResponseWatch responseWatch;
-  private long responseTimer = -1;
+  private java.util.concurrent.ScheduledExecutorService identification;
 
   private AgentRuntime(Vertx vertx, Parts parts) {
     this.vertx = vertx;
@@ -223,12 +223,17 @@ public final class AgentRuntime implements AutoCloseable {
           startWallNs = System.nanoTime();
           startClockNs = parts.clock().nanos();
           servo.start();
-          if (responseWatch != null) {
+          if (responseWatch != null) { // on its own low-priority thread: a fit never delays a plan
             ResponseWatch w = responseWatch;
-            responseTimer = vertx.setPeriodic(RESPONSE_PERIOD_MS, t -> vertx.executeBlocking(() -> {
-              w.poll();
-              return null;
-            }, false));
+            identification = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .name("telos-identify-" + id).daemon(true).priority(Thread.MIN_PRIORITY).unstarted(r));
+            identification.scheduleWithFixedDelay(() -> {
+              try {
+                w.poll();
+              } catch (RuntimeException e) {
+                LOG.warn("component=identify/{} event=fit_failed reason=\"{}\"", id, e.toString());
+              }
+            }, RESPONSE_PERIOD_MS, RESPONSE_PERIOD_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
           }
           LOG.info("component=runtime/{} event=started robot={} dof={} clock={} planner={}", id, parts.model().name(),
               parts.model().dof(), parts.clock().isSimulated() ? "sim" : "wall", parts.planner().name());
@@ -317,9 +322,9 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Stops the servo loop, the verticles and the bridge, and returns what the run measured. */
   public RunReport stop() {
-    if (responseTimer >= 0) {
-      vertx.cancelTimer(responseTimer);
-      responseTimer = -1;
+    if (identification != null) {
+      identification.shutdownNow();
+      identification = null;
     }
     servo.close();
     double simSeconds = (parts.clock().nanos() - startClockNs) / 1e9;

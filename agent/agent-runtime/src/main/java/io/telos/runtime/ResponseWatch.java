@@ -42,15 +42,17 @@ final class ResponseWatch {
     this.publish = publish;
   }
 
-  /** One estimate: identify, publish, judge the declaration. One caller at a time. */
+  /** One estimate: identify, publish, judge the declaration. One caller at a time (the runtime's identification thread). */
   synchronized void poll() {
+    long start = System.nanoTime();
     ResponseReport r = identifier.identify(new Header(sequence++, clock.nanos(), "identify/" + robotId, ""));
     if (r == null) {
       return;
     }
     latest = r;
     publish.accept(r);
-    LOG.debug("component=identify/{} event=estimate {}", robotId, r.summary());
+    LOG.debug("component=identify/{} event=estimate fit_ms={} {}", robotId, (System.nanoTime() - start) / 1_000_000,
+        r.summary());
     if (!r.mismatch()) {
       disagreeing = 0;
       raised = false;
