@@ -12,6 +12,7 @@ import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
 import io.telos.api.spi.StateEstimator;
 import io.telos.memory.MemoryConfig;
+import io.telos.model.ChainException;
 import io.telos.model.JointLimits;
 import io.telos.model.ActuatorResponse;
 import io.telos.model.RobotModel;
@@ -130,7 +131,9 @@ public final class Composer {
   public static RobotModel model(LaunchSpec spec) {
     RobotModel model;
     try {
-      model = RobotModel.load(spec.robot().description());
+      model = RobotModel.load(spec.robot().description(), spec.robot().arm());
+    } catch (ChainException e) {
+      throw new ConfigException("robot." + e.key() + ": " + e.getMessage());
     } catch (UrdfException e) {
       throw new ConfigException("robot.description: " + e.getMessage());
     }
@@ -184,7 +187,7 @@ public final class Composer {
     settings.remove("type");
     settings.values().removeIf(v -> v == null);
     return p.create(new HardwareContext(spec.robot().id(), spec.robot().description(), settings, clock,
-        derive(spec.seed(), "bridge"), clock.isSimulated(), spec.scene()));
+        derive(spec.seed(), "bridge"), clock.isSimulated(), spec.scene(), spec.robot().arm()));
   }
 
   /** Bridges on the class path, by type. */

@@ -1,6 +1,7 @@
 package io.telos.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -71,12 +72,64 @@ class LaunchCliTest {
 
   @Test
   void bundledExamplesAreValid() {
-    for (String name : new String[] {"reach-random-sim.yaml", "reach-sequence-mock.yaml", "planar2-dls.yaml", "reach-random-mqtt.yaml", "reach-random-ros2.yaml", "keep-out-sim.yaml"}) {
+    for (String name : new String[] {"reach-random-sim.yaml", "reach-sequence-mock.yaml", "planar2-dls.yaml", "reach-random-mqtt.yaml", "reach-random-ros2.yaml", "keep-out-sim.yaml", "ur5e-sim.yaml", "panda-sim.yaml", "gen3-sim.yaml", "iiwa-sim.yaml"}) {
       Path p = Path.of("examples", name);
       var spec = io.telos.runtime.config.LaunchFile.load(p);
       var parts = Composer.compose(spec);
       assertTrue(parts.model().dof() > 0, name);
       parts.hardware().close();
+    }
+  }
+
+  private String vendorArm(String name, String robotKeys) throws Exception {
+    Path f = dir.resolve("arm.yaml");
+    String urdf = Path.of("examples", "robots", name + ".urdf").toAbsolutePath().toString();
+    Files.writeString(f, "robot: { id: arm1, description: '" + urdf + "'" + robotKeys + " }\nclock: sim\n"
+        + "bridge: { type: sim }\nplanner: { type: mppi }\n");
+    StringWriter err = new StringWriter();
+    assertEquals(Telos.EXIT_BAD_LAUNCH, run(err, "run", f.toString()));
+    return err.toString();
+  }
+
+  @Test
+  void branchingArmWithoutATipNamesTheCandidatesAndTheKey() throws Exception {
+    String err = vendorArm("panda", "");
+    assertTrue(err.contains("robot.tip_link: "), err);
+    assertTrue(err.contains("panda.urdf: no tip link named and the tree branches below 'panda_hand'"), err);
+    assertTrue(err.contains("[panda_hand_tcp, panda_leftfinger, panda_rightfinger]"), err);
+  }
+
+  @Test
+  void badChainChoicesNameTheKey() throws Exception {
+    String below = vendorArm("panda", ", base_link: panda_hand, tip_link: panda_link3");
+    assertTrue(below.contains("robot.tip_link: ") && below.contains("tip link 'panda_link3' is not below base link"
+        + " 'panda_hand'"), below);
+    String base = vendorArm("ur5e", ", base_link: world");
+    assertTrue(base.contains("robot.base_link: ") && base.contains("unknown base link 'world'"), base);
+    String fixedOnly = vendorArm("ur5e", ", tip_link: base");
+    assertTrue(fixedOnly.contains("robot.tip_link: ") && fixedOnly.contains("has no movable joint"), fixedOnly);
+    String tool = vendorArm("ur5e", ", tool: { xyz: [0, 0] }");
+    assertTrue(tool.contains("robot.tool.xyz: must have 3 entries"), tool);
+  }
+
+  @Test
+  void vendorArmsComposeWithTheirChains() {
+    var ur = Composer.compose(io.telos.runtime.config.LaunchFile.load(Path.of("examples", "ur5e-sim.yaml")));
+    try {
+      assertEquals("tool0", ur.model().chain().tipLink());
+      assertEquals(6, ur.hardware().jointNames().size());
+    } finally {
+      ur.hardware().close();
+    }
+    var gen3 = Composer.compose(io.telos.runtime.config.LaunchFile.load(Path.of("examples", "gen3-sim.yaml")));
+    try {
+      // the tool offset reaches the agent's model and the simulator alike
+      assertEquals(0.12, gen3.model().chain().tool().translation()[2], 1e-15);
+      var sim = assertInstanceOf(io.telos.bridge.sim.SimulatedArm.class, gen3.hardware());
+      assertEquals("tool_frame", sim.model().chain().tipLink());
+      assertEquals(0.12, sim.model().chain().tool().translation()[2], 1e-15);
+    } finally {
+      gen3.hardware().close();
     }
   }
 }

@@ -11,6 +11,7 @@ package io.telos.model;
  * @param effort effort limit (N·m or N); +inf when absent
  * @param damping viscous damping from {@code <dynamics>} (N·m·s/rad), 0 when absent
  * @param friction Coulomb friction from {@code <dynamics>}, 0 when absent
+ * @param mimic the joint this one follows ({@code <mimic>}), or null for an independent joint
  */
 public record JointSpec(
     String name,
@@ -24,4 +25,36 @@ public record JointSpec(
     double velocity,
     double effort,
     double damping,
-    double friction) {}
+    double friction,
+    Mimic mimic) {
+
+  /** An independent joint (no {@code <mimic>}). */
+  public JointSpec(String name, JointType type, String parent, String child, Transform origin, double[] axis,
+      double lower, double upper, double velocity, double effort, double damping, double friction) {
+    this(name, type, parent, child, origin, axis, lower, upper, velocity, effort, damping, friction, null);
+  }
+
+  /** True when this joint follows another one ({@code <mimic>}). */
+  public boolean isMimic() {
+    return mimic != null;
+  }
+
+  /**
+   * URDF {@code <mimic joint multiplier offset>}: this joint's value is
+   * {@code multiplier * q(joint) + offset}.
+   *
+   * @param joint the joint followed
+   * @param multiplier default 1
+   * @param offset default 0 (rad or m)
+   */
+  public record Mimic(String joint, double multiplier, double offset) {
+    public Mimic {
+      if (joint == null || joint.isBlank()) {
+        throw new UrdfException("mimic needs the name of the joint it follows");
+      }
+      if (!Double.isFinite(multiplier) || !Double.isFinite(offset)) {
+        throw new UrdfException("mimic multiplier and offset must be finite, were " + multiplier + ", " + offset);
+      }
+    }
+  }
+}

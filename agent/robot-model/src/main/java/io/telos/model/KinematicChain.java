@@ -6,9 +6,11 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A serial chain of single-axis joints from a base link to a tip link, with forward kinematics and
- * the geometric Jacobian. Fixed joints along the way are folded into the next joint's origin (or
- * into the tip offset). The hot-path methods take a {@link Scratch} and allocate nothing.
+ * A serial chain of single-axis joints from a base link to a tip link, and an optional tool frame
+ * after the tip, with forward kinematics and the geometric Jacobian. Fixed joints along the way are
+ * folded into the next joint's origin (or into the tip offset). Branches of the tree off the path
+ * (fixed frames, the other finger) are not part of the chain; a mimic joint on the path is an
+ * ordinary degree of freedom. The hot-path methods take a {@link Scratch} and allocate nothing.
  */
 public final class KinematicChain {
   private final String baseLink;
@@ -21,10 +23,16 @@ public final class KinematicChain {
   private final boolean[] prismatic;
   private final double[] tip; // 12 values
   private final List<JointSpec> joints;
+  private final Transform tool;
 
-  private KinematicChain(String baseLink, String tipLink, List<JointSpec> path) {
+  private static final String BASE = "base_link";
+  private static final String TIP = "tip_link";
+  private static final String TOOL = "tool";
+
+  private KinematicChain(String source, String baseLink, String tipLink, List<JointSpec> path, Transform tool) {
     this.baseLink = baseLink;
     this.tipLink = tipLink;
+    this.tool = tool;
     List<String> names = new ArrayList<>();
     List<String> links = new ArrayList<>();
     List<JointSpec> movable = new ArrayList<>();
@@ -46,12 +54,15 @@ public final class KinematicChain {
           prism.add(j.type() == JointType.PRISMATIC);
           acc = Transform.IDENTITY;
         }
-        default -> throw new UrdfException("joint '" + j.name() + "' of type "
-            + j.type().name().toLowerCase() + " cannot be part of a serial arm chain");
+        default -> throw new ChainException(TIP, source + ": joint '" + j.name() + "' of type "
+            + j.type().name().toLowerCase() + " cannot be part of a serial arm chain (allowed in the chain "
+            + baseLink + " -> " + tipLink + ": revolute, continuous, prismatic and fixed joints)");
       }
     }
     if (movable.isEmpty()) {
-      throw new UrdfException("chain " + baseLink + " -> " + tipLink + " has no movable joint");
+      throw new ChainException(TIP, source + ": chain " + baseLink + " -> " + tipLink
+          + " has no movable joint (allowed: a tip link below at least one revolute, continuous or prismatic joint"
+          + " of the base link)");
     }
     this.jointNames = Collections.unmodifiableList(names);
     this.linkNames = Collections.unmodifiableList(links);
@@ -63,44 +74,111 @@ public final class KinematicChain {
     for (int i = 0; i < n; i++) {
       prismatic[i] = prism.get(i);
     }
-    this.tip = pack(acc);
+    this.tip = pack(acc.compose(tool));
   }
 
-  /** The chain from the root link to the single leaf (fails when the tree branches). */
+  /**
+   * The chain from the root link to the arm's tip: the only leaf link that is below a movable
+   * joint. Leaves reached through fixed joints only (a {@code base} frame beside the arm) are no
+   * candidates. Fails, naming the candidate leaves, when there are several (a gripper with two
+   * fingers, a second arm).
+   */
   public static KinematicChain of(RobotDescription d) {
-    String link = d.rootLink();
-    while (true) {
-      List<JointSpec> children = d.childJoints(link);
-      if (children.isEmpty()) {
-        return of(d, d.rootLink(), link);
-      }
-      if (children.size() > 1) {
-        throw new UrdfException("link '" + link + "' branches into " + children.size()
-            + " joints; name the tip link of the arm explicitly");
-      }
-      link = children.get(0).child();
-    }
+    return of(d, null, null, Transform.IDENTITY);
   }
 
   /** The chain from {@code baseLink} down to {@code tipLink}. */
   public static KinematicChain of(RobotDescription d, String baseLink, String tipLink) {
-    if (d.link(baseLink) == null) {
-      throw new UrdfException("unknown base link '" + baseLink + "'");
+    return of(d, baseLink, tipLink, Transform.IDENTITY);
+  }
+
+  /**
+   * The chain from {@code baseLink} down to {@code tipLink}, with {@code tool} appended after the
+   * tip link (the tool frame in the tip link frame; identity for none).
+   *
+   * @param baseLink null for the root link
+   * @param tipLink null to take the only leaf below a movable joint of the base link
+   * @throws ChainException naming the choice to change ({@link ChainException#key()})
+   */
+  public static KinematicChain of(RobotDescription d, String baseLink, String tipLink, Transform tool) {
+    String src = d.source();
+    String base = baseLink == null ? d.rootLink() : baseLink;
+    if (d.link(base) == null) {
+      throw new ChainException(BASE, src + ": unknown base link '" + base + "' (allowed: a link of the description: "
+          + String.join(", ", d.linkNames()) + ")");
     }
-    if (d.link(tipLink) == null) {
-      throw new UrdfException("unknown tip link '" + tipLink + "'");
+    String tip = tipLink == null ? onlyTip(d, base) : tipLink;
+    if (d.link(tip) == null) {
+      throw new ChainException(TIP, src + ": unknown tip link '" + tip + "' (allowed: a link below base link '"
+          + base + "', leaves " + d.leavesBelow(base) + ")");
+    }
+    if (!d.isBelow(tip, base)) {
+      throw new ChainException(TIP, src + ": tip link '" + tip + "' is not below base link '" + base
+          + "' (allowed: a link below it, leaves " + d.leavesBelow(base) + ")");
+    }
+    if (tool == null) {
+      throw new ChainException(TOOL, src + ": tool transform is null (allowed: a transform, identity for none)");
     }
     List<JointSpec> path = new ArrayList<>();
-    String link = tipLink;
-    while (!link.equals(baseLink)) {
+    for (String link = tip; !link.equals(base); ) {
       JointSpec j = d.parentJoint(link);
-      if (j == null) {
-        throw new UrdfException("tip link '" + tipLink + "' is not below base link '" + baseLink + "'");
-      }
       path.add(0, j);
       link = j.parent();
     }
-    return new KinematicChain(baseLink, tipLink, path);
+    return new KinematicChain(src, base, tip, path, tool);
+  }
+
+  /** The only leaf below {@code base} that has a non-fixed joint between them. */
+  private static String onlyTip(RobotDescription d, String base) {
+    List<String> candidates = new ArrayList<>();
+    for (String leaf : d.leavesBelow(base)) {
+      for (String l = leaf; !l.equals(base); ) {
+        JointSpec j = d.parentJoint(l);
+        if (j.type() != JointType.FIXED) {
+          candidates.add(leaf);
+          break;
+        }
+        l = j.parent();
+      }
+    }
+    if (candidates.size() == 1) {
+      return candidates.get(0);
+    }
+    if (candidates.isEmpty()) {
+      throw new ChainException(TIP, d.source() + ": no link below base link '" + base
+          + "' is moved by a joint (allowed: a tip link below at least one revolute, continuous or prismatic joint)");
+    }
+    throw new ChainException(TIP, d.source() + ": no tip link named and the tree branches below '"
+        + branchPoint(d, candidates) + "': the arm could end at any of the leaf links " + candidates
+        + "; name one of them, or a link above where they branch, as the tip link");
+  }
+
+  /** The deepest link above all of {@code leaves}. */
+  private static String branchPoint(RobotDescription d, List<String> leaves) {
+    List<String> common = null;
+    for (String leaf : leaves) {
+      List<String> up = new ArrayList<>();
+      for (String l = leaf; l != null; ) {
+        up.add(0, l);
+        JointSpec j = d.parentJoint(l);
+        l = j == null ? null : j.parent();
+      }
+      if (common == null) {
+        common = up;
+      } else {
+        int k = 0;
+        while (k < common.size() && k < up.size() && common.get(k).equals(up.get(k))) {
+          k++;
+        }
+        common = common.subList(0, k);
+      }
+    }
+    return common.get(common.size() - 1);
+  }
+
+  /** The tool frame in the tip link frame (identity unless one was given). */
+  public Transform tool() {
+    return tool;
   }
 
   public int dof() {

@@ -1,5 +1,6 @@
 package io.telos.model;
 
+import io.telos.api.spi.ArmChain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,18 +48,39 @@ public final class RobotModel {
     }
   }
 
-  /** Loads a URDF from a path or {@code builtin:<name>}; the chain runs from root to the only leaf. */
+  /**
+   * Loads a URDF from a path or {@code builtin:<name>}; the chain runs from the root link to the
+   * only leaf below a movable joint (see {@link KinematicChain#of(RobotDescription)}).
+   */
   public static RobotModel load(String location) {
-    RobotDescription d = readDescription(location);
-    KinematicChain chain = KinematicChain.of(d);
-    return new RobotModel(d.name(), d, chain, JointLimits.fromChain(chain));
+    return load(location, null, null, Transform.IDENTITY);
   }
 
   /** Loads a URDF and takes the chain between two named links. */
   public static RobotModel load(String location, String baseLink, String tipLink) {
+    return load(location, baseLink, tipLink, Transform.IDENTITY);
+  }
+
+  /**
+   * Loads a URDF and takes the chain between two links, with a tool frame after the tip link.
+   *
+   * @param baseLink null for the root link
+   * @param tipLink null for the only leaf below a movable joint (fails naming the candidates when
+   *     there are several)
+   * @param tool the tool frame in the tip link frame; identity for none
+   * @throws ChainException when the links or tool cannot be used; {@link ChainException#key()}
+   *     names the launch-file key
+   */
+  public static RobotModel load(String location, String baseLink, String tipLink, Transform tool) {
     RobotDescription d = readDescription(location);
-    KinematicChain chain = KinematicChain.of(d, baseLink, tipLink);
+    KinematicChain chain = KinematicChain.of(d, baseLink, tipLink, tool);
     return new RobotModel(d.name(), d, chain, JointLimits.fromChain(chain));
+  }
+
+  /** Loads a URDF and takes the chain a launch file (or bridge context) names. */
+  public static RobotModel load(String location, ArmChain arm) {
+    double[] t = arm.toolXyzRpy();
+    return load(location, arm.baseLink(), arm.tipLink(), Transform.fromXyzRpy(t[0], t[1], t[2], t[3], t[4], t[5]));
   }
 
   /** Parses the URDF at {@code location} (a path or {@code builtin:<name>}). */

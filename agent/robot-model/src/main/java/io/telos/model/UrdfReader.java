@@ -20,9 +20,11 @@ import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 
 /**
- * Reads standard URDF: links with inertials, and revolute, continuous, prismatic, fixed, floating
- * and planar joints with origins, axes, limits and dynamics. Visual and collision geometry, Gazebo
- * and transmission tags are ignored. External entities are disabled.
+ * Reads standard URDF as vendors ship it: links with inertials, and revolute, continuous,
+ * prismatic, fixed, floating and planar joints with origins, axes, limits, dynamics and mimics.
+ * Mesh file names of visual and collision geometry are kept as written (never opened); materials,
+ * {@code <gazebo>}, {@code <transmission>} and {@code <ros2_control>} are ignored. External
+ * entities are disabled.
  */
 public final class UrdfReader {
   /** A plain decimal number as URDF writes them; rejects Java-only forms such as "1f", "0x1p3", "Infinity". */
@@ -87,7 +89,7 @@ public final class UrdfReader {
       throw new UrdfException(sourceName + ": no <link> elements");
     }
     try {
-      return new RobotDescription(name, links, joints);
+      return new RobotDescription(sourceName, name, links, joints);
     } catch (UrdfException e) {
       throw new UrdfException(sourceName + ": " + e.getMessage(), e);
     }
@@ -95,9 +97,19 @@ public final class UrdfReader {
 
   private static Link parseLink(Element e, String src) {
     String name = required(e, "name", "link", src);
+    List<String> meshes = new ArrayList<>();
+    for (String geometryOf : List.of("visual", "collision")) {
+      for (Element v : children(e, geometryOf)) {
+        Element g = child(v, "geometry");
+        Element mesh = g == null ? null : child(g, "mesh");
+        if (mesh != null && !mesh.getAttribute("filename").isBlank()) {
+          meshes.add(mesh.getAttribute("filename").trim());
+        }
+      }
+    }
     Element in = child(e, "inertial");
     if (in == null) {
-      return new Link(name, null);
+      return new Link(name, null, meshes);
     }
     Element mass = child(in, "mass");
     double m = mass == null ? 0 : number(mass, "value", 0, "link '" + name + "' mass", src);
@@ -113,7 +125,7 @@ public final class UrdfReader {
     double iyy = i == null ? 0 : number(i, "iyy", 0, what, src);
     double iyz = i == null ? 0 : number(i, "iyz", 0, what, src);
     double izz = i == null ? 0 : number(i, "izz", 0, what, src);
-    return new Link(name, new Inertial(m, origin, ixx, ixy, ixz, iyy, iyz, izz));
+    return new Link(name, new Inertial(m, origin, ixx, ixy, ixz, iyy, iyz, izz), meshes);
   }
 
   private static JointSpec parseJoint(Element e, String src) {
@@ -174,8 +186,15 @@ public final class UrdfReader {
       damping = number(dyn, "damping", 0, what + " dynamics", src);
       friction = number(dyn, "friction", 0, what + " dynamics", src);
     }
+    JointSpec.Mimic mimic = null;
+    Element mimicEl = child(e, "mimic");
+    if (mimicEl != null) {
+      String followed = required(mimicEl, "joint", what + " mimic", src);
+      mimic = new JointSpec.Mimic(followed.trim(), number(mimicEl, "multiplier", 1, what + " mimic", src),
+          number(mimicEl, "offset", 0, what + " mimic", src));
+    }
     return new JointSpec(name, type, parentLink, childLink, origin, axis, lower, upper, velocity,
-        effort, damping, friction);
+        effort, damping, friction, mimic);
   }
 
   private static Transform origin(Element e, String what, String src) {

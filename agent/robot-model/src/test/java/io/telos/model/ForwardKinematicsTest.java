@@ -255,14 +255,19 @@ class ForwardKinematicsTest {
     @Test
     void badChainEnds() {
       RobotDescription d = TestUrdfs.parse(TestUrdfs.SCARA);
-      assertEquals("unknown base link 'nope'",
-          assertThrows(UrdfException.class, () -> KinematicChain.of(d, "nope", "tool")).getMessage());
-      assertEquals("unknown tip link 'nope'",
-          assertThrows(UrdfException.class, () -> KinematicChain.of(d, "world", "nope")).getMessage());
-      assertEquals("tip link 'base' is not below base link 'arm'",
-          assertThrows(UrdfException.class, () -> KinematicChain.of(d, "arm", "base")).getMessage());
-      assertEquals("chain world -> base has no movable joint",
-          assertThrows(UrdfException.class, () -> KinematicChain.of(d, "world", "base")).getMessage());
+      ChainException base = assertThrows(ChainException.class, () -> KinematicChain.of(d, "nope", "tool"));
+      assertEquals("base_link", base.key());
+      assertEquals("test.urdf: unknown base link 'nope' (allowed: a link of the"
+          + " description: world, base, arm, mount, carriage, flange, tool)", base.getMessage());
+      ChainException tip = assertThrows(ChainException.class, () -> KinematicChain.of(d, "world", "nope"));
+      assertEquals("tip_link", tip.key());
+      assertEquals("test.urdf: unknown tip link 'nope' (allowed: a link below base link 'world', leaves [tool])",
+          tip.getMessage());
+      assertEquals("test.urdf: tip link 'base' is not below base link 'arm' (allowed: a link below it, leaves [tool])",
+          assertThrows(ChainException.class, () -> KinematicChain.of(d, "arm", "base")).getMessage());
+      assertEquals("test.urdf: chain world -> base has no movable joint (allowed: a tip link below at least one"
+              + " revolute, continuous or prismatic joint of the base link)",
+          assertThrows(ChainException.class, () -> KinematicChain.of(d, "world", "base")).getMessage());
     }
   }
 
@@ -275,8 +280,10 @@ class ForwardKinematicsTest {
           <joint name="jr" type="continuous"><parent link="a"/><child link="r"/></joint>
         </robot>
         """);
-    UrdfException e = assertThrows(UrdfException.class, () -> KinematicChain.of(d));
-    assertEquals("link 'a' branches into 2 joints; name the tip link of the arm explicitly", e.getMessage());
+    ChainException e = assertThrows(ChainException.class, () -> KinematicChain.of(d));
+    assertEquals("tip_link", e.key());
+    assertEquals("test.urdf: no tip link named and the tree branches below 'a': the arm could end at any of the leaf"
+        + " links [l, r]; name one of them, or a link above where they branch, as the tip link", e.getMessage());
     assertEquals(List.of("jr"), KinematicChain.of(d, "a", "r").jointNames());
   }
 
@@ -289,6 +296,7 @@ class ForwardKinematicsTest {
         </robot>
         """);
     UrdfException e = assertThrows(UrdfException.class, () -> KinematicChain.of(d));
-    assertEquals("joint 'free' of type floating cannot be part of a serial arm chain", e.getMessage());
+    assertEquals("test.urdf: joint 'free' of type floating cannot be part of a serial arm chain (allowed in the"
+        + " chain a -> b: revolute, continuous, prismatic and fixed joints)", e.getMessage());
   }
 }

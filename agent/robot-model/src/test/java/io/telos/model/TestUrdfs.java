@@ -13,6 +13,30 @@ final class TestUrdfs {
     return UrdfReader.read(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), "test.urdf");
   }
 
+  /**
+   * One of the vendor-layout test arms in {@code src/test/resources/io/telos/model/arms/}:
+   * {@code ur5e}, {@code panda}, {@code gen3}, {@code iiwa14}; the source name is the file name.
+   */
+  static RobotDescription arm(String name) {
+    try (java.io.InputStream in = TestUrdfs.class.getResourceAsStream("arms/" + name + ".urdf")) {
+      if (in == null) {
+        throw new IllegalArgumentException("no test arm " + name);
+      }
+      return UrdfReader.read(in, name + ".urdf");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The file of a test arm, for APIs that take a path. */
+  static java.nio.file.Path armFile(String name) {
+    try {
+      return java.nio.file.Path.of(TestUrdfs.class.getResource("arms/" + name + ".urdf").toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static RobotDescription builtin(String arm) {
     return RobotModel.readDescription("builtin:" + arm);
   }

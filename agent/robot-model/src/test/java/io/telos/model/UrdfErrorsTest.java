@@ -190,4 +190,67 @@ class UrdfErrorsTest {
     String j = revolute(GOOD_LIMIT).replace("0 0 1", "0 0 0");
     assertMentions(failure(TestUrdfs.robot(AB, j)), "joint 'j1'", "zero axis");
   }
+
+  private static String finger(String name, String mimic) {
+    return "<joint name=\"" + name + "\" type=\"prismatic\"><parent link=\"a\"/><child link=\"" + name + "_link\"/>"
+        + "<axis xyz=\"0 1 0\"/><limit lower=\"0\" upper=\"0.04\" effort=\"20\" velocity=\"0.2\"/>" + mimic
+        + "</joint>";
+  }
+
+  private static final String HAND = "<link name=\"a\"/><link name=\"f1_link\"/><link name=\"f2_link\"/>";
+
+  @Test
+  void mimicParsedWithDefaults() {
+    RobotDescription d = TestUrdfs.parse(TestUrdfs.robot(HAND,
+        finger("f1", "") + finger("f2", "<mimic joint=\"f1\"/>")));
+    assertTrue(d.joint("f2").mimic().equals(new JointSpec.Mimic("f1", 1, 0)));
+  }
+
+  @Test
+  void mimicPointingNowhere() {
+    String msg = failure(TestUrdfs.robot(HAND, finger("f1", "") + finger("f2", "<mimic joint=\"finger_1\"/>")));
+    assertMentions(msg, "joint 'f2' <mimic joint='finger_1'> names an unknown joint",
+        "allowed: a revolute, continuous or prismatic joint of this robot other than itself");
+    assertMentions(failure(TestUrdfs.robot(HAND, finger("f1", "") + finger("f2", "<mimic joint=\"f2\"/>"))),
+        "joint 'f2' <mimic joint='f2'> names itself");
+    assertMentions(failure(TestUrdfs.robot(HAND, finger("f1", "") + finger("f2", "<mimic multiplier=\"1\"/>"))),
+        "joint 'f2' mimic is missing attribute 'joint'");
+    assertMentions(failure(TestUrdfs.robot(HAND, finger("f1", "") + finger("f2", "<mimic joint=\"f1\" offset=\"NaN\"/>"))),
+        "joint 'f2' mimic offset is not a finite number: 'NaN'");
+  }
+
+  @Test
+  void mimicOfAFixedJointAndMimicLoops() {
+    String links = HAND + "<link name=\"c\"/>";
+    String fixed = "<joint name=\"mount\" type=\"fixed\"><parent link=\"a\"/><child link=\"c\"/></joint>";
+    assertMentions(failure(TestUrdfs.robot(links, fixed + finger("f1", "") + finger("f2", "<mimic joint=\"mount\"/>"))),
+        "joint 'f2' <mimic joint='mount'> names a fixed joint", "allowed: a revolute, continuous or prismatic joint");
+    assertMentions(failure(TestUrdfs.robot(HAND, finger("f1", "<mimic joint=\"f2\"/>") + finger("f2", "<mimic joint=\"f1\"/>"))),
+        "joint 'f1' <mimic joint='f2'>", "[f1, f2] follow each other in a loop");
+  }
+
+  @Test
+  void everyLinkAChildIsACycle() {
+    String joints = "<joint name=\"ab\" type=\"continuous\"><parent link=\"a\"/><child link=\"b\"/></joint>"
+        + "<joint name=\"ba\" type=\"continuous\"><parent link=\"b\"/><child link=\"a\"/></joint>";
+    assertMentions(failure(TestUrdfs.robot(AB, joints)), "the joints form a cycle", "no root link",
+        "allowed: a tree with exactly one root link");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"<origin xyz=\"0 NaN 0\"/>", "<origin rpy=\"0 0 nan\"/>", "<origin xyz=\"0 0\"/>"})
+  void badOriginsNameTheJoint(String origin) {
+    String j = "<joint name=\"elbow\" type=\"fixed\"><parent link=\"a\"/><child link=\"b\"/>" + origin + "</joint>";
+    assertMentions(failure(TestUrdfs.robot(AB, j)), "joint 'elbow' origin");
+  }
+
+  @Test
+  void messagesAreOneLine() {
+    for (String xml : new String[] {"<robot name=\"r\">\n<link name=\"a\">\n</robot>",
+        TestUrdfs.robot(HAND, finger("f1", "") + finger("f2", "<mimic joint=\"x\"/>")),
+        TestUrdfs.robot(AB + "<link name=\"c\"/>", "")}) {
+      String msg = failure(xml);
+      assertTrue(!msg.contains("\n") && !msg.contains("\r"), () -> "more than one line: " + msg);
+    }
+  }
 }

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param seed seed for any randomness (e.g. sensor noise)
  * @param lockStep true when the runtime will call {@link Steppable#step(long)} itself
  * @param scene the launch file's scene (objects a simulator builds; empty for most bridges)
+ * @param armChain which part of the description is the arm (launch file {@code robot.base_link},
+ *     {@code tip_link}, {@code tool}); {@link ArmChain#DEFAULT} when not given
  */
 public record HardwareContext(
     String robotId,
@@ -23,11 +25,18 @@ public record HardwareContext(
     Clock clock,
     long seed,
     boolean lockStep,
-    io.telos.api.scene.Scene scene) {
+    io.telos.api.scene.Scene scene,
+    ArmChain armChain) {
   /** A context without scene objects. */
   public HardwareContext(String robotId, String robotDescription, Map<String, Object> settings, Clock clock, long seed,
       boolean lockStep) {
     this(robotId, robotDescription, settings, clock, seed, lockStep, io.telos.api.scene.Scene.EMPTY);
+  }
+
+  /** A context for the default chain (root link to the only leaf, no tool). */
+  public HardwareContext(String robotId, String robotDescription, Map<String, Object> settings, Clock clock, long seed,
+      boolean lockStep, io.telos.api.scene.Scene scene) {
+    this(robotId, robotDescription, settings, clock, seed, lockStep, scene, ArmChain.DEFAULT);
   }
 
   public HardwareContext {
@@ -36,5 +45,6 @@ public record HardwareContext(
     settings = Map.copyOf(settings);
     Objects.requireNonNull(clock, "clock");
     scene = scene == null ? io.telos.api.scene.Scene.EMPTY : scene;
+    armChain = armChain == null ? ArmChain.DEFAULT : armChain;
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.api.scene.Scene;
+import io.telos.api.spi.ArmChain;
 import io.telos.runtime.safety.SafetyConfig;
 import io.telos.runtime.teleop.TeleopConfig;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * robot:   { id: arm1, description: builtin:telos6, limits: { velocity_scale: 0.8 } }
+ *          # a vendor URDF: base_link, tip_link, tool: { xyz: [0, 0, 0.1], rpy: [0, 0, 0] }
  * clock:   wall            # or sim (lock-step, deterministic)
  * seed:    42
  * bridge:  { type: sim }   # plus the bridge's own keys
@@ -86,7 +88,8 @@ public final class LaunchFile {
         throw new ConfigException(required + ": missing (required section)");
       }
     }
-    Settings robot = s.section("robot").requireOnly(Set.of("id", "description", "limits", "response"));
+    Settings robot = s.section("robot").requireOnly(Set.of("id", "description", "limits", "base_link", "tip_link",
+        "tool", "response"));
     String id = robot.requiredString("id");
     if (!ID.matcher(id).matches()) {
       throw new ConfigException("robot.id: must match [a-z][a-z0-9_]* (at most 32 characters), was '" + id + "'");
@@ -130,8 +133,26 @@ public final class LaunchFile {
     }
     Settings memory = s.section("memory");
     TeleopConfig teleop = s.has("teleop") ? TeleopConfig.from(s.section("teleop")) : TeleopConfig.defaults();
-    return new LaunchSpec(source, new RobotSpec(id, description, limits, response), clock, seed, bridge, perception, planner,
+    return new LaunchSpec(source, new RobotSpec(id, description, limits, arm(robot), response), clock, seed, bridge,
+        perception, planner,
         safety, task, memory, plannerRate, perceptionRate, teleop, scene);
+  }
+
+  /** {@code robot.base_link}, {@code robot.tip_link} and {@code robot.tool: {xyz, rpy}}. */
+  private static ArmChain arm(Settings robot) {
+    String base = robot.string("base_link", null);
+    String tip = robot.string("tip_link", null);
+    double[] tool = null;
+    if (robot.has("tool")) {
+      Settings t = robot.section("tool").requireOnly(Set.of("xyz", "rpy"));
+      if (!t.has("xyz") && !t.has("rpy")) {
+        throw new ConfigException(t.path() + ": needs xyz: [x, y, z] (m) and/or rpy: [roll, pitch, yaw] (rad)");
+      }
+      double[] xyz = t.numbers("xyz", new double[3], 3, -10, 10);
+      double[] rpy = t.numbers("rpy", new double[3], 3, -2 * Math.PI, 2 * Math.PI);
+      tool = new double[] {xyz[0], xyz[1], xyz[2], rpy[0], rpy[1], rpy[2]};
+    }
+    return new ArmChain(base, tip, tool);
   }
 
   private static TaskSpec task(Settings t) {

@@ -1,6 +1,10 @@
 package io.telos.runtime.config;
 
 import io.telos.api.config.Settings;
+import io.telos.api.spi.ArmChain;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code robot:} — which arm this deployment drives.
@@ -8,15 +12,30 @@ import io.telos.api.config.Settings;
  * @param id robot id used in bus addresses and topics ([a-z0-9_]+)
  * @param description URDF path (relative paths resolve against the launch file) or {@code builtin:<name>}
  * @param limits optional {@code velocity_scale} (0, 1] and per-joint {@code acceleration} list
+ * @param arm the chain within the description: {@code base_link}, {@code tip_link} and
+ *     {@code tool: {xyz, rpy}} ({@link ArmChain#DEFAULT} when none is given)
  * @param response optional actuator response: {@code lag_s}, {@code dead_time_ms},
  *     {@code max_velocity}, each one number for all joints or a per-joint list
  */
-public record RobotSpec(String id, String description, Settings limits, Settings response) {
+public record RobotSpec(String id, String description, Settings limits, ArmChain arm, Settings response) {
   /** Keys of {@code robot.response}. */
-  public static final java.util.Set<String> RESPONSE_KEYS = java.util.Set.of("lag_s", "dead_time_ms", "max_velocity");
+  public static final Set<String> RESPONSE_KEYS = Set.of("lag_s", "dead_time_ms", "max_velocity");
 
-  /** A spec without a declared response (the arm is assumed to follow its commands at once). */
+  public RobotSpec {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(limits, "limits");
+    arm = arm == null ? ArmChain.DEFAULT : arm;
+    response = response == null ? new Settings("robot.response", Map.of()) : response;
+  }
+
+  /** A spec with the chain given and no declared response (the arm follows its commands at once). */
+  public RobotSpec(String id, String description, Settings limits, ArmChain arm) {
+    this(id, description, limits, arm, null);
+  }
+
+  /** The default chain (root link to the only leaf, no tool), no declared response. */
   public RobotSpec(String id, String description, Settings limits) {
-    this(id, description, limits, new Settings("robot.response", java.util.Map.of()));
+    this(id, description, limits, ArmChain.DEFAULT, null);
   }
 }

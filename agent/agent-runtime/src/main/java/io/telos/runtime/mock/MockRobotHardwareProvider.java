@@ -21,7 +21,7 @@ public final class MockRobotHardwareProvider implements RobotHardwareProvider {
 
   @Override
   public RobotHardware create(HardwareContext ctx) {
-    RobotModel model = RobotModel.load(ctx.robotDescription());
+    RobotModel model = RobotModel.load(ctx.robotDescription(), ctx.armChain());
     Settings s = new Settings("bridge", ctx.settings());
     double[] q = s.numbers("initial_position", new double[model.dof()], model.dof(), -1e3, 1e3);
     if (!model.limits().contains(q, 0)) {

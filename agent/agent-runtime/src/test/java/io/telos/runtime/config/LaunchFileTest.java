@@ -103,4 +103,43 @@ class LaunchFileTest {
     LaunchException e = assertThrows(LaunchException.class, () -> LaunchFile.load(Path.of("/nope/missing.yaml")));
     assertTrue(e.getMessage().contains("/nope/missing.yaml"));
   }
+
+  @Test
+  void robotChainKeys() {
+    LaunchSpec s = parse(GOOD.replace("robot: { id: arm1, description: builtin:telos6 }",
+        "robot: { id: arm1, description: arm.urdf, base_link: base_link, tip_link: tool0,"
+            + " tool: { xyz: [0, 0, 0.15], rpy: [0, 0, 1.5] } }"));
+    io.telos.api.spi.ArmChain arm = s.robot().arm();
+    assertEquals("base_link", arm.baseLink());
+    assertEquals("tool0", arm.tipLink());
+    assertEquals(java.util.List.of(0.0, 0.0, 0.15, 0.0, 0.0, 1.5),
+        java.util.Arrays.stream(arm.toolXyzRpy()).boxed().toList());
+    // only xyz: no rotation
+    LaunchSpec x = parse(GOOD.replace("description: builtin:telos6 }",
+        "description: builtin:telos6, tool: { xyz: [0.1, 0, 0] } }"));
+    assertEquals(java.util.List.of(0.1, 0.0, 0.0, 0.0, 0.0, 0.0),
+        java.util.Arrays.stream(x.robot().arm().toolXyzRpy()).boxed().toList());
+    assertEquals(io.telos.api.spi.ArmChain.DEFAULT, parse(GOOD).robot().arm());
+  }
+
+  @ParameterizedTest
+  @MethodSource("badChainKeys")
+  void badRobotChainKeysNameTheKey(String robotKeys, String expected) {
+    LaunchException e = assertThrows(LaunchException.class, () -> parse(GOOD.replace(
+        "description: builtin:telos6 }", "description: builtin:telos6, " + robotKeys + " }")));
+    assertTrue(e.getMessage().startsWith("test.yaml: " + expected), e.getMessage());
+  }
+
+  static Stream<Arguments> badChainKeys() {
+    return Stream.of(
+        Arguments.of("tip: tool0", "robot.tip: unknown key (allowed: base_link, description, id, limits, tip_link, tool)"),
+        Arguments.of("tip_link: ''", "robot.tip_link: must be a non-empty string"),
+        Arguments.of("base_link: 3", "robot.base_link: must be a non-empty string"),
+        Arguments.of("tool: [0, 0, 0.1]", "robot.tool: must be a map of settings"),
+        Arguments.of("tool: {}", "robot.tool: needs xyz: [x, y, z] (m) and/or rpy"),
+        Arguments.of("tool: { xyz: [0, 0] }", "robot.tool.xyz: must have 3 entries, had 2"),
+        Arguments.of("tool: { rpy: [0, 0, x] }", "robot.tool.rpy[2]: "),
+        Arguments.of("tool: { rpy: [0, 7, 0] }", "robot.tool.rpy[1]: "),
+        Arguments.of("tool: { xyz: [0, 0, 0.1], quat: [1, 0, 0, 0] }", "robot.tool.quat: unknown key (allowed: rpy, xyz)"));
+  }
 }

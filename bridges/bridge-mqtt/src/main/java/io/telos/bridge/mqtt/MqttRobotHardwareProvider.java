@@ -56,7 +56,7 @@ public final class MqttRobotHardwareProvider implements RobotHardwareProvider {
     MqttConfig config = MqttConfig.parse(context.robotId(), context.settings());
     RobotModel model;
     try {
-      model = RobotModel.load(context.robotDescription());
+      model = RobotModel.load(context.robotDescription(), context.armChain());
     } catch (UrdfException e) {
       throw new IllegalArgumentException("robot description '" + context.robotDescription() + "' for robot "
           + context.robotId() + ": " + e.getMessage(), e);

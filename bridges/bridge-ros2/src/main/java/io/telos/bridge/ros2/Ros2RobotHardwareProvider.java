@@ -50,7 +50,7 @@ public final class Ros2RobotHardwareProvider implements RobotHardwareProvider {
     Ros2Config config = Ros2Config.parse(context.settings());
     RobotModel model;
     try {
-      model = RobotModel.load(context.robotDescription());
+      model = RobotModel.load(context.robotDescription(), context.armChain());
     } catch (UrdfException e) {
       throw new IllegalArgumentException("robot description '" + context.robotDescription() + "' for robot "
           + context.robotId() + ": " + e.getMessage(), e);

@@ -83,7 +83,7 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
     SimConfig config = parse(context.settings());
     RobotModel model;
     try {
-      model = RobotModel.load(context.robotDescription());
+      model = RobotModel.load(context.robotDescription(), context.armChain());
     } catch (UrdfException e) {
       throw new IllegalArgumentException("robot description '" + context.robotDescription() + "' for robot "
           + context.robotId() + ": " + e.getMessage(), e);
