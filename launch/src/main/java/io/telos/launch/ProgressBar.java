@@ -4,7 +4,10 @@ import io.telos.api.GoalOutcome;
 import java.io.PrintStream;
 import java.util.function.Consumer;
 
-/** A terminal progress bar over goal outcomes; one plain line per goal when not on a terminal. */
+/**
+ * A terminal progress bar over goal outcomes (one plain line per goal when not on a terminal), or
+ * over any other count through {@link #show(int, String)}.
+ */
 final class ProgressBar implements Consumer<GoalOutcome> {
   private final PrintStream out;
   private final int total;
@@ -40,6 +43,32 @@ final class ProgressBar implements Consumer<GoalOutcome> {
     } else {
       out.printf("  %d/%d %s %s in %.2f s (error %.1f mm)%n", done, total, o.goalId(),
           o.reached() ? "reached" : "MISSED", o.elapsedNs() / 1e9, o.finalError() * 1000);
+    }
+    out.flush();
+  }
+
+  /**
+   * Draws {@code done} of the total {@code unit}s (e.g. seconds of an excitation); not on a terminal,
+   * one line per tenth. Repeated values draw nothing.
+   */
+  synchronized void show(int done, String unit) {
+    if (quiet || done == this.done) {
+      return;
+    }
+    int prev = this.done;
+    this.done = done;
+    if (terminal) {
+      int width = 30;
+      int filled = total == 0 ? width : Math.min(width, done * width / total);
+      out.printf("\r  [%s%s] %d/%d %s   ", "#".repeat(filled), ".".repeat(width - filled), done, total, unit);
+      if (done >= total) {
+        out.println();
+      }
+    } else {
+      int tenth = Math.max(1, total / 10);
+      if (done >= total || done / tenth != prev / tenth) {
+        out.printf("  %d/%d %s%n", done, total, unit);
+      }
     }
     out.flush();
   }

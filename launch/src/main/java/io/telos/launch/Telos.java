@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 /** The {@code telos} command. */
 @Command(name = "telos", mixinStandardHelpOptions = true, version = "telos 0.1.0",
     description = "Objective-driven control agent for robot arms.",
-    subcommands = {Telos.Run.class, Telos.Demo.class, Bench.class, MppiBench.class, MemoryCommand.class, SimRobotCommand.class, io.telos.launch.suite.SuiteCommand.class, io.telos.launch.suite.ResponseBench.class, io.telos.launch.learn.TrainCommand.class, io.telos.launch.learn.ModelBench.class,
+    subcommands = {Telos.Run.class, Telos.Demo.class, Bench.class, MppiBench.class, MemoryCommand.class, SimRobotCommand.class,
+        IdentifyCommand.class, io.telos.launch.suite.SuiteCommand.class, io.telos.launch.suite.ResponseBench.class,
+        io.telos.launch.learn.TrainCommand.class, io.telos.launch.learn.ModelBench.class,
         CommandLine.HelpCommand.class})
 public final class Telos {
   /** Exit status when the run finished but missed its targets or violated limits. */

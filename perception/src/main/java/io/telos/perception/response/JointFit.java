@@ -25,6 +25,8 @@ final class JointFit {
   static final double CEILING_EVIDENCE = 0.25;
   /** Fewest steps showing a ceiling. */
   static final int MIN_CEILING_STEPS = 5;
+  /** A command that moved this recently makes a sample informative, s. */
+  static final double RECENT_S = 0.01;
   /** Half-width of the speed-smoothing window, s. */
   static final double SPEED_HALF_WINDOW_S = 0.005;
   /** Largest relative standard uncertainty of τ that still counts as an estimate. */
@@ -430,16 +432,22 @@ final class JointFit {
     int u = idx.length;
     double beta = fit.beta();
     double[] x = fit.x();
-    double sigmaQ = Math.sqrt(fit.rss() / Math.max(1, fit.used()) / 2);
+    // the measurement noise, from the median residual (most steps are quiet, so unmodelled
+    // dynamics during motion do not inflate it)
+    double sigmaQ = noise(fit, mask);
     double threshold = Math.max(3 * sigmaQ, 1e-6);
     int informative = 0;
+    int recent = Math.max(1, (int) Math.round(RECENT_S / hMed));
     double cMin = Double.POSITIVE_INFINITY;
     double cMax = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < u; i++) {
       int k = idx[i];
       cMin = Math.min(cMin, c[k]);
       cMax = Math.max(cMax, c[k]);
-      if (mask[i] && Math.abs(x[i]) > threshold) {
+      // informative: the drive stands out of the noise, or the command has just moved (a joint
+      // that keeps up with its command has little drive, but its steps still tell)
+      int back = Math.max(0, k - recent);
+      if (mask[i] && (Math.abs(x[i]) > threshold || Math.abs(c[k] - c[back]) > threshold)) {
         informative++;
       }
     }
@@ -525,11 +533,27 @@ final class JointFit {
       sigmaD = Double.POSITIVE_INFINITY;
     }
     double sigmaTau = sigmaBeta * tau * tau;
+    if (beta >= betaMax * 0.999) {
+      // faster than the sampling can resolve: no lag to speak of, up to the sampling step; the
+      // dead time's uncertainty from its own column alone
+      tau = 0;
+      sigmaTau = hMed;
+      double s22only = 0;
+      for (int l = 0; l <= lags; l++) {
+        double wl = l == 0 ? 1 : 2 * (1 - l / (lags + 1.0));
+        double b = 0;
+        for (int k = l; k < used; k++) {
+          b += r[k] * r[k - l] * j2[k] * j2[k - l];
+        }
+        s22only += wl * b;
+      }
+      sigmaD = a22 > 0 ? Math.sqrt(Math.max(0, s22only)) / a22 : Double.POSITIVE_INFINITY;
+    }
     if (fit.gridIndex() == gridSize - 1) {
       return ResponseEstimate.Joint.none(joint, "dead time at or beyond the search limit (" + fmt(fit.d() * 1e3)
           + " ms)");
     }
-    if (!(sigmaTau <= MAX_RELATIVE_LAG_SIGMA * tau + 1e-3) || !(sigmaD <= MAX_DEAD_TIME_SIGMA_S)) {
+    if (!(sigmaTau <= MAX_RELATIVE_LAG_SIGMA * tau + Math.max(1e-3, hMed)) || !(sigmaD <= MAX_DEAD_TIME_SIGMA_S)) {
       return ResponseEstimate.Joint.none(joint, "too little excitation to tell (lag " + fmt(tau) + " ± "
           + fmt(sigmaTau) + " s, dead time " + fmt(fit.d() * 1e3) + " ± " + fmt(sigmaD * 1e3) + " ms)");
     }
@@ -538,6 +562,22 @@ final class JointFit {
     }
     return new ResponseEstimate.Joint(joint, true, tau, sigmaTau, fit.d(), sigmaD, ceiling, informative, saturated,
         "");
+  }
+
+  /** Robust standard deviation of the measured positions: 1.4826 × median |residual| / √2. */
+  private double noise(Fit fit, boolean[] mask) {
+    double[] res = new double[fit.used()];
+    int k = 0;
+    for (int i = 0; i < idx.length && k < res.length; i++) {
+      if (mask[i]) {
+        res[k++] = Math.abs(y[i] + Math.expm1(-h[i] * fit.beta()) * fit.x()[i]);
+      }
+    }
+    if (k == 0) {
+      return 0;
+    }
+    Arrays.sort(res, 0, k);
+    return 1.4826 * res[k / 2] / Math.sqrt(2);
   }
 
   private static double clamp(double v, double lo, double hi) {
