@@ -27,16 +27,21 @@ class IdentifyCommandTest {
   Path dir;
 
   private Path launch() throws Exception {
+    return launch("");
+  }
+
+  /** A lock-step launch file with {@code slow} added to the sim bridge (e.g. its lag keys). */
+  private Path launch(String slow) throws Exception {
     Path f = dir.resolve("arm.yaml");
     Files.writeString(f, """
         robot: { id: arm1, description: builtin:telos6 }
         clock: sim
         seed: 7
-        bridge: { type: sim }
+        bridge: { type: sim%s }
         planner: { type: mppi, rate_hz: 50 }
         safety: { rate_hz: 1000 }
         task: { type: reach_random, count: 1, tolerance_m: 0.01, timeout_s: 8, settle_s: 0.1 }
-        """);
+        """.formatted(slow));
     return f;
   }
 
@@ -66,6 +71,24 @@ class IdentifyCommandTest {
     assertTrue(written.contains("dead_time_ms: ["), written);
     // the joints left still have no estimate and say so
     assertTrue(written.contains("# joint 0: no estimate"), written);
+  }
+
+  /** On an arm simulated slow, the fit recovers the simulator's lag within 10 % and dead time within 5 ms. */
+  @Test
+  void recoversTheLagAndDeadTimeOfASlowArm() throws Exception {
+    IdentifyCommand cmd = new IdentifyCommand();
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    cmd.out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    int code = new CommandLine(cmd).execute(launch(", lag_s: 0.15, dead_time_ms: 30").toString(), "--joints",
+        "shoulder_pan_joint,wrist_1_joint");
+    String text = buf.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, text);
+    for (String joint : new String[] {"shoulder_pan_joint", "wrist_1_joint"}) {
+      Matcher m = Pattern.compile(joint + "\\s+([0-9.]+) ± ([0-9.]+)\\s+([0-9.]+) ± ([0-9.]+)\\s+(\\d+)").matcher(text);
+      assertTrue(m.find(), joint + " row missing:\n" + text);
+      assertEquals(0.15, Double.parseDouble(m.group(1)), 0.015, joint + " lag:\n" + text);
+      assertEquals(30, Double.parseDouble(m.group(3)), 5, joint + " dead time:\n" + text);
+    }
   }
 
   @Test
