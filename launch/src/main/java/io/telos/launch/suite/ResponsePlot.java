@@ -52,10 +52,12 @@ final class ResponsePlot {
       series.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
     }
     double maxLag = grid.stream().mapToDouble(ResponseBench.Cell::lagS).max().orElse(0.3);
-    double maxTime = 8.0;
+    double maxTime = 3.0;
     for (ResponseBench.Cell c : grid) {
-      if (Double.isFinite(c.meanTimeS())) {
-        maxTime = Math.max(maxTime, c.meanTimeS());
+      for (double v : new double[] {c.meanTimeS(), c.boundS()}) {
+        if (Double.isFinite(v)) {
+          maxTime = Math.max(maxTime, 1.15 * v);
+        }
       }
     }
     g.setColor(Color.BLACK);
@@ -64,7 +66,7 @@ final class ResponsePlot {
         base.goals(), base.meanTimeS());
     g.drawString(title, (WIDTH - g.getFontMetrics().stringWidth(title)) / 2, 30);
     Panel time = new Panel(80, 70, 520, 420, maxLag, 0, maxTime, "lag τ (s)", "mean time to target (s)");
-    Panel success = new Panel(700, 70, 380, 420, maxLag, 0, 1.05, "lag τ (s)", "success rate");
+    Panel success = new Panel(700, 70, 380, 420, maxLag, 0, 1.2, "lag τ (s)", "success rate");
     time.axes(g);
     success.axes(g);
     Stroke dashed = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f);
