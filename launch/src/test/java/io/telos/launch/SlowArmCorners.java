@@ -31,8 +31,11 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 480, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung peer fails, not blocks
 abstract class SlowArmCorners {
-  /** Targets per corner: few, for CI time ({@code telos bench-response} runs 20). */
-  static final int TARGETS = 6;
+  /**
+   * Targets per corner: few, for CI time ({@code telos bench-response} runs 20;
+   * {@code -Dtelos.it.slowArmTargets=20} here).
+   */
+  static final int TARGETS = Integer.getInteger("telos.it.slowArmTargets", 6);
   static final long SEED = 42;
   /** The demo's home pose, where the simulated telos6 starts. */
   static final double[] HOME = {0, -0.5, 1.2, -0.7, 1.57, 0};
@@ -102,14 +105,14 @@ abstract class SlowArmCorners {
     }
     String what = describe(r, lag, deadMs, cap);
     assertEquals(TARGETS, r.outcomes().size(), what);
-    // success >= 0.95 of 6 targets is all 6
-    assertEquals(TARGETS, r.reached(), "targets reached, " + what);
+    // success >= 0.95: all of 6, at most one miss of 20
+    assertTrue(r.reached() * 100 >= 95L * TARGETS, "targets reached, " + what);
     assertTrue(meanS(r) <= bound, String.format(Locale.ROOT, "mean time to target %.2f s over the bound %.2f s "
         + "(1.5 × baseline %.2f s + τ + d), %s", meanS(r), bound, baselineMeanS, what));
   }
 
   private static boolean reachedInTime(RunReport r, double bound) {
-    return r.outcomes().size() == TARGETS && r.reached() == TARGETS && meanS(r) <= bound;
+    return r.outcomes().size() == TARGETS && r.reached() * 100 >= 95L * TARGETS && meanS(r) <= bound;
   }
 
   /** No limit violation and no tracking-error stop, on every run (never excused by a retry). */

@@ -75,9 +75,16 @@ public final class ResponseBench implements Callable<Integer> {
   /** One cell of the grid. */
   public record Cell(double lagS, double deadTimeMs, double cap, boolean declared, int goals, long reached,
       double meanTimeS, double p95TimeS, long limitViolations, long trackingStops, double boundS,
-      Map<String, Long> faults) {
+      Map<String, Long> faults, List<GoalOutcome> outcomes) {
     public Cell {
       faults = Map.copyOf(faults);
+      outcomes = List.copyOf(outcomes);
+    }
+
+    /** The targets missed, e.g. {@code target-3 (8.00 s, 23.4 mm)}; "" for none. */
+    public String misses() {
+      return outcomes.stream().filter(o -> !o.reached()).map(o -> String.format(Locale.ROOT, "%s (%.2f s, %.1f mm)",
+          o.goalId(), o.elapsedNs() / 1e9, o.finalError() * 1e3)).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Faults other than tracking errors, e.g. {@code STATE_STALE×2} (a late joint state in real time); "" for none. */
@@ -172,6 +179,10 @@ public final class ResponseBench implements Callable<Integer> {
             log.printf(Locale.ROOT, "[%d/%d] lag %.2f s, dead %.0f ms, cap %s, %s: %d/%d, mean %.2f s%s%n", done, total,
                 lag, d, cap > 0 ? cap + " rad/s" : "none", declared ? "declared" : "undeclared", c.reached(), c.goals(),
                 c.meanTimeS(), c.passes() ? "" : "  (fails)");
+            if (!c.misses().isEmpty() || !c.otherFaults().isEmpty()) {
+              log.printf(Locale.ROOT, "      missed: %s; faults: %s%n", c.misses().isEmpty() ? "none" : c.misses(),
+                  c.faults());
+            }
           }
         }
       }
@@ -223,7 +234,7 @@ public final class ResponseBench implements Callable<Integer> {
     double mean = times.length == 0 ? Double.NaN : java.util.Arrays.stream(times).average().orElse(Double.NaN);
     double p95 = times.length == 0 ? Double.NaN : times[Math.min(times.length - 1, (int) Math.ceil(0.95 * times.length) - 1)];
     return new Cell(lag, deadMs, cap, declared, r.outcomes().size(), r.reached(), mean, p95, r.limitViolations(),
-        r.faults().getOrDefault("TRACKING_ERROR", 0L), bound, r.faults());
+        r.faults().getOrDefault("TRACKING_ERROR", 0L), bound, r.faults(), r.outcomes());
   }
 
   /** The launch file of one cell: the demo's arm and task, lock-step, no memory. */
