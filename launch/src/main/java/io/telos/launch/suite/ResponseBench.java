@@ -1,6 +1,8 @@
 package io.telos.launch.suite;
 
 import io.telos.api.GoalOutcome;
+import io.telos.api.config.Settings;
+import io.telos.launch.RemoteSimRobot;
 import io.telos.launch.Session;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchException;
@@ -12,25 +14,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code telos bench-response}: the reach task on arms that lag their commands — a grid of
- * first-order lag × dead time × speed ceiling, each arm simulated that slow (ODE, lock-step) and
- * declared to the agent in {@code robot.response}, beside the arm that follows at once (the
- * baseline) and, with {@code --undeclared}, the same slow arms with nothing declared. Prints a
- * Markdown table and writes it with a PNG plot.
+ * first-order lag × dead time × speed ceiling, each arm simulated that slow and declared to the
+ * agent in {@code robot.response}, beside the arm that follows at once (the baseline) and, with
+ * {@code --undeclared}, the same slow arms with nothing declared. Prints a Markdown table and
+ * writes it with a PNG plot.
+ *
+ * <p>{@code --transport sim} (the default) runs the arm in-process in lock-step; {@code mqtt} and
+ * {@code ros2} run it in real time behind the wire ({@link RemoteSimRobot}: the standalone
+ * simulated arm with its embedded MQTT broker, or as a ROS 2 driver on DDS loopback), a fresh arm
+ * at its home pose for every cell, and the agent on the wall clock through that bridge; the
+ * baseline is then the unlagged arm over the same wire.
  *
  * <p>A cell passes when at least 95 % of the targets are reached, with no limit violation and no
  * tracking-error stop, and the mean time to target is within {@code 1.5 × baseline + τ + d}.
  */
 @Command(name = "bench-response", mixinStandardHelpOptions = true,
-    description = "Reach on slow arms: lag x dead time x speed ceiling, declared in robot.response (lock-step sim);"
-        + " writes DIR/response.md and DIR/response.png.")
+    description = "Reach on slow arms: lag x dead time x speed ceiling, declared in robot.response (lock-step sim,"
+        + " or in real time over MQTT or ROS 2); writes DIR/response.md and DIR/response.png.")
 public final class ResponseBench implements Callable<Integer> {
   @Option(names = "--lags", split = ",", description = "First-order lags, s (default 0.02,0.05,0.1,0.2,0.3).")
   List<Double> lags = List.of(0.02, 0.05, 0.1, 0.2, 0.3);
@@ -51,12 +61,39 @@ public final class ResponseBench implements Callable<Integer> {
       + " before it knew the arm's response).")
   boolean undeclared;
 
+  @Option(names = "--transport", description = "sim: in-process, lock-step (default); mqtt or ros2: the simulated"
+      + " arm behind that wire (embedded broker / DDS on 127.0.0.1), the agent in real time.")
+  String transport = "sim";
+
+  @Option(names = "--domain-id", description = "ROS 2 domain of --transport ros2 (default: 100 + this process id"
+      + " modulo 100, never 0).")
+  Integer domainId;
+
   @Option(names = "--out", description = "Output directory (default runs/response).")
   Path out = Path.of("runs", "response");
 
   /** One cell of the grid. */
   public record Cell(double lagS, double deadTimeMs, double cap, boolean declared, int goals, long reached,
-      double meanTimeS, double p95TimeS, long limitViolations, long trackingStops, double boundS) {
+      double meanTimeS, double p95TimeS, long limitViolations, long trackingStops, double boundS,
+      Map<String, Long> faults, List<GoalOutcome> outcomes) {
+    public Cell {
+      faults = Map.copyOf(faults);
+      outcomes = List.copyOf(outcomes);
+    }
+
+    /** The targets missed, e.g. {@code target-3 (8.00 s, 23.4 mm)}; "" for none. */
+    public String misses() {
+      return outcomes.stream().filter(o -> !o.reached()).map(o -> String.format(Locale.ROOT, "%s (%.2f s, %.1f mm)",
+          o.goalId(), o.elapsedNs() / 1e9, o.finalError() * 1e3)).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** Faults other than tracking errors, e.g. {@code STATE_STALE×2} (a late joint state in real time); "" for none. */
+    public String otherFaults() {
+      return faults.entrySet().stream().filter(e -> !e.getKey().equals("TRACKING_ERROR") && e.getValue() > 0)
+          .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "×" + e.getValue())
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public double successRate() {
       return goals == 0 ? 0 : (double) reached / goals;
     }
@@ -75,9 +112,17 @@ public final class ResponseBench implements Callable<Integer> {
     if (targets < 1) {
       throw new LaunchException("--targets: must be >= 1, was " + targets);
     }
-    List<Cell> cells = run(lags, deadTimesMs, caps, targets, seed, undeclared, System.err);
-    String cmd = "telos bench-response --targets " + targets + " --seed " + seed + (undeclared ? " --undeclared" : "");
-    String md = markdown(cells, cmd);
+    if (!List.of("sim", "mqtt", "ros2").contains(transport)) {
+      throw new LaunchException("--transport: must be sim, mqtt or ros2, was '" + transport + "'");
+    }
+    int domain = domainId != null ? domainId : 100 + (int) (ProcessHandle.current().pid() % 100);
+    if (domain < 0 || domain > 232) {
+      throw new LaunchException("--domain-id: must be in 0..232, was " + domain);
+    }
+    List<Cell> cells = run(new Wire(transport, domain), lags, deadTimesMs, caps, targets, seed, undeclared, System.err);
+    String cmd = "telos bench-response --targets " + targets + " --seed " + seed + (undeclared ? " --undeclared" : "")
+        + (transport.equals("sim") ? "" : " --transport " + transport);
+    String md = markdown(cells, cmd, transport);
     Files.createDirectories(out);
     Path mdFile = out.resolve("response.md");
     Path png = out.resolve("response.png");
@@ -88,11 +133,37 @@ public final class ResponseBench implements Callable<Integer> {
     return cells.stream().filter(Cell::declared).allMatch(Cell::passes) ? 0 : 3;
   }
 
-  /** Runs the baseline, then every cell of the grid; the first row is the baseline. */
+  /**
+   * Where the slow arm runs: {@code sim} in-process and lock-step, or {@code mqtt} / {@code ros2}
+   * behind that wire in real time.
+   *
+   * @param domainId the ROS 2 domain of {@code ros2}
+   */
+  public record Wire(String transport, int domainId) {
+    public static final Wire SIM = new Wire("sim", 0);
+
+    public boolean realTime() {
+      return !transport.equals("sim");
+    }
+  }
+
+  /** Runs the baseline, then every cell of the grid in lock-step; the first row is the baseline. */
   public static List<Cell> run(List<Double> lags, List<Double> deadMs, List<Double> caps, int targets, long seed,
-      boolean undeclared, java.io.PrintStream log) throws InterruptedException {
+      boolean undeclared, java.io.PrintStream log) throws Exception {
+    return run(Wire.SIM, lags, deadMs, caps, targets, seed, undeclared, log);
+  }
+
+  /** Runs the baseline, then every cell of the grid over {@code wire}; the first row is the baseline. */
+  public static List<Cell> run(Wire wire, List<Double> lags, List<Double> deadMs, List<Double> caps, int targets,
+      long seed, boolean undeclared, java.io.PrintStream log) throws Exception {
     List<Cell> cells = new ArrayList<>();
-    Cell base = cell(0, 0, 0, true, targets, seed, Double.POSITIVE_INFINITY);
+    if (wire.realTime()) {
+      // real time: a cold JVM (JIT, first DDS/MQTT sessions) would make the baseline look slow
+      Cell w = cell(wire, 0, 0, 0, true, Math.min(targets, 3), seed + 1, Double.POSITIVE_INFINITY);
+      log.printf(Locale.ROOT, "warm-up (no lag, not counted): %d/%d, mean %.2f s%n", w.reached(), w.goals(),
+          w.meanTimeS());
+    }
+    Cell base = cell(wire, 0, 0, 0, true, targets, seed, Double.POSITIVE_INFINITY);
     cells.add(base);
     log.printf(Locale.ROOT, "baseline (no lag): %d/%d, mean %.2f s%n", base.reached(), base.goals(), base.meanTimeS());
     int total = lags.size() * deadMs.size() * caps.size() * (undeclared ? 2 : 1);
@@ -102,12 +173,16 @@ public final class ResponseBench implements Callable<Integer> {
         for (double lag : lags) {
           double bound = 1.5 * base.meanTimeS() + lag + d / 1e3;
           for (boolean declared : undeclared ? List.of(true, false) : List.of(true)) {
-            Cell c = cell(lag, d, cap, declared, targets, seed, bound);
+            Cell c = cell(wire, lag, d, cap, declared, targets, seed, bound);
             cells.add(c);
             done++;
             log.printf(Locale.ROOT, "[%d/%d] lag %.2f s, dead %.0f ms, cap %s, %s: %d/%d, mean %.2f s%s%n", done, total,
                 lag, d, cap > 0 ? cap + " rad/s" : "none", declared ? "declared" : "undeclared", c.reached(), c.goals(),
                 c.meanTimeS(), c.passes() ? "" : "  (fails)");
+            if (!c.misses().isEmpty() || !c.otherFaults().isEmpty()) {
+              log.printf(Locale.ROOT, "      missed: %s; faults: %s%n", c.misses().isEmpty() ? "none" : c.misses(),
+                  c.faults());
+            }
           }
         }
       }
@@ -115,21 +190,55 @@ public final class ResponseBench implements Callable<Integer> {
     return cells;
   }
 
-  /** One lock-step run of the reach task on an arm simulated with this response. */
-  static Cell cell(double lag, double deadMs, double cap, boolean declared, int targets, long seed, double bound)
-      throws InterruptedException {
+  /**
+   * One run of the reach task on an arm simulated with this response: lock-step in-process, or a
+   * fresh arm behind the wire and the agent in real time.
+   */
+  static Cell cell(Wire wire, double lag, double deadMs, double cap, boolean declared, int targets, long seed,
+      double bound) throws Exception {
     LaunchSpec spec = spec(lag, deadMs, cap, declared, targets, seed);
-    RunReport r = Session.run(spec, o -> { }, Duration.ofSeconds(60 + 20L * targets));
+    if (!wire.realTime()) {
+      return cell(Session.run(spec, o -> { }, Duration.ofSeconds(60 + 20L * targets)), lag, deadMs, cap, declared,
+          bound);
+    }
+    try (RemoteSimRobot robot = RemoteSimRobot.start(wire.transport(), spec.robot().id(), spec.robot().description(),
+        seed, wire.domainId(), simSettings(lag, deadMs, cap))) {
+      RunReport r = Session.run(overWire(spec, robot.bridge()), o -> { },
+          Duration.ofSeconds(60 + (long) (spec.task().timeoutS() * 1.5 + 5) * targets));
+      return cell(r, lag, deadMs, cap, declared, bound);
+    }
+  }
+
+  /** The {@code sim} bridge keys that make the simulated arm this slow (empty for none). */
+  public static Map<String, Object> simSettings(double lag, double deadMs, double cap) {
+    Map<String, Object> sim = new LinkedHashMap<>();
+    if (lag > 0 || deadMs > 0 || cap > 0) {
+      sim.put("lag_s", lag);
+      sim.put("dead_time_ms", deadMs);
+      if (cap > 0) {
+        sim.put("max_velocity", cap);
+      }
+    }
+    return sim;
+  }
+
+  /** A cell's launch spec on the wall clock, reaching the arm through {@code bridge}. */
+  public static LaunchSpec overWire(LaunchSpec spec, Map<String, Object> bridge) {
+    return spec.withClock("wall").withBridge(new Settings("bridge", bridge));
+  }
+
+  /** A cell's figures from the report of its run. */
+  public static Cell cell(RunReport r, double lag, double deadMs, double cap, boolean declared, double bound) {
     double[] times = r.outcomes().stream().filter(GoalOutcome::reached).mapToDouble(o -> o.elapsedNs() / 1e9)
         .sorted().toArray();
     double mean = times.length == 0 ? Double.NaN : java.util.Arrays.stream(times).average().orElse(Double.NaN);
     double p95 = times.length == 0 ? Double.NaN : times[Math.min(times.length - 1, (int) Math.ceil(0.95 * times.length) - 1)];
     return new Cell(lag, deadMs, cap, declared, r.outcomes().size(), r.reached(), mean, p95, r.limitViolations(),
-        r.faults().getOrDefault("TRACKING_ERROR", 0L), bound);
+        r.faults().getOrDefault("TRACKING_ERROR", 0L), bound, r.faults(), r.outcomes());
   }
 
   /** The launch file of one cell: the demo's arm and task, lock-step, no memory. */
-  static LaunchSpec spec(double lag, double deadMs, double cap, boolean declared, int targets, long seed) {
+  public static LaunchSpec spec(double lag, double deadMs, double cap, boolean declared, int targets, long seed) {
     String response = String.format(Locale.ROOT, "lag_s: %s, dead_time_ms: %s%s", lag, deadMs,
         cap > 0 ? ", max_velocity: " + cap : "");
     boolean slow = lag > 0 || deadMs > 0 || cap > 0;
@@ -144,21 +253,32 @@ public final class ResponseBench implements Callable<Integer> {
         Path.of("bench-response.yaml"));
   }
 
-  /** The table: one row per cell, the baseline first. */
+  /** The table of a lock-step run: one row per cell, the baseline first. */
   public static String markdown(List<Cell> cells, String cmd) {
+    return markdown(cells, cmd, "sim");
+  }
+
+  /** The table: one row per cell, the baseline first. */
+  public static String markdown(List<Cell> cells, String cmd, String transport) {
     StringBuilder b = new StringBuilder();
     b.append("| lag τ (s) | dead time (ms) | speed cap (rad/s) | robot.response | reached | mean time (s) | p95 (s) "
-        + "| bound (s) | limit violations | tracking stops | passes |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| bound (s) | limit violations | tracking stops | other faults | passes |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Cell c : cells) {
       boolean base = c.lagS() == 0 && c.deadTimeMs() == 0 && c.cap() == 0;
-      b.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %d/%d | %s | %s | %s | %d | %d | %s |%n",
+      b.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %d/%d | %s | %s | %s | %d | %d | %s | %s |%n",
           base ? "0 (baseline)" : trim(c.lagS()), c.deadTimeMs(), c.cap() > 0 ? trim(c.cap()) : "none",
           base ? "—" : c.declared() ? "declared" : "not declared", c.reached(), c.goals(), fmt(c.meanTimeS()),
           fmt(c.p95TimeS()), base ? "—" : fmt(c.boundS()), c.limitViolations(), c.trackingStops(),
-          base ? "—" : c.passes() ? "yes" : "no"));
+          c.otherFaults().isEmpty() ? "—" : c.otherFaults(), base ? "—" : c.passes() ? "yes" : "no"));
     }
-    b.append("\n`").append(cmd).append("` (lock-step ODE simulation; bound = 1.5 × baseline mean + τ + dead time)\n");
+    String how = switch (transport) {
+      case "mqtt" -> "ODE simulation in real time behind MQTT (embedded broker, loopback), agent on the wall clock";
+      case "ros2" -> "ODE simulation in real time as a ROS 2 driver (DDS on loopback), agent on the wall clock";
+      default -> "lock-step ODE simulation";
+    };
+    b.append("\n`").append(cmd).append("` (").append(how)
+        .append("; bound = 1.5 × baseline mean + τ + dead time)\n");
     return b.toString();
   }
 
