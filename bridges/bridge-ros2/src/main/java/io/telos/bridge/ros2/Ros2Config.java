@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param controllerJoints the controller's {@code joints:} in its order (the order of a forward
  *     command's values and of a trajectory's {@code joint_names}); empty = the robot description's
  *     chain order
+ * @param velocityGain {@code command_interface: velocity} only: the gain (1/s) of the position
+ *     correction added to the kernel's velocity, {@code v = v_cmd + gain (q_cmd - q_measured)}
  */
 public record Ros2Config(
     String namespace,
@@ -39,7 +41,8 @@ public record Ros2Config(
     long servoPeriodNs,
     boolean loopbackOnly,
     long stateTimeoutNs,
-    List<String> controllerJoints) {
+    List<String> controllerJoints,
+    double velocityGain) {
 
   public static final String NAMESPACE = "namespace";
   public static final String DOMAIN_ID = "domain_id";
@@ -52,10 +55,11 @@ public record Ros2Config(
   public static final String LOOPBACK_ONLY = "loopback_only";
   public static final String STATE_TIMEOUT_S = "state_timeout_s";
   public static final String CONTROLLER_JOINTS = "controller_joints";
+  public static final String VELOCITY_GAIN = "velocity_gain";
 
   /** Every key of the section (besides {@code type}). */
   public static final Set<String> KEYS = Set.of(NAMESPACE, DOMAIN_ID, CONTROLLER, COMMAND_INTERFACE, RELIABILITY,
-      HISTORY_DEPTH, DURABILITY, SERVO_PERIOD_S, LOOPBACK_ONLY, STATE_TIMEOUT_S, CONTROLLER_JOINTS);
+      HISTORY_DEPTH, DURABILITY, SERVO_PERIOD_S, LOOPBACK_ONLY, STATE_TIMEOUT_S, CONTROLLER_JOINTS, VELOCITY_GAIN);
 
   public static final String DEFAULT_CONTROLLER = "forward_position_controller";
   /** The controller when {@code command_interface: velocity} names none. */
@@ -123,7 +127,7 @@ public record Ros2Config(
     double timeout = s.number(STATE_TIMEOUT_S, 0.5, 0.01, 60.0);
     List<String> controllerJoints = jointList(s.key(CONTROLLER_JOINTS), settings.get(CONTROLLER_JOINTS));
     return new Ros2Config(ns, domain, controller, ci, new Ros2Qos(rel, depth, dur), Math.round(period * 1e9), loopback,
-        Math.round(timeout * 1e9), controllerJoints);
+        Math.round(timeout * 1e9), controllerJoints, s.number(VELOCITY_GAIN, 10.0, 0.0, 200.0));
   }
 
   private static List<String> jointList(String key, Object value) {

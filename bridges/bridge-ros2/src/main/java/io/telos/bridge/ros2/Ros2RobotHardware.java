@@ -57,6 +57,8 @@ public final class Ros2RobotHardware implements RobotHardware {
   /** The controller's joint order; {@code commandIndex[k]} is the chain index of its k-th joint. */
   private final List<String> commandJoints;
   private final int[] commandIndex;
+  /** Per chain joint, rad/s; the bound of a corrected velocity command. */
+  private final double[] velocityLimits;
   private final Set<String> ignoredJoints = ConcurrentHashMap.newKeySet();
   private final Ros2Config config;
   private final Clock clock;
@@ -98,6 +100,16 @@ public final class Ros2RobotHardware implements RobotHardware {
    */
   public Ros2RobotHardware(String robotId, List<String> jointNames, Ros2Config config, Clock clock,
       Function<Ros2Config, Ros2Transport> transportFactory) {
+    this(robotId, jointNames, null, config, clock, transportFactory);
+  }
+
+  /**
+   * @param velocityLimits per joint (rad/s), in {@code jointNames} order, or null for none: a
+   *     velocity command with its position correction is never faster than this (or than the
+   *     kernel's own velocity)
+   */
+  public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
+      Clock clock, Function<Ros2Config, Ros2Transport> transportFactory) {
     this.robotId = Objects.requireNonNull(robotId, "robotId");
     this.joints = List.copyOf(jointNames);
     for (int i = 0; i < joints.size(); i++) {
@@ -108,6 +120,10 @@ public final class Ros2RobotHardware implements RobotHardware {
     this.config = Objects.requireNonNull(config, "config");
     this.commandJoints = config.commandOrder(joints);
     this.commandIndex = new int[joints.size()];
+    if (velocityLimits != null && velocityLimits.length != joints.size()) {
+      throw new IllegalArgumentException(velocityLimits.length + " velocity limits for " + joints.size() + " joints");
+    }
+    this.velocityLimits = velocityLimits == null ? null : velocityLimits.clone();
     for (int k = 0; k < commandJoints.size(); k++) {
       commandIndex[k] = index.get(commandJoints.get(k));
     }
@@ -118,7 +134,13 @@ public final class Ros2RobotHardware implements RobotHardware {
 
   /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}. */
   public Ros2RobotHardware(String robotId, List<String> jointNames, Ros2Config config, Clock clock) {
-    this(robotId, jointNames, config, clock,
+    this(robotId, jointNames, null, config, clock);
+  }
+
+  /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}, and velocity limits. */
+  public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
+      Clock clock) {
+    this(robotId, jointNames, velocityLimits, config, clock,
         c -> new IhmcRos2Transport(nodeName(robotId), c.domainId(), c.loopbackOnly()));
   }
 
@@ -327,7 +349,7 @@ public final class Ros2RobotHardware implements RobotHardware {
     }
     boolean ok = switch (config.commandInterface()) {
       case FORWARD -> forwardPub.publish(new Ros2Msg.Float64MultiArray(inCommandOrder(c.position())));
-      case VELOCITY -> forwardPub.publish(new Ros2Msg.Float64MultiArray(inCommandOrder(c.velocity())));
+      case VELOCITY -> forwardPub.publish(new Ros2Msg.Float64MultiArray(inCommandOrder(velocityCommand(c))));
       case TRAJECTORY -> trajectoryPub.publish(new Ros2Msg.JointTrajectory(commandJoints, inCommandOrder(c.position()),
           inCommandOrder(c.velocity()), config.servoPeriodNs()));
     };
@@ -339,6 +361,27 @@ public final class Ros2RobotHardware implements RobotHardware {
     if (c.mode() != publishedMode && modePub.publish(new Ros2Msg.Text(c.mode().name()))) {
       publishedMode = c.mode();
     }
+  }
+
+  /**
+   * The kernel's velocity plus a correction towards its position, {@code v + gain (q_cmd - q)}
+   * with q the latest measured position: a driver that integrates velocities would otherwise drift
+   * from the kernel's positions (a late or dropped command leaves the old velocity running). Bounded
+   * by the joint's velocity limit (never below the kernel's own |v|).
+   */
+  Vec velocityCommand(JointCommand c) {
+    JointState s = latest;
+    double gain = config.velocityGain();
+    if (s == null || gain == 0) {
+      return c.velocity();
+    }
+    double[] v = c.velocity().toArray();
+    for (int i = 0; i < v.length; i++) {
+      double corrected = v[i] + gain * (c.position().get(i) - s.position().get(i));
+      double bound = velocityLimits == null ? Double.POSITIVE_INFINITY : Math.max(velocityLimits[i], Math.abs(v[i]));
+      v[i] = Math.max(-bound, Math.min(bound, corrected));
+    }
+    return Vec.of(v);
   }
 
   private double[] inCommandOrder(Vec v) {

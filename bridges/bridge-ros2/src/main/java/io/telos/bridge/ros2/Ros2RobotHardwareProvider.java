@@ -55,6 +55,7 @@ public final class Ros2RobotHardwareProvider implements RobotHardwareProvider {
       throw new IllegalArgumentException("robot description '" + context.robotDescription() + "' for robot "
           + context.robotId() + ": " + e.getMessage(), e);
     }
-    return new Ros2RobotHardware(context.robotId(), model.jointNames(), config, context.clock());
+    return new Ros2RobotHardware(context.robotId(), model.jointNames(), model.limits().velocity(), config,
+        context.clock());
   }
 }

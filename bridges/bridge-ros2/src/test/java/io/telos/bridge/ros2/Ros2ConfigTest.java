@@ -53,10 +53,13 @@ class Ros2ConfigTest {
     assertEquals("/vc/commands", Ros2Config.parse(Map.of("command_interface", "velocity", "controller", "vc"))
         .commandTopic());
     assertThrows(ConfigException.class, () -> c.commandOrder(List.of("a", "b", "c")));
+    assertEquals(10.0, c.velocityGain());
+    assertEquals(0.0, Ros2Config.parse(Map.of("velocity_gain", 0)).velocityGain());
   }
 
   @Test
   void errorsNameTheKey() {
+    assertMessage("bridge.velocity_gain", Map.of("velocity_gain", -1));
     assertMessage("bridge.controller_joints", Map.of("controller_joints", "a"));
     assertMessage("bridge.controller_joints", Map.of("controller_joints", List.of()));
     assertMessage("bridge.controller_joints", Map.of("controller_joints", List.of("a", "a")));

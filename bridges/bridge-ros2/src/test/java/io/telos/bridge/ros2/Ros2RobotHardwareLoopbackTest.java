@@ -209,23 +209,38 @@ class Ros2RobotHardwareLoopbackTest {
     assertArrayEquals(new double[] {0.2, 0.3, 0.1}, t.velocities());
   }
 
-  /** {@code command_interface: velocity}: the kernel's velocities, and a standstill when the bridge stops. */
+  /**
+   * {@code command_interface: velocity}: the kernel's velocities, corrected towards its positions
+   * from the measured state and bounded by the velocity limits, and a standstill when the bridge
+   * stops.
+   */
   @Test
-  void velocityInterfaceSendsTheVelocitiesAndStopsOnClose() throws Exception {
+  void velocityInterfaceSendsCorrectedVelocitiesAndStopsOnClose() throws Exception {
     int domain = Domains.next();
-    Ros2RobotHardware hw = new Ros2RobotHardware("arm1", JOINTS, config(Map.of("command_interface", "velocity",
-        "controller_joints", List.of("wrist", "shoulder", "elbow")), domain), WallClock.INSTANCE);
+    Ros2RobotHardware hw = new Ros2RobotHardware("arm1", JOINTS, new double[] {0.5, 5, 5}, config(Map.of(
+        "command_interface", "velocity", "controller_joints", List.of("wrist", "shoulder", "elbow")), domain),
+        WallClock.INSTANCE);
     hw.start();
     assertEquals("/forward_velocity_controller/commands", hw.config().commandTopic());
     Ros2Transport robot = track(new IhmcRos2Transport("fake_driver", domain, true));
     LinkedBlockingQueue<Ros2Msg.Float64MultiArray> commands = new LinkedBlockingQueue<>();
     Ros2Transport.Subscription cmdSub = robot.subscribe(Ros2Type.FLOAT64_MULTI_ARRAY,
         "/forward_velocity_controller/commands", Ros2Qos.DEFAULT, commands::add);
+    Ros2Transport.Publisher<Ros2Msg.JointState> states = robot.publisher(Ros2Type.JOINT_STATE, "/joint_states",
+        Ros2Qos.DEFAULT);
     try {
       assertTrue(Await.until(() -> cmdSub.matchedPublishers() > 0, 20_000), "discovery");
+      // no state yet: the kernel's velocities as they are
       writeUntil(hw, command(0, Mode.AUTONOMOUS, 1.5, 2.5, 3.5), () -> !commands.isEmpty());
       assertArrayEquals(new double[] {0.3, 0.1, 0.2}, commands.poll(5, TimeUnit.SECONDS).data(),
           "velocities (0.1, 0.2, 0.3) in the controller's order");
+      publishUntil(states, state(JOINTS, 0, 0, 0), () -> hw.read() != null);
+      Thread.sleep(100);
+      commands.clear();
+      // gain 10/s: shoulder 0.1 + 10 * 0.1 = 1.1 bounded to 0.5; elbow 0.2 + 0.2; wrist 0.3 - 0.1
+      hw.write(command(1, Mode.AUTONOMOUS, 0.1, 0.02, -0.01));
+      Ros2Msg.Float64MultiArray c = commands.poll(5, TimeUnit.SECONDS);
+      assertArrayEquals(new double[] {0.2, 0.5, 0.4}, c.data(), 1e-12);
       Thread.sleep(100);
       commands.clear();
     } finally {
