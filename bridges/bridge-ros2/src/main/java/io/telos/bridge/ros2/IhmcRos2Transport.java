@@ -6,6 +6,7 @@ import com.eprosima.xmlschemas.fastrtps_profiles.LocatorListType;
 import com.eprosima.xmlschemas.fastrtps_profiles.ReliabilityQosKindPolicyType;
 import com.eprosima.xmlschemas.fastrtps_profiles.Udpv4LocatorType;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -274,6 +275,8 @@ public final class IhmcRos2Transport implements Ros2Transport {
       c = FLOAT64_MULTI_ARRAY;
     } else if (type == Ros2Type.STRING) {
       c = STRING;
+    } else if (type == Ros2Type.LONG_STRING) {
+      c = LONG_STRING;
     } else {
       throw new IllegalArgumentException("unsupported type " + type);
     }
@@ -336,6 +339,23 @@ public final class IhmcRos2Transport implements Ros2Transport {
       std_msgs.msg.dds.StringPubSubType::new, std_msgs.msg.dds.String::new,
       (m, d) -> d.setData(m.data()),
       d -> new Ros2Msg.Text(d.getDataAsString()));
+
+  private static final Codec<StringBuilder, Ros2Msg.Text> LONG_STRING = new Codec<>(
+      UnboundedStringPubSubType::new, StringBuilder::new,
+      (m, d) -> {
+        byte[] utf8 = m.data().getBytes(StandardCharsets.UTF_8);
+        d.setLength(utf8.length);
+        for (int i = 0; i < utf8.length; i++) {
+          d.setCharAt(i, (char) (utf8[i] & 0xff));
+        }
+      },
+      d -> {
+        byte[] utf8 = new byte[d.length()];
+        for (int i = 0; i < utf8.length; i++) {
+          utf8[i] = (byte) d.charAt(i);
+        }
+        return new Ros2Msg.Text(new String(utf8, StandardCharsets.UTF_8));
+      });
 
   private static void fill(us.ihmc.idl.IDLSequence.Double seq, double[] values) {
     seq.resetQuick();

@@ -2,6 +2,9 @@ package io.telos.bridge.ros2;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -16,12 +19,18 @@ import java.util.regex.Pattern;
  * @param domainId DDS domain id (ROS_DOMAIN_ID)
  * @param controller the ros2_control controller that takes commands
  * @param commandInterface {@link CommandInterface#FORWARD} ({@code <controller>/commands},
- *     Float64MultiArray) or {@link CommandInterface#TRAJECTORY} ({@code
- *     <controller>/joint_trajectory}, JointTrajectory)
+ *     Float64MultiArray of positions), {@link CommandInterface#TRAJECTORY} ({@code
+ *     <controller>/joint_trajectory}, JointTrajectory) or {@link CommandInterface#VELOCITY}
+ *     ({@code <controller>/commands}, Float64MultiArray of velocities)
  * @param qos QoS of {@code joint_states} and the command topic
  * @param servoPeriodNs time_from_start of the single trajectory point
  * @param loopbackOnly bind DDS to 127.0.0.1 only (single-host setups and tests)
  * @param stateTimeoutNs health is LOST when no valid state arrived for longer than this
+ * @param controllerJoints the controller's {@code joints:} in its order (the order of a forward
+ *     command's values and of a trajectory's {@code joint_names}); empty = the robot description's
+ *     chain order
+ * @param velocityGain {@code command_interface: velocity} only: the gain (1/s) of the position
+ *     correction added to the kernel's velocity, {@code v = v_cmd + gain (q_cmd - q_measured)}
  */
 public record Ros2Config(
     String namespace,
@@ -31,7 +40,9 @@ public record Ros2Config(
     Ros2Qos qos,
     long servoPeriodNs,
     boolean loopbackOnly,
-    long stateTimeoutNs) {
+    long stateTimeoutNs,
+    List<String> controllerJoints,
+    double velocityGain) {
 
   public static final String NAMESPACE = "namespace";
   public static final String DOMAIN_ID = "domain_id";
@@ -43,12 +54,16 @@ public record Ros2Config(
   public static final String SERVO_PERIOD_S = "servo_period_s";
   public static final String LOOPBACK_ONLY = "loopback_only";
   public static final String STATE_TIMEOUT_S = "state_timeout_s";
+  public static final String CONTROLLER_JOINTS = "controller_joints";
+  public static final String VELOCITY_GAIN = "velocity_gain";
 
   /** Every key of the section (besides {@code type}). */
   public static final Set<String> KEYS = Set.of(NAMESPACE, DOMAIN_ID, CONTROLLER, COMMAND_INTERFACE, RELIABILITY,
-      HISTORY_DEPTH, DURABILITY, SERVO_PERIOD_S, LOOPBACK_ONLY, STATE_TIMEOUT_S);
+      HISTORY_DEPTH, DURABILITY, SERVO_PERIOD_S, LOOPBACK_ONLY, STATE_TIMEOUT_S, CONTROLLER_JOINTS, VELOCITY_GAIN);
 
   public static final String DEFAULT_CONTROLLER = "forward_position_controller";
+  /** The controller when {@code command_interface: velocity} names none. */
+  public static final String DEFAULT_VELOCITY_CONTROLLER = "forward_velocity_controller";
 
   private static final String PATH = "bridge";
   private static final Pattern NAMESPACE_RE = Pattern.compile("(/[A-Za-z_][A-Za-z0-9_]*)+");
@@ -59,7 +74,12 @@ public record Ros2Config(
     /** {@code forward_command_controller}: std_msgs/Float64MultiArray on {@code <controller>/commands}. */
     FORWARD,
     /** {@code joint_trajectory_controller}: one-point JointTrajectory on {@code <controller>/joint_trajectory}. */
-    TRAJECTORY
+    TRAJECTORY,
+    /**
+     * {@code forward_command_controller} on the {@code velocity} command interface: the safety
+     * kernel's velocities as std_msgs/Float64MultiArray on {@code <controller>/commands}.
+     */
+    VELOCITY
   }
 
   public Ros2Config {
@@ -67,6 +87,7 @@ public record Ros2Config(
     Objects.requireNonNull(controller, "controller");
     Objects.requireNonNull(commandInterface, "commandInterface");
     Objects.requireNonNull(qos, "qos");
+    controllerJoints = List.copyOf(controllerJoints);
   }
 
   /** Defaults: domain 0, no namespace, forward_position_controller, forward, reliable/10/volatile. */
@@ -85,15 +106,17 @@ public record Ros2Config(
           + " tokens of letters, digits and '_' not starting with a digit), was '" + ns + "'");
     }
     int domain = (int) s.integer(DOMAIN_ID, 0, 0, 232);
-    String controller = s.string(CONTROLLER, DEFAULT_CONTROLLER);
+    CommandInterface ci = switch (s.choice(COMMAND_INTERFACE, "forward", Set.of("forward", "trajectory", "velocity"))) {
+      case "trajectory" -> CommandInterface.TRAJECTORY;
+      case "velocity" -> CommandInterface.VELOCITY;
+      default -> CommandInterface.FORWARD;
+    };
+    String controller = s.string(CONTROLLER,
+        ci == CommandInterface.VELOCITY ? DEFAULT_VELOCITY_CONTROLLER : DEFAULT_CONTROLLER);
     if (!NAME_RE.matcher(controller).matches()) {
       throw new ConfigException(s.key(CONTROLLER) + ": must be a relative ROS 2 name like forward_position_controller,"
           + " was '" + controller + "'");
     }
-    CommandInterface ci = switch (s.choice(COMMAND_INTERFACE, "forward", Set.of("forward", "trajectory"))) {
-      case "trajectory" -> CommandInterface.TRAJECTORY;
-      default -> CommandInterface.FORWARD;
-    };
     Ros2Qos.Reliability rel = s.choice(RELIABILITY, "reliable", Set.of("reliable", "best_effort")).equals("reliable")
         ? Ros2Qos.Reliability.RELIABLE : Ros2Qos.Reliability.BEST_EFFORT;
     int depth = (int) s.integer(HISTORY_DEPTH, 10, 1, 10_000);
@@ -102,8 +125,54 @@ public record Ros2Config(
     double period = s.number(SERVO_PERIOD_S, 0.01, 0.0001, 1.0);
     boolean loopback = s.bool(LOOPBACK_ONLY, false);
     double timeout = s.number(STATE_TIMEOUT_S, 0.5, 0.01, 60.0);
+    List<String> controllerJoints = jointList(s.key(CONTROLLER_JOINTS), settings.get(CONTROLLER_JOINTS));
     return new Ros2Config(ns, domain, controller, ci, new Ros2Qos(rel, depth, dur), Math.round(period * 1e9), loopback,
-        Math.round(timeout * 1e9));
+        Math.round(timeout * 1e9), controllerJoints, s.number(VELOCITY_GAIN, 10.0, 0.0, 200.0));
+  }
+
+  private static List<String> jointList(String key, Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> list) || list.isEmpty()) {
+      throw new ConfigException(key + ": must be a non-empty list of joint names, was '" + value + "'");
+    }
+    List<String> names = new ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof String name) || name.isBlank()) {
+        throw new ConfigException(key + ": must be a list of joint names, found '" + o + "'");
+      }
+      if (names.contains(name)) {
+        throw new ConfigException(key + ": joint '" + name + "' listed twice");
+      }
+      names.add(name);
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * The order in which commands name the chain's joints: {@link #controllerJoints()}, or
+   * {@code chainJoints} when none is configured.
+   *
+   * @throws ConfigException naming {@code bridge.controller_joints} when it is not a reordering of
+   *     the chain's joints
+   */
+  public List<String> commandOrder(List<String> chainJoints) {
+    if (controllerJoints.isEmpty()) {
+      return List.copyOf(chainJoints);
+    }
+    Set<String> chain = new LinkedHashSet<>(chainJoints);
+    Set<String> given = new LinkedHashSet<>(controllerJoints);
+    if (!chain.equals(given)) {
+      Set<String> missing = new LinkedHashSet<>(chain);
+      missing.removeAll(given);
+      Set<String> unknown = new LinkedHashSet<>(given);
+      unknown.removeAll(chain);
+      throw new ConfigException(PATH + "." + CONTROLLER_JOINTS + ": must list exactly the chain's joints " + chainJoints
+          + " in the controller's order" + (missing.isEmpty() ? "" : "; missing " + missing)
+          + (unknown.isEmpty() ? "" : "; not in the chain " + unknown));
+    }
+    return controllerJoints;
   }
 
   /** {@code <namespace>/joint_states}. */
@@ -113,7 +182,7 @@ public record Ros2Config(
 
   /** {@code <namespace>/<controller>/commands} or {@code <namespace>/<controller>/joint_trajectory}. */
   public String commandTopic() {
-    return namespace + "/" + controller + (commandInterface == CommandInterface.FORWARD ? "/commands" : "/joint_trajectory");
+    return namespace + "/" + controller + (commandInterface == CommandInterface.TRAJECTORY ? "/joint_trajectory" : "/commands");
   }
 
   /** {@code <namespace>/telos/mode}. */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +54,12 @@ public final class Ros2RobotHardware implements RobotHardware {
   private final String robotId;
   private final List<String> joints;
   private final Map<String, Integer> index = new HashMap<>();
+  /** The controller's joint order; {@code commandIndex[k]} is the chain index of its k-th joint. */
+  private final List<String> commandJoints;
+  private final int[] commandIndex;
+  /** Per chain joint, rad/s; the bound of a corrected velocity command. */
+  private final double[] velocityLimits;
+  private final Set<String> ignoredJoints = ConcurrentHashMap.newKeySet();
   private final Ros2Config config;
   private final Clock clock;
   private final Function<Ros2Config, Ros2Transport> transportFactory;
@@ -84,11 +92,24 @@ public final class Ros2RobotHardware implements RobotHardware {
   private Mode publishedMode;
 
   /**
-   * @param jointNames the chain's joint names: the order of {@link #read()} and of commands
+   * @param jointNames the chain's joint names: the order of {@link #read()} and of the commands
+   *     passed to {@link #write}; on the wire, commands follow {@link #commandJoints()}
    * @param transportFactory opens the ROS 2 node in {@link #start()}
+   * @throws io.telos.api.config.ConfigException when {@code bridge.controller_joints} is not a
+   *     reordering of {@code jointNames}
    */
   public Ros2RobotHardware(String robotId, List<String> jointNames, Ros2Config config, Clock clock,
       Function<Ros2Config, Ros2Transport> transportFactory) {
+    this(robotId, jointNames, null, config, clock, transportFactory);
+  }
+
+  /**
+   * @param velocityLimits per joint (rad/s), in {@code jointNames} order, or null for none: a
+   *     velocity command with its position correction is never faster than this (or than the
+   *     kernel's own velocity)
+   */
+  public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
+      Clock clock, Function<Ros2Config, Ros2Transport> transportFactory) {
     this.robotId = Objects.requireNonNull(robotId, "robotId");
     this.joints = List.copyOf(jointNames);
     for (int i = 0; i < joints.size(); i++) {
@@ -97,6 +118,15 @@ public final class Ros2RobotHardware implements RobotHardware {
       }
     }
     this.config = Objects.requireNonNull(config, "config");
+    this.commandJoints = config.commandOrder(joints);
+    this.commandIndex = new int[joints.size()];
+    if (velocityLimits != null && velocityLimits.length != joints.size()) {
+      throw new IllegalArgumentException(velocityLimits.length + " velocity limits for " + joints.size() + " joints");
+    }
+    this.velocityLimits = velocityLimits == null ? null : velocityLimits.clone();
+    for (int k = 0; k < commandJoints.size(); k++) {
+      commandIndex[k] = index.get(commandJoints.get(k));
+    }
     this.clock = Objects.requireNonNull(clock, "clock");
     this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
     this.component = "ros2/" + robotId;
@@ -104,7 +134,13 @@ public final class Ros2RobotHardware implements RobotHardware {
 
   /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}. */
   public Ros2RobotHardware(String robotId, List<String> jointNames, Ros2Config config, Clock clock) {
-    this(robotId, jointNames, config, clock,
+    this(robotId, jointNames, null, config, clock);
+  }
+
+  /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}, and velocity limits. */
+  public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
+      Clock clock) {
+    this(robotId, jointNames, velocityLimits, config, clock,
         c -> new IhmcRos2Transport(nodeName(robotId), c.domainId(), c.loopbackOnly()));
   }
 
@@ -127,6 +163,16 @@ public final class Ros2RobotHardware implements RobotHardware {
     return config;
   }
 
+  /** The order of the joints in the commands sent: the controller's {@code joints:}. */
+  public List<String> commandJoints() {
+    return commandJoints;
+  }
+
+  /** Joints seen in {@code joint_states} that the chain does not use (a gripper, another arm). */
+  public Set<String> ignoredJoints() {
+    return Set.copyOf(ignoredJoints);
+  }
+
   /** Creates the node, the subscriptions and publishers, and the publisher thread. */
   @Override
   public synchronized void start() {
@@ -135,7 +181,7 @@ public final class Ros2RobotHardware implements RobotHardware {
     }
     transport = transportFactory.apply(config);
     try {
-      if (config.commandInterface() == Ros2Config.CommandInterface.FORWARD) {
+      if (config.commandInterface() != Ros2Config.CommandInterface.TRAJECTORY) {
         forwardPub = transport.publisher(Ros2Type.FLOAT64_MULTI_ARRAY, config.commandTopic(), config.qos());
       } else {
         trajectoryPub = transport.publisher(Ros2Type.JOINT_TRAJECTORY, config.commandTopic(), config.qos());
@@ -150,9 +196,9 @@ public final class Ros2RobotHardware implements RobotHardware {
     running = true;
     publisher = Thread.ofPlatform().name("telos-ros2-publish-" + robotId).daemon(true).unstarted(this::publishLoop);
     publisher.start();
-    LOG.info("component={} event=start domain={} state={} command={} interface={} qos={} joints={}", component,
-        config.domainId(), config.stateTopic(), config.commandTopic(),
-        config.commandInterface().name().toLowerCase(Locale.ROOT), config.qos(), joints.size());
+    LOG.info("component={} event=start domain={} state={} command={} interface={} qos={} joints={} commandOrder={}",
+        component, config.domainId(), config.stateTopic(), config.commandTopic(),
+        config.commandInterface().name().toLowerCase(Locale.ROOT), config.qos(), joints.size(), commandJoints);
   }
 
   @Override
@@ -258,6 +304,14 @@ public final class Ros2RobotHardware implements RobotHardware {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (config.commandInterface() == Ros2Config.CommandInterface.VELOCITY) {
+      // a forward velocity controller keeps its last command: leave the robot standing still
+      try {
+        forwardPub.publish(new Ros2Msg.Float64MultiArray(new double[joints.size()]));
+      } catch (RuntimeException e) {
+        LOG.warn("component={} event=stop-velocity-failed cause={}", component, e.toString());
+      }
+    }
     transport.close();
     LOG.info("component={} event=stop acceptedStates={} rejectedStates={} sentCommands={} droppedCommands={}",
         component, acceptedStates, rejectedStates, sentCommands, droppedCommands.get());
@@ -293,13 +347,12 @@ public final class Ros2RobotHardware implements RobotHardware {
       LOG.warn("component={} event=command-dropped reason=joints {} differ from {}", component, c.names(), joints);
       return;
     }
-    boolean ok;
-    if (forwardPub != null) {
-      ok = forwardPub.publish(new Ros2Msg.Float64MultiArray(c.position().toArray()));
-    } else {
-      ok = trajectoryPub.publish(new Ros2Msg.JointTrajectory(joints, c.position().toArray(), c.velocity().toArray(),
-          config.servoPeriodNs()));
-    }
+    boolean ok = switch (config.commandInterface()) {
+      case FORWARD -> forwardPub.publish(new Ros2Msg.Float64MultiArray(inCommandOrder(c.position())));
+      case VELOCITY -> forwardPub.publish(new Ros2Msg.Float64MultiArray(inCommandOrder(velocityCommand(c))));
+      case TRAJECTORY -> trajectoryPub.publish(new Ros2Msg.JointTrajectory(commandJoints, inCommandOrder(c.position()),
+          inCommandOrder(c.velocity()), config.servoPeriodNs()));
+    };
     if (ok) {
       sentCommands++;
     } else {
@@ -308,6 +361,35 @@ public final class Ros2RobotHardware implements RobotHardware {
     if (c.mode() != publishedMode && modePub.publish(new Ros2Msg.Text(c.mode().name()))) {
       publishedMode = c.mode();
     }
+  }
+
+  /**
+   * The kernel's velocity plus a correction towards its position, {@code v + gain (q_cmd - q)}
+   * with q the latest measured position: a driver that integrates velocities would otherwise drift
+   * from the kernel's positions (a late or dropped command leaves the old velocity running). Bounded
+   * by the joint's velocity limit (never below the kernel's own |v|).
+   */
+  Vec velocityCommand(JointCommand c) {
+    JointState s = latest;
+    double gain = config.velocityGain();
+    if (s == null || gain == 0) {
+      return c.velocity();
+    }
+    double[] v = c.velocity().toArray();
+    for (int i = 0; i < v.length; i++) {
+      double corrected = v[i] + gain * (c.position().get(i) - s.position().get(i));
+      double bound = velocityLimits == null ? Double.POSITIVE_INFINITY : Math.max(velocityLimits[i], Math.abs(v[i]));
+      v[i] = Math.max(-bound, Math.min(bound, corrected));
+    }
+    return Vec.of(v);
+  }
+
+  private double[] inCommandOrder(Vec v) {
+    double[] out = new double[commandIndex.length];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = v.get(commandIndex[k]);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ receiver
@@ -342,17 +424,12 @@ public final class Ros2RobotHardware implements RobotHardware {
     acceptedStates++;
   }
 
-  /** Fills the arrays in joint order; returns why the message is refused, or null. */
+  /**
+   * Fills the arrays in joint order; returns why the message is refused, or null. Joints the chain
+   * does not use are skipped (and remembered in {@link #ignoredJoints()}).
+   */
   private String map(Ros2Msg.JointState m, double[] pos, double[] vel, double[] eff) {
     List<String> names = m.name();
-    if (names.size() != joints.size()) {
-      for (String name : names) {
-        if (!index.containsKey(name)) {
-          return "unknown joint '" + name + "'";
-        }
-      }
-      return names.size() + " joints, expected " + joints.size();
-    }
     if (m.position().length != names.size()) {
       return "position has " + m.position().length + " values for " + names.size() + " joints";
     }
@@ -363,21 +440,33 @@ public final class Ros2RobotHardware implements RobotHardware {
       return "effort has " + m.effort().length + " values for " + names.size() + " joints";
     }
     boolean[] seen = new boolean[joints.size()];
+    int found = 0;
     for (int i = 0; i < names.size(); i++) {
       Integer j = index.get(names.get(i));
       if (j == null) {
-        return "unknown joint '" + names.get(i) + "'";
+        if (ignoredJoints.add(names.get(i))) {
+          LOG.info("component={} event=joint-ignored joint={} reason=not in the chain", component, names.get(i));
+        }
+        continue;
       }
       if (seen[j]) {
         return "joint '" + names.get(i) + "' repeated";
       }
       seen[j] = true;
+      found++;
       pos[j] = finite(m.position()[i]);
       if (vel != null) {
         vel[j] = finite(m.velocity()[i]);
       }
       if (eff != null) {
         eff[j] = finite(m.effort()[i]);
+      }
+    }
+    if (found != joints.size()) {
+      for (int j = 0; j < joints.size(); j++) {
+        if (!seen[j]) {
+          return "joint '" + joints.get(j) + "' missing (" + found + " of " + joints.size() + " chain joints)";
+        }
       }
     }
     for (int j = 0; j < pos.length; j++) {

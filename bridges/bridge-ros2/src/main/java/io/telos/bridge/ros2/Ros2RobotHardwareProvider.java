@@ -16,7 +16,9 @@ import java.util.Set;
  *   <tr><td>{@code namespace}</td><td>none</td><td>ROS 2 namespace of every topic, e.g. {@code /arm1}</td></tr>
  *   <tr><td>{@code domain_id}</td><td>0</td><td>DDS domain (ROS_DOMAIN_ID), 0..232</td></tr>
  *   <tr><td>{@code controller}</td><td>{@code forward_position_controller}</td><td>controller taking commands</td></tr>
- *   <tr><td>{@code command_interface}</td><td>{@code forward}</td><td>{@code forward} (Float64MultiArray on {@code <controller>/commands}) or {@code trajectory} (JointTrajectory on {@code <controller>/joint_trajectory})</td></tr>
+ *   <tr><td>{@code command_interface}</td><td>{@code forward}</td><td>{@code forward} (positions as Float64MultiArray on {@code <controller>/commands}), {@code velocity} (velocities, same topic) or {@code trajectory} (JointTrajectory on {@code <controller>/joint_trajectory})</td></tr>
+ *   <tr><td>{@code controller_joints}</td><td>chain order</td><td>the controller's joints in its order (exactly the chain's)</td></tr>
+ *   <tr><td>{@code velocity_gain}</td><td>10</td><td>1/s: position correction added to velocity commands</td></tr>
  *   <tr><td>{@code reliability}</td><td>{@code reliable}</td><td>{@code reliable} or {@code best_effort} (state and command topics)</td></tr>
  *   <tr><td>{@code history_depth}</td><td>10</td><td>KEEP_LAST depth</td></tr>
  *   <tr><td>{@code durability}</td><td>{@code volatile}</td><td>{@code volatile} or {@code transient_local}</td></tr>
@@ -55,6 +57,7 @@ public final class Ros2RobotHardwareProvider implements RobotHardwareProvider {
       throw new IllegalArgumentException("robot description '" + context.robotDescription() + "' for robot "
           + context.robotId() + ": " + e.getMessage(), e);
     }
-    return new Ros2RobotHardware(context.robotId(), model.jointNames(), config, context.clock());
+    return new Ros2RobotHardware(context.robotId(), model.jointNames(), model.limits().velocity(), config,
+        context.clock());
   }
 }

@@ -14,6 +14,12 @@ public final class Ros2Type<T> {
   public static final Ros2Type<Ros2Msg.Float64MultiArray> FLOAT64_MULTI_ARRAY =
       new Ros2Type<>("std_msgs/msg/Float64MultiArray", Ros2Msg.Float64MultiArray.class);
   public static final Ros2Type<Ros2Msg.Text> STRING = new Ros2Type<>("std_msgs/msg/String", Ros2Msg.Text.class);
+  /**
+   * {@code std_msgs/msg/String} of any length (up to 4 MiB), UTF-8: a robot description as
+   * robot_state_publisher publishes it. {@link #STRING} is for short texts only.
+   */
+  public static final Ros2Type<Ros2Msg.Text> LONG_STRING =
+      new Ros2Type<>("std_msgs/msg/String", Ros2Msg.Text.class);
 
   private final String rosName;
   private final Class<T> javaType;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.config.ConfigException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,26 @@ class Ros2ConfigTest {
   }
 
   @Test
+  void velocityInterfaceAndControllerJoints() {
+    Ros2Config c = Ros2Config.parse(Map.of("command_interface", "velocity", "controller_joints", List.of("b", "a")));
+    assertEquals(Ros2Config.CommandInterface.VELOCITY, c.commandInterface());
+    assertEquals("/forward_velocity_controller/commands", c.commandTopic());
+    assertEquals(List.of("b", "a"), c.commandOrder(List.of("a", "b")));
+    assertEquals(List.of("a", "b"), Ros2Config.defaults().commandOrder(List.of("a", "b")));
+    assertEquals("/vc/commands", Ros2Config.parse(Map.of("command_interface", "velocity", "controller", "vc"))
+        .commandTopic());
+    assertThrows(ConfigException.class, () -> c.commandOrder(List.of("a", "b", "c")));
+    assertEquals(10.0, c.velocityGain());
+    assertEquals(0.0, Ros2Config.parse(Map.of("velocity_gain", 0)).velocityGain());
+  }
+
+  @Test
   void errorsNameTheKey() {
+    assertMessage("bridge.velocity_gain", Map.of("velocity_gain", -1));
+    assertMessage("bridge.controller_joints", Map.of("controller_joints", "a"));
+    assertMessage("bridge.controller_joints", Map.of("controller_joints", List.of()));
+    assertMessage("bridge.controller_joints", Map.of("controller_joints", List.of("a", "a")));
+    assertMessage("bridge.controller_joints", Map.of("controller_joints", List.of("a", 3)));
     assertMessage("bridge.domain_id", Map.of("domain_id", 233));
     assertMessage("bridge.domain_id", Map.of("domain_id", "zero"));
     assertMessage("bridge.reliability", Map.of("reliability", "sure"));

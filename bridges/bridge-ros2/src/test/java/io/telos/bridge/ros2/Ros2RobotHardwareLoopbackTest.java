@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.Header;
@@ -159,6 +160,105 @@ class Ros2RobotHardwareLoopbackTest {
     assertEquals(4_000_000L, t.timeFromStartNs());
   }
 
+  /**
+   * A driver for more than the chain (a gripper, a second arm) and a controller whose joints are
+   * listed in another order than the robot description's chain.
+   */
+  @Test
+  void extraJointsAreIgnoredAndCommandsFollowTheControllerOrder() throws Exception {
+    int domain = Domains.next();
+    Ros2RobotHardware hw = hardware(config(Map.of("controller_joints", List.of("wrist", "shoulder", "elbow")), domain),
+        false);
+    assertEquals(List.of("wrist", "shoulder", "elbow"), hw.commandJoints());
+    Ros2Transport robot = track(new IhmcRos2Transport("fake_driver", domain, true));
+    LinkedBlockingQueue<Ros2Msg.Float64MultiArray> commands = new LinkedBlockingQueue<>();
+    Ros2Transport.Subscription cmdSub = robot.subscribe(Ros2Type.FLOAT64_MULTI_ARRAY,
+        "/forward_position_controller/commands", Ros2Qos.DEFAULT, commands::add);
+    Ros2Transport.Publisher<Ros2Msg.JointState> states = robot.publisher(Ros2Type.JOINT_STATE, "/joint_states",
+        Ros2Qos.DEFAULT);
+    assertTrue(Await.until(() -> hw.matchedStatePublishers() > 0 && cmdSub.matchedPublishers() > 0, 20_000),
+        "discovery");
+    // a value the chain does not use may be anything, even NaN (a gripper that reports none)
+    publishUntil(states, new Ros2Msg.JointState(0, 0, "", List.of("elbow", "gripper_finger", "left_j1", "shoulder",
+        "wrist"), new double[] {2.0, Double.NaN, 9.0, 1.0, 3.0}, new double[] {20, 0, 90, 10, 30}, new double[0]),
+        () -> hw.read() != null);
+    assertEquals(Vec.of(1.0, 2.0, 3.0), hw.read().position());
+    assertEquals(Vec.of(10, 20, 30), hw.read().velocity());
+    // (containsAll: another test run on this host may share the domain and add its own joints)
+    assertTrue(hw.ignoredJoints().containsAll(java.util.Set.of("gripper_finger", "left_j1")), hw.ignoredJoints()
+        .toString());
+
+    writeUntil(hw, command(0, Mode.AUTONOMOUS, 0.5, -0.5, 0.25), () -> !commands.isEmpty());
+    assertArrayEquals(new double[] {0.25, 0.5, -0.5}, commands.poll(5, TimeUnit.SECONDS).data(),
+        "positions in the controller's order: wrist, shoulder, elbow");
+  }
+
+  @Test
+  void trajectoryNamesTheControllerOrder() throws Exception {
+    int domain = Domains.next();
+    Ros2RobotHardware hw = hardware(config(Map.of("controller", "joint_trajectory_controller", "command_interface",
+        "trajectory", "controller_joints", List.of("elbow", "wrist", "shoulder")), domain), false);
+    Ros2Transport robot = track(new IhmcRos2Transport("fake_driver", domain, true));
+    LinkedBlockingQueue<Ros2Msg.JointTrajectory> commands = new LinkedBlockingQueue<>();
+    Ros2Transport.Subscription cmdSub = robot.subscribe(Ros2Type.JOINT_TRAJECTORY,
+        "/joint_trajectory_controller/joint_trajectory", Ros2Qos.DEFAULT, commands::add);
+    assertTrue(Await.until(() -> cmdSub.matchedPublishers() > 0, 20_000), "discovery");
+    writeUntil(hw, command(0, Mode.AUTONOMOUS, 1.5, 2.5, 3.5), () -> !commands.isEmpty());
+    Ros2Msg.JointTrajectory t = commands.poll(5, TimeUnit.SECONDS);
+    assertEquals(List.of("elbow", "wrist", "shoulder"), t.jointNames());
+    assertArrayEquals(new double[] {2.5, 3.5, 1.5}, t.positions());
+    assertArrayEquals(new double[] {0.2, 0.3, 0.1}, t.velocities());
+  }
+
+  /**
+   * {@code command_interface: velocity}: the kernel's velocities, corrected towards its positions
+   * from the measured state and bounded by the velocity limits, and a standstill when the bridge
+   * stops.
+   */
+  @Test
+  void velocityInterfaceSendsCorrectedVelocitiesAndStopsOnClose() throws Exception {
+    int domain = Domains.next();
+    Ros2RobotHardware hw = new Ros2RobotHardware("arm1", JOINTS, new double[] {0.5, 5, 5}, config(Map.of(
+        "command_interface", "velocity", "controller_joints", List.of("wrist", "shoulder", "elbow")), domain),
+        WallClock.INSTANCE);
+    hw.start();
+    assertEquals("/forward_velocity_controller/commands", hw.config().commandTopic());
+    Ros2Transport robot = track(new IhmcRos2Transport("fake_driver", domain, true));
+    LinkedBlockingQueue<Ros2Msg.Float64MultiArray> commands = new LinkedBlockingQueue<>();
+    Ros2Transport.Subscription cmdSub = robot.subscribe(Ros2Type.FLOAT64_MULTI_ARRAY,
+        "/forward_velocity_controller/commands", Ros2Qos.DEFAULT, commands::add);
+    Ros2Transport.Publisher<Ros2Msg.JointState> states = robot.publisher(Ros2Type.JOINT_STATE, "/joint_states",
+        Ros2Qos.DEFAULT);
+    try {
+      assertTrue(Await.until(() -> cmdSub.matchedPublishers() > 0, 20_000), "discovery");
+      // no state yet: the kernel's velocities as they are
+      writeUntil(hw, command(0, Mode.AUTONOMOUS, 1.5, 2.5, 3.5), () -> !commands.isEmpty());
+      assertArrayEquals(new double[] {0.3, 0.1, 0.2}, commands.poll(5, TimeUnit.SECONDS).data(),
+          "velocities (0.1, 0.2, 0.3) in the controller's order");
+      publishUntil(states, state(JOINTS, 0, 0, 0), () -> hw.read() != null);
+      Thread.sleep(100);
+      commands.clear();
+      // gain 10/s: shoulder 0.1 + 10 * 0.1 = 1.1 bounded to 0.5; elbow 0.2 + 0.2; wrist 0.3 - 0.1
+      hw.write(command(1, Mode.AUTONOMOUS, 0.1, 0.02, -0.01));
+      Ros2Msg.Float64MultiArray c = commands.poll(5, TimeUnit.SECONDS);
+      assertArrayEquals(new double[] {0.2, 0.5, 0.4}, c.data(), 1e-12);
+      Thread.sleep(100);
+      commands.clear();
+    } finally {
+      hw.close();
+    }
+    Ros2Msg.Float64MultiArray last = commands.poll(5, TimeUnit.SECONDS);
+    assertArrayEquals(new double[] {0, 0, 0}, last == null ? null : last.data(), "a zero velocity on close");
+  }
+
+  @Test
+  void controllerJointsMustBeTheChainsJoints() {
+    var e = assertThrows(io.telos.api.config.ConfigException.class, () -> new Ros2RobotHardware("arm1", JOINTS,
+        Ros2Config.parse(Map.of("controller_joints", List.of("wrist", "shoulder", "gripper"))), WallClock.INSTANCE));
+    assertEquals("bridge.controller_joints: must list exactly the chain's joints [shoulder, elbow, wrist] in the"
+        + " controller's order; missing [elbow]; not in the chain [gripper]", e.getMessage());
+  }
+
   @Test
   void badStatesAreRejectedAndCountedAndHealthFollowsTheStream() throws Exception {
     int domain = Domains.next();
@@ -175,7 +275,7 @@ class Ros2RobotHardwareLoopbackTest {
     JointState good = hw.read();
     assertEquals(Health.OK, hw.health());
 
-    states.publish(state(List.of("shoulder", "elbow", "gripper"), 1, 2, 3)); // unknown joint
+    states.publish(state(List.of("shoulder", "elbow", "gripper"), 1, 2, 3)); // wrist missing (gripper ignored)
     states.publish(state(JOINTS, 1, Double.NaN, 3)); // NaN
     states.publish(state(List.of("shoulder", "elbow"), 1, 2)); // missing joint
     states.publish(state(JOINTS, 1, 2)); // position size mismatch
@@ -190,7 +290,7 @@ class Ros2RobotHardwareLoopbackTest {
     assertEquals("non-finite value for joint 'elbow'", hw.lastRejection());
     assertEquals(Health.DEGRADED, hw.health());
     assertEquals(3, reported.size(), "1st, 2nd and 4th refusals reported: " + reported);
-    assertTrue(reported.get(0).contains("unknown joint"), reported.get(0));
+    assertTrue(reported.get(0).contains("joint 'wrist' missing"), reported.get(0));
 
     now.addAndGet(600_000_000L); // 0.6 s without a state: lost
     assertEquals(Health.LOST, hw.health());
