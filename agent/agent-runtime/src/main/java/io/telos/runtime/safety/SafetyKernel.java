@@ -44,7 +44,14 @@ public final class SafetyKernel {
   private final ActuatorResponse response;
   /** The commands passed through the response: where the arm should be (null for an ideal response). */
   private ActuatorResponse.Filter expected;
+  /** The last {@value #EXPECTED_HISTORY} expected positions, one per tick (a ring), newest at {@code expectedHead}. */
+  private double[][] expectedRing;
+  private int expectedHead;
+  private long expectedCount;
   private boolean initialized;
+
+  /** Ticks of expected positions kept, to compare a measurement with where the arm should have been when it was taken. */
+  static final int EXPECTED_HISTORY = 256;
 
   private volatile ActionChunk offered;
   private ActionChunk active;
@@ -135,6 +142,9 @@ public final class SafetyKernel {
       }
       if (response != null) {
         expected = response.filter(dt, cmdPos);
+        expectedRing = new double[EXPECTED_HISTORY][n];
+        System.arraycopy(cmdPos, 0, expectedRing[0], 0, n);
+        expectedCount = 1;
       }
       initialized = true;
     }
@@ -166,7 +176,7 @@ public final class SafetyKernel {
       }
       double worst = 0;
       int worstJoint = 0;
-      double[] reference = expected == null ? cmdPos : expected.position();
+      double[] reference = expected == null ? cmdPos : expectedAt(nowNs - stateStampNs);
       for (int i = 0; i < n; i++) {
         double e = Math.abs(reference[i] - measured[i]);
         if (e > worst) {
@@ -224,8 +234,21 @@ public final class SafetyKernel {
     limit(following);
     if (expected != null) {
       expected.step(cmdPos);
+      expectedHead = (expectedHead + 1) % EXPECTED_HISTORY;
+      System.arraycopy(expected.position(), 0, expectedRing[expectedHead], 0, n);
+      expectedCount++;
     }
     return true;
+  }
+
+  /**
+   * Where the arm should have been {@code ageNs} ago (the measurement's age): the expected position
+   * of that tick, so a state that arrives late is not compared with where the arm is only now.
+   */
+  private double[] expectedAt(long ageNs) {
+    long ticks = Math.max(0, Math.round((double) ageNs / periodNs));
+    ticks = Math.min(ticks, Math.min(expectedCount, EXPECTED_HISTORY) - 1);
+    return expectedRing[Math.floorMod(expectedHead - (int) ticks, EXPECTED_HISTORY)];
   }
 
   /**
@@ -233,7 +256,7 @@ public final class SafetyKernel {
    * for an arm that follows at once). The kernel's own array: copy, do not keep.
    */
   public double[] expectedPosition() {
-    return expected == null ? cmdPos : expected.position();
+    return expected == null ? cmdPos : expectedRing[expectedHead];
   }
 
   private void adoptOffered(long nowNs) {

@@ -33,10 +33,16 @@ class SafetyKernelResponseTest {
    * the commands through {@code plant} (frozen at {@code blockAtS}, if positive).
    */
   static Run drive(ActuatorResponse declared, ActuatorResponse plant, double blockAtS) {
+    return drive(declared, plant, blockAtS, 0, CFG);
+  }
+
+  /** As above, with every measurement delivered {@code delayTicks} ticks late (stamped when it was taken). */
+  static Run drive(ActuatorResponse declared, ActuatorResponse plant, double blockAtS, int delayTicks, SafetyConfig cfg) {
     SimulatedClock clock = new SimulatedClock();
     List<String> faults = new ArrayList<>();
     ModeArbiter arbiter = new ModeArbiter("t", clock, Mode.AUTONOMOUS, m -> { });
-    SafetyKernel kernel = new SafetyKernel(LIMITS, declared, CFG, arbiter, (s, code, m) -> faults.add(code));
+    SafetyKernel kernel = new SafetyKernel(LIMITS, declared, cfg, arbiter, (s, code, m) -> faults.add(code));
+    java.util.ArrayDeque<double[]> inFlight = new java.util.ArrayDeque<>();
     double[] q = {-1.25};
     ActuatorResponse.Filter arm = plant.filter(CFG.periodNs() / 1e9, q);
     kernel.tick(clock.nanos(), q, clock.nanos());
@@ -55,7 +61,9 @@ class SafetyKernelResponseTest {
         measured[0] = arm.position(0);
       }
       worst = Math.max(worst, Math.abs(kernel.commandPosition()[0] - measured[0]));
-      kernel.tick(clock.nanos(), measured, clock.nanos());
+      inFlight.addLast(new double[] {measured[0], clock.nanos()});
+      double[] seen = inFlight.size() > delayTicks ? inFlight.removeFirst() : inFlight.peekFirst();
+      kernel.tick(clock.nanos(), new double[] {seen[0]}, (long) seen[1]);
     }
     return new Run(arbiter.mode(), faults, worst);
   }
@@ -72,6 +80,17 @@ class SafetyKernelResponseTest {
 
     Run naive = drive(ActuatorResponse.ideal(1), r, 0);
     assertEquals(Mode.PROTECTIVE_STOP, naive.mode(), "without the response the same arm trips the check");
+  }
+
+  /** A state that arrives 40 ms late is compared with where the arm should have been when it was measured. */
+  @Test
+  void aLateStateIsJudgedAtItsOwnStamp() {
+    ActuatorResponse r = ActuatorResponse.uniform(1, 0.1, 0.02, Double.POSITIVE_INFINITY);
+    SafetyConfig tight = new SafetyConfig(1000, 50_000_000L, 5_000_000_000L, 0.03, 0, 500_000_000L);
+    Run late = drive(r, r, 0, 40, tight);
+    assertFalse(late.faults().contains("TRACKING_ERROR"), "faults " + late.faults());
+    Run blocked = drive(r, r, 0.4, 40, tight);
+    assertTrue(blocked.faults().contains("TRACKING_ERROR"), "a blocked arm is still caught when states are late");
   }
 
   @Test
