@@ -47,6 +47,7 @@ public final class Composer {
 
   public static AgentRuntime.Parts compose(LaunchSpec spec) {
     String file = spec.source() == null ? "launch file" : spec.source().toString();
+    spec = withFetchedDescription(spec);
     try {
       RobotModel model = model(spec);
       Clock clock = spec.simulatedTime() ? new SimulatedClock() : WallClock.INSTANCE;
@@ -127,8 +128,59 @@ public final class Composer {
     return new io.telos.perception.response.OnlineResponseIdentifier(model.jointNames(), model.response());
   }
 
+  /** How long to wait for a description published by a running ROS 2 system, s. */
+  static final double DESCRIPTION_TIMEOUT_S = 10;
+
+  /** Descriptions fetched from running ROS 2 systems, by location, as files every part can read. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, java.nio.file.Path> FETCHED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * For {@code robot.description: ros2:/robot_description}: waits (up to
+   * {@value #DESCRIPTION_TIMEOUT_S} s) for the URDF a robot_state_publisher
+   * publishes (std_msgs/String, transient-local) on the bridge's DDS domain, keeps it in a file and
+   * returns the spec pointing at that file; any other spec unchanged. Fetched once per location.
+   *
+   * @throws ConfigException naming {@code robot.description} when nothing arrives in time
+   */
+  static LaunchSpec withFetchedDescription(LaunchSpec spec) {
+    return withFetchedDescription(spec, DESCRIPTION_TIMEOUT_S);
+  }
+
+  static LaunchSpec withFetchedDescription(LaunchSpec spec, double timeoutS) {
+    String location = spec.robot().description();
+    if (!io.telos.bridge.ros2.Ros2Description.isRos2(location)) {
+      return spec;
+    }
+    java.nio.file.Path file = FETCHED.computeIfAbsent(location, l -> {
+      Settings b = spec.bridge();
+      int domain = (int) b.integer("domain_id", 0, 0, 232);
+      boolean loopback = b.bool("loopback_only", false);
+      double timeout = timeoutS;
+      try {
+        String urdf = io.telos.bridge.ros2.Ros2Description.fetch(io.telos.bridge.ros2.Ros2Description.topic(l), domain,
+            loopback, java.time.Duration.ofMillis((long) (timeout * 1000)));
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("telos-robot-description-", ".urdf");
+        f.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(f, urdf);
+        return f;
+      } catch (IllegalStateException e) {
+        throw new ConfigException(e.getMessage());
+      } catch (java.io.IOException e) {
+        throw new ConfigException("robot.description: cannot keep the description of " + l + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConfigException("robot.description: interrupted while waiting for " + l);
+      }
+    });
+    var r = spec.robot();
+    return spec.withRobot(new io.telos.runtime.config.RobotSpec(r.id(), file.toString(), r.limits(), r.arm(),
+        r.response()));
+  }
+
   /** The robot model of a spec, with the launch file's limit overrides applied. */
   public static RobotModel model(LaunchSpec spec) {
+    spec = withFetchedDescription(spec);
     RobotModel model;
     try {
       model = RobotModel.load(spec.robot().description(), spec.robot().arm());

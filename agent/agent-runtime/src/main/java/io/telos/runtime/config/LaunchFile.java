@@ -95,7 +95,8 @@ public final class LaunchFile {
       throw new ConfigException("robot.id: must match [a-z][a-z0-9_]* (at most 32 characters), was '" + id + "'");
     }
     String description = robot.requiredString("description");
-    if (!description.startsWith("builtin:") && source != null && !Path.of(description).isAbsolute()) {
+    if (!description.startsWith("builtin:") && !description.startsWith("ros2:") && source != null
+        && !Path.of(description).isAbsolute()) {
       Path parent = source.toAbsolutePath().getParent();
       description = parent.resolve(description).normalize().toString();
     }

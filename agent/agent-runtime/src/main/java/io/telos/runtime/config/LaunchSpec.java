@@ -58,6 +58,12 @@ public record LaunchSpec(
     return "sim".equals(clock);
   }
 
+  /** The same deployment with another robot section (e.g. a description fetched from a running system). */
+  public LaunchSpec withRobot(RobotSpec newRobot) {
+    return new LaunchSpec(source, newRobot, clock, seed, bridge, perception, planner, safety, task, memory,
+        plannerRateHz, perceptionRateHz, teleop, scene);
+  }
+
   /** The same deployment on another clock. */
   public LaunchSpec withClock(String newClock) {
     return new LaunchSpec(source, robot, newClock, seed, bridge, perception, planner, safety, task, memory,
