@@ -10,7 +10,11 @@ import io.telos.api.Target;
  * <pre>  cost = runningWeight * mean_t d_t + terminalWeight * d_end</pre>
  *
  * where {@code d_end} is measured where the plan leaves the arm ({@link Rollout#terminalEndEffector()}):
- * the last step for an arm that follows at once, at rest on the last command for one that lags.
+ * the last step for an arm that follows at once, at rest on the last command for one that lags. For
+ * a lagging arm the running distances {@code d_t} are also measured where each step's command would
+ * leave it ({@link Rollout#commandEndEffector(int)}), not where the lagging arm is: judged on the
+ * arm, the cheapest plans overshoot the command to hurry the arm, and the receding horizon turned
+ * that into an oscillation of ±15 cm around the target. Guardrails still judge the arm.
  */
 public final class ReachCost implements CostTerm {
   private final double runningWeight;
@@ -42,7 +46,7 @@ public final class ReachCost implements CostTerm {
         boolean settled = r.settlesOnCommands(); // then the terminal term has its own row, H + 1
         for (int t = 1; t <= (settled ? horizon + 1 : horizon); t++) {
           double w = t > horizon ? terminalWeight : t == horizon && !settled ? perStep + terminalWeight : perStep;
-          double[] ee = t > horizon ? r.terminalEndEffector() : r.endEffector(t);
+          double[] ee = t > horizon ? r.terminalEndEffector() : settled ? r.commandEndEffector(t) : r.endEffector(t);
           for (int k = 0; k < samples; k++) {
             double dx = ee[3 * k] - tx;
             double dy = ee[3 * k + 1] - ty;
@@ -59,7 +63,7 @@ public final class ReachCost implements CostTerm {
         boolean settled = r.settlesOnCommands();
         for (int t = 1; t <= (settled ? horizon + 1 : horizon); t++) {
           double w = t > horizon ? terminalWeight : t == horizon && !settled ? perStep + terminalWeight : perStep;
-          double[] q = t > horizon ? r.terminalPositions() : r.positions(t);
+          double[] q = t > horizon ? r.terminalPositions() : settled ? r.commandPositions(t) : r.positions(t);
           for (int k = 0; k < samples; k++) {
             double s = 0;
             for (int i = 0; i < n; i++) {

@@ -32,6 +32,8 @@ public final class Rollout {
   private final double[] settled;
   private final double[] settledPositions;
   private final double[] settledEndEffector;
+  /** Per step, where each command would leave the arm at rest (joint positions and end-effector). */
+  private final double[][] commandEndEffector;
   private final double[][] endEffector;
   private final double[][] uncertainty;
   private final int objects;
@@ -63,6 +65,7 @@ public final class Rollout {
     this.settledPositions = separateCommands ? new double[samples * dof] : null;
     this.settledEndEffector = separateCommands ? new double[samples * 3] : null;
     this.endEffector = new double[horizon + 1][samples * 3];
+    this.commandEndEffector = model.separatesCommand() ? new double[horizon + 1][samples * 3] : endEffector;
     this.uncertainty = new double[horizon + 1][samples];
     this.objectNames = model.objectNames();
     this.objects = objectNames.size();
@@ -99,6 +102,8 @@ public final class Rollout {
       model.probe(Probe.END_EFFECTOR_POSITION, states[t], samples, endEffector[t]);
       if (separateCommands) {
         model.commands(states[t], samples, commandPositions[t], commandVelocities[t]);
+        model.settle(states[t], samples, settled);
+        model.probe(Probe.END_EFFECTOR_POSITION, settled, samples, commandEndEffector[t]);
       }
       if (objects > 0) {
         model.probe(Probe.OBJECT_POSITION, states[t], samples, objectPositions[t]);
@@ -168,6 +173,15 @@ public final class Rollout {
   /** Joint velocity commands of step {@code t} in {@code [1, H]} (see {@link #commandPositions(int)}). */
   public double[] commandVelocities(int t) {
     return commandVelocities[t];
+  }
+
+  /**
+   * End-effector positions after step {@code t} in {@code [1, H]} with the arm at rest on that step's
+   * command: where the command leads (the predicted {@link #endEffector(int)} itself when the model
+   * has no separate command part).
+   */
+  public double[] commandEndEffector(int t) {
+    return commandEndEffector[t];
   }
 
   /** True when the terminal probes are the arm settled on its last command, not the last step. */
