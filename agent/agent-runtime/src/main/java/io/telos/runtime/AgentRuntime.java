@@ -121,6 +121,12 @@ public final class AgentRuntime implements AutoCloseable {
     Codecs.register(vertx);
     this.arbiter = new ModeArbiter(id, parts.clock(), Mode.AUTONOMOUS, this::modeChanged);
     this.kernel = new SafetyKernel(parts.model().limits(), parts.model().response(), parts.safety(), arbiter, this::fault);
+    io.telos.model.CollisionModel collision = io.telos.model.CollisionModel.of(parts.model(), null);
+    if (!collision.warnings().isEmpty()) {
+      LOG.info("component=runtime/{} event=collision_geometry unreadable_meshes={} radius_m={} first=\"{}\"", id,
+          collision.warnings().size(), io.telos.model.CollisionModel.DEFAULT_RADIUS_M, collision.warnings().get(0));
+    }
+    kernel.setCollisionModel(collision);
     JogDrive drive = new JogDrive(parts.model().chain(), parts.model().limits(), parts.teleop(), lease,
         parts.safety().periodNs());
     kernel.setOperatorInput(drive);

@@ -30,6 +30,8 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
   private long commandsBelowTable;
   private long statesBelowTable;
   private double minToolHeight = Double.POSITIVE_INFINITY;
+  private final CollisionMonitor collisions;
+  private long collisionTicks;
 
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints) {
     this(inner, monitor, modelJoints, null, 0);
@@ -51,6 +53,22 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     this.chain = model == null ? null : model.chain();
     this.scratch = chain == null ? null : chain.newScratch();
     this.toolRadius = toolRadius;
+    this.collisions = model == null ? null : new CollisionMonitor(model);
+  }
+
+  /** Counts a configuration (in {@link #q}) with a self-collision or a link below the table. */
+  private void checkCollisions() {
+    if (collisions != null && (collisions.selfCollides(q) | collisions.lowestAboveTable() < 0)) {
+      collisionTicks++;
+    }
+  }
+
+  /**
+   * Commands and measured states (each tick counted once per side) with two links that may not
+   * touch overlapping or a link below the table ({@link CollisionMonitor}).
+   */
+  long collisionTicks() {
+    return collisionTicks;
   }
 
   /** True when the configuration in {@link #q} puts the tool's sphere below the table. */
@@ -68,6 +86,9 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     if (mapped && chain != null && belowTable()) {
       statesBelowTable++;
     }
+    if (mapped) {
+      checkCollisions();
+    }
     if (mapped && monitor.hasVolumes()) {
       states++;
       double c = monitor.clearance(q);
@@ -84,6 +105,9 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     boolean mapped = map(command.names(), command.position());
     if (mapped && chain != null && belowTable()) {
       commandsBelowTable++;
+    }
+    if (mapped) {
+      checkCollisions();
     }
     if (mapped && monitor.hasVolumes()) {
       commands++;

@@ -22,7 +22,7 @@ public final class SuiteRunner {
   /** What one run measured: the runtime's report plus the independent keep-out check. */
   public record Result(RunReport report, int goals, boolean finished, long commandsChecked, long commandEntries,
       long statesChecked, long stateEntries, double minClearanceM, boolean hasVolumes, long belowTable,
-      double minToolHeightM) {}
+      double minToolHeightM, long collisions) {}
 
   public static Result run(LaunchSpec spec) throws InterruptedException {
     if (!spec.simulatedTime()) {
@@ -47,7 +47,7 @@ public final class SuiteRunner {
     MonitoredHardware hw = monitored.get();
     return new Result(report, goals, report.outcomes().size() == goals, hw.commandsChecked(), hw.commandEntries(),
         hw.statesChecked(), hw.stateEntries(), hw.minClearance(), monitor.hasVolumes(),
-        hw.commandsBelowTable() + hw.statesBelowTable(), hw.minToolHeight());
+        hw.commandsBelowTable() + hw.statesBelowTable(), hw.minToolHeight(), hw.collisionTicks());
   }
 
   static double elapsedS(GoalOutcome o) {

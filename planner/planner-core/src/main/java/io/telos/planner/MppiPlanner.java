@@ -11,6 +11,7 @@ import io.telos.planner.MppiConfig.Method;
 import io.telos.planner.cost.CostTerm;
 import io.telos.planner.cost.Energy;
 import io.telos.planner.cost.KeepOutCost;
+import io.telos.planner.cost.SelfCollisionCost;
 import io.telos.planner.cost.ObjectCost;
 import io.telos.planner.cost.ReachCost;
 import io.telos.planner.cost.Rollout;
@@ -185,6 +186,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
     if (keepOutCost != null) {
       terms.add(keepOutCost);
     }
+    terms.add(SelfCollisionCost.of(robot));
     this.pushModel = model instanceof PushingWorldModel pm ? pm : null;
     int armState = model.stateSize() - 2 * model.objectCount();
     this.stateGoalCost = new StateGoalCost(model.stateSize(), armState, config.costs().reachWeight(),
