@@ -88,14 +88,7 @@ public final class AnalyticWorldModel implements WorldModel {
 
   @Override
   public void encode(Observation observation, double[] stateOut) {
-    if (observation.position().size() != n) {
-      throw new IllegalArgumentException("observation has " + observation.position().size()
-          + " joint positions, the model has " + n + " joints");
-    }
-    int nv = observation.velocity().size();
-    if (nv != 0 && nv != n) {
-      throw new IllegalArgumentException("observation has " + nv + " joint velocities, the model has " + n + " joints");
-    }
+    int nv = checkJoints(observation, n);
     for (int i = 0; i < n; i++) {
       stateOut[i] = observation.position().get(i);
       stateOut[n + i] = nv == 0 ? 0.0 : observation.velocity().get(i);
@@ -129,28 +122,55 @@ public final class AnalyticWorldModel implements WorldModel {
 
   @Override
   public void probe(Probe probe, double[] states, int batch, double[] out) {
-    int s = 2 * n;
+    probeArm(probe, states, 2 * n, batch, out, chain, scratch, q, ee);
+  }
+
+  /**
+   * Probes of an arm whose states hold {@code [q(n), qd(n), …]} rows of width {@code stride}: joint
+   * positions and velocities copied, the end-effector by forward kinematics ({@code q} and {@code ee}
+   * are scratch). Objects are not an arm's to probe.
+   */
+  static void probeArm(Probe probe, double[] states, int stride, int batch, double[] out, KinematicChain chain,
+      KinematicChain.Scratch scratch, double[] q, double[] ee) {
+    int n = q.length;
     switch (probe) {
       case JOINT_POSITION -> {
         for (int b = 0; b < batch; b++) {
-          System.arraycopy(states, b * s, out, b * n, n);
+          System.arraycopy(states, b * stride, out, b * n, n);
         }
       }
       case JOINT_VELOCITY -> {
         for (int b = 0; b < batch; b++) {
-          System.arraycopy(states, b * s + n, out, b * n, n);
+          System.arraycopy(states, b * stride + n, out, b * n, n);
         }
       }
       case END_EFFECTOR_POSITION -> {
         for (int b = 0; b < batch; b++) {
-          System.arraycopy(states, b * s, q, 0, n);
+          System.arraycopy(states, b * stride, q, 0, n);
           chain.forwardPosition(q, ee, scratch);
           out[3 * b] = ee[0];
           out[3 * b + 1] = ee[1];
           out[3 * b + 2] = ee[2];
         }
       }
+      case OBJECT_POSITION -> throw new IllegalArgumentException("the arm's model has no objects");
     }
+  }
+
+  /**
+   * Fails unless {@code observation} has {@code n} joint positions and {@code n} or no velocities;
+   * returns the number of velocities.
+   */
+  static int checkJoints(Observation observation, int n) {
+    if (observation.position().size() != n) {
+      throw new IllegalArgumentException("observation has " + observation.position().size()
+          + " joint positions, the model has " + n + " joints");
+    }
+    int nv = observation.velocity().size();
+    if (nv != 0 && nv != n) {
+      throw new IllegalArgumentException("observation has " + nv + " joint velocities, the model has " + n + " joints");
+    }
+    return nv;
   }
 
   private static double clamp(double v, double lo, double hi) {

@@ -128,14 +128,7 @@ public final class ResponseWorldModel implements WorldModel {
 
   @Override
   public void encode(Observation observation, double[] stateOut) {
-    if (observation.position().size() != n) {
-      throw new IllegalArgumentException("observation has " + observation.position().size()
-          + " joint positions, the model has " + n + " joints");
-    }
-    int nv = observation.velocity().size();
-    if (nv != 0 && nv != n) {
-      throw new IllegalArgumentException("observation has " + nv + " joint velocities, the model has " + n + " joints");
-    }
+    int nv = AnalyticWorldModel.checkJoints(observation, n);
     for (int i = 0; i < n; i++) {
       double y = observation.position().get(i);
       double v = nv == 0 ? 0.0 : observation.velocity().get(i);
@@ -273,28 +266,7 @@ public final class ResponseWorldModel implements WorldModel {
 
   @Override
   public void probe(Probe probe, double[] states, int batch, double[] out) {
-    switch (probe) {
-      case JOINT_POSITION -> {
-        for (int b = 0; b < batch; b++) {
-          System.arraycopy(states, b * size, out, b * n, n);
-        }
-      }
-      case JOINT_VELOCITY -> {
-        for (int b = 0; b < batch; b++) {
-          System.arraycopy(states, b * size + n, out, b * n, n);
-        }
-      }
-      case END_EFFECTOR_POSITION -> {
-        for (int b = 0; b < batch; b++) {
-          System.arraycopy(states, b * size, q, 0, n);
-          chain.forwardPosition(q, ee, scratch);
-          out[3 * b] = ee[0];
-          out[3 * b + 1] = ee[1];
-          out[3 * b + 2] = ee[2];
-        }
-      }
-      case OBJECT_POSITION -> throw new IllegalArgumentException("the arm's model has no objects");
-    }
+    AnalyticWorldModel.probeArm(probe, states, size, batch, out, chain, scratch, q, ee);
   }
 
   private static double clamp(double v, double lo, double hi) {

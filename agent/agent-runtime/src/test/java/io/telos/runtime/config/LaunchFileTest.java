@@ -132,7 +132,7 @@ class LaunchFileTest {
 
   static Stream<Arguments> badChainKeys() {
     return Stream.of(
-        Arguments.of("tip: tool0", "robot.tip: unknown key (allowed: base_link, description, id, limits, tip_link, tool)"),
+        Arguments.of("tip: tool0", "robot.tip: unknown key (allowed: base_link, description, id, limits, response, tip_link, tool)"),
         Arguments.of("tip_link: ''", "robot.tip_link: must be a non-empty string"),
         Arguments.of("base_link: 3", "robot.base_link: must be a non-empty string"),
         Arguments.of("tool: [0, 0, 0.1]", "robot.tool: must be a map of settings"),
