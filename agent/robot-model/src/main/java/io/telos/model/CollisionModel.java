@@ -197,6 +197,16 @@ public final class CollisionModel {
     return new CollisionModel(chain, caps, warn, allowed);
   }
 
+  /**
+   * The chain link that {@code link} is (or is fixed to), as {@link #of(RobotDescription,
+   * KinematicChain, Collection, Path)} reads an allowed pair.
+   *
+   * @throws IllegalArgumentException naming the unknown link and the chain's links
+   */
+  public static String chainLinkOf(RobotDescription d, KinematicChain chain, String link) {
+    return bodyOf(d, chain, link);
+  }
+
   /** The chain link that {@code link} is (or is fixed to). */
   private static String bodyOf(RobotDescription d, KinematicChain chain, String link) {
     for (String body : chain.linkNames()) {

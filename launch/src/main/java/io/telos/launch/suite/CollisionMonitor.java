@@ -26,9 +26,14 @@ final class CollisionMonitor {
   private final double[] frames;
   private final KinematicChain.Scratch scratch;
 
+  /** The check with the arm's default allowed pairs. */
   CollisionMonitor(RobotModel model) {
-    CollisionModel m = CollisionModel.of(model, null);
-    this.chain = model.chain();
+    this(CollisionModel.of(model, null));
+  }
+
+  /** The check with the capsules and allowed pairs of {@code m} (the run's, with its {@code allowed_collisions}). */
+  CollisionMonitor(CollisionModel m) {
+    this.chain = m.chain();
     this.caps = m.capsules();
     List<String> links = chain.linkNames();
     java.util.ArrayList<int[]> p = new java.util.ArrayList<>();

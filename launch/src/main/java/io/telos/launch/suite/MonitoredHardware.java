@@ -34,15 +34,17 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
   private long collisionTicks;
 
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints) {
-    this(inner, monitor, modelJoints, null, 0);
+    this(inner, monitor, modelJoints, null, 0, null);
   }
 
   /**
    * @param model the arm, for the tool's height (null: no table check)
    * @param toolRadius radius of the tool's contact sphere (the scene's; 0 without a scene)
+   * @param collision the run's collision model (self_collision on), or null: the arm's default
+   *     capsules and allowed pairs
    */
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints,
-      io.telos.model.RobotModel model, double toolRadius) {
+      io.telos.model.RobotModel model, double toolRadius, io.telos.model.CollisionModel collision) {
     super(inner);
     if (!(inner instanceof Steppable)) {
       throw new IllegalArgumentException("the suite runs in lock-step: the bridge must be steppable");
@@ -53,7 +55,8 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     this.chain = model == null ? null : model.chain();
     this.scratch = chain == null ? null : chain.newScratch();
     this.toolRadius = toolRadius;
-    this.collisions = model == null ? null : new CollisionMonitor(model);
+    this.collisions = model == null ? null
+        : collision != null ? new CollisionMonitor(collision) : new CollisionMonitor(model);
   }
 
   /** Counts a configuration (in {@link #q}) with a self-collision or a link below the table. */

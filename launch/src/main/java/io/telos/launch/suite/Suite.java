@@ -34,18 +34,20 @@ public final class Suite {
   public record Row(String task, String planner, int seeds, int goals, int reached, double meanS, double p95S,
       long limitViolations, long keepOutCommandEntries, long keepOutStateEntries, long commandsChecked,
       double minClearanceM, boolean hasVolumes, long faults, int unfinished, double simulatedS, double wallS,
-      long belowTable, double minToolHeightM, long collisions) {
+      long belowTable, double minToolHeightM, long collisions, boolean collisionGuarded) {
 
     public double successRate() {
       return goals == 0 ? 0 : (double) reached / goals;
     }
 
     /**
-     * Limit violations plus keep-out entries, tool-below-table ticks and self-collision or
-     * link-below-table ticks (commanded or measured).
+     * Limit violations plus keep-out entries and tool-below-table ticks (commanded or measured); plus
+     * self-collision or link-below-table ticks when the row's runs had
+     * {@code planner.guardrails.self_collision} on (otherwise {@code collisions} is for information).
      */
     public long guardrailViolations() {
-      return limitViolations + keepOutCommandEntries + keepOutStateEntries + belowTable + collisions;
+      return limitViolations + keepOutCommandEntries + keepOutStateEntries + belowTable
+          + (collisionGuarded ? collisions : 0);
     }
   }
 
@@ -162,6 +164,7 @@ public final class Suite {
     double wall = 0;
     long below = 0;
     long collisions = 0;
+    boolean guarded = false;
     double minTool = Double.POSITIVE_INFINITY;
     for (int i = 0; i < seeds; i++) {
       LaunchSpec spec = variant(task, planner, i, maxGoals);
@@ -185,6 +188,7 @@ public final class Suite {
       vols |= r.hasVolumes();
       below += r.belowTable();
       collisions += r.collisions();
+      guarded |= r.collisionGuarded();
       minTool = Math.min(minTool, r.minToolHeightM());
       sim += r.report().simulatedSeconds();
       wall += r.report().wallSeconds();
@@ -198,6 +202,6 @@ public final class Suite {
     double p95 = sorted.length == 0 ? Double.NaN
         : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(0.95 * sorted.length) - 1))];
     return new Row(name, planner, seeds, goals, reached, mean, p95, limits, cmdIn, stIn, checked, minClear, vols, faults,
-        unfinished, sim, wall, below, minTool, collisions);
+        unfinished, sim, wall, below, minTool, collisions, guarded);
   }
 }

@@ -20,14 +20,14 @@ public final class SuiteReport {
     sb.append(HEADER).append('\n');
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Suite.Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f (%d/%d) | %s | %s | %d | %s | %s | %d | %s | %d | %d | %d |%n",
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f (%d/%d) | %s | %s | %d | %s | %s | %d | %s | %s | %d | %d |%n",
           r.task(), r.planner(), r.seeds(), r.goals(), r.successRate(), r.reached(), r.goals(), num(r.meanS()),
           num(r.p95S()), r.limitViolations(),
           r.hasVolumes() ? r.keepOutCommandEntries() + " / " + r.keepOutStateEntries() : "n/a (no volume)",
           r.hasVolumes() ? String.format(Locale.ROOT, "%.1f", r.minClearanceM() * 1000) : "n/a",
           r.belowTable(), Double.isFinite(r.minToolHeightM())
               ? String.format(Locale.ROOT, "%.1f", r.minToolHeightM() * 1000) : "n/a",
-          r.collisions(), r.guardrailViolations(), r.faults()));
+          r.collisions() + (r.collisionGuarded() ? "" : " (info)"), r.guardrailViolations(), r.faults()));
     }
     sb.append('\n');
     sb.append("- success: goals reached within tolerance (and held for settle_s) before timeout_s; time to goal over"
@@ -41,7 +41,8 @@ public final class SuiteReport {
     sb.append("- collisions: servo ticks whose commanded or measured configuration puts two link capsules that may"
         + " not touch into each other, or a link capsule below the table (z = 0 of the base), measured independently"
         + " (centre lines sampled every " + (int) Math.round(CollisionMonitor.SPACING_M * 1000) + " mm; capsules and"
-        + " allowed pairs from the arm's description, see robot-model's README).\n");
+        + " allowed pairs from the arm's description, see robot-model's README). Part of guardrail viol. only for"
+        + " runs with planner.guardrails.self_collision: true; otherwise marked (info) and left out.\n");
     sb.append("- below table: servo ticks whose commanded or measured configuration puts the tool (its scene contact"
         + " sphere, or the end-effector point without a scene) below the base plane, from the monitor's own forward"
         + " kinematics; min tool height = the lowest it came.\n");

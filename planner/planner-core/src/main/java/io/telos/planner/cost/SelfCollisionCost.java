@@ -1,8 +1,10 @@
 package io.telos.planner.cost;
 
 import io.telos.api.Target;
+import io.telos.api.config.ConfigException;
 import io.telos.model.CollisionModel;
 import io.telos.model.RobotModel;
+import java.util.List;
 
 /**
  * Hard guardrails from the arm's collision geometry ({@link CollisionModel}): no two links that may
@@ -25,6 +27,37 @@ public final class SelfCollisionCost implements CostTerm {
     this.model = model;
     this.checker = model.newChecker();
     this.n = model.chain().dof();
+  }
+
+  /**
+   * The collision model of {@code robot}'s chain with the default allowed pairs and those of
+   * {@code guardrails.allowed_collisions} (relative mesh paths not resolved).
+   *
+   * @throws ConfigException naming the entry of {@code planner.guardrails.allowed_collisions} with a
+   *     link the arm does not have
+   */
+  public static CollisionModel model(RobotModel robot, GuardrailConfig guardrails) {
+    checkAllowed(robot, guardrails);
+    return CollisionModel.of(robot.description(), robot.chain(), guardrails.allowedCollisions(), null);
+  }
+
+  /**
+   * Checks that every link of {@code guardrails.allowed_collisions} is on {@code robot}'s chain (or
+   * fixed to it), whether or not {@code self_collision} is on.
+   *
+   * @throws ConfigException naming the entry
+   */
+  public static void checkAllowed(RobotModel robot, GuardrailConfig guardrails) {
+    List<List<String>> pairs = guardrails.allowedCollisions();
+    for (int i = 0; i < pairs.size(); i++) {
+      for (String link : pairs.get(i)) {
+        try {
+          CollisionModel.chainLinkOf(robot.description(), robot.chain(), link);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(GuardrailConfig.SECTION + ".allowed_collisions[" + i + "]: " + e.getMessage());
+        }
+      }
+    }
   }
 
   /** The cost for {@code robot}'s chain with the default allowed pairs (relative mesh paths not resolved). */
