@@ -17,6 +17,7 @@ import io.telos.model.JointLimits;
 import io.telos.model.ActuatorResponse;
 import io.telos.model.RobotModel;
 import io.telos.model.UrdfException;
+import io.telos.planner.Planners;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchSpec;
@@ -58,9 +59,11 @@ public final class Composer {
       List<Goal> goals = spec.task().type().equals("reach_recalled")
           ? Tasks.recalledGoals(spec.task(), model, spec.robot().id(), recalledConfigurations(spec, model))
           : Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id());
+      // planner.guardrails.self_collision: the kernel checks plans against the same collision model
+      io.telos.model.CollisionModel collision = Planners.collisionModel(model, spec.planner()).orElse(null);
       return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
           (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock,
-          spec.teleop());
+          spec.teleop(), collision);
     } catch (ConfigException | UrdfException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

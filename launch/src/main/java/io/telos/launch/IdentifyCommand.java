@@ -111,7 +111,7 @@ final class IdentifyCommand implements Callable<Integer> {
       }
       return new AgentRuntime.Parts(p.robotId(), p.model(), new RecordingHardware(p.hardware(), p.model().jointNames(),
           estimator), p.estimator(), planner, List.of(goal), p.settleNs(), p.safety(), p.plannerRateHz(),
-          p.perceptionRateHz(), p.clock(), p.teleop());
+          p.perceptionRateHz(), p.clock(), p.teleop(), p.collision());
     }, o -> { }, maxWall, -1);
     bar.show((int) Math.ceil(duration), "s of excitation");
     ResponseEstimate estimate = estimator.fit();

@@ -111,7 +111,7 @@ public final class Session {
         warm = recallWarmStart(vertx, spec, parts, store.get(), index);
         AgentRuntime.Parts p = parts;
         parts = new AgentRuntime.Parts(p.robotId(), p.model(), p.hardware(), p.estimator(), warm, p.goals(),
-            p.settleNs(), p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
+            p.settleNs(), p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop(), p.collision());
       }
       if (memory.learn() != null && store.isPresent()) {
         trainer = backgroundTrainer(vertx, spec, parts, store.get(), memory.learn());

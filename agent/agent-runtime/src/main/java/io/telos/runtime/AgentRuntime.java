@@ -15,6 +15,7 @@ import io.telos.api.ModeChange;
 import io.telos.api.spi.Planner;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.StateEstimator;
+import io.telos.model.CollisionModel;
 import io.telos.model.RobotModel;
 import io.telos.runtime.bus.Codecs;
 import io.telos.runtime.safety.LimitMonitor;
@@ -54,7 +55,11 @@ public final class AgentRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
   private static final long ROBOT_WAIT_NS = 10_000_000_000L;
 
-  /** Everything the runtime needs; the composition root (launch) builds the parts. */
+  /**
+   * Everything the runtime needs; the composition root (launch) builds the parts. {@code collision}
+   * (nullable): the arm's collision model when the self-collision guardrail is on; the safety kernel
+   * then rejects plans that collide ({@link SafetyKernel#setCollisionModel}); null: no such check.
+   */
   public record Parts(
       String robotId,
       RobotModel model,
@@ -67,13 +72,22 @@ public final class AgentRuntime implements AutoCloseable {
       double plannerRateHz,
       double perceptionRateHz,
       Clock clock,
-      TeleopConfig teleop) {
+      TeleopConfig teleop,
+      CollisionModel collision) {
     /** Parts with the default teleoperation settings. */
     public Parts(String robotId, RobotModel model, RobotHardware hardware, StateEstimator estimator, Planner planner,
         List<Goal> goals, long settleNs, SafetyConfig safety, double plannerRateHz, double perceptionRateHz,
         Clock clock) {
       this(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
           clock, TeleopConfig.defaults());
+    }
+
+    /** Parts without a collision check of plans (the kernel adopts plans whatever the arm's geometry). */
+    public Parts(String robotId, RobotModel model, RobotHardware hardware, StateEstimator estimator, Planner planner,
+        List<Goal> goals, long settleNs, SafetyConfig safety, double plannerRateHz, double perceptionRateHz,
+        Clock clock, TeleopConfig teleop) {
+      this(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
+          clock, teleop, null);
     }
 
     public Parts {
@@ -121,6 +135,14 @@ public final class AgentRuntime implements AutoCloseable {
     Codecs.register(vertx);
     this.arbiter = new ModeArbiter(id, parts.clock(), Mode.AUTONOMOUS, this::modeChanged);
     this.kernel = new SafetyKernel(parts.model().limits(), parts.model().response(), parts.safety(), arbiter, this::fault);
+    CollisionModel collision = parts.collision();
+    if (collision != null) {
+      if (!collision.warnings().isEmpty()) {
+        LOG.info("component=runtime/{} event=collision_geometry unreadable_meshes={} radius_m={} first=\"{}\"", id,
+            collision.warnings().size(), CollisionModel.DEFAULT_RADIUS_M, collision.warnings().get(0));
+      }
+      kernel.setCollisionModel(collision);
+    }
     JogDrive drive = new JogDrive(parts.model().chain(), parts.model().limits(), parts.teleop(), lease,
         parts.safety().periodNs());
     kernel.setOperatorInput(drive);

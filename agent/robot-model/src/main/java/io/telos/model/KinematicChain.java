@@ -299,6 +299,37 @@ public final class KinematicChain {
   }
 
   /**
+   * Frames of the base and of each movable joint's child link at {@code q} (as
+   * {@link #linkTransforms}) into {@code out} (at least {@code 12 * (dof + 1)} long): 12 values per
+   * frame, the rotation row-major then the translation; allocation-free.
+   */
+  public void linkFrames(double[] q, double[] out, Scratch s) {
+    checkSize(q);
+    double[] t = s.t;
+    setIdentity(t);
+    System.arraycopy(t, 0, out, 0, 12);
+    for (int i = 0; i < n; i++) {
+      mulInPlace(t, pre[i], s.m);
+      motionInto(i, q[i], s.m);
+      mulInPlace(t, s.m, s.tmp);
+      System.arraycopy(t, 0, out, 12 * (i + 1), 12);
+    }
+  }
+
+  /**
+   * Where movable joint {@code i} sits in the frame of link {@code i} of {@link #linkNames()} (the
+   * fixed joints between them folded in), at its zero position.
+   */
+  public Transform jointPlacement(int i) {
+    return unpack(pre[i]);
+  }
+
+  /** The tool frame (fixed joints after the last movable joint, then the tool) in the last link's frame. */
+  public Transform tipPlacement() {
+    return unpack(tip);
+  }
+
+  /**
    * Geometric Jacobian at {@code q} into {@code out} (6 × dof, row-major: rows 0–2 linear velocity
    * of the end-effector, rows 3–5 angular velocity, base frame). Also leaves the end-effector
    * position in {@code eeOut} when it is not null.

@@ -22,7 +22,8 @@ import org.xml.sax.SAXParseException;
 /**
  * Reads standard URDF as vendors ship it: links with inertials, and revolute, continuous,
  * prismatic, fixed, floating and planar joints with origins, axes, limits, dynamics and mimics.
- * Mesh file names of visual and collision geometry are kept as written (never opened); materials,
+ * Collision geometry (box, cylinder, sphere, mesh) is kept per link ({@link Link#collisions()}); mesh
+ * file names of visual and collision geometry are kept as written (never opened); materials,
  * {@code <gazebo>}, {@code <transmission>} and {@code <ros2_control>} are ignored. External
  * entities are disabled.
  */
@@ -107,9 +108,16 @@ public final class UrdfReader {
         }
       }
     }
+    List<CollisionShape> collisions = new ArrayList<>();
+    for (Element c : children(e, "collision")) {
+      CollisionShape shape = collisionShape(c, name, src);
+      if (shape != null) {
+        collisions.add(shape);
+      }
+    }
     Element in = child(e, "inertial");
     if (in == null) {
-      return new Link(name, null, meshes);
+      return new Link(name, null, meshes, collisions);
     }
     Element mass = child(in, "mass");
     double m = mass == null ? 0 : number(mass, "value", 0, "link '" + name + "' mass", src);
@@ -125,7 +133,49 @@ public final class UrdfReader {
     double iyy = i == null ? 0 : number(i, "iyy", 0, what, src);
     double iyz = i == null ? 0 : number(i, "iyz", 0, what, src);
     double izz = i == null ? 0 : number(i, "izz", 0, what, src);
-    return new Link(name, new Inertial(m, origin, ixx, ixy, ixz, iyy, iyz, izz), meshes);
+    return new Link(name, new Inertial(m, origin, ixx, ixy, ixz, iyy, iyz, izz), meshes, collisions);
+  }
+
+  /** One {@code <collision>}: box, cylinder, sphere or mesh; null when it has no geometry. */
+  private static CollisionShape collisionShape(Element c, String link, String src) {
+    String what = "link '" + link + "' collision";
+    Transform origin = origin(child(c, "origin"), what, src);
+    Element g = child(c, "geometry");
+    if (g == null) {
+      return null;
+    }
+    Element box = child(g, "box");
+    if (box != null) {
+      double[] size = triple(box.getAttribute("size"), null, what + " box size", src);
+      if (size == null || !(size[0] >= 0 && size[1] >= 0 && size[2] >= 0)) {
+        throw new UrdfException(src + ": " + what + " box needs size=\"x y z\" (3 numbers >= 0)");
+      }
+      return new CollisionShape.Box(origin, size[0], size[1], size[2]);
+    }
+    Element cyl = child(g, "cylinder");
+    if (cyl != null) {
+      double r = nonNegative(cyl, "radius", what + " cylinder", src);
+      double l = nonNegative(cyl, "length", what + " cylinder", src);
+      return new CollisionShape.Cylinder(origin, r, l);
+    }
+    Element sphere = child(g, "sphere");
+    if (sphere != null) {
+      return new CollisionShape.Sphere(origin, nonNegative(sphere, "radius", what + " sphere", src));
+    }
+    Element mesh = child(g, "mesh");
+    if (mesh != null && !mesh.getAttribute("filename").isBlank()) {
+      double[] scale = triple(mesh.getAttribute("scale"), new double[] {1, 1, 1}, what + " mesh scale", src);
+      return new CollisionShape.Mesh(origin, mesh.getAttribute("filename").trim(), scale[0], scale[1], scale[2]);
+    }
+    return null;
+  }
+
+  private static double nonNegative(Element e, String attr, String what, String src) {
+    double v = number(e, attr, Double.NaN, what, src);
+    if (!(v >= 0)) {
+      throw new UrdfException(src + ": " + what + " needs " + attr + " (a number >= 0)");
+    }
+    return v;
   }
 
   private static JointSpec parseJoint(Element e, String src) {

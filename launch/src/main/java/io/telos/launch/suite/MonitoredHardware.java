@@ -30,17 +30,21 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
   private long commandsBelowTable;
   private long statesBelowTable;
   private double minToolHeight = Double.POSITIVE_INFINITY;
+  private final CollisionMonitor collisions;
+  private long collisionTicks;
 
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints) {
-    this(inner, monitor, modelJoints, null, 0);
+    this(inner, monitor, modelJoints, null, 0, null);
   }
 
   /**
    * @param model the arm, for the tool's height (null: no table check)
    * @param toolRadius radius of the tool's contact sphere (the scene's; 0 without a scene)
+   * @param collision the run's collision model (self_collision on), or null: the arm's default
+   *     capsules and allowed pairs
    */
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints,
-      io.telos.model.RobotModel model, double toolRadius) {
+      io.telos.model.RobotModel model, double toolRadius, io.telos.model.CollisionModel collision) {
     super(inner);
     if (!(inner instanceof Steppable)) {
       throw new IllegalArgumentException("the suite runs in lock-step: the bridge must be steppable");
@@ -51,6 +55,23 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     this.chain = model == null ? null : model.chain();
     this.scratch = chain == null ? null : chain.newScratch();
     this.toolRadius = toolRadius;
+    this.collisions = model == null ? null
+        : collision != null ? new CollisionMonitor(collision) : new CollisionMonitor(model);
+  }
+
+  /** Counts a configuration (in {@link #q}) with a self-collision or a link below the table. */
+  private void checkCollisions() {
+    if (collisions != null && (collisions.selfCollides(q) | collisions.lowestAboveTable() < 0)) {
+      collisionTicks++;
+    }
+  }
+
+  /**
+   * Commands and measured states (each tick counted once per side) with two links that may not
+   * touch overlapping or a link below the table ({@link CollisionMonitor}).
+   */
+  long collisionTicks() {
+    return collisionTicks;
   }
 
   /** True when the configuration in {@link #q} puts the tool's sphere below the table. */
@@ -68,6 +89,9 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     if (mapped && chain != null && belowTable()) {
       statesBelowTable++;
     }
+    if (mapped) {
+      checkCollisions();
+    }
     if (mapped && monitor.hasVolumes()) {
       states++;
       double c = monitor.clearance(q);
@@ -84,6 +108,9 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     boolean mapped = map(command.names(), command.position());
     if (mapped && chain != null && belowTable()) {
       commandsBelowTable++;
+    }
+    if (mapped) {
+      checkCollisions();
     }
     if (mapped && monitor.hasVolumes()) {
       commands++;

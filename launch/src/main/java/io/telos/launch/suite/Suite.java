@@ -34,15 +34,20 @@ public final class Suite {
   public record Row(String task, String planner, int seeds, int goals, int reached, double meanS, double p95S,
       long limitViolations, long keepOutCommandEntries, long keepOutStateEntries, long commandsChecked,
       double minClearanceM, boolean hasVolumes, long faults, int unfinished, double simulatedS, double wallS,
-      long belowTable, double minToolHeightM) {
+      long belowTable, double minToolHeightM, long collisions, boolean collisionGuarded) {
 
     public double successRate() {
       return goals == 0 ? 0 : (double) reached / goals;
     }
 
-    /** Limit violations plus keep-out entries and tool-below-table ticks (commanded or measured). */
+    /**
+     * Limit violations plus keep-out entries and tool-below-table ticks (commanded or measured); plus
+     * self-collision or link-below-table ticks when the row's runs had
+     * {@code planner.guardrails.self_collision} on (otherwise {@code collisions} is for information).
+     */
     public long guardrailViolations() {
-      return limitViolations + keepOutCommandEntries + keepOutStateEntries + belowTable;
+      return limitViolations + keepOutCommandEntries + keepOutStateEntries + belowTable
+          + (collisionGuarded ? collisions : 0);
     }
   }
 
@@ -158,6 +163,8 @@ public final class Suite {
     double sim = 0;
     double wall = 0;
     long below = 0;
+    long collisions = 0;
+    boolean guarded = false;
     double minTool = Double.POSITIVE_INFINITY;
     for (int i = 0; i < seeds; i++) {
       LaunchSpec spec = variant(task, planner, i, maxGoals);
@@ -180,12 +187,14 @@ public final class Suite {
       minClear = Math.min(minClear, r.minClearanceM());
       vols |= r.hasVolumes();
       below += r.belowTable();
+      collisions += r.collisions();
+      guarded |= r.collisionGuarded();
       minTool = Math.min(minTool, r.minToolHeightM());
       sim += r.report().simulatedSeconds();
       wall += r.report().wallSeconds();
       log.accept(String.format("suite: %-16s %-9s seed %d: %d/%d reached, limit violations %d, keep-out entries %d/%d"
-          + " (cmd/state), %.1f s simulated in %.1f s wall", name, planner, spec.seed(), r.report().reached(), r.goals(),
-          r.report().limitViolations(), r.commandEntries(), r.stateEntries(), r.report().simulatedSeconds(),
+          + " (cmd/state), collisions %d, %.1f s simulated in %.1f s wall", name, planner, spec.seed(), r.report().reached(), r.goals(),
+          r.report().limitViolations(), r.commandEntries(), r.stateEntries(), r.collisions(), r.report().simulatedSeconds(),
           r.report().wallSeconds()));
     }
     double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -193,6 +202,6 @@ public final class Suite {
     double p95 = sorted.length == 0 ? Double.NaN
         : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(0.95 * sorted.length) - 1))];
     return new Row(name, planner, seeds, goals, reached, mean, p95, limits, cmdIn, stIn, checked, minClear, vols, faults,
-        unfinished, sim, wall, below, minTool);
+        unfinished, sim, wall, below, minTool, collisions, guarded);
   }
 }

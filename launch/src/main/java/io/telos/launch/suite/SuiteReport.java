@@ -9,7 +9,8 @@ public final class SuiteReport {
 
   public static final String HEADER =
       "| task | planner | seeds | goals | success | time to goal mean (s) | p95 (s) | limit viol. | keep-out entries cmd / state |"
-          + " min clearance (mm) | below table | min tool height (mm) | guardrail viol. | faults |";
+          + " min clearance (mm) | below table | min tool height (mm) | collisions |"
+          + " guardrail viol. | faults |";
 
   public static String markdown(List<Suite.Row> rows, String command) {
     StringBuilder sb = new StringBuilder();
@@ -17,16 +18,16 @@ public final class SuiteReport {
     sb.append("`").append(command).append("` — lock-step simulated time (`clock: sim`), telos6 arm on the ODE sim bridge,"
         + " no episodic memory.\n\n");
     sb.append(HEADER).append('\n');
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Suite.Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f (%d/%d) | %s | %s | %d | %s | %s | %d | %s | %d | %d |%n",
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f (%d/%d) | %s | %s | %d | %s | %s | %d | %s | %s | %d | %d |%n",
           r.task(), r.planner(), r.seeds(), r.goals(), r.successRate(), r.reached(), r.goals(), num(r.meanS()),
           num(r.p95S()), r.limitViolations(),
           r.hasVolumes() ? r.keepOutCommandEntries() + " / " + r.keepOutStateEntries() : "n/a (no volume)",
           r.hasVolumes() ? String.format(Locale.ROOT, "%.1f", r.minClearanceM() * 1000) : "n/a",
           r.belowTable(), Double.isFinite(r.minToolHeightM())
               ? String.format(Locale.ROOT, "%.1f", r.minToolHeightM() * 1000) : "n/a",
-          r.guardrailViolations(), r.faults()));
+          r.collisions() + (r.collisionGuarded() ? "" : " (info)"), r.guardrailViolations(), r.faults()));
     }
     sb.append('\n');
     sb.append("- success: goals reached within tolerance (and held for settle_s) before timeout_s; time to goal over"
@@ -37,6 +38,11 @@ public final class SuiteReport {
         + (int) Math.round(KeepOutMonitor.SPACING_M * 1000) + " mm) into a keep_out volume; checked independently of"
         + " the planner on every 1 kHz servo tick via a wrapper around the bridge (not only the commands the servo"
         + " publishes on the bus every planning period). Min clearance = smallest capsule-to-volume distance seen.\n");
+    sb.append("- collisions: servo ticks whose commanded or measured configuration puts two link capsules that may"
+        + " not touch into each other, or a link capsule below the table (z = 0 of the base), measured independently"
+        + " (centre lines sampled every " + (int) Math.round(CollisionMonitor.SPACING_M * 1000) + " mm; capsules and"
+        + " allowed pairs from the arm's description, see robot-model's README). Part of guardrail viol. only for"
+        + " runs with planner.guardrails.self_collision: true; otherwise marked (info) and left out.\n");
     sb.append("- below table: servo ticks whose commanded or measured configuration puts the tool (its scene contact"
         + " sphere, or the end-effector point without a scene) below the base plane, from the monitor's own forward"
         + " kinematics; min tool height = the lowest it came.\n");

@@ -19,10 +19,13 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class SuiteRunner {
   private SuiteRunner() {}
 
-  /** What one run measured: the runtime's report plus the independent keep-out check. */
+  /**
+   * What one run measured: the runtime's report plus the independent keep-out check;
+   * {@code collisionGuarded}: the run had {@code planner.guardrails.self_collision} on.
+   */
   public record Result(RunReport report, int goals, boolean finished, long commandsChecked, long commandEntries,
       long statesChecked, long stateEntries, double minClearanceM, boolean hasVolumes, long belowTable,
-      double minToolHeightM) {}
+      double minToolHeightM, long collisions, boolean collisionGuarded) {}
 
   public static Result run(LaunchSpec spec) throws InterruptedException {
     if (!spec.simulatedTime()) {
@@ -35,19 +38,22 @@ public final class SuiteRunner {
       throw new LaunchException(spec.source() + ": " + e.getMessage(), e);
     }
     AtomicReference<MonitoredHardware> monitored = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean guarded = new java.util.concurrent.atomic.AtomicBoolean();
     int goals = Math.max(1, spec.task().goalCount());
     Duration maxWall = Duration.ofSeconds((long) (60 + (spec.task().timeoutS() + 5) * goals * 4));
     RunReport report = Session.run(spec, p -> {
       MonitoredHardware hw = new MonitoredHardware(p.hardware(), monitor, p.model().jointNames(), p.model(),
-          spec.scene().isEmpty() ? 0 : spec.scene().toolRadiusM());
+          spec.scene().isEmpty() ? 0 : spec.scene().toolRadiusM(), p.collision());
+      guarded.set(p.collision() != null);
       monitored.set(hw);
       return new AgentRuntime.Parts(p.robotId(), p.model(), hw, p.estimator(), p.planner(), p.goals(), p.settleNs(),
-          p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
+          p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop(), p.collision());
     }, o -> { }, maxWall, -1);
     MonitoredHardware hw = monitored.get();
     return new Result(report, goals, report.outcomes().size() == goals, hw.commandsChecked(), hw.commandEntries(),
         hw.statesChecked(), hw.stateEntries(), hw.minClearance(), monitor.hasVolumes(),
-        hw.commandsBelowTable() + hw.statesBelowTable(), hw.minToolHeight());
+        hw.commandsBelowTable() + hw.statesBelowTable(), hw.minToolHeight(), hw.collisionTicks(),
+        guarded.get());
   }
 
   static double elapsedS(GoalOutcome o) {

@@ -11,6 +11,7 @@ import io.telos.planner.MppiConfig.Method;
 import io.telos.planner.cost.CostTerm;
 import io.telos.planner.cost.Energy;
 import io.telos.planner.cost.KeepOutCost;
+import io.telos.planner.cost.SelfCollisionCost;
 import io.telos.planner.cost.ObjectCost;
 import io.telos.planner.cost.ReachCost;
 import io.telos.planner.cost.Rollout;
@@ -136,6 +137,11 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private long sequence;
   private PlanDiagnostics diagnostics;
 
+  /** Names of the cost terms of the planner's energy, in order ({@code self_collision} only when that guardrail is on). */
+  public List<String> costTerms() {
+    return energy.terms().stream().map(CostTerm::name).toList();
+  }
+
   /** A planner over the analytic model of {@code robot}, with velocities scaled by the config. */
   public MppiPlanner(RobotModel robot, MppiConfig config) {
     this(robot, AnalyticWorldModel.of(plannerRobot(robot, config.velocityScale()), config.dtS()), config,
@@ -184,6 +190,10 @@ public final class MppiPlanner implements InstrumentedPlanner {
         : new KeepOutCost(robot.chain(), config.guardrails().keepOut(), config.guardrails().linkRadiusM());
     if (keepOutCost != null) {
       terms.add(keepOutCost);
+    }
+    SelfCollisionCost.checkAllowed(robot, config.guardrails());
+    if (config.guardrails().selfCollision()) {
+      terms.add(new SelfCollisionCost(SelfCollisionCost.model(robot, config.guardrails())));
     }
     this.pushModel = model instanceof PushingWorldModel pm ? pm : null;
     int armState = model.stateSize() - 2 * model.objectCount();

@@ -73,6 +73,18 @@ public final class Planners {
   }
 
   /**
+   * The arm's collision model when {@code planner.guardrails.self_collision} is on (with the pairs of
+   * {@code allowed_collisions}), for the runtime's safety kernel; empty when it is off (the default).
+   * The section is the one {@link #create} reads; a bad key is refused with its name.
+   */
+  public static java.util.Optional<io.telos.model.CollisionModel> collisionModel(RobotModel robot, Settings section) {
+    io.telos.planner.cost.GuardrailConfig g = io.telos.planner.cost.GuardrailConfig.from(section.section("guardrails"));
+    io.telos.planner.cost.SelfCollisionCost.checkAllowed(robot, g);
+    return g.selfCollision() ? java.util.Optional.of(io.telos.planner.cost.SelfCollisionCost.model(robot, g))
+        : java.util.Optional.empty();
+  }
+
+  /**
    * Lowest end-effector height allowed among scene objects: the tool's contact sphere clear of the
    * table (the base plane) by {@value #TABLE_CLEARANCE_M} m.
    */

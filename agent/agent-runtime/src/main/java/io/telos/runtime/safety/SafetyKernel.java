@@ -6,6 +6,7 @@ import io.telos.api.Mode;
 import io.telos.api.Setpoint;
 import io.telos.api.Vec;
 import io.telos.model.ActuatorResponse;
+import io.telos.model.CollisionModel;
 import io.telos.model.JointLimits;
 import java.util.List;
 
@@ -71,6 +72,9 @@ public final class SafetyKernel {
   private Mode lastMode;
   private long minPlanStampNs = Long.MIN_VALUE;
   private boolean deadmanReported;
+  private CollisionModel.Checker collision;
+  private double[] setpointQ;
+  private long collidingPlans;
 
   public SafetyKernel(JointLimits limits, SafetyConfig config, ModeArbiter arbiter, FaultSink faults) {
     this(limits, ActuatorResponse.ideal(limits.size()), config, arbiter, faults);
@@ -109,6 +113,23 @@ public final class SafetyKernel {
     this.desired = new double[n];
     this.planStartPos = new double[n];
     this.jogVel = new double[n];
+  }
+
+  /**
+   * Checks every plan against the arm's collision geometry before adopting it: a plan with a
+   * setpoint where two links that may not touch overlap, or a link is below the table, deeper than
+   * the arm is where it is commanded now, is rejected ({@code BAD_PLAN}); the arm keeps to the plan
+   * it follows (and stops when that runs out). A plan that backs out of an overlap is accepted.
+   * Call before the servo thread starts; null turns the check off.
+   */
+  public void setCollisionModel(CollisionModel model) {
+    this.collision = model == null ? null : model.newChecker();
+    this.setpointQ = new double[n];
+  }
+
+  /** Plans rejected because a setpoint collides (part of {@link #badPlans()}). */
+  public long collidingPlans() {
+    return collidingPlans;
   }
 
   /** Connects teleoperation: in TELEOP the kernel follows this input's jog, through the same limiter. */
@@ -293,7 +314,29 @@ public final class SafetyKernel {
       }
       prev = s.timeNs();
     }
+    if (collision != null) {
+      double now = depth(cmdPos);
+      for (int k = 0; k < sps.size(); k++) {
+        Vec pos = sps.get(k).position();
+        for (int i = 0; i < n; i++) {
+          setpointQ[i] = pos.get(i);
+        }
+        double d = depth(setpointQ);
+        if (d > now + 1e-9) {
+          collidingPlans++;
+          return "setpoint " + k + " collides (" + (collision.selfClearance() < 0 ? "links " + collision.closestPair()
+              : "link " + collision.lowestLink() + " below the table") + ", " + Math.round(d * 1000) + " mm)";
+        }
+      }
+    }
     return null;
+  }
+
+  /** How deep configuration {@code q} overlaps or goes below the table, m (0: clear). */
+  private double depth(double[] q) {
+    collision.update(q);
+    double c = Math.min(collision.selfClearance(), collision.tableClearance());
+    return c < 0 ? -c : 0;
   }
 
   /** Desired positions at time {@code t} from the active plan, seam-blended from where it started. */

@@ -4,6 +4,7 @@ import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.planner.internal.Check;
 import io.telos.planner.internal.Check.Range;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +26,12 @@ import java.util.Set;
  *     may enter; a hard guardrail, see {@link KeepOutCost}
  * @param linkRadiusM {@code link_radius_m}: radius of the capsule around each link segment checked
  *     against the keep-out volumes, m
+ * @param selfCollision {@code self_collision}: the arm's collision geometry is a guardrail (off by
+ *     default): the sampling planners add {@link SelfCollisionCost} (no two links that may not touch
+ *     overlap, no link below the table), and the runtime's safety kernel rejects plans that collide
+ * @param allowedCollisions {@code allowed_collisions}: further pairs of links that may touch, each
+ *     a list of two link names (a chain link or a link fixed to one); checked against the arm by
+ *     {@link SelfCollisionCost#model}
  */
 public record GuardrailConfig(
     double jointLimitWeight,
@@ -34,10 +41,12 @@ public record GuardrailConfig(
     double[] workspaceMin,
     double[] workspaceMax,
     List<KeepOut> keepOut,
-    double linkRadiusM) {
+    double linkRadiusM,
+    boolean selfCollision,
+    List<List<String>> allowedCollisions) {
   public static final String SECTION = "planner.guardrails";
   public static final Set<String> KEYS = Set.of("joint_limit_weight", "joint_limit_margin_rad", "velocity_weight",
-      "velocity_margin", "workspace_min", "workspace_max", "keep_out", "link_radius_m");
+      "velocity_margin", "workspace_min", "workspace_max", "keep_out", "link_radius_m", "self_collision", "allowed_collisions");
   private static final Range WEIGHT = Range.closed(0, 1e6);
   private static final Range MARGIN_RAD = Range.closed(0, 1);
   private static final Range VELOCITY_MARGIN = Range.open(0, 1);
@@ -50,6 +59,13 @@ public record GuardrailConfig(
       double velocityMargin, double[] workspaceMin, double[] workspaceMax) {
     this(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, workspaceMin, workspaceMax, List.of(),
         DEFAULT_LINK_RADIUS_M);
+  }
+
+  /** Guardrails without the arm's collision geometry ({@code self_collision: false}). */
+  public GuardrailConfig(double jointLimitWeight, double jointLimitMarginRad, double velocityWeight,
+      double velocityMargin, double[] workspaceMin, double[] workspaceMax, List<KeepOut> keepOut, double linkRadiusM) {
+    this(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, workspaceMin, workspaceMax, keepOut,
+        linkRadiusM, false, List.of());
   }
 
   public GuardrailConfig {
@@ -71,6 +87,12 @@ public record GuardrailConfig(
     }
     keepOut = List.copyOf(keepOut);
     Check.number(SECTION + ".link_radius_m", linkRadiusM, LINK_RADIUS);
+    Objects.requireNonNull(allowedCollisions, SECTION + ".allowed_collisions");
+    List<List<String>> pairs = new ArrayList<>();
+    for (int i = 0; i < allowedCollisions.size(); i++) {
+      pairs.add(checkPair(SECTION + ".allowed_collisions[" + i + "]", allowedCollisions.get(i)));
+    }
+    allowedCollisions = List.copyOf(pairs);
   }
 
   /**
@@ -83,13 +105,19 @@ public record GuardrailConfig(
     }
     double[] min = {workspaceMin[0], workspaceMin[1], floorZ};
     return new GuardrailConfig(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, min,
-        workspaceMax, keepOut, linkRadiusM);
+        workspaceMax, keepOut, linkRadiusM, selfCollision, allowedCollisions);
   }
 
   /** The same guardrails with these keep-out volumes and link radius. */
   public GuardrailConfig withKeepOut(List<KeepOut> volumes, double linkRadius) {
     return new GuardrailConfig(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, workspaceMin,
-        workspaceMax, volumes, linkRadius);
+        workspaceMax, volumes, linkRadius, selfCollision, allowedCollisions);
+  }
+
+  /** The same guardrails with the arm's collision geometry on or off, and these further allowed pairs. */
+  public GuardrailConfig withSelfCollision(boolean on, List<List<String>> allowed) {
+    return new GuardrailConfig(jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin, workspaceMin,
+        workspaceMax, keepOut, linkRadiusM, on, allowed);
   }
 
   /**
@@ -113,7 +141,43 @@ public record GuardrailConfig(
         Check.readVector(s, "workspace_min", d.workspaceMin(), 3),
         Check.readVector(s, "workspace_max", d.workspaceMax(), 3),
         KeepOut.readList(s, "keep_out"),
-        Check.readNumber(s, "link_radius_m", d.linkRadiusM(), LINK_RADIUS));
+        Check.readNumber(s, "link_radius_m", d.linkRadiusM(), LINK_RADIUS),
+        s.bool("self_collision", false),
+        readPairs(s, "allowed_collisions"));
+  }
+
+  /** {@code allowed_collisions}: a list of pairs of link names; absent: none. */
+  private static List<List<String>> readPairs(Settings s, String k) {
+    Object v = s.asMap().get(k);
+    if (v == null) {
+      return List.of();
+    }
+    if (!(v instanceof List<?> l)) {
+      throw new ConfigException(s.key(k) + ": must be a list of pairs of link names, e.g. [[link_a, link_b]], was "
+          + Check.describe(v));
+    }
+    List<List<String>> out = new ArrayList<>();
+    for (int i = 0; i < l.size(); i++) {
+      String key = s.key(k) + "[" + i + "]";
+      if (!(l.get(i) instanceof List<?> p) || p.size() != 2 || !(p.get(0) instanceof String)
+          || !(p.get(1) instanceof String)) {
+        throw new ConfigException(key + ": must be a pair of link names, e.g. [link_a, link_b], was "
+            + Check.describe(l.get(i)));
+      }
+      out.add(List.of((String) p.get(0), (String) p.get(1)));
+    }
+    return out;
+  }
+
+  private static List<String> checkPair(String key, List<String> p) {
+    if (p == null || p.size() != 2 || p.get(0) == null || p.get(1) == null || p.get(0).isBlank()
+        || p.get(1).isBlank()) {
+      throw new ConfigException(key + ": must be a pair of link names, e.g. [link_a, link_b], was " + p);
+    }
+    if (p.get(0).equals(p.get(1))) {
+      throw new ConfigException(key + ": must name two different links, was " + p);
+    }
+    return List.copyOf(p);
   }
 
   /** A copy of the lower corner. */
@@ -133,14 +197,15 @@ public record GuardrailConfig(
     return o instanceof GuardrailConfig g && jointLimitWeight == g.jointLimitWeight
         && jointLimitMarginRad == g.jointLimitMarginRad && velocityWeight == g.velocityWeight
         && velocityMargin == g.velocityMargin && Arrays.equals(workspaceMin, g.workspaceMin)
-        && Arrays.equals(workspaceMax, g.workspaceMax) && keepOut.equals(g.keepOut) && linkRadiusM == g.linkRadiusM;
+        && Arrays.equals(workspaceMax, g.workspaceMax) && keepOut.equals(g.keepOut) && linkRadiusM == g.linkRadiusM
+        && selfCollision == g.selfCollision && allowedCollisions.equals(g.allowedCollisions);
   }
 
   @Override
   public int hashCode() {
     return Arrays.hashCode(new double[] {jointLimitWeight, jointLimitMarginRad, velocityWeight, velocityMargin})
         * 31 * 31 + Arrays.hashCode(workspaceMin) * 31 + Arrays.hashCode(workspaceMax) + 17 * keepOut.hashCode()
-        + Double.hashCode(linkRadiusM);
+        + Double.hashCode(linkRadiusM) + 7 * Boolean.hashCode(selfCollision) + 13 * allowedCollisions.hashCode();
   }
 
   @Override
@@ -148,7 +213,8 @@ public record GuardrailConfig(
     return "GuardrailConfig[jointLimitWeight=" + jointLimitWeight + ", jointLimitMarginRad=" + jointLimitMarginRad
         + ", velocityWeight=" + velocityWeight + ", velocityMargin=" + velocityMargin + ", workspaceMin="
         + Arrays.toString(workspaceMin) + ", workspaceMax=" + Arrays.toString(workspaceMax) + ", keepOut=" + keepOut
-        + ", linkRadiusM=" + linkRadiusM + "]";
+        + ", linkRadiusM=" + linkRadiusM + ", selfCollision=" + selfCollision + ", allowedCollisions="
+        + allowedCollisions + "]";
   }
 
   private static double[] checkCorner(String k, double[] v) {

@@ -1,0 +1,48 @@
+package io.telos.runtime.safety;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.telos.api.ActionChunk;
+import io.telos.api.Header;
+import io.telos.api.Mode;
+import io.telos.api.Setpoint;
+import io.telos.api.Vec;
+import io.telos.model.CollisionModel;
+import io.telos.model.RobotModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The kernel's plan check against the arm's collision geometry, on the UR5e-like test arm. */
+class KernelCollisionTest {
+  private static final double[] HOME = {0, -1.57, 1.57, -1.57, -1.57, 0};
+
+  @Test
+  void planIntoTheTableIsRejectedAndAClearOneAccepted() {
+    RobotModel arm = RobotModel.load("../robot-model/src/test/resources/io/telos/model/arms/ur5e.urdf");
+    List<String> faults = new ArrayList<>();
+    SafetyConfig cfg = SafetyConfig.defaults();
+    ModeArbiter arbiter = new ModeArbiter("t", new io.telos.api.SimulatedClock(), Mode.AUTONOMOUS, m -> { });
+    SafetyKernel k = new SafetyKernel(arm.limits(), cfg, arbiter, (s, code, m) -> faults.add(code + ": " + m));
+    k.setCollisionModel(CollisionModel.of(arm, null));
+    long now = 0;
+    k.tick(now, HOME.clone(), now);
+    k.offer(chunk(now, new double[] {0, -1.0, 1.0, -1.57, -1.57, 0}, new double[] {0, 0.6, 0, 0, 0, 0}));
+    now += cfg.periodNs();
+    k.tick(now, HOME.clone(), now);
+    assertEquals(1, k.collidingPlans(), faults.toString());
+    assertTrue(faults.get(0).contains("setpoint 1 collides (link wrist_1_link below the table"), faults.toString());
+    k.offer(chunk(now, new double[] {0.1, -1.5, 1.5, -1.5, -1.57, 0}, new double[] {0.2, -1.5, 1.5, -1.5, -1.57, 0}));
+    now += cfg.periodNs();
+    k.tick(now, HOME.clone(), now);
+    assertEquals(1, k.collidingPlans(), faults.toString());
+    assertEquals(1, k.badPlans());
+  }
+
+  private static ActionChunk chunk(long now, double[] a, double[] b) {
+    return new ActionChunk(Header.of(0, now, "p"), "g", List.of(
+        new Setpoint(now + 50_000_000L, Vec.of(a), Vec.zeros(a.length)),
+        new Setpoint(now + 100_000_000L, Vec.of(b), Vec.zeros(b.length))), 0);
+  }
+}
