@@ -14,7 +14,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +35,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(240)
 class ControllerConventionsOverRos2IT {
-  private static final Path SRC = Path.of("../bridges/bridge-ros2/src/test/cyclone");
-  private static final Path OUT = Path.of("target/cyclone-ctl");
   /** joint_state_broadcaster's alphabetical order, with two joints the chain does not have. */
   private static final List<String> STATE_JOINTS = List.of("elbow_joint", "gripper_finger_joint", "left_arm_joint_1",
       "shoulder_lift_joint", "shoulder_pan_joint", "wrist_1_joint", "wrist_2_joint", "wrist_3_joint");
@@ -46,40 +43,10 @@ class ControllerConventionsOverRos2IT {
   private static final List<String> CONTROLLER_JOINTS = List.of("wrist_3_joint", "wrist_2_joint", "wrist_1_joint",
       "elbow_joint", "shoulder_lift_joint", "shoulder_pan_joint");
 
-  private static boolean onPath(String exe) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, exe))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void exec(Path dir, String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), () -> String.join(" ", cmd) + " failed:\n" + out);
-  }
-
   private static Path build() throws IOException, InterruptedException {
-    assumeTrue(onPath("idlc") && onPath("gcc") && Files.exists(Path.of("/usr/include/dds/dds.h")),
+    assumeTrue(CyclonePeers.available("ctl_driver"),
         "needs Debian packages cyclonedds-dev cyclonedds-tools libcycloneddsidl0 and gcc");
-    Files.createDirectories(OUT);
-    Path dir = OUT.toAbsolutePath();
-    Files.copy(SRC.resolve("ros2_types.idl"), dir.resolve("ros2_types.idl"), StandardCopyOption.REPLACE_EXISTING);
-    exec(dir, "idlc", "ros2_types.idl");
-    exec(dir, "gcc", "-O2", "-Wall", "-o", "ctl_driver", SRC.toAbsolutePath().resolve("ctl_driver.c").toString(),
-        "ros2_types.c", "-I.", "-lddsc", "-lm");
-    // loopback has no multicast: unicast discovery to 127.0.0.1, bound to it
-    Files.writeString(dir.resolve("cyclonedds.xml"), """
-        <CycloneDDS><Domain id="any">
-          <General><Interfaces><NetworkInterface address="127.0.0.1"/></Interfaces>
-            <AllowMulticast>false</AllowMulticast></General>
-          <Discovery><ParticipantIndex>auto</ParticipantIndex><MaxAutoParticipantIndex>20</MaxAutoParticipantIndex>
-            <Peers><Peer address="127.0.0.1"/></Peers><SPDPInterval>1s</SPDPInterval></Discovery>
-        </Domain></CycloneDDS>
-        """);
-    return dir;
+    return CyclonePeers.build("ctl_driver");
   }
 
   @Test

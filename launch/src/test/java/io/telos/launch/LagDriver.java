@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,9 +22,6 @@ import java.util.stream.Collectors;
  * 127.0.0.1, stopped by closing its stdin.
  */
 final class LagDriver implements AutoCloseable {
-  private static final Path SRC = Path.of("../bridges/bridge-ros2/src/test/cyclone");
-  private static final Path OUT = Path.of("target/lag-driver");
-  private static Path built;
 
   private final Process process;
   private final AtomicLong taken = new AtomicLong();
@@ -34,49 +30,12 @@ final class LagDriver implements AutoCloseable {
 
   /** Whether Debian's cyclonedds-dev, cyclonedds-tools and gcc are installed and the C source is here. */
   static boolean available() {
-    return onPath("idlc") && onPath("gcc") && Files.exists(Path.of("/usr/include/dds/dds.h"))
-        && Files.exists(SRC.resolve("lag_driver.c"));
-  }
-
-  private static boolean onPath(String exe) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, exe))) {
-        return true;
-      }
-    }
-    return false;
+    return CyclonePeers.available("lag_driver");
   }
 
   /** Builds the driver once per test JVM (idlc types, gcc) with a loopback Cyclone configuration. */
-  static synchronized Path build() throws IOException, InterruptedException {
-    if (built != null) {
-      return built;
-    }
-    Files.createDirectories(OUT);
-    Path dir = OUT.toAbsolutePath();
-    Files.copy(SRC.resolve("ros2_types.idl"), dir.resolve("ros2_types.idl"), StandardCopyOption.REPLACE_EXISTING);
-    run(dir, "idlc", "ros2_types.idl");
-    run(dir, "gcc", "-O2", "-Wall", "-o", "lag_driver", SRC.toAbsolutePath().resolve("lag_driver.c").toString(),
-        "ros2_types.c", "-I.", "-lddsc", "-lm");
-    // loopback has no multicast: unicast discovery to 127.0.0.1, bound to it (see DEPENDENCIES.md)
-    Files.writeString(dir.resolve("cyclonedds.xml"), """
-        <CycloneDDS><Domain id="any">
-          <General><Interfaces><NetworkInterface address="127.0.0.1"/></Interfaces>
-            <AllowMulticast>false</AllowMulticast></General>
-          <Discovery><ParticipantIndex>auto</ParticipantIndex><MaxAutoParticipantIndex>20</MaxAutoParticipantIndex>
-            <Peers><Peer address="127.0.0.1"/></Peers><SPDPInterval>1s</SPDPInterval></Discovery>
-        </Domain></CycloneDDS>
-        """);
-    built = dir;
-    return dir;
-  }
-
-  private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + out);
-    }
+  static Path build() throws IOException, InterruptedException {
+    return CyclonePeers.build("lag_driver");
   }
 
   /**
