@@ -124,15 +124,6 @@ public final class ActuatorResponse {
     return m;
   }
 
-  /** Largest lag over the joints, s. */
-  public double maxLagS() {
-    double m = 0;
-    for (double l : lagS) {
-      m = Math.max(m, l);
-    }
-    return m;
-  }
-
   /** The speed ceiling of joint {@code i} combined with a velocity limit: the smaller of the two. */
   public double achievableVelocity(int i, double velocityLimit) {
     return Math.min(velocityLimit, maxVelocity[i]);

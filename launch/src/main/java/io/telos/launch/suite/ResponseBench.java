@@ -112,6 +112,9 @@ public final class ResponseBench implements Callable<Integer> {
     if (targets < 1) {
       throw new LaunchException("--targets: must be >= 1, was " + targets);
     }
+    requireEach("--lags", lags, 0, io.telos.model.ActuatorResponse.MAX_LAG_S);
+    requireEach("--dead-times-ms", deadTimesMs, 0, io.telos.model.ActuatorResponse.MAX_DEAD_TIME_S * 1e3);
+    requireEach("--caps", caps, 0, 1e4);
     if (!List.of("sim", "mqtt", "ros2").contains(transport)) {
       throw new LaunchException("--transport: must be sim, mqtt or ros2, was '" + transport + "'");
     }
@@ -144,6 +147,15 @@ public final class ResponseBench implements Callable<Integer> {
 
     public boolean realTime() {
       return !transport.equals("sim");
+    }
+  }
+
+  /** Refuses, before anything runs, a value outside [lo, hi] (or not finite). */
+  private static void requireEach(String option, List<Double> values, double lo, double hi) {
+    for (double v : values) {
+      if (!(v >= lo && v <= hi)) {
+        throw new LaunchException(option + ": each value must be in [" + lo + ", " + hi + "], was " + v);
+      }
     }
   }
 

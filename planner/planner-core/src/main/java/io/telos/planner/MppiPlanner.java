@@ -748,11 +748,13 @@ public final class MppiPlanner implements InstrumentedPlanner {
       System.arraycopy(q0, 0, planRollout.commandPositions(t), 0, n);
       Arrays.fill(planRollout.commandVelocities(t), 0.0);
       System.arraycopy(ee, 0, planRollout.endEffector(t), 0, 3);
+      System.arraycopy(ee, 0, planRollout.commandEndEffector(t), 0, 3); // held: the command is where the arm is
       Arrays.fill(planRollout.uncertainty(t), 0.0);
       System.arraycopy(planRollout.states(0), 0, planRollout.states(t), 0, planRollout.stateSize());
       System.arraycopy(planRollout.objectPositions(0), 0, planRollout.objectPositions(t), 0,
           planRollout.objectPositions(0).length);
     }
+    System.arraycopy(q0, 0, planRollout.terminalPositions(), 0, n);
     return energy.evaluateOne(planRollout, target);
   }
 

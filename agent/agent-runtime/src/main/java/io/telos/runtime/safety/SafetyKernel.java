@@ -272,13 +272,6 @@ public final class SafetyKernel {
     return expectedRing[Math.floorMod(expectedHead - (int) ticks, EXPECTED_HISTORY)];
   }
 
-  /**
-   * Where the arm should be now: the commands passed through its response (the last command itself
-   * for an arm that follows at once). The kernel's own array: copy, do not keep.
-   */
-  public double[] expectedPosition() {
-    return expected == null ? cmdPos : expectedRing[expectedHead];
-  }
 
   private void adoptOffered(long nowNs) {
     ActionChunk p = offered;

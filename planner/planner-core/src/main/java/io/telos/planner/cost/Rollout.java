@@ -28,10 +28,9 @@ public final class Rollout {
   private final double[][] commandPositions;
   private final double[][] commandVelocities;
   private final boolean separateCommands;
-  /** The last step's states settled on their commands, and their joint and end-effector probes. */
+  /** Scratch: a step's states settled on their commands; the last step's settled joint positions. */
   private final double[] settled;
   private final double[] settledPositions;
-  private final double[] settledEndEffector;
   /** Per step, where each command would leave the arm at rest (joint positions and end-effector). */
   private final double[][] commandEndEffector;
   private final double[][] endEffector;
@@ -63,7 +62,6 @@ public final class Rollout {
     this.commandVelocities = separateCommands ? new double[horizon + 1][samples * dof] : velocities;
     this.settled = separateCommands ? new double[samples * stateSize] : null;
     this.settledPositions = separateCommands ? new double[samples * dof] : null;
-    this.settledEndEffector = separateCommands ? new double[samples * 3] : null;
     this.endEffector = new double[horizon + 1][samples * 3];
     this.commandEndEffector = model.separatesCommand() ? new double[horizon + 1][samples * 3] : endEffector;
     this.uncertainty = new double[horizon + 1][samples];
@@ -104,15 +102,13 @@ public final class Rollout {
         model.commands(states[t], samples, commandPositions[t], commandVelocities[t]);
         model.settle(states[t], samples, settled);
         model.probe(Probe.END_EFFECTOR_POSITION, settled, samples, commandEndEffector[t]);
+        if (t == horizon) {
+          model.probe(Probe.JOINT_POSITION, settled, samples, settledPositions);
+        }
       }
       if (objects > 0) {
         model.probe(Probe.OBJECT_POSITION, states[t], samples, objectPositions[t]);
       }
-    }
-    if (separateCommands) {
-      model.settle(states[horizon], samples, settled);
-      model.probe(Probe.JOINT_POSITION, settled, samples, settledPositions);
-      model.probe(Probe.END_EFFECTOR_POSITION, settled, samples, settledEndEffector);
     }
     if (!withUncertainty) {
       for (double[] u : uncertainty) {
@@ -199,7 +195,7 @@ public final class Rollout {
 
   /** End-effector positions where the trajectory leaves the arm (see {@link #terminalPositions()}). */
   public double[] terminalEndEffector() {
-    return separateCommands ? settledEndEffector : endEffector[horizon];
+    return commandEndEffector[horizon]; // the last step's, settled on its commands when the model separates them
   }
 
   /** Predicted end-effector positions (x, y, z per sample) after step {@code t} in {@code [1, H]}. */
