@@ -54,6 +54,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,6 +253,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     String clientId;
     int version;
     boolean connected;
+    /** Counted in {@link #clientCount()}; cleared once, by whichever comes first: takeover or close. */
+    final AtomicBoolean counted = new AtomicBoolean();
     Message will;
     final Map<String, Sub> subs = new LinkedHashMap<>();
     final Set<Integer> qos2In = new HashSet<>();
@@ -339,7 +342,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         return;
       }
       s.connected = false;
-      clients.decrementAndGet();
+      if (s.counted.compareAndSet(true, false)) {
+        clients.decrementAndGet();
+      }
       if (sessions.get(s.clientId) == s) {
         sessions.remove(s.clientId);
       }
@@ -383,12 +388,16 @@ public final class EmbeddedBroker implements AutoCloseable {
       Session old = sessions.put(id, session);
       if (old != null) {
         LOG.debug("component=mqtt-broker event=takeover client={}", id);
+        if (old.counted.compareAndSet(true, false)) {
+          clients.decrementAndGet(); // gone now, before it is told, not when its channel has finished closing
+        }
         if (old.version >= 5) {
           old.ch.writeAndFlush(MqttMessageBuilders.disconnect().reasonCode((byte) 0x8E).build());
         }
         old.ch.close();
       }
       session.connected = true;
+      session.counted.set(true);
       clients.incrementAndGet();
       ctx.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, assigned));
       LOG.debug("component=mqtt-broker event=connect client={} version={} keepAliveS={}", id, version, keepAlive);
