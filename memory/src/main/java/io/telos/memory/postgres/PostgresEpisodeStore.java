@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -427,6 +428,27 @@ public final class PostgresEpisodeStore implements EpisodeStore {
     }
     queue.clear();
     live.clear();
+    awaitLockReleased(Duration.ofSeconds(10));
+  }
+
+  /**
+   * The server releases a closed session's advisory lock when its backend has processed the
+   * close, a moment after the client's close returns: waits for that, as a restarted process
+   * would find the lock released.
+   */
+  private void awaitLockReleased(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Connection c = connect()) {
+      while (!tryLock(c, writerId)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the server kept writer " + writerId + "'s lock for " + timeout);
+        }
+        Thread.sleep(5); // polling the server: there is no notification for a released lock
+      }
+      unlock(c, writerId);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not check writer " + writerId + "'s lock", e);
+    }
   }
 
   private static void closeQuietly(Connection c) {
