@@ -2,6 +2,7 @@ package io.telos.launch;
 
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
+import io.telos.api.JointCommand;
 import io.telos.api.Observation;
 import io.telos.planner.InstrumentedPlanner;
 import io.telos.planner.MppiPlanner;
@@ -160,6 +161,11 @@ final class RecallWarmStart implements InstrumentedPlanner {
     }
     double f = x - i;
     return seq[i][j] + f * (seq[i + 1][j] - seq[i][j]);
+  }
+
+  @Override
+  public void commanded(JointCommand command) {
+    inner.commanded(command);
   }
 
   @Override

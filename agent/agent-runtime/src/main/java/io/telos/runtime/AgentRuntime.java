@@ -408,5 +408,10 @@ public final class AgentRuntime implements AutoCloseable {
     public void command(JointCommand command) {
       vertx.eventBus().publish(Addresses.robotCommand(parts.robotId()), command);
     }
+
+    @Override
+    public void issued(JointCommand command) {
+      plannerVerticle.offerCommand(command);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.telos.planner;
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
 import io.telos.api.Header;
+import io.telos.api.JointCommand;
 import io.telos.api.Observation;
 import io.telos.api.Target;
 import io.telos.model.JointLimits;
@@ -66,6 +67,10 @@ import org.slf4j.LoggerFactory;
  * calls, never on timing. Not thread-safe; calls must not overlap.
  */
 public final class MppiPlanner implements InstrumentedPlanner {
+  /** Commands kept for correcting the ones in flight (a second at 1 kHz). */
+  private static final int ISSUED_CAPACITY = 1024;
+  /** The newest command older than this before an observation's stamp says nothing about it. */
+  private static final long ISSUED_MAX_AGE_NS = 100_000_000L;
   /** Clearance the subgoal layer asks of its joint-space path around keep-out volumes. */
   private static final double SUBGOAL_CLEARANCE_M = 0.03;
   private static final Logger LOG = LoggerFactory.getLogger(MppiPlanner.class);
@@ -128,6 +133,13 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private final double[] measured;
   private long sentStartNs;
   private boolean haveSent;
+  /** What the servo loop really commanded (a lagging arm's model corrects its commands in flight with it). */
+  private final CommandHistory issued;
+  private final double[] issuedPosition;
+  private final double[] issuedVelocity;
+  private final double[] commandBefore;
+  private final double[] commandVelocityBefore;
+  private double lastCommandShift;
   /** A candidate action sequence offered from outside (e.g. recalled from memory), used once. */
   private final double[] offered;
   private boolean haveOffered;
@@ -224,6 +236,11 @@ public final class MppiPlanner implements InstrumentedPlanner {
     this.x0 = new double[model.stateSize()];
     this.sentStates = new double[(horizon + 1) * model.stateSize()];
     this.sentPositions = new double[(horizon + 1) * n];
+    this.issued = new CommandHistory(n, ISSUED_CAPACITY);
+    this.issuedPosition = new double[n];
+    this.issuedVelocity = new double[n];
+    this.commandBefore = new double[n];
+    this.commandVelocityBefore = new double[n];
     this.sentActions = new double[horizon * n];
     this.sentAtStamp = new double[model.stateSize()];
     this.sentLater = new double[model.stateSize()];
@@ -275,6 +292,42 @@ public final class MppiPlanner implements InstrumentedPlanner {
   @Override
   public PlanDiagnostics lastDiagnostics() {
     return diagnostics;
+  }
+
+  /** Records the command the servo loop issued, for a model with a separate command part. */
+  @Override
+  public void commanded(JointCommand command) {
+    if (model.separatesCommand()) {
+      issued.record(command);
+    }
+  }
+
+  /**
+   * The commands in flight in x0 as they really were at the observation's stamp: the kernel
+   * bounds and blends them, and a plan takes over when it arrives, so they drift from the plan
+   * that was sent unless corrected.
+   */
+  private void correctCommands(long stampNs, double[] reference) {
+    int got = issued.at(stampNs, ISSUED_MAX_AGE_NS, issuedPosition, issuedVelocity);
+    if (got == 0) {
+      lastCommandShift = Double.NaN;
+      return;
+    }
+    model.commands(reference, 1, commandBefore, commandVelocityBefore);
+    double shift = 0;
+    for (int i = 0; i < n; i++) {
+      shift = Math.max(shift, Math.abs(issuedPosition[i] - commandBefore[i]));
+    }
+    lastCommandShift = shift;
+    model.assimilateCommand(issuedPosition, got == 2 ? issuedVelocity : null, reference, x0);
+  }
+
+  /**
+   * Largest joint difference between the command really in force at the last observation's stamp
+   * and the one the planner had meant for it (rad or m); NaN when no command was known.
+   */
+  public double lastCommandShift() {
+    return lastCommandShift;
   }
 
   /** Forgets the warm start and restarts the noise generator from the seed. */
@@ -358,6 +411,9 @@ public final class MppiPlanner implements InstrumentedPlanner {
           continuedFrom = Math.min(horizon - 1, (int) Math.floor(g));
         }
       }
+    }
+    if (model.separatesCommand()) {
+      correctCommands(stamp, continuedFrom >= 0 ? sentAtStamp : measured);
     }
     if (!goalKey.equals(lastGoalId)) {
       String push = goal.id() + "#";

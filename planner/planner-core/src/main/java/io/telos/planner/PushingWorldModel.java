@@ -237,6 +237,13 @@ public final class PushingWorldModel implements WorldModel {
     System.arraycopy(arm, 0, stateOut, 0, innerSize);
   }
 
+  /** The arm's command part, as the inner model corrects it (the arm's state comes first). */
+  @Override
+  public void assimilateCommand(double[] commandedPosition, double[] commandedVelocity, double[] reference,
+      double[] stateOut) {
+    inner.assimilateCommand(commandedPosition, commandedVelocity, reference, stateOut);
+  }
+
   @Override
   public boolean hasUncertainty() {
     return inner.hasUncertainty();

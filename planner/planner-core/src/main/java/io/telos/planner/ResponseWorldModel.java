@@ -156,6 +156,33 @@ public final class ResponseWorldModel implements WorldModel {
     }
   }
 
+  /**
+   * Shifts the command, its velocity and the commands inside the dead time by the difference
+   * between what was commanded at the stamp and what {@code reference} meant to command, within
+   * the joint limits and the command velocity bound. The arm's part is left as measured.
+   */
+  @Override
+  public void assimilateCommand(double[] commandedPosition, double[] commandedVelocity, double[] reference,
+      double[] stateOut) {
+    for (int i = 0; i < n; i++) {
+      double shift = commandedPosition[i] - reference[2 * n + i];
+      if (!Double.isFinite(shift)) {
+        continue;
+      }
+      stateOut[2 * n + i] = clamp(stateOut[2 * n + i] + shift, lower[i], upper[i]);
+      for (int j = 0; j < k; j++) {
+        int past = (4 + j) * n + i;
+        stateOut[past] = clamp(stateOut[past] + shift, lower[i], upper[i]);
+      }
+      if (commandedVelocity != null) {
+        double dv = commandedVelocity[i] - reference[3 * n + i];
+        if (Double.isFinite(dv)) {
+          stateOut[3 * n + i] = clamp(stateOut[3 * n + i] + dv, -bound[i], bound[i]);
+        }
+      }
+    }
+  }
+
   /** The arm at rest on its command: {@code y = c}, velocities zero, every past command {@code c}. */
   @Override
   public void settle(double[] states, int batch, double[] out) {

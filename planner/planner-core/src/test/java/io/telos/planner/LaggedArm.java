@@ -3,6 +3,8 @@ package io.telos.planner;
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
 import io.telos.api.Header;
+import io.telos.api.JointCommand;
+import io.telos.api.Mode;
 import io.telos.api.Observation;
 import io.telos.api.Setpoint;
 import io.telos.api.Target;
@@ -33,6 +35,8 @@ final class LaggedArm {
   private long sequence;
   private ActionChunk active;
   private long adoptedNs;
+  private Planner told;
+  private final double[] lastCommand;
 
   LaggedArm(RobotModel robot, ActuatorResponse plantResponse, double[] q0, int periodMs, int latencyMs) {
     this.robot = robot;
@@ -42,6 +46,13 @@ final class LaggedArm {
     this.blendFrom = q0.clone();
     this.periodNs = periodMs * MS;
     this.latencyNs = latencyMs * MS;
+    this.lastCommand = q0.clone();
+  }
+
+  /** Tells {@code planner} every command issued, at 1 kHz, as the servo loop does. */
+  LaggedArm tellingCommandsTo(Planner planner) {
+    this.told = planner;
+    return this;
   }
 
   Observation observe() {
@@ -92,6 +103,15 @@ final class LaggedArm {
         interpolate(nowNs);
       }
       plant.step(command);
+      if (told != null) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = (command[i] - lastCommand[i]) / 1e-3;
+        }
+        told.commanded(new JointCommand(Header.of(sequence, nowNs, "test"), robot.jointNames(), Vec.of(command),
+            Vec.of(v), Mode.AUTONOMOUS));
+      }
+      System.arraycopy(command, 0, lastCommand, 0, n);
     }
   }
 

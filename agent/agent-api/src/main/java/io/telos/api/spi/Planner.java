@@ -2,6 +2,7 @@ package io.telos.api.spi;
 
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
+import io.telos.api.JointCommand;
 import io.telos.api.Observation;
 import io.telos.api.PlanSignals;
 
@@ -27,6 +28,14 @@ public interface Planner {
   default PlanSignals signals() {
     return null;
   }
+
+  /**
+   * The command the servo loop has just issued to the robot (after the safety kernel), called on
+   * the servo thread at the command rate, concurrently with {@link #plan}: keep it short and
+   * thread-safe. A planner that continues its plans across calls corrects what it believes is in
+   * flight with it; the default ignores it.
+   */
+  default void commanded(JointCommand command) {}
 
   /** Forgets warm-start state (e.g. after a new goal or a mode change). */
   default void reset() {}

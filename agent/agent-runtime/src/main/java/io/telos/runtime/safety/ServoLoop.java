@@ -27,9 +27,14 @@ import org.slf4j.LoggerFactory;
 public final class ServoLoop implements AutoCloseable {
   /** Receives what the loop publishes; called on the servo thread. */
   public interface Telemetry {
+    /** A state, at the publishing rate. */
     void state(JointState state);
 
+    /** A command, at the publishing rate. */
     void command(JointCommand command);
+
+    /** Every command written to the robot, at the servo rate, on the servo thread: keep it short. */
+    default void issued(JointCommand command) {}
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ServoLoop.class);
@@ -177,6 +182,7 @@ public final class ServoLoop implements AutoCloseable {
           JointCommand cmd = new JointCommand(new Header(sequence++, now, "safety/" + robotId, ""),
               chainNames, Vec.of(p), Vec.of(v), kernel.arbiter().mode());
           hardware.write(cmd);
+          telemetry.issued(cmd);
           if (ticks % publishEvery == 0) {
             telemetry.command(cmd);
           }

@@ -94,6 +94,11 @@ public final class PlannerVerticle extends AbstractVerticle {
     vertx.setTimer(Math.max(1, waitMs), id -> loop());
   }
 
+  /** The command the servo loop has just issued (called on the servo thread); passed to the planner. */
+  public void offerCommand(io.telos.api.JointCommand command) {
+    planner.commanded(command);
+  }
+
   /**
    * Asks for a planner reset before the next plan: after an operator or a stop had the arm, warm
    * starts and progress windows describe a past that did not happen. Called synchronously by the

@@ -122,6 +122,20 @@ public interface WorldModel {
   }
 
   /**
+   * Corrects the command part of a state made by {@link #assimilate} or {@link #encode} with what
+   * the arm was really commanded at the observation's stamp: the safety kernel bounds, blends and
+   * holds commands, and a plan is adopted when it arrives, not when it was meant to be, so the
+   * commands in flight are not quite the ones planned. {@code reference} is the state whose
+   * command part was meant for that stamp; the command part of {@code stateOut} is shifted by the
+   * difference. Does nothing for a model without a separate command part (the default).
+   *
+   * @param commandedPosition the joint position command in force at the stamp ({@code dof()})
+   * @param commandedVelocity its velocity command ({@code dof()}), or null when not known
+   */
+  default void assimilateCommand(double[] commandedPosition, double[] commandedVelocity, double[] reference,
+      double[] stateOut) {}
+
+  /**
    * Where a batch of states comes to rest if the last command is held: for a model with a separate
    * command part, the arm settled on its command ({@code batch * stateSize()} values into
    * {@code out}). The terminal task cost is judged there, so a plan is valued by where it leaves a
