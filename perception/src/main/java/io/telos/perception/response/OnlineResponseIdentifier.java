@@ -15,8 +15,9 @@ import java.util.Objects;
  * the servo loop records, a worker fits about once a second and the fit is judged against the
  * response the launch file declares.
  *
- * <p>A declared response (not ideal) disagrees when a lag or dead time lies outside the estimate's
- * agreement band ({@link ResponseEstimate#compare}). With nothing declared the arm is assumed to
+ * <p>A declared response (not ideal) disagrees when a lag, a dead time or their sum lies outside
+ * the estimate's agreement band, with the floors of a recording made through a transport
+ * ({@link ResponseEstimate.Tolerance#TRANSPORT}). With nothing declared the arm is assumed to
  * follow at once, which is harmless for small lags; it disagrees only when a joint's identified
  * {@code τ + d} exceeds {@value #UNDECLARED_TOLERANCE_S} s — enough to slow the planner down or
  * make it creep.
@@ -103,7 +104,7 @@ public final class OnlineResponseIdentifier implements ResponseIdentifier {
       }
       return out;
     }
-    for (ResponseEstimate.Mismatch m : e.compare(declared).mismatches()) {
+    for (ResponseEstimate.Mismatch m : e.compare(declared, ResponseEstimate.Tolerance.TRANSPORT).mismatches()) {
       boolean lag = m.key().equals("lag_s");
       out.add(String.format(Locale.ROOT, "%s: %s declared %s, identified %s ± %s", joints.get(m.joint()), m.key(),
           fmt(m.declared(), lag), fmt(m.estimated(), lag), fmt(m.band(), lag)));

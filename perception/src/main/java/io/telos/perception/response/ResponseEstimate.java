@@ -162,6 +162,38 @@ public record ResponseEstimate(List<Joint> joints, int samples, double spanS, do
   }
 
   /**
+   * How far a declared response may be from an estimate, beyond the statistical and model bands.
+   *
+   * @param lagFloorS smallest band for a lag, s
+   * @param deadTimeFloorS smallest band for a dead time, s
+   * @param responseTimeFloorS smallest band for the response time (lag + dead time), s; infinite
+   *     leaves the response time unchecked
+   */
+  public record Tolerance(double lagFloorS, double deadTimeFloorS, double responseTimeFloorS) {
+    /**
+     * A recording of the arm's own commands and states (in process, lock-step, or at the
+     * controller): lag and dead time are told apart to a few milliseconds.
+     */
+    public static final Tolerance DIRECT = new Tolerance(MIN_LAG_BAND_S, MIN_DEAD_TIME_BAND_S,
+        Double.POSITIVE_INFINITY);
+
+    /**
+     * A recording made through a transport (MQTT, DDS), as the running agent makes it: the
+     * transport adds its delay and jitter to the dead time, and a short lag trades against a
+     * dead time of the same size, so each is judged only to 20 ms; their sum, which sets how far
+     * the arm trails a moving command, is told apart to 8 ms.
+     */
+    public static final Tolerance TRANSPORT = new Tolerance(0.02, 0.02, 0.008);
+
+    public Tolerance {
+      if (!(lagFloorS >= 0) || !(deadTimeFloorS >= 0) || !(responseTimeFloorS >= 0)) {
+        throw new IllegalArgumentException("tolerance floors must be >= 0, were " + lagFloorS + ", " + deadTimeFloorS
+            + ", " + responseTimeFloorS);
+      }
+    }
+  }
+
+  /**
    * How a declared response compares with the estimate.
    *
    * @param mismatches the quantities outside the estimate's band
@@ -186,6 +218,15 @@ public record ResponseEstimate(List<Joint> joints, int samples, double spanS, do
    * {@link #MIN_DEAD_TIME_BAND_S}). Joints without an estimate are not checked.
    */
   public Comparison compare(ActuatorResponse declared) {
+    return compare(declared, Tolerance.DIRECT);
+  }
+
+  /**
+   * Compares as {@link #compare(ActuatorResponse)} with the floors of {@code tolerance}; when it
+   * checks the response time, a declared {@code lag_s + dead_time} farther from the estimate's
+   * than its band is a mismatch of key {@code response_time_ms}.
+   */
+  public Comparison compare(ActuatorResponse declared, Tolerance tolerance) {
     if (declared.size() != joints.size()) {
       throw new IllegalArgumentException("declared response has " + declared.size() + " joints, estimate "
           + joints.size());
@@ -198,12 +239,22 @@ public record ResponseEstimate(List<Joint> joints, int samples, double spanS, do
         unchecked.add(i);
         continue;
       }
-      if (Math.abs(declared.lagS(i) - j.lagS()) > j.lagBandS()) {
-        out.add(new Mismatch(i, "lag_s", declared.lagS(i), j.lagS(), j.lagBandS()));
+      double lagBand = Math.max(j.lagBandS(), tolerance.lagFloorS());
+      if (Math.abs(declared.lagS(i) - j.lagS()) > lagBand) {
+        out.add(new Mismatch(i, "lag_s", declared.lagS(i), j.lagS(), lagBand));
       }
-      if (Math.abs(declared.deadTimeS(i) - j.deadTimeS()) > j.deadTimeBandS()) {
-        out.add(new Mismatch(i, "dead_time_ms", declared.deadTimeS(i) * 1e3, j.deadTimeS() * 1e3,
-            j.deadTimeBandS() * 1e3));
+      double deadBand = Math.max(j.deadTimeBandS(), tolerance.deadTimeFloorS());
+      if (Math.abs(declared.deadTimeS(i) - j.deadTimeS()) > deadBand) {
+        out.add(new Mismatch(i, "dead_time_ms", declared.deadTimeS(i) * 1e3, j.deadTimeS() * 1e3, deadBand * 1e3));
+      }
+      if (Double.isFinite(tolerance.responseTimeFloorS())) {
+        double total = j.lagS() + j.deadTimeS();
+        double sigma = Math.hypot(j.lagSigmaS(), j.deadTimeSigmaS());
+        double band = Math.max(SIGMAS * sigma, Math.max(MODEL_TOLERANCE * total, tolerance.responseTimeFloorS()));
+        double said = declared.lagS(i) + declared.deadTimeS(i);
+        if (Math.abs(said - total) > band) {
+          out.add(new Mismatch(i, "response_time_ms", said * 1e3, total * 1e3, band * 1e3));
+        }
       }
     }
     return new Comparison(out, unchecked);

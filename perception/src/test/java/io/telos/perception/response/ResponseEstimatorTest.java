@@ -152,6 +152,39 @@ class ResponseEstimatorTest {
     assertTrue(yaml.contains("dead_time_ms: [0, 20, 45]"), yaml);
   }
 
+  /** An estimate of one joint, as a fit would give it. */
+  private static ResponseEstimate one(double lagS, double lagSigmaS, double deadS, double deadSigmaS) {
+    return new ResponseEstimate(List.of(new ResponseEstimate.Joint(0, true, lagS, lagSigmaS, deadS, deadSigmaS,
+        Double.POSITIVE_INFINITY, 500, 0, "")), 2500, 10, 0.004);
+  }
+
+  private static ActuatorResponse declared(double lagS, double deadS) {
+    return ActuatorResponse.uniform(1, lagS, deadS, Double.POSITIVE_INFINITY);
+  }
+
+  @Test
+  void throughATransportTheResponseTimeIsJudgedFinelyAndItsPartsCoarsely() {
+    // a 20 ms lag seen through MQTT: the fit trades part of the lag for dead time, the sum holds
+    ResponseEstimate e = one(0.012, 0.0007, 0.0098, 0.001);
+    ResponseEstimate.Tolerance t = ResponseEstimate.Tolerance.TRANSPORT;
+    assertFalse(e.compare(declared(0.02, 0)).agrees(), "judged directly, the parts disagree");
+    assertTrue(e.compare(declared(0.02, 0), t).agrees(), () -> e.compare(declared(0.02, 0), t).mismatches().toString());
+    for (double f : new double[] {0.5, 2}) {
+      ResponseEstimate.Comparison c = e.compare(declared(0.02 * f, 0), t);
+      assertTrue(c.mismatches().stream().anyMatch(m -> m.key().equals("response_time_ms")),
+          "lag x" + f + ": " + c.mismatches());
+    }
+    // a long lag twice off is a lag mismatch as well; a dead time twice off, a dead-time one
+    ResponseEstimate slow = one(0.2, 0.004, 0.05, 0.002);
+    assertTrue(slow.compare(declared(0.2, 0.05), t).agrees());
+    assertTrue(slow.compare(declared(0.4, 0.05), t).mismatches().stream().anyMatch(m -> m.key().equals("lag_s")));
+    assertTrue(slow.compare(declared(0.2, 0.1), t).mismatches().stream()
+        .anyMatch(m -> m.key().equals("dead_time_ms")));
+    // the same sum split differently is a different arm
+    assertTrue(slow.compare(declared(0.05, 0.2), t).mismatches().stream().anyMatch(m -> m.key().equals("lag_s")));
+    assertThrows(IllegalArgumentException.class, () -> new ResponseEstimate.Tolerance(-1, 0, 0));
+  }
+
   @Test
   void recordDropsBadSamplesAndAllocatesNothing() {
     ResponseEstimator est = new ResponseEstimator(2, new ResponseEstimator.Config(1, 1000, 0.05, 0.001));
