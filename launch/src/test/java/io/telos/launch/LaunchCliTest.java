@@ -72,7 +72,8 @@ class LaunchCliTest {
 
   @Test
   void bundledExamplesAreValid() {
-    for (String name : new String[] {"reach-random-sim.yaml", "reach-sequence-mock.yaml", "planar2-dls.yaml", "reach-random-mqtt.yaml", "reach-random-ros2.yaml", "keep-out-sim.yaml", "ur5e-sim.yaml", "panda-sim.yaml", "gen3-sim.yaml", "iiwa-sim.yaml"}) {
+    for (String name : new String[] {"reach-random-sim.yaml", "reach-sequence-mock.yaml", "planar2-dls.yaml", "reach-random-mqtt.yaml", "reach-random-ros2.yaml", "keep-out-sim.yaml", "ur5e-sim.yaml", "panda-sim.yaml", "gen3-sim.yaml", "iiwa-sim.yaml",
+        "ur5e-ros2.yaml", "panda-ros2.yaml", "gen3-ros2.yaml", "iiwa-ros2.yaml"}) {
       Path p = Path.of("examples", name);
       var spec = io.telos.runtime.config.LaunchFile.load(p);
       var parts = Composer.compose(spec);

@@ -6,8 +6,12 @@ import io.telos.api.Clock;
 import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
 import io.telos.api.spi.RobotHardware;
+import io.telos.bridge.common.CommandOutbox;
+import io.telos.bridge.common.Listeners;
+import io.telos.bridge.common.Rejections;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,9 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -61,33 +62,26 @@ public final class MqttRobotHardware implements RobotHardware {
   private final JointJson json;
   private final String component;
   private final long expiryNs;
-  private final AtomicReference<JointCommand> mailbox = new AtomicReference<>();
+  private final CommandOutbox outbox;
+  private final Rejections rejections;
+  private final Rejections.Kind rejectedState;
+  private final Rejections.Kind rejectedObjects;
   private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<String>> rejectListeners = new CopyOnWriteArrayList<>();
 
   private EmbeddedBroker broker;
   private MqttLink link;
-  private Thread publisher;
-  private volatile boolean publisherWaiting;
+  private IMqttToken previous;
   private volatile boolean running;
 
   private volatile JointState latest;
   /** Objects older than this are no longer reported: a tracker that went quiet is not trusted. */
   static final long OBJECTS_TIMEOUT_NS = 500_000_000L;
-  private volatile List<io.telos.api.ObjectPose> objects = List.of();
-  private volatile long rejectedObjects;
+  private volatile List<ObjectPose> objects = List.of();
   private long stateSequence;
   private volatile long acceptedStates;
-  private volatile long rejectedStates;
-  private volatile long lastRejectionNs = Long.MIN_VALUE;
-  private volatile String lastRejection;
   private volatile boolean robotOffline;
   private volatile long estops;
   private volatile String lastEstop;
-
-  private volatile long writes;
-  private volatile long sentCommands;
-  private final AtomicLong droppedCommands = new AtomicLong();
 
   /**
    * @param jointNames the chain's joint names: the order of {@link #read()} and of commands
@@ -101,6 +95,10 @@ public final class MqttRobotHardware implements RobotHardware {
     this.json = new JointJson(joints);
     this.component = "mqtt/" + robotId;
     this.expiryNs = TimeUnit.SECONDS.toNanos(config.commandExpiryS());
+    this.outbox = new CommandOutbox(component, "telos-mqtt-publish-" + robotId, this::send);
+    this.rejections = new Rejections(component);
+    this.rejectedState = rejections.kind("state");
+    this.rejectedObjects = rejections.kind("objects");
   }
 
   @Override
@@ -144,8 +142,7 @@ public final class MqttRobotHardware implements RobotHardware {
     link = new MqttLink(component, config, uri, topics.status(),
         Map.of(topics.state(), config.qosState(), topics.robotStatus(), 1, topics.estop(), 1, topics.objects(),
             config.qosState()), new Listener());
-    publisher = Thread.ofPlatform().name("telos-mqtt-publish-" + robotId).daemon(true).unstarted(this::publishLoop);
-    publisher.start();
+    outbox.start();
     link.start();
     LOG.info("component={} event=start broker={} prefix={} joints={} qosState={} qosCommand={} expiryS={}",
         component, uri, topics.prefix(), joints.size(), config.qosState(), config.qosCommand(),
@@ -182,21 +179,14 @@ public final class MqttRobotHardware implements RobotHardware {
 
   /** The poses of the last {@code objects} message, or none once it is older than 500 ms. */
   @Override
-  public List<io.telos.api.ObjectPose> objects() {
-    List<io.telos.api.ObjectPose> o = objects;
+  public List<ObjectPose> objects() {
+    List<ObjectPose> o = objects;
     return o.isEmpty() || clock.nanos() - o.get(0).stampNs() > OBJECTS_TIMEOUT_NS ? List.of() : o;
   }
 
   @Override
   public void write(JointCommand command) {
-    writes++;
-    if (command == null || !running) {
-      return;
-    }
-    mailbox.set(command);
-    if (publisherWaiting) { // wake it only when it sleeps: no system call per tick while it is busy
-      LockSupport.unpark(publisher);
-    }
+    outbox.offer(command);
   }
 
   @Override
@@ -205,8 +195,7 @@ public final class MqttRobotHardware implements RobotHardware {
     if (l == null || !l.up() || robotOffline) {
       return Health.LOST;
     }
-    long last = lastRejectionNs;
-    if (last != Long.MIN_VALUE && clock.nanos() - last < DEGRADED_NS) {
+    if (rejectedState.recent(clock.nanos(), DEGRADED_NS)) {
       return Health.DEGRADED;
     }
     return Health.OK;
@@ -221,7 +210,7 @@ public final class MqttRobotHardware implements RobotHardware {
   /** Called for the 1st, 2nd, 4th… refused state (on the transport's thread; must not block). */
   @Override
   public void onRejected(Consumer<String> listener) {
-    rejectListeners.add(Objects.requireNonNull(listener, "listener"));
+    rejections.onReported(listener);
   }
 
   public long acceptedStates() {
@@ -229,27 +218,32 @@ public final class MqttRobotHardware implements RobotHardware {
   }
 
   public long rejectedStates() {
-    return rejectedStates;
+    return rejectedState.count();
   }
 
   /** Why the last rejected state was refused, or null. */
   public String lastRejection() {
-    return lastRejection;
+    return rejectedState.last();
   }
 
   /** Commands passed to {@link #write}. */
   public long writes() {
-    return writes;
+    return outbox.writes();
   }
 
   /** Commands handed to the MQTT client. */
   public long sentCommands() {
-    return sentCommands;
+    return outbox.sent();
   }
 
   /** Commands dropped because the link was down, the command was stale or publishing failed. */
   public long droppedCommands() {
-    return droppedCommands.get();
+    return outbox.dropped();
+  }
+
+  /** Commands replaced by a newer one before they were sent. */
+  public long supersededCommands() {
+    return outbox.superseded();
   }
 
   public long estops() {
@@ -272,69 +266,37 @@ public final class MqttRobotHardware implements RobotHardware {
       return;
     }
     running = false;
-    Thread t = publisher;
-    if (t != null) {
-      LockSupport.unpark(t);
-      try {
-        t.join(PUBLISH_WAIT_MS + 1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    outbox.close(PUBLISH_WAIT_MS + 1000);
     link.close();
     if (broker != null) {
       broker.stop();
     }
     LOG.info("component={} event=stop acceptedStates={} rejectedStates={} sentCommands={} droppedCommands={}",
-        component, acceptedStates, rejectedStates, sentCommands, droppedCommands.get());
+        component, acceptedStates, rejectedState.count(), outbox.sent(), outbox.dropped());
   }
 
   // ------------------------------------------------------------------ publisher
 
-  private void publishLoop() {
-    IMqttToken previous = null;
-    while (running) {
-      JointCommand c = mailbox.getAndSet(null);
-      if (c == null) {
-        publisherWaiting = true;
-        c = mailbox.getAndSet(null); // a write between the first look and the flag
-        if (c == null) {
-          LockSupport.park(this);
-          publisherWaiting = false;
-          continue;
-        }
-        publisherWaiting = false;
-      }
-      if (!link.up()) {
-        droppedCommands.incrementAndGet();
-        continue;
-      }
-      if (clock.nanos() - c.header().stampNs() > expiryNs) {
-        droppedCommands.incrementAndGet(); // written long ago (e.g. before a reconnect): never send a stale command
-        continue;
-      }
-      try {
-        if (previous != null) {
-          previous.waitForCompletion(PUBLISH_WAIT_MS); // at most one command in flight
-        }
-      } catch (MqttException e) {
-        LOG.debug("component={} event=command-not-delivered cause={}", component, e.toString());
-      }
-      // The wait may have taken a while: send the newest command instead, if one came.
-      JointCommand newer = mailbox.getAndSet(null);
-      if (newer != null) {
-        c = newer;
-      }
-      try {
-        previous = link.publish(topics.command(), JointJson.encodeCommand(c), config.qosCommand(), false,
-            config.commandExpiryS(), true);
-        sentCommands++;
-      } catch (MqttException | RuntimeException e) {
-        previous = null;
-        droppedCommands.incrementAndGet();
-        LOG.debug("component={} event=command-dropped cause={}", component, e.toString());
-      }
+  /** Sends one command on the outbox's thread, at most one in flight: false drops it (link down, stale). */
+  private boolean send(JointCommand taken) throws MqttException {
+    if (!link.up()) {
+      return false;
     }
+    if (clock.nanos() - taken.header().stampNs() > expiryNs) {
+      return false; // written long ago (e.g. before a reconnect): never send a stale command
+    }
+    try {
+      if (previous != null) {
+        previous.waitForCompletion(PUBLISH_WAIT_MS);
+      }
+    } catch (MqttException e) {
+      LOG.debug("component={} event=command_not_delivered cause=\"{}\"", component, e.toString());
+    }
+    JointCommand c = outbox.newest(taken); // the wait may have taken a while
+    previous = null; // stays null when publishing throws
+    previous = link.publish(topics.command(), JointJson.encodeCommand(c), config.qosCommand(), false,
+        config.commandExpiryS(), true);
+    return true;
   }
 
   // ------------------------------------------------------------------ receiver
@@ -348,7 +310,7 @@ public final class MqttRobotHardware implements RobotHardware {
         String s = new String(message.getPayload(), StandardCharsets.UTF_8).trim();
         boolean offline = Topics.OFFLINE.equals(s);
         if (offline != robotOffline) {
-          LOG.info("component={} event=robot-status status={}", component, offline ? Topics.OFFLINE : s);
+          LOG.info("component={} event=robot_status status={}", component, offline ? Topics.OFFLINE : s);
         }
         robotOffline = offline;
       } else if (topic.equals(topics.estop())) {
@@ -360,9 +322,7 @@ public final class MqttRobotHardware implements RobotHardware {
 
     @Override
     public void down() {
-      if (mailbox.getAndSet(null) != null) { // whatever was waiting is stale by the time we are back
-        droppedCommands.incrementAndGet();
-      }
+      outbox.discard(); // whatever was waiting is stale by the time we are back
     }
   }
 
@@ -371,20 +331,7 @@ public final class MqttRobotHardware implements RobotHardware {
     try {
       s = json.decodeState(payload);
     } catch (JointJson.Rejected e) {
-      long n = ++rejectedStates;
-      lastRejection = e.getMessage();
-      lastRejectionNs = clock.nanos();
-      if (Long.bitCount(n) == 1) {
-        LOG.warn("component={} event=state-rejected count={} reason={}", component, n, e.getMessage());
-        String reason = "state #" + n + " refused: " + e.getMessage();
-        for (Consumer<String> l : rejectListeners) {
-          try {
-            l.accept(reason);
-          } catch (RuntimeException ex) {
-            LOG.warn("component={} event=reject-listener-failed", component, ex);
-          }
-        }
-      }
+      rejectedState.refuse(clock.nanos(), e.getMessage());
       return;
     }
     latest = new JointState(Header.of(stateSequence++, clock.nanos(), component), joints, Vec.of(s.position()),
@@ -396,17 +343,7 @@ public final class MqttRobotHardware implements RobotHardware {
     try {
       objects = ObjectsJson.decode(payload, clock.nanos());
     } catch (JointJson.Rejected e) {
-      long n = ++rejectedObjects;
-      if (Long.bitCount(n) == 1) {
-        LOG.warn("component={} event=objects-rejected count={} reason={}", component, n, e.getMessage());
-        for (Consumer<String> l : rejectListeners) {
-          try {
-            l.accept("objects #" + n + " refused: " + e.getMessage());
-          } catch (RuntimeException ex) {
-            LOG.warn("component={} event=reject-listener-failed", component, ex);
-          }
-        }
-      }
+      rejectedObjects.refuse(clock.nanos(), e.getMessage());
     }
   }
 
@@ -428,13 +365,7 @@ public final class MqttRobotHardware implements RobotHardware {
     }
     estops++;
     lastEstop = reason;
-    LOG.warn("component={} event=estop reason={}", component, reason);
-    for (Consumer<String> l : estopListeners) {
-      try {
-        l.accept(reason);
-      } catch (RuntimeException e) {
-        LOG.warn("component={} event=estop-listener-failed", component, e);
-      }
-    }
+    LOG.warn("component={} event=estop reason=\"{}\"", component, reason);
+    Listeners.fire(estopListeners, reason, component, "estop_listener_failed");
   }
 }

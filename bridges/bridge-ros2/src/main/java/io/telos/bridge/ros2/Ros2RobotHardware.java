@@ -7,6 +7,9 @@ import io.telos.api.JointState;
 import io.telos.api.Mode;
 import io.telos.api.Vec;
 import io.telos.api.spi.RobotHardware;
+import io.telos.bridge.common.CommandOutbox;
+import io.telos.bridge.common.Listeners;
+import io.telos.bridge.common.Rejections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -64,31 +64,24 @@ public final class Ros2RobotHardware implements RobotHardware {
   private final Clock clock;
   private final Function<Ros2Config, Ros2Transport> transportFactory;
   private final String component;
-  private final AtomicReference<JointCommand> mailbox = new AtomicReference<>();
+  private final CommandOutbox outbox;
+  private final Rejections rejections;
+  private final Rejections.Kind rejectedState;
   private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<String>> rejectListeners = new CopyOnWriteArrayList<>();
 
   private Ros2Transport transport;
   private Ros2Transport.Subscription stateSub;
   private Ros2Transport.Publisher<Ros2Msg.Float64MultiArray> forwardPub;
   private Ros2Transport.Publisher<Ros2Msg.JointTrajectory> trajectoryPub;
   private Ros2Transport.Publisher<Ros2Msg.Text> modePub;
-  private Thread publisher;
-  private volatile boolean publisherWaiting;
   private volatile boolean running;
 
   private volatile JointState latest;
   private long stateSequence;
   private volatile long lastStateNs = Long.MIN_VALUE;
   private volatile long acceptedStates;
-  private volatile long rejectedStates;
-  private volatile long lastRejectionNs = Long.MIN_VALUE;
-  private volatile String lastRejection;
   private volatile long estops;
   private volatile String lastEstop;
-  private volatile long writes;
-  private volatile long sentCommands;
-  private final AtomicLong droppedCommands = new AtomicLong();
   private Mode publishedMode;
 
   /**
@@ -130,6 +123,9 @@ public final class Ros2RobotHardware implements RobotHardware {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
     this.component = "ros2/" + robotId;
+    this.outbox = new CommandOutbox(component, "telos-ros2-publish-" + robotId, this::send);
+    this.rejections = new Rejections(component);
+    this.rejectedState = rejections.kind("state");
   }
 
   /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}. */
@@ -194,8 +190,7 @@ public final class Ros2RobotHardware implements RobotHardware {
       throw e;
     }
     running = true;
-    publisher = Thread.ofPlatform().name("telos-ros2-publish-" + robotId).daemon(true).unstarted(this::publishLoop);
-    publisher.start();
+    outbox.start();
     LOG.info("component={} event=start domain={} state={} command={} interface={} qos={} joints={} commandOrder={}",
         component, config.domainId(), config.stateTopic(), config.commandTopic(),
         config.commandInterface().name().toLowerCase(Locale.ROOT), config.qos(), joints.size(), commandJoints);
@@ -208,16 +203,7 @@ public final class Ros2RobotHardware implements RobotHardware {
 
   @Override
   public void write(JointCommand command) {
-    writes++;
-    if (command == null || !running) {
-      return;
-    }
-    if (mailbox.getAndSet(command) != null) {
-      droppedCommands.incrementAndGet(); // overwritten before the publisher took it
-    }
-    if (publisherWaiting) {
-      LockSupport.unpark(publisher);
-    }
+    outbox.offer(command);
   }
 
   @Override
@@ -230,8 +216,7 @@ public final class Ros2RobotHardware implements RobotHardware {
     if (last == Long.MIN_VALUE || now - last > config.stateTimeoutNs()) {
       return Health.LOST;
     }
-    long rej = lastRejectionNs;
-    if (rej != Long.MIN_VALUE && now - rej < DEGRADED_NS) {
+    if (rejectedState.recent(now, DEGRADED_NS)) {
       return Health.DEGRADED;
     }
     return Health.OK;
@@ -246,7 +231,7 @@ public final class Ros2RobotHardware implements RobotHardware {
   /** Called for the 1st, 2nd, 4th… refused state (on the transport's thread; must not block). */
   @Override
   public void onRejected(Consumer<String> listener) {
-    rejectListeners.add(Objects.requireNonNull(listener, "listener"));
+    rejections.onReported(listener);
   }
 
   /** Writers of {@code joint_states} currently matched. */
@@ -260,27 +245,32 @@ public final class Ros2RobotHardware implements RobotHardware {
   }
 
   public long rejectedStates() {
-    return rejectedStates;
+    return rejectedState.count();
   }
 
   /** Why the last rejected state was refused, or null. */
   public String lastRejection() {
-    return lastRejection;
+    return rejectedState.last();
   }
 
   /** Commands passed to {@link #write}. */
   public long writes() {
-    return writes;
+    return outbox.writes();
   }
 
   /** Commands handed to DDS. */
   public long sentCommands() {
-    return sentCommands;
+    return outbox.sent();
   }
 
-  /** Commands overwritten by a newer one before sending, refused by DDS or with the wrong joints. */
+  /** Commands refused by DDS or with the wrong joints. */
   public long droppedCommands() {
-    return droppedCommands.get();
+    return outbox.dropped();
+  }
+
+  /** Commands replaced by a newer one before they were sent. */
+  public long supersededCommands() {
+    return outbox.superseded();
   }
 
   public long estops() {
@@ -297,13 +287,7 @@ public final class Ros2RobotHardware implements RobotHardware {
       return;
     }
     running = false;
-    Thread t = publisher;
-    LockSupport.unpark(t);
-    try {
-      t.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    outbox.close(2000);
     if (config.commandInterface() == Ros2Config.CommandInterface.VELOCITY) {
       // a forward velocity controller keeps its last command: leave the robot standing still
       try {
@@ -314,38 +298,16 @@ public final class Ros2RobotHardware implements RobotHardware {
     }
     transport.close();
     LOG.info("component={} event=stop acceptedStates={} rejectedStates={} sentCommands={} droppedCommands={}",
-        component, acceptedStates, rejectedStates, sentCommands, droppedCommands.get());
+        component, acceptedStates, rejectedState.count(), outbox.sent(), outbox.dropped());
   }
 
   // ------------------------------------------------------------------ publisher
 
-  private void publishLoop() {
-    while (running) {
-      JointCommand c = mailbox.getAndSet(null);
-      if (c == null) {
-        publisherWaiting = true;
-        c = mailbox.getAndSet(null); // a write between the first look and the flag
-        if (c == null) {
-          LockSupport.park(this);
-          publisherWaiting = false;
-          continue;
-        }
-        publisherWaiting = false;
-      }
-      try {
-        send(c);
-      } catch (RuntimeException e) {
-        droppedCommands.incrementAndGet();
-        LOG.debug("component={} event=command-dropped cause={}", component, e.toString());
-      }
-    }
-  }
-
-  private void send(JointCommand c) {
+  /** Sends one command on the outbox's thread; false drops it. */
+  private boolean send(JointCommand c) {
     if (!c.names().equals(joints)) {
-      droppedCommands.incrementAndGet();
-      LOG.warn("component={} event=command-dropped reason=joints {} differ from {}", component, c.names(), joints);
-      return;
+      LOG.warn("component={} event=command_dropped reason=\"joints {} differ from {}\"", component, c.names(), joints);
+      return false;
     }
     boolean ok = switch (config.commandInterface()) {
       case FORWARD -> forwardPub.publish(new Ros2Msg.Float64MultiArray(inCommandOrder(c.position())));
@@ -353,15 +315,12 @@ public final class Ros2RobotHardware implements RobotHardware {
       case TRAJECTORY -> trajectoryPub.publish(new Ros2Msg.JointTrajectory(commandJoints, inCommandOrder(c.position()),
           inCommandOrder(c.velocity()), config.servoPeriodNs()));
     };
-    if (ok) {
-      sentCommands++;
-    } else {
-      droppedCommands.incrementAndGet();
-    }
     if (c.mode() != publishedMode && modePub.publish(new Ros2Msg.Text(c.mode().name()))) {
       publishedMode = c.mode();
     }
+    return ok;
   }
+
 
   /**
    * The kernel's velocity plus a correction towards its position, {@code v + gain (q_cmd - q)}
@@ -402,20 +361,7 @@ public final class Ros2RobotHardware implements RobotHardware {
     String why = map(m, pos, vel, eff);
     long now = clock.nanos();
     if (why != null) {
-      long count = ++rejectedStates;
-      lastRejection = why;
-      lastRejectionNs = now;
-      if (Long.bitCount(count) == 1) {
-        LOG.warn("component={} event=state-rejected count={} reason={}", component, count, why);
-        String reason = "state #" + count + " refused: " + why;
-        for (Consumer<String> l : rejectListeners) {
-          try {
-            l.accept(reason);
-          } catch (RuntimeException ex) {
-            LOG.warn("component={} event=reject-listener-failed", component, ex);
-          }
-        }
-      }
+      rejectedState.refuse(now, why);
       return;
     }
     latest = new JointState(Header.of(stateSequence++, now, component), joints, Vec.of(pos),
@@ -445,7 +391,7 @@ public final class Ros2RobotHardware implements RobotHardware {
       Integer j = index.get(names.get(i));
       if (j == null) {
         if (ignoredJoints.add(names.get(i))) {
-          LOG.info("component={} event=joint-ignored joint={} reason=not in the chain", component, names.get(i));
+          LOG.info("component={} event=joint_ignored joint={} reason=\"not in the chain\"", component, names.get(i));
         }
         continue;
       }
@@ -491,13 +437,7 @@ public final class Ros2RobotHardware implements RobotHardware {
     }
     estops++;
     lastEstop = reason;
-    LOG.warn("component={} event=estop reason={}", component, reason);
-    for (Consumer<String> l : estopListeners) {
-      try {
-        l.accept(reason);
-      } catch (RuntimeException e) {
-        LOG.warn("component={} event=estop-listener-failed", component, e);
-      }
-    }
+    LOG.warn("component={} event=estop reason=\"{}\"", component, reason);
+    Listeners.fire(estopListeners, reason, component, "estop_listener_failed");
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.telos.api.JointState;
 import io.telos.api.WallClock;
+import io.telos.bridge.common.BenchStats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,14 +1,19 @@
-package io.telos.bridge.mqtt;
+package io.telos.bridge.common;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** Percentiles of one-way latencies from a sorted {@code long[]} and a printed comparison table. */
-final class BenchStats {
-  record Row(String path, long[] sortedNs, long sent, long delivered) {
-    long pct(double p) {
+/**
+ * Percentiles of one-way latencies and a printed table comparing paths side by side, with the
+ * ratio of a bridge's path to the native one (on a noisy machine only ratios are stable).
+ */
+public final class BenchStats {
+  /** One path: its sorted latencies and how many messages were sent and delivered. */
+  public record Row(String path, long[] sortedNs, long sent, long delivered) {
+    /** The {@code p} quantile (0..1, nearest rank), ns; -1 when empty. */
+    public long pct(double p) {
       if (sortedNs.length == 0) {
         return -1;
       }
@@ -16,7 +21,8 @@ final class BenchStats {
       return sortedNs[Math.max(0, Math.min(sortedNs.length - 1, i))];
     }
 
-    double lossPct() {
+    /** Messages sent but not delivered, %. */
+    public double lossPct() {
       return sent == 0 ? 100 : 100.0 * (sent - delivered) / sent;
     }
   }
@@ -24,12 +30,12 @@ final class BenchStats {
   private final String title;
   private final List<Row> rows = new ArrayList<>();
 
-  BenchStats(String title) {
+  public BenchStats(String title) {
     this.title = title;
   }
 
   /** {@code samplesNs} are the measured latencies (warm-up excluded); loss counts the whole stream. */
-  Row add(String path, long[] samplesNs, int count, long sent, long delivered) {
+  public Row add(String path, long[] samplesNs, int count, long sent, long delivered) {
     long[] s = Arrays.copyOf(samplesNs, count);
     Arrays.sort(s);
     Row r = new Row(path, s, sent, delivered);
@@ -37,7 +43,8 @@ final class BenchStats {
     return r;
   }
 
-  String table(Row bridge, Row nativeRow) {
+  /** The table of every row added, then the ratio of {@code bridge} to {@code nativeRow} at each percentile. */
+  public String table(Row bridge, Row nativeRow) {
     StringBuilder b = new StringBuilder("\n").append(title).append('\n');
     b.append(String.format(Locale.ROOT, "| %-50s | %6s | %9s | %9s | %9s | %9s | %7s |%n", "path", "n", "p50 us",
         "p99 us", "p99.9 us", "max us", "loss %"));
