@@ -130,7 +130,11 @@ public final class ResponseBench implements Callable<Integer> {
     Path mdFile = out.resolve("response.md");
     Path png = out.resolve("response.png");
     Files.writeString(mdFile, md);
-    ResponsePlot.write(cells, png);
+    ResponsePlot.write(cells, switch (transport) {
+      case "mqtt" -> "real time over MQTT";
+      case "ros2" -> "real time over ROS 2";
+      default -> "lock-step sim";
+    }, png);
     System.out.println(md);
     System.out.println("wrote " + mdFile + " and " + png);
     return cells.stream().filter(Cell::declared).allMatch(Cell::passes) ? 0 : 3;

@@ -29,14 +29,15 @@ final class ResponsePlot {
 
   private ResponsePlot() {}
 
-  static void write(List<ResponseBench.Cell> cells, Path png) throws IOException {
+  /** @param where how the arm ran, for the title, e.g. {@code lock-step sim} or {@code real time over MQTT} */
+  static void write(List<ResponseBench.Cell> cells, String where, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    if (!ImageIO.write(draw(cells), "png", png.toFile())) {
+    if (!ImageIO.write(draw(cells, where), "png", png.toFile())) {
       throw new IOException("no PNG writer");
     }
   }
 
-  static BufferedImage draw(List<ResponseBench.Cell> cells) {
+  static BufferedImage draw(List<ResponseBench.Cell> cells, String where) {
     BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -62,8 +63,8 @@ final class ResponsePlot {
     }
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
-    String title = String.format(Locale.ROOT, "Reach on slow arms (lock-step sim, %d targets per cell; baseline %.2f s)",
-        base.goals(), base.meanTimeS());
+    String title = String.format(Locale.ROOT, "Reach on slow arms (%s, %d targets per cell; baseline %.2f s)",
+        where, base.goals(), base.meanTimeS());
     g.drawString(title, (WIDTH - g.getFontMetrics().stringWidth(title)) / 2, 30);
     Panel time = new Panel(80, 70, 520, 420, maxLag, 0, maxTime, "lag τ (s)", "mean time to target (s)");
     Panel success = new Panel(700, 70, 380, 420, maxLag, 0, 1.2, "lag τ (s)", "success rate");
