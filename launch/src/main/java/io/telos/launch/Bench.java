@@ -11,6 +11,7 @@ import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchSpec;
 import io.telos.runtime.safety.Pacer;
 import io.telos.runtime.task.Tasks;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -40,7 +41,7 @@ final class Bench implements Callable<Integer> {
         Runtime.version(), Runtime.getRuntime().availableProcessors());
     Histogram bare = bareLoop(period, demo.safety().spinUs() * 1000, seconds);
 
-    RunReport r = Session.run(demo, o -> { }, java.time.Duration.ofSeconds(seconds));
+    RunReport r = Session.run(demo, o -> { }, Duration.ofSeconds(seconds));
     Histogram agent = r.servoPeriodUs();
 
     System.out.println();

@@ -2,12 +2,13 @@ package io.telos.launch;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
-import io.telos.perception.EstimatorConfig;
-import io.telos.perception.JointStateEstimator;
-import io.telos.planner.Planners;
+import io.telos.api.scene.Scene;
 import io.telos.api.spi.Planner;
 import io.telos.api.spi.StateEstimator;
 import io.telos.model.RobotModel;
+import io.telos.perception.EstimatorConfig;
+import io.telos.perception.JointStateEstimator;
+import io.telos.planner.Planners;
 
 /** Builds perception and planner components from their launch-file sections. */
 final class Components {
@@ -27,7 +28,7 @@ final class Components {
     return Planners.create(model, planner, seed);
   }
 
-  static Planner planner(RobotModel model, Settings planner, long seed, io.telos.api.scene.Scene scene) {
+  static Planner planner(RobotModel model, Settings planner, long seed, Scene scene) {
     return Planners.create(model, planner, seed, scene);
   }
 }

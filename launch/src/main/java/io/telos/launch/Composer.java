@@ -8,26 +8,43 @@ import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.Planner;
+import io.telos.api.spi.ResponseIdentifier;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
 import io.telos.api.spi.StateEstimator;
+import io.telos.bridge.ros2.Ros2Description;
+import io.telos.memory.EpisodeSummary;
 import io.telos.memory.MemoryConfig;
-import io.telos.model.ChainException;
-import io.telos.model.JointLimits;
+import io.telos.memory.Outcome;
+import io.telos.memory.StepCursor;
+import io.telos.memory.StepRecord;
 import io.telos.model.ActuatorResponse;
+import io.telos.model.ChainException;
+import io.telos.model.CollisionModel;
+import io.telos.model.JointLimits;
 import io.telos.model.RobotModel;
 import io.telos.model.UrdfException;
+import io.telos.perception.response.OnlineResponseIdentifier;
 import io.telos.planner.Planners;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchSpec;
+import io.telos.runtime.config.RobotSpec;
 import io.telos.runtime.task.Tasks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The composition root: turns a validated {@link LaunchSpec} into the runtime's parts — robot
@@ -60,7 +77,7 @@ public final class Composer {
           ? Tasks.recalledGoals(spec.task(), model, spec.robot().id(), recalledConfigurations(spec, model))
           : Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id());
       // planner.guardrails.self_collision: the kernel checks plans against the same collision model
-      io.telos.model.CollisionModel collision = Planners.collisionModel(model, spec.planner()).orElse(null);
+      CollisionModel collision = Planners.collisionModel(model, spec.planner()).orElse(null);
       return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
           (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock,
           spec.teleop(), collision);
@@ -77,30 +94,30 @@ public final class Composer {
    * {@code reach_recalled} task names (or of its {@code count} most recent reached episodes), read
    * from the launch file's memory.
    */
-  static java.util.Map<Long, double[]> recalledConfigurations(LaunchSpec spec, RobotModel model) {
+  static Map<Long, double[]> recalledConfigurations(LaunchSpec spec, RobotModel model) {
     var reader = memory(spec).createReader().orElseThrow(() ->
         new ConfigException("task: reach_recalled needs a memory (memory.type is none)"));
     try (reader) {
       reader.open();
-      List<Long> ids = new java.util.ArrayList<>(spec.task().episodes());
+      List<Long> ids = new ArrayList<>(spec.task().episodes());
       if (ids.isEmpty()) {
-        for (io.telos.memory.EpisodeSummary e : reader.listEpisodes(10_000)) {
-          if (e.outcome() == io.telos.memory.Outcome.REACHED && ids.size() < spec.task().count()) {
+        for (EpisodeSummary e : reader.listEpisodes(10_000)) {
+          if (e.outcome() == Outcome.REACHED && ids.size() < spec.task().count()) {
             ids.add(e.id());
           }
         }
-        java.util.Collections.reverse(ids);
+        Collections.reverse(ids);
         if (ids.isEmpty()) {
           throw new ConfigException("task: reach_recalled found no reached episode in the memory");
         }
       }
-      java.util.Map<Long, double[]> out = new java.util.LinkedHashMap<>();
+      Map<Long, double[]> out = new LinkedHashMap<>();
       for (long id : ids) {
         if (reader.episode(id).isEmpty()) {
           throw new ConfigException("task.episodes: no episode " + id + " in the memory");
         }
-        io.telos.memory.StepRecord last = null;
-        try (io.telos.memory.StepCursor c = reader.readSteps(id)) {
+        StepRecord last = null;
+        try (StepCursor c = reader.readSteps(id)) {
           while (c.hasNext()) {
             last = c.next();
           }
@@ -127,16 +144,16 @@ public final class Composer {
    * The online identification of the arm's response (lag and dead time per joint, checked against
    * {@code robot.response}), fed by the servo loop.
    */
-  public static io.telos.api.spi.ResponseIdentifier identifier(RobotModel model) {
-    return new io.telos.perception.response.OnlineResponseIdentifier(model.jointNames(), model.response());
+  public static ResponseIdentifier identifier(RobotModel model) {
+    return new OnlineResponseIdentifier(model.jointNames(), model.response());
   }
 
   /** How long to wait for a description published by a running ROS 2 system, s. */
   static final double DESCRIPTION_TIMEOUT_S = 10;
 
   /** Descriptions fetched from running ROS 2 systems, by location, as files every part can read. */
-  private static final java.util.concurrent.ConcurrentHashMap<String, java.nio.file.Path> FETCHED =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, Path> FETCHED =
+      new ConcurrentHashMap<>();
 
   /**
    * For {@code robot.description: ros2:/robot_description}: waits (up to
@@ -152,24 +169,24 @@ public final class Composer {
 
   static LaunchSpec withFetchedDescription(LaunchSpec spec, double timeoutS) {
     String location = spec.robot().description();
-    if (!io.telos.bridge.ros2.Ros2Description.isRos2(location)) {
+    if (!Ros2Description.isRos2(location)) {
       return spec;
     }
-    java.nio.file.Path file = FETCHED.computeIfAbsent(location, l -> {
+    Path file = FETCHED.computeIfAbsent(location, l -> {
       Settings b = spec.bridge();
       int domain = (int) b.integer("domain_id", 0, 0, 232);
       boolean loopback = b.bool("loopback_only", false);
       double timeout = timeoutS;
       try {
-        String urdf = io.telos.bridge.ros2.Ros2Description.fetch(io.telos.bridge.ros2.Ros2Description.topic(l), domain,
-            loopback, java.time.Duration.ofMillis((long) (timeout * 1000)));
-        java.nio.file.Path f = java.nio.file.Files.createTempFile("telos-robot-description-", ".urdf");
+        String urdf = Ros2Description.fetch(Ros2Description.topic(l), domain,
+            loopback, Duration.ofMillis((long) (timeout * 1000)));
+        Path f = Files.createTempFile("telos-robot-description-", ".urdf");
         f.toFile().deleteOnExit();
-        java.nio.file.Files.writeString(f, urdf);
+        Files.writeString(f, urdf);
         return f;
       } catch (IllegalStateException e) {
         throw new ConfigException(e.getMessage());
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new ConfigException("robot.description: cannot keep the description of " + l + ": " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -177,7 +194,7 @@ public final class Composer {
       }
     });
     var r = spec.robot();
-    return spec.withRobot(new io.telos.runtime.config.RobotSpec(r.id(), file.toString(), r.limits(), r.arm(),
+    return spec.withRobot(new RobotSpec(r.id(), file.toString(), r.limits(), r.arm(),
         r.response()));
   }
 

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -103,7 +104,7 @@ final class IdentifyCommand implements Callable<Integer> {
     LaunchSpec s = spec;
     Duration maxWall = Duration.ofSeconds((long) (60 + duration * (lockStep ? 4 : 1.5)));
     LOG.info("component=identify event=start robot={} joints={} amplitudeRad={} durationS={}", spec.robot().id(),
-        java.util.Arrays.toString(selected), amplitude, String.format(Locale.ROOT, "%.1f", duration));
+        Arrays.toString(selected), amplitude, String.format(Locale.ROOT, "%.1f", duration));
     RunReport report = Session.run(spec, p -> {
       if (s.simulatedTime() && !(p.hardware() instanceof Steppable)) {
         throw new LaunchException("clock: sim needs a bridge that can be stepped (bridge.type: sim); "
@@ -209,7 +210,7 @@ final class IdentifyCommand implements Callable<Integer> {
 
   private static double[] filled(int n, double v) {
     double[] a = new double[n];
-    java.util.Arrays.fill(a, v);
+    Arrays.fill(a, v);
     return a;
   }
 }

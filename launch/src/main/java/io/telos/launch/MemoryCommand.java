@@ -1,11 +1,24 @@
 package io.telos.launch;
 
+import io.telos.api.Goal;
 import io.telos.api.config.Settings;
+import io.telos.launch.memory.BenchCommand;
+import io.telos.launch.memory.ExportCommand;
+import io.telos.launch.memory.Replay;
 import io.telos.memory.EpisodeStore;
+import io.telos.memory.EpisodeSummary;
+import io.telos.memory.EventRecord;
 import io.telos.memory.MemoryConfig;
 import io.telos.memory.MemoryReport;
+import io.telos.memory.StepCursor;
+import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.config.LaunchException;
+import io.telos.runtime.config.LaunchFile;
+import io.telos.runtime.config.LaunchSpec;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -17,8 +30,8 @@ import picocli.CommandLine.Spec;
 /** {@code telos memory stats|list|export|replay|bench}: what the episodic store holds, and using it. */
 @Command(name = "memory", description = "Inspect, export, replay and measure the episodic memory store.",
     subcommands = {MemoryCommand.Stats.class, MemoryCommand.ListEpisodes.class, MemoryCommand.Events.class,
-        io.telos.launch.memory.ExportCommand.class, MemoryCommand.ReplayEpisode.class,
-        io.telos.launch.memory.BenchCommand.class})
+        ExportCommand.class, MemoryCommand.ReplayEpisode.class,
+        BenchCommand.class})
 final class MemoryCommand {
   static Optional<EpisodeStore> open(Path path) {
     MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", path.toString())));
@@ -88,7 +101,7 @@ final class MemoryCommand {
         if (events.isEmpty()) {
           out.println("no events" + (episode == null ? "" : " for episode " + episode));
         }
-        for (io.telos.memory.EventRecord e : events) {
+        for (EventRecord e : events) {
           out.printf("%12.3f s  episode %-5d %-16s %s%n", e.stampNs() / 1e9, e.episodeId(), e.kind().label(),
               e.describe());
         }
@@ -127,18 +140,18 @@ final class MemoryCommand {
       if (!(tolerance >= 0)) {
         throw new LaunchException("--tolerance: must be >= 0, was " + tolerance);
       }
-      java.io.PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = spec.commandLine().getOut();
       try (EpisodeStore store = open(path).orElseThrow()) {
-        io.telos.memory.EpisodeSummary e = store.episode(episode)
+        EpisodeSummary e = store.episode(episode)
             .orElseThrow(() -> new LaunchException("no episode " + episode + " in " + path));
-        io.telos.runtime.config.LaunchSpec ls;
+        LaunchSpec ls;
         if (launch != null) {
-          ls = io.telos.runtime.config.LaunchFile.load(launch);
+          ls = LaunchFile.load(launch);
         } else if (e.meta().launchSource().equals("builtin:demo")) {
           ls = Telos.demoSpec(null, null, null);
-        } else if (!e.meta().launchSource().isEmpty() && java.nio.file.Files.isRegularFile(
+        } else if (!e.meta().launchSource().isEmpty() && Files.isRegularFile(
             Path.of(e.meta().launchSource()))) {
-          ls = io.telos.runtime.config.LaunchFile.load(Path.of(e.meta().launchSource()));
+          ls = LaunchFile.load(Path.of(e.meta().launchSource()));
         } else {
           throw new LaunchException("episode " + episode + " was recorded from '" + e.meta().launchSource()
               + "', which is not a readable launch file: pass --launch");
@@ -146,26 +159,26 @@ final class MemoryCommand {
         if (seed != null) {
           ls = ls.withSeed(seed);
         }
-        io.telos.runtime.AgentRuntime.Parts parts = Composer.compose(ls);
+        AgentRuntime.Parts parts = Composer.compose(ls);
         String goalId = e.meta().goalId();
-        io.telos.api.Goal goal = parts.goals().stream().filter(g -> g.id().equals(goalId)).findFirst()
+        Goal goal = parts.goals().stream().filter(g -> g.id().equals(goalId)).findFirst()
             .orElseThrow(() -> new LaunchException("goal '" + goalId + "' of episode " + episode
                 + " is not among the launch file's goals (another seed or task?)"));
-        io.telos.launch.memory.Replay.Result r;
-        try (io.telos.memory.StepCursor steps = store.readSteps(episode)) {
-          r = io.telos.launch.memory.Replay.run(steps, parts.planner(), goal, parts.plannerRateHz());
+        Replay.Result r;
+        try (StepCursor steps = store.readSteps(episode)) {
+          r = Replay.run(steps, parts.planner(), goal, parts.plannerRateHz());
         }
         if (!ls.scene().isEmpty() && r.calls() > 0 && r.withObjects() == 0) {
           throw new LaunchException("episode " + episode + ": its launch file has scene objects but none of its steps"
               + " holds object poses (recorded before memory schema 3, or nothing was tracked), so the planner's input"
               + " cannot be rebuilt");
         }
-        out.printf(java.util.Locale.ROOT, "replay of episode %d (goal %s, %s): %d planner calls, %d steps compared%n",
+        out.printf(Locale.ROOT, "replay of episode %d (goal %s, %s): %d planner calls, %d steps compared%n",
             episode, goalId, parts.planner().name(), r.calls(), r.compared());
-        out.printf(java.util.Locale.ROOT, "command difference: max %.6f, median %.6f, p95 %.6f (tolerance %.6f)%n",
+        out.printf(Locale.ROOT, "command difference: max %.6f, median %.6f, p95 %.6f (tolerance %.6f)%n",
             r.max(), r.median(), r.p95(), tolerance);
         if (r.planFailures() > 0) {
-          out.printf(java.util.Locale.ROOT, "planner failed at %d of %d calls (held the observed position): %s%n",
+          out.printf(Locale.ROOT, "planner failed at %d of %d calls (held the observed position): %s%n",
               r.planFailures(), r.calls(), r.firstFailure());
         }
         if (!r.within(tolerance)) {

@@ -1,8 +1,10 @@
 package io.telos.launch;
 
+import io.telos.api.scene.Scene;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The simulated arm behind a wire, in real time, for benchmarks that run the agent against it the
@@ -13,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 public final class RemoteSimRobot implements AutoCloseable {
   private final AutoCloseable robot;
   private final Map<String, Object> bridge;
-  private final java.util.function.LongSupplier applied;
+  private final LongSupplier applied;
 
-  private RemoteSimRobot(AutoCloseable robot, Map<String, Object> bridge, java.util.function.LongSupplier applied) {
+  private RemoteSimRobot(AutoCloseable robot, Map<String, Object> bridge, LongSupplier applied) {
     this.robot = robot;
     this.bridge = Map.copyOf(bridge);
     this.applied = applied;
@@ -34,7 +36,7 @@ public final class RemoteSimRobot implements AutoCloseable {
     switch (transport) {
       case "mqtt" -> {
         SimRobotCommand.Standalone robot = SimRobotCommand.Standalone.start(id, description, "embedded", 0, seed,
-            io.telos.api.scene.Scene.EMPTY, sim);
+            Scene.EMPTY, sim);
         if (!robot.mqtt().awaitConnected(10, TimeUnit.SECONDS)) {
           robot.close();
           throw new IllegalStateException("the simulated arm did not connect to its embedded broker");

@@ -5,6 +5,7 @@ import io.telos.bridge.teleop.ConsoleConfig;
 import io.telos.bridge.teleop.EpisodeSource;
 import io.telos.bridge.teleop.MqttOperatorStation;
 import io.telos.bridge.teleop.TeleopConsole;
+import io.telos.launch.learn.BackgroundTrainer;
 import io.telos.memory.EpisodeStore;
 import io.telos.memory.MemoryConfig;
 import io.telos.memory.MemoryRecorder;
@@ -12,13 +13,16 @@ import io.telos.memory.recall.RecallService;
 import io.telos.memory.recall.SimilarityRecall;
 import io.telos.memory.recall.StepIndex;
 import io.telos.planner.MppiPlanner;
-import java.util.Optional;
+import io.telos.planner.djl.Trainer;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.RunReport;
+import io.telos.runtime.bus.Codecs;
+import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -66,7 +70,7 @@ public final class Session {
   private static RecallWarmStart recallWarmStart(Vertx vertx, LaunchSpec spec, AgentRuntime.Parts parts,
       EpisodeStore store, StepIndex index) {
     if (!(parts.planner() instanceof MppiPlanner mppi)) {
-      throw new io.telos.runtime.config.LaunchException("memory.recall: needs an MPPI or CEM planner, not "
+      throw new LaunchException("memory.recall: needs an MPPI or CEM planner, not "
           + parts.planner().name());
     }
     store.open();
@@ -80,12 +84,12 @@ public final class Session {
   }
 
   /** memory.learn: the trainer verticle writing the next model version as episodes land. */
-  private static io.telos.launch.learn.BackgroundTrainer backgroundTrainer(Vertx vertx, LaunchSpec spec,
+  private static BackgroundTrainer backgroundTrainer(Vertx vertx, LaunchSpec spec,
       AgentRuntime.Parts parts, EpisodeStore store, MemoryConfig.Learn learn) {
     store.open();
     double dt = spec.planner().number("dt_s", 0.05, 1e-3, 1); // the model step is the planner's
-    var trainer = new io.telos.launch.learn.BackgroundTrainer(store, parts.model(), dt, learn.out(),
-        io.telos.planner.djl.Trainer.Config.defaults().withSteps(learn.steps()), learn.everyEpisodes(),
+    var trainer = new BackgroundTrainer(store, parts.model(), dt, learn.out(),
+        Trainer.Config.defaults().withSteps(learn.steps()), learn.everyEpisodes(),
         (long) (learn.periodS() * 1000),
         r -> System.err.println("telos: background training wrote model v" + r.version() + " into " + learn.out()));
     vertx.deployVerticle(trainer).await();
@@ -100,10 +104,10 @@ public final class Session {
     MemoryConfig memory = Composer.memory(spec);
     AgentRuntime.Parts parts = adapt.apply(Composer.compose(spec));
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
-    io.telos.runtime.bus.Codecs.register(vertx); // before anything publishes (the recorder reports store faults)
+    Codecs.register(vertx); // before anything publishes (the recorder reports store faults)
     Optional<EpisodeStore> store = memory.createStore();
     StepIndex index = null;
-    io.telos.launch.learn.BackgroundTrainer trainer = null;
+    BackgroundTrainer trainer = null;
     RecallWarmStart warm = null;
     try {
       if (memory.recall() && store.isPresent()) {
@@ -132,7 +136,7 @@ public final class Session {
         try {
           vertx.deployVerticle(console).await();
         } catch (RuntimeException e) {
-          throw new io.telos.runtime.config.LaunchException(e.getMessage(), e);
+          throw new LaunchException(e.getMessage(), e);
         }
         consolePort = console.port();
         System.err.println("telos: operator console at " + (cc.tls() ? "https" : "http") + "://" + cc.host() + ":"

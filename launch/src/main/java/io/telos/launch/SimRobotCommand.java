@@ -1,11 +1,14 @@
 package io.telos.launch;
 
 import io.telos.api.WallClock;
+import io.telos.api.scene.Scene;
 import io.telos.api.spi.HardwareContext;
 import io.telos.bridge.mqtt.MqttSimRobot;
 import io.telos.bridge.sim.SimRobotHardwareProvider;
 import io.telos.bridge.sim.SimulatedArm;
 import io.telos.runtime.config.LaunchException;
+import io.telos.runtime.config.LaunchFile;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +56,7 @@ final class SimRobotCommand implements Callable<Integer> {
 
   @Option(names = "--scene", description = "A launch file whose scene: objects the simulated arm gets "
       + "(published on <prefix>objects like a tracker would; MQTT only).")
-  java.nio.file.Path scene;
+  Path scene;
 
   @Option(names = "--lag-s", split = ",", paramLabel = "S[,S...]",
       description = "Slow arm: first-order lag of each joint's response to its command, s, in [0, 5] (default: none).")
@@ -120,8 +123,8 @@ final class SimRobotCommand implements Callable<Integer> {
     if (!transport.equals("mqtt")) {
       throw new LaunchException("--transport: must be mqtt or ros2, was '" + transport + "'");
     }
-    io.telos.api.scene.Scene objects = scene == null ? io.telos.api.scene.Scene.EMPTY
-        : io.telos.runtime.config.LaunchFile.load(scene).scene();
+    Scene objects = scene == null ? Scene.EMPTY
+        : LaunchFile.load(scene).scene();
     try (Standalone robot = start(() -> Standalone.start(id, description, broker, port, seed, objects, sim))) {
       System.out.printf("telos sim-robot: %s (%s) on %s, prefix telos/%s/ — Ctrl-C to stop%n", id, description,
           robot.mqtt().brokerUri(), id);
@@ -158,11 +161,11 @@ final class SimRobotCommand implements Callable<Integer> {
   /** A simulated arm in real time, published over MQTT. */
   record Standalone(SimulatedArm arm, MqttSimRobot mqtt) implements AutoCloseable {
     static Standalone start(String id, String description, String broker, int port, long seed) throws Exception {
-      return start(id, description, broker, port, seed, io.telos.api.scene.Scene.EMPTY);
+      return start(id, description, broker, port, seed, Scene.EMPTY);
     }
 
     static Standalone start(String id, String description, String broker, int port, long seed,
-        io.telos.api.scene.Scene scene) throws Exception {
+        Scene scene) throws Exception {
       return start(id, description, broker, port, seed, scene, Map.of());
     }
 
@@ -171,7 +174,7 @@ final class SimRobotCommand implements Callable<Integer> {
      *     {@code dead_time_ms}, {@code max_velocity}); empty for the defaults
      */
     static Standalone start(String id, String description, String broker, int port, long seed,
-        io.telos.api.scene.Scene scene, Map<String, Object> sim) throws Exception {
+        Scene scene, Map<String, Object> sim) throws Exception {
       SimulatedArm arm = new SimRobotHardwareProvider().create(
           new HardwareContext(id, description, Map.copyOf(sim), WallClock.INSTANCE, seed, false, scene));
       arm.start();

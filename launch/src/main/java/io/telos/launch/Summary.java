@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.telos.api.GoalOutcome;
 import io.telos.runtime.RunReport;
+import io.telos.runtime.config.TaskSpec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +47,7 @@ final class Summary {
     }
   }
 
-  private static String tolerance(io.telos.runtime.config.TaskSpec task) {
+  private static String tolerance(TaskSpec task) {
     if (task.type().equals("reach_recalled")) {
       return String.format("%.3g rad", task.toleranceRad());
     }
@@ -56,7 +57,7 @@ final class Summary {
 
   /** @param task what was asked: its goals' tolerance is printed in metres, or radians for joint-space goals */
   @SuppressWarnings("unchecked")
-  static String text(RunReport r, String clock, io.telos.runtime.config.TaskSpec task) {
+  static String text(RunReport r, String clock, TaskSpec task) {
     Map<String, Object> m = toMap(r, clock);
     Map<String, Object> ttt = (Map<String, Object>) m.get("time_to_target_s");
     Map<String, Object> per = (Map<String, Object>) m.get("servo_period_us");

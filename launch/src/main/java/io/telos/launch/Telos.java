@@ -1,26 +1,31 @@
 package io.telos.launch;
 
+import io.telos.launch.learn.ModelBench;
+import io.telos.launch.learn.TrainCommand;
+import io.telos.launch.suite.ResponseBench;
+import io.telos.launch.suite.SuiteCommand;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchFile;
 import io.telos.runtime.config.LaunchSpec;
 import io.telos.runtime.config.TaskSpec;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The {@code telos} command. */
 @Command(name = "telos", mixinStandardHelpOptions = true, version = "telos 0.1.0",
     description = "Objective-driven control agent for robot arms.",
     subcommands = {Telos.Run.class, Telos.Demo.class, Bench.class, MppiBench.class, MemoryCommand.class, SimRobotCommand.class,
-        IdentifyCommand.class, io.telos.launch.suite.SuiteCommand.class, io.telos.launch.suite.ResponseBench.class,
-        io.telos.launch.learn.TrainCommand.class, io.telos.launch.learn.ModelBench.class,
+        IdentifyCommand.class, SuiteCommand.class, ResponseBench.class,
+        TrainCommand.class, ModelBench.class,
         CommandLine.HelpCommand.class})
 public final class Telos {
   /** Exit status when the run finished but missed its targets or violated limits. */
@@ -118,7 +123,7 @@ public final class Telos {
     LaunchSpec spec;
     try (InputStream in = Telos.class.getResourceAsStream("/io/telos/launch/demo.yaml")) {
       spec = LaunchFile.parse(in, null);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new LaunchException("bundled demo launch file unreadable: " + e.getMessage(), e);
     }
     if (clock != null) {

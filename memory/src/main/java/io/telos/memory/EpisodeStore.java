@@ -1,6 +1,7 @@
 package io.telos.memory;
 
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -125,7 +126,7 @@ public interface EpisodeStore extends AutoCloseable {
       @Override
       public StepRecord next() {
         if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
+          throw new NoSuchElementException();
         }
         StepRecord s = next;
         next = null;

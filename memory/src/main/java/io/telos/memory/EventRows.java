@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Binds and reads {@link EventRecord} rows the same way in every SQL store (columns
@@ -34,12 +36,12 @@ public final class EventRows {
 
   /** Reads columns {@code first .. first+8} of the current row. */
   /** Runs an event query whose long parameters are {@code args} and whose first column starts an event row. */
-  public static java.util.List<EventRecord> query(java.sql.Connection c, String sql, long... args) throws SQLException {
+  public static List<EventRecord> query(java.sql.Connection c, String sql, long... args) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         p.setLong(i + 1, args[i]);
       }
-      java.util.List<EventRecord> out = new java.util.ArrayList<>();
+      List<EventRecord> out = new ArrayList<>();
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           out.add(read(rs, 1));

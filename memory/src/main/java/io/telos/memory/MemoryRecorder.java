@@ -8,14 +8,17 @@ import io.telos.api.GoalOutcome;
 import io.telos.api.HandoverRequest;
 import io.telos.api.Header;
 import io.telos.api.JointCommand;
+import io.telos.api.LeaseChange;
 import io.telos.api.Mode;
 import io.telos.api.ModeChange;
 import io.telos.api.Observation;
 import io.telos.api.Pose;
+import io.telos.api.ResponseReport;
 import io.telos.api.Vec;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,7 +111,7 @@ public final class MemoryRecorder extends AbstractVerticle {
   private double energy = Double.NaN;
   private String pendingFault;
   /** The latest online estimate of the arm's response, and the stamp of the last one recorded. */
-  private io.telos.api.ResponseReport response;
+  private ResponseReport response;
   private long responseRecordedNs = Long.MIN_VALUE;
   private boolean stopping;
   private boolean refusedWarned;
@@ -133,7 +136,7 @@ public final class MemoryRecorder extends AbstractVerticle {
     }).compose(v -> {
       var bus = vertx.eventBus();
       // wait until every consumer is registered, so nothing published after deployment is missed
-      List<io.vertx.core.eventbus.MessageConsumer<?>> consumers = List.of(
+      List<MessageConsumer<?>> consumers = List.of(
           bus.<ActionChunk>localConsumer(Addresses.plan(robotId), m -> onPlan(m.body())),
           bus.<GoalOutcome>localConsumer(Addresses.goalOutcome(robotId), m -> onOutcome(m.body())),
           bus.<Observation>localConsumer(Addresses.observation(robotId), m -> onObservation(m.body())),
@@ -141,8 +144,8 @@ public final class MemoryRecorder extends AbstractVerticle {
           bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> onMode(m.body())),
           bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body())),
           bus.<HandoverRequest>localConsumer(Addresses.handover(robotId), m -> onHandover(m.body())),
-          bus.<io.telos.api.LeaseChange>localConsumer(Addresses.lease(robotId), m -> onLease(m.body())),
-          bus.<io.telos.api.ResponseReport>localConsumer(Addresses.response(robotId), m -> response = m.body()));
+          bus.<LeaseChange>localConsumer(Addresses.lease(robotId), m -> onLease(m.body())),
+          bus.<ResponseReport>localConsumer(Addresses.response(robotId), m -> response = m.body()));
       LOG.info("component={} event=started policy={} launch=\"{}\"", component, info.policy(), info.launchSource());
       return Future.all(consumers.stream().map(c -> c.completion()).toList());
     }).<Void>mapEmpty().onComplete(started);
@@ -276,7 +279,7 @@ public final class MemoryRecorder extends AbstractVerticle {
         request.trigger(), request.detail(), request.open()));
   }
 
-  private void onLease(io.telos.api.LeaseChange change) {
+  private void onLease(LeaseChange change) {
     if (stopping) {
       return;
     }
@@ -309,7 +312,7 @@ public final class MemoryRecorder extends AbstractVerticle {
   }
 
   private void end(Outcome outcome, long endNs) {
-    io.telos.api.ResponseReport r = response;
+    ResponseReport r = response;
     if (r != null && r.header().stampNs() > responseRecordedNs) { // the newest estimate, once, with this episode
       responseRecordedNs = r.header().stampNs();
       store.recordEvent(EventRecord.responseEstimate(episodeId, robotId, r.header().stampNs(), r.summary()));

@@ -1,6 +1,7 @@
 package io.telos.memory;
 
 import io.telos.api.ObjectPose;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ public final class ObjectBytes {
         throw new IllegalArgumentException("objects: " + bb.remaining() + " bytes after the last object");
       }
       return List.copyOf(out);
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("objects: truncated (" + blob.length + " bytes)", e);
     }
   }

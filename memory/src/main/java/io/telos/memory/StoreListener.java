@@ -1,5 +1,7 @@
 package io.telos.memory;
 
+import java.util.List;
+
 /**
  * Told when a store starts failing and when it recovers; the runtime turns these into fault
  * records. Called on the store's writer thread or on the thread that called
@@ -22,5 +24,5 @@ public interface StoreListener {
    * the writer thread after each successful commit holding steps, so it must only hand them on
    * (e.g. to an index's queue). The list is not modified afterwards.
    */
-  default void onCommitted(java.util.List<StepRecord> steps) {}
+  default void onCommitted(List<StepRecord> steps) {}
 }

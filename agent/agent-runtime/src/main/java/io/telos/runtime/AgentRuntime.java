@@ -2,17 +2,20 @@ package io.telos.runtime;
 
 import io.telos.api.ActionChunk;
 import io.telos.api.Addresses;
-import io.telos.api.spi.ResponseIdentifier;
 import io.telos.api.Clock;
 import io.telos.api.Fault;
 import io.telos.api.Goal;
 import io.telos.api.GoalOutcome;
+import io.telos.api.HandoverRequest;
 import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.Mode;
 import io.telos.api.ModeChange;
+import io.telos.api.Observation;
+import io.telos.api.ResponseReport;
 import io.telos.api.spi.Planner;
+import io.telos.api.spi.ResponseIdentifier;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.StateEstimator;
 import io.telos.model.CollisionModel;
@@ -41,7 +44,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +125,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final AtomicLong faultSeq = new AtomicLong();
   private final AtomicLong handovers = new AtomicLong();
   private final List<String> deployments = new ArrayList<>();
-  private final List<Consumer<GoalOutcome>> outcomeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Consumer<GoalOutcome>> outcomeListeners = new CopyOnWriteArrayList<>();
   private volatile long checkpointTicks = -1;
   private volatile long checkpointHash;
   private long startWallNs;
@@ -126,7 +134,7 @@ public final class AgentRuntime implements AutoCloseable {
   /** How often the online response estimate is refreshed, ms. */
   static final long RESPONSE_PERIOD_MS = 1000;
   private ResponseWatch responseWatch;
-  private java.util.concurrent.ScheduledExecutorService identification;
+  private ScheduledExecutorService identification;
 
   private AgentRuntime(Vertx vertx, Parts parts) {
     this.vertx = vertx;
@@ -189,10 +197,10 @@ public final class AgentRuntime implements AutoCloseable {
     });
     if (!parts.clock().isSimulated()) {
       // on this (event-loop) context, so the planner always sees the newest observation
-      vertx.eventBus().<io.telos.api.Observation>localConsumer(Addresses.observation(id),
+      vertx.eventBus().<Observation>localConsumer(Addresses.observation(id),
           msg -> plannerVerticle.offerObservation(msg.body()));
     }
-    vertx.eventBus().<io.telos.api.HandoverRequest>localConsumer(Addresses.handover(id), msg -> {
+    vertx.eventBus().<HandoverRequest>localConsumer(Addresses.handover(id), msg -> {
       if (msg.body().open()) {
         handovers.incrementAndGet();
       }
@@ -247,7 +255,7 @@ public final class AgentRuntime implements AutoCloseable {
           servo.start();
           if (responseWatch != null) { // on its own low-priority thread: a fit never delays a plan
             ResponseWatch w = responseWatch;
-            identification = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+            identification = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .name("telos-identify-" + id).daemon(true).priority(Thread.MIN_PRIORITY).unstarted(r));
             identification.scheduleWithFixedDelay(() -> {
               try {
@@ -255,7 +263,7 @@ public final class AgentRuntime implements AutoCloseable {
               } catch (RuntimeException e) {
                 LOG.warn("component=identify/{} event=fit_failed reason=\"{}\"", id, e.toString());
               }
-            }, RESPONSE_PERIOD_MS, RESPONSE_PERIOD_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }, RESPONSE_PERIOD_MS, RESPONSE_PERIOD_MS, TimeUnit.MILLISECONDS);
           }
           LOG.info("component=runtime/{} event=started robot={} dof={} clock={} planner={}", id, parts.model().name(),
               parts.model().dof(), parts.clock().isSimulated() ? "sim" : "wall", parts.planner().name());
@@ -274,7 +282,7 @@ public final class AgentRuntime implements AutoCloseable {
       if (s != null && parts.clock().nanos() - s.header().stampNs() <= parts.safety().stateTimeoutNs() / 2) {
         return;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      LockSupport.parkNanos(1_000_000);
     }
     LOG.warn("component=runtime/{} event=no_fresh_state waitedMs={} (starting anyway; the kernel holds until states arrive)",
         parts.robotId(), ROBOT_WAIT_NS / 1_000_000);
@@ -338,7 +346,7 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   /** The latest online estimate of the arm's response, or null (none yet, or not identified). */
-  public io.telos.api.ResponseReport responseReport() {
+  public ResponseReport responseReport() {
     return responseWatch == null ? null : responseWatch.latest();
   }
 

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
@@ -68,7 +69,7 @@ public final class CollisionModel {
       always.add(pair(bodies.get(capsules.get(pairs[k]).body()), bodies.get(capsules.get(pairs[k + 1]).body())));
     }
     Checker probe = new Checker(pairs);
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(ALWAYS_SEED);
+    SplittableRandom rnd = new SplittableRandom(ALWAYS_SEED);
     double[] q = new double[chain.dof()];
     for (int sample = 0; sample < ALWAYS_SAMPLES && !always.isEmpty(); sample++) {
       for (int i = 0; i < q.length; i++) {

@@ -2,6 +2,7 @@ package io.telos.model;
 
 import io.telos.api.Pose;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -453,7 +454,7 @@ public final class KinematicChain {
   }
 
   private static void setIdentity(double[] m) {
-    java.util.Arrays.fill(m, 0);
+    Arrays.fill(m, 0);
     m[0] = 1;
     m[4] = 1;
     m[8] = 1;
@@ -471,6 +472,6 @@ public final class KinematicChain {
   }
 
   private static Transform unpack(double[] m) {
-    return Transform.of(java.util.Arrays.copyOf(m, 9), new double[] {m[9], m[10], m[11]});
+    return Transform.of(Arrays.copyOf(m, 9), new double[] {m[9], m[10], m[11]});
   }
 }

@@ -4,6 +4,7 @@ import io.telos.model.JointLimits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -140,6 +141,6 @@ public final class Excitation {
   @Override
   public String toString() {
     return "Excitation[joints=" + Arrays.toString(joints) + ", amplitude=" + amplitude + ", durationS="
-        + String.format(java.util.Locale.ROOT, "%.1f", durationS()) + "]";
+        + String.format(Locale.ROOT, "%.1f", durationS()) + "]";
   }
 }

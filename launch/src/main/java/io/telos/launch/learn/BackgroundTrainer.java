@@ -8,6 +8,7 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class BackgroundTrainer extends AbstractVerticle {
   private long trainedUpTo = -1;
   private volatile boolean busy;
   private volatile int versions;
-  private final java.util.function.Consumer<TrainCommand.Result> onVersion;
+  private final Consumer<TrainCommand.Result> onVersion;
 
   /**
    * @param store open episode store to learn from
@@ -39,7 +40,7 @@ public final class BackgroundTrainer extends AbstractVerticle {
    * @param onVersion told about every version written (may be null)
    */
   public BackgroundTrainer(EpisodeStore store, RobotModel robot, double dtS, Path dir, Trainer.Config config,
-      int minNewEpisodes, long periodMs, java.util.function.Consumer<TrainCommand.Result> onVersion) {
+      int minNewEpisodes, long periodMs, Consumer<TrainCommand.Result> onVersion) {
     this.onVersion = onVersion == null ? r -> { } : onVersion;
     this.store = store;
     this.robot = robot;

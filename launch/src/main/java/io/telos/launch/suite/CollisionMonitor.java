@@ -4,6 +4,7 @@ import io.telos.model.CollisionModel;
 import io.telos.model.KinematicChain;
 import io.telos.model.LinkCapsule;
 import io.telos.model.RobotModel;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ final class CollisionMonitor {
     this.chain = m.chain();
     this.caps = m.capsules();
     List<String> links = chain.linkNames();
-    java.util.ArrayList<int[]> p = new java.util.ArrayList<>();
+    ArrayList<int[]> p = new ArrayList<>();
     for (int i = 0; i < caps.size(); i++) {
       for (int j = i + 1; j < caps.size(); j++) {
         String a = links.get(caps.get(i).body());

@@ -2,9 +2,13 @@ package io.telos.launch.suite;
 
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.Vec;
 import io.telos.api.spi.ForwardingRobotHardware;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.Steppable;
+import io.telos.model.CollisionModel;
+import io.telos.model.KinematicChain;
+import io.telos.model.RobotModel;
 import java.util.List;
 
 /**
@@ -23,8 +27,8 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
   private long states;
   private long stateEntries;
   private double minClearance = Double.POSITIVE_INFINITY;
-  private final io.telos.model.KinematicChain chain;
-  private final io.telos.model.KinematicChain.Scratch scratch;
+  private final KinematicChain chain;
+  private final KinematicChain.Scratch scratch;
   private final double[] tool = new double[3];
   private final double toolRadius;
   private long commandsBelowTable;
@@ -44,7 +48,7 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
    *     capsules and allowed pairs
    */
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints,
-      io.telos.model.RobotModel model, double toolRadius, io.telos.model.CollisionModel collision) {
+      RobotModel model, double toolRadius, CollisionModel collision) {
     super(inner);
     if (!(inner instanceof Steppable)) {
       throw new IllegalArgumentException("the suite runs in lock-step: the bridge must be steppable");
@@ -123,7 +127,7 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     inner.write(command);
   }
 
-  private boolean map(List<String> names, io.telos.api.Vec pos) {
+  private boolean map(List<String> names, Vec pos) {
     for (int i = 0; i < q.length; i++) {
       int j = names.indexOf(modelJoints.get(i));
       if (j < 0 || j >= pos.size()) {

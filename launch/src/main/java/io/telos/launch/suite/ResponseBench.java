@@ -4,21 +4,25 @@ import io.telos.api.GoalOutcome;
 import io.telos.api.config.Settings;
 import io.telos.launch.RemoteSimRobot;
 import io.telos.launch.Session;
+import io.telos.model.ActuatorResponse;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchFile;
 import io.telos.runtime.config.LaunchSpec;
 import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,14 +88,14 @@ public final class ResponseBench implements Callable<Integer> {
     /** The targets missed, e.g. {@code target-3 (8.00 s, 23.4 mm)}; "" for none. */
     public String misses() {
       return outcomes.stream().filter(o -> !o.reached()).map(o -> String.format(Locale.ROOT, "%s (%.2f s, %.1f mm)",
-          o.goalId(), o.elapsedNs() / 1e9, o.finalError() * 1e3)).collect(java.util.stream.Collectors.joining(", "));
+          o.goalId(), o.elapsedNs() / 1e9, o.finalError() * 1e3)).collect(Collectors.joining(", "));
     }
 
     /** Faults other than tracking errors, e.g. {@code STATE_STALE×2} (a late joint state in real time); "" for none. */
     public String otherFaults() {
       return faults.entrySet().stream().filter(e -> !e.getKey().equals("TRACKING_ERROR") && e.getValue() > 0)
           .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "×" + e.getValue())
-          .collect(java.util.stream.Collectors.joining(", "));
+          .collect(Collectors.joining(", "));
     }
 
     public double successRate() {
@@ -112,8 +116,8 @@ public final class ResponseBench implements Callable<Integer> {
     if (targets < 1) {
       throw new LaunchException("--targets: must be >= 1, was " + targets);
     }
-    requireEach("--lags", lags, 0, io.telos.model.ActuatorResponse.MAX_LAG_S);
-    requireEach("--dead-times-ms", deadTimesMs, 0, io.telos.model.ActuatorResponse.MAX_DEAD_TIME_S * 1e3);
+    requireEach("--lags", lags, 0, ActuatorResponse.MAX_LAG_S);
+    requireEach("--dead-times-ms", deadTimesMs, 0, ActuatorResponse.MAX_DEAD_TIME_S * 1e3);
     requireEach("--caps", caps, 0, 1e4);
     if (!List.of("sim", "mqtt", "ros2").contains(transport)) {
       throw new LaunchException("--transport: must be sim, mqtt or ros2, was '" + transport + "'");
@@ -165,13 +169,13 @@ public final class ResponseBench implements Callable<Integer> {
 
   /** Runs the baseline, then every cell of the grid in lock-step; the first row is the baseline. */
   public static List<Cell> run(List<Double> lags, List<Double> deadMs, List<Double> caps, int targets, long seed,
-      boolean undeclared, java.io.PrintStream log) throws Exception {
+      boolean undeclared, PrintStream log) throws Exception {
     return run(Wire.SIM, lags, deadMs, caps, targets, seed, undeclared, log);
   }
 
   /** Runs the baseline, then every cell of the grid over {@code wire}; the first row is the baseline. */
   public static List<Cell> run(Wire wire, List<Double> lags, List<Double> deadMs, List<Double> caps, int targets,
-      long seed, boolean undeclared, java.io.PrintStream log) throws Exception {
+      long seed, boolean undeclared, PrintStream log) throws Exception {
     List<Cell> cells = new ArrayList<>();
     if (wire.realTime()) {
       // real time: a cold JVM (JIT, first DDS/MQTT sessions) would make the baseline look slow
@@ -247,7 +251,7 @@ public final class ResponseBench implements Callable<Integer> {
   public static Cell cell(RunReport r, double lag, double deadMs, double cap, boolean declared, double bound) {
     double[] times = r.outcomes().stream().filter(GoalOutcome::reached).mapToDouble(o -> o.elapsedNs() / 1e9)
         .sorted().toArray();
-    double mean = times.length == 0 ? Double.NaN : java.util.Arrays.stream(times).average().orElse(Double.NaN);
+    double mean = times.length == 0 ? Double.NaN : Arrays.stream(times).average().orElse(Double.NaN);
     double p95 = times.length == 0 ? Double.NaN : times[Math.min(times.length - 1, (int) Math.ceil(0.95 * times.length) - 1)];
     return new Cell(lag, deadMs, cap, declared, r.outcomes().size(), r.reached(), mean, p95, r.limitViolations(),
         r.faults().getOrDefault("TRACKING_ERROR", 0L), bound, r.faults(), r.outcomes());

@@ -2,6 +2,7 @@ package io.telos.launch.suite;
 
 import io.telos.api.GoalOutcome;
 import io.telos.api.config.Settings;
+import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchFile;
 import io.telos.runtime.config.LaunchSpec;
 import java.nio.file.Files;
@@ -137,7 +138,7 @@ public final class Suite {
       }
       Path file = dir.resolve(t[1]);
       if (!Files.isRegularFile(file)) {
-        throw new io.telos.runtime.config.LaunchException("suite: task file missing: " + file);
+        throw new LaunchException("suite: task file missing: " + file);
       }
       LaunchSpec task = LaunchFile.load(file);
       for (String planner : planners) {

@@ -2,12 +2,13 @@ package io.telos.launch.suite;
 
 import io.telos.api.GoalOutcome;
 import io.telos.launch.Composer;
+import io.telos.launch.Session;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchSpec;
-import io.telos.launch.Session;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -38,7 +39,7 @@ public final class SuiteRunner {
       throw new LaunchException(spec.source() + ": " + e.getMessage(), e);
     }
     AtomicReference<MonitoredHardware> monitored = new AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean guarded = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean guarded = new AtomicBoolean();
     int goals = Math.max(1, spec.task().goalCount());
     Duration maxWall = Duration.ofSeconds((long) (60 + (spec.task().timeoutS() + 5) * goals * 4));
     RunReport report = Session.run(spec, p -> {

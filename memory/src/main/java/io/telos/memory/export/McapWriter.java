@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
@@ -121,7 +123,7 @@ public final class McapWriter implements AutoCloseable {
 
     private void room(int more) {
       if (n + more > a.length) {
-        a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, n + more));
+        a = Arrays.copyOf(a, Math.max(a.length * 2, n + more));
       }
     }
 
@@ -177,7 +179,7 @@ public final class McapWriter implements AutoCloseable {
     Buf map(Map<String, String> m) {
       int lengthAt = n;
       u32(0);
-      for (Map.Entry<String, String> e : new java.util.TreeMap<>(m).entrySet()) {
+      for (Map.Entry<String, String> e : new TreeMap<>(m).entrySet()) {
         string(e.getKey());
         string(e.getValue());
       }

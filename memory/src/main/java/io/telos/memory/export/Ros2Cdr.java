@@ -1,6 +1,7 @@
 package io.telos.memory.export;
 
 import io.telos.api.Vec;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ final class Ros2Cdr {
   }
 
   static void string(McapWriter.Buf b, String s) {
-    byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     b.align(ORIGIN, 4).u32(bytes.length + 1).bytes(bytes).u8(0);
   }
 

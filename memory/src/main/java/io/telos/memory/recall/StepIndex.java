@@ -15,10 +15,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
@@ -309,7 +311,7 @@ public final class StepIndex implements AutoCloseable {
     store.removeListener(listener);
     indexer.shutdown();
     try {
-      indexer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      indexer.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -368,7 +370,7 @@ public final class StepIndex implements AutoCloseable {
     dirty = false;
   }
 
-  private Future<?> submit(java.util.concurrent.Callable<?> task) {
+  private Future<?> submit(Callable<?> task) {
     return indexer.submit(() -> {
       try {
         return task.call();

@@ -13,6 +13,7 @@ import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
 import io.telos.memory.StoreError;
 import io.telos.memory.StoreListener;
+import io.telos.memory.StoreListeners;
 import io.telos.memory.StoreStats;
 import io.telos.memory.VectorBytes;
 import java.io.IOException;
@@ -457,7 +458,7 @@ public final class SqliteEpisodeStore implements EpisodeStore {
 
   /** Hands the committed steps to the listeners (duplicates, which were not stored, left out). */
   private void tellCommitted(List<StepRecord> stored) {
-    io.telos.memory.StoreListeners.committed(listeners, stored, LOG, component);
+    StoreListeners.committed(listeners, stored, LOG, component);
   }
 
   // ---------------------------------------------------------------- recording (non-blocking)

@@ -1,6 +1,8 @@
 package io.telos.perception.response;
 
+import io.telos.model.ActuatorResponse;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The fit of one joint (see {@link ResponseEstimator} for the model). Stateless; all arrays are the
@@ -104,7 +106,7 @@ final class JointFit {
       h[i] = hs[k];
       back[i] = q[k] - q[k - 1]; // k > its segment's first sample (the delay window starts after it)
     }
-    this.betaMin = 1.0 / io.telos.model.ActuatorResponse.MAX_LAG_S;
+    this.betaMin = 1.0 / ActuatorResponse.MAX_LAG_S;
     this.betaMax = 50.0 / hMed;
   }
 
@@ -557,8 +559,8 @@ final class JointFit {
       return ResponseEstimate.Joint.none(joint, "too little excitation to tell (lag " + fmt(tau) + " ± "
           + fmt(sigmaTau) + " s, dead time " + fmt(fit.d() * 1e3) + " ± " + fmt(sigmaD * 1e3) + " ms)");
     }
-    if (tau > io.telos.model.ActuatorResponse.MAX_LAG_S) {
-      return ResponseEstimate.Joint.none(joint, "lag beyond " + io.telos.model.ActuatorResponse.MAX_LAG_S + " s");
+    if (tau > ActuatorResponse.MAX_LAG_S) {
+      return ResponseEstimate.Joint.none(joint, "lag beyond " + ActuatorResponse.MAX_LAG_S + " s");
     }
     return new ResponseEstimate.Joint(joint, true, tau, sigmaTau, fit.d(), sigmaD, ceiling, informative, saturated,
         "");
@@ -585,6 +587,6 @@ final class JointFit {
   }
 
   private static String fmt(double v) {
-    return String.format(java.util.Locale.ROOT, "%.3g", v);
+    return String.format(Locale.ROOT, "%.3g", v);
   }
 }

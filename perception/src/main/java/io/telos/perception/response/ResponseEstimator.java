@@ -1,8 +1,10 @@
 package io.telos.perception.response;
 
+import io.telos.model.ActuatorResponse;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +71,9 @@ public final class ResponseEstimator {
       if (!(rateHz >= 1 && rateHz <= 100_000)) {
         throw new IllegalArgumentException("rate_hz: must be in [1, 100000], was " + rateHz);
       }
-      if (!(maxDeadTimeS > 0 && maxDeadTimeS <= io.telos.model.ActuatorResponse.MAX_DEAD_TIME_S)) {
+      if (!(maxDeadTimeS > 0 && maxDeadTimeS <= ActuatorResponse.MAX_DEAD_TIME_S)) {
         throw new IllegalArgumentException("max_dead_time_s: must be in (0, "
-            + io.telos.model.ActuatorResponse.MAX_DEAD_TIME_S + "], was " + maxDeadTimeS);
+            + ActuatorResponse.MAX_DEAD_TIME_S + "], was " + maxDeadTimeS);
       }
       if (!(deadTimeStepS > 0 && deadTimeStepS <= maxDeadTimeS)) {
         throw new IllegalArgumentException("dead_time_step_s: must be in (0, max_dead_time_s = " + maxDeadTimeS
@@ -117,7 +119,7 @@ public final class ResponseEstimator {
       throw new IllegalArgumentException("joints: must be >= 1, was " + joints);
     }
     this.n = joints;
-    this.config = java.util.Objects.requireNonNull(config, "config");
+    this.config = Objects.requireNonNull(config, "config");
     this.cap = config.capacity();
     this.stamps = new long[cap];
     this.commands = new double[cap * joints];

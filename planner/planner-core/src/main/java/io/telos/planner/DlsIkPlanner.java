@@ -10,6 +10,7 @@ import io.telos.api.scene.Scene;
 import io.telos.model.JointLimits;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
+import io.telos.planner.cost.CostTerm;
 import io.telos.planner.cost.Energy;
 import io.telos.planner.cost.KeepOutCost;
 import io.telos.planner.cost.ReachCost;
@@ -18,6 +19,9 @@ import io.telos.planner.internal.Chunks;
 import io.telos.planner.internal.Dls;
 import io.telos.planner.internal.Ik;
 import io.telos.planner.internal.StuckDetector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -201,13 +205,13 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
       // Not a collision-avoiding planner: it stops rather than enter a keep-out volume.
       hold = true;
       for (int t = 0; t < config.horizon(); t++) {
-        java.util.Arrays.fill(rollout.actions(t), 0.0);
+        Arrays.fill(rollout.actions(t), 0.0);
       }
       rollout.run(model, x0, false);
       if (keepOutCost.trajectoryCost(rollout, 0) > 0) {
         for (int t = 1; t <= config.horizon(); t++) {
           System.arraycopy(rollout.initialPosition(), 0, rollout.positions(t), 0, n);
-          java.util.Arrays.fill(rollout.velocities(t), 0.0);
+          Arrays.fill(rollout.velocities(t), 0.0);
           System.arraycopy(rollout.initialEndEffector(), 0, rollout.endEffector(t), 0, 3);
         }
       }
@@ -231,7 +235,7 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     if (config.guardrails().keepOut().isEmpty()) {
       return standard;
     }
-    java.util.List<io.telos.planner.cost.CostTerm> terms = new java.util.ArrayList<>(standard.terms());
+    List<CostTerm> terms = new ArrayList<>(standard.terms());
     terms.add(new KeepOutCost(robot.chain(), config.guardrails().keepOut(), config.guardrails().linkRadiusM()));
     return new Energy(terms);
   }
@@ -330,7 +334,7 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     double worst = 1.0;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(qd[i])) {
-        java.util.Arrays.fill(qd, 0.0);
+        Arrays.fill(qd, 0.0);
         return err;
       }
       worst = Math.max(worst, Math.abs(qd[i]) / vmax[i]);

@@ -4,8 +4,9 @@ import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.planner.cost.CostConfig;
 import io.telos.planner.cost.GuardrailConfig;
-import io.telos.planner.internal.Check;
 import io.telos.planner.internal.Check.Range;
+import io.telos.planner.internal.Check;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -151,7 +152,7 @@ public record MppiConfig(
    * of this method's.
    */
   public static MppiConfig from(Settings s, Method method, long seed) {
-    Set<String> allowed = new java.util.HashSet<>(COMMON_KEYS);
+    Set<String> allowed = new HashSet<>(COMMON_KEYS);
     allowed.addAll(Set.of("type", "world_model", "costs", "guardrails"));
     allowed.add(method == Method.MPPI ? "temperature" : "elite_fraction");
     s.requireOnly(allowed);

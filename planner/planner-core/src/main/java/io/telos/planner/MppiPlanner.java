@@ -6,23 +6,24 @@ import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.Observation;
 import io.telos.api.Target;
+import io.telos.api.Vec;
 import io.telos.model.JointLimits;
 import io.telos.model.RobotModel;
 import io.telos.planner.MppiConfig.Method;
 import io.telos.planner.cost.CostTerm;
 import io.telos.planner.cost.Energy;
 import io.telos.planner.cost.KeepOutCost;
-import io.telos.planner.cost.SelfCollisionCost;
 import io.telos.planner.cost.ObjectCost;
 import io.telos.planner.cost.ReachCost;
 import io.telos.planner.cost.Rollout;
+import io.telos.planner.cost.SelfCollisionCost;
 import io.telos.planner.cost.StateGoalCost;
 import io.telos.planner.cost.SubgoalCost;
 import io.telos.planner.internal.Chunks;
 import io.telos.planner.internal.Ik;
 import io.telos.planner.internal.StuckDetector;
-import io.telos.planner.spi.WorldModel;
 import io.telos.planner.spi.WorldModel.Probe;
+import io.telos.planner.spi.WorldModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -862,14 +863,14 @@ public final class MppiPlanner implements InstrumentedPlanner {
     return model.stateSize() - 2 * pushModel.objectCount() + 2 * j;
   }
 
-  private double measuredJointDistance(io.telos.api.Vec goal) {
+  private double measuredJointDistance(Vec goal) {
     double[] q = rollout.initialPosition();
     model.probe(Probe.JOINT_POSITION, measured, 1, q);
     return jointDistance(q, goal, n);
   }
 
   /** Euclidean distance between sample 0 of {@code q} and {@code goal}. */
-  private static double jointDistance(double[] q, io.telos.api.Vec goal, int n) {
+  private static double jointDistance(double[] q, Vec goal, int n) {
     double s = 0;
     for (int i = 0; i < n; i++) {
       double d = q[i] - goal.get(i);

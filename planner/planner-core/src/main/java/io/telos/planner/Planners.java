@@ -3,14 +3,18 @@ package io.telos.planner;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.api.scene.Scene;
+import io.telos.model.CollisionModel;
 import io.telos.model.RobotModel;
 import io.telos.planner.MppiConfig.Method;
+import io.telos.planner.cost.GuardrailConfig;
+import io.telos.planner.cost.SelfCollisionCost;
 import io.telos.planner.internal.Check;
 import io.telos.planner.spi.WorldModel;
 import io.telos.planner.spi.WorldModelProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -77,11 +81,11 @@ public final class Planners {
    * {@code allowed_collisions}), for the runtime's safety kernel; empty when it is off (the default).
    * The section is the one {@link #create} reads; a bad key is refused with its name.
    */
-  public static java.util.Optional<io.telos.model.CollisionModel> collisionModel(RobotModel robot, Settings section) {
-    io.telos.planner.cost.GuardrailConfig g = io.telos.planner.cost.GuardrailConfig.from(section.section("guardrails"));
-    io.telos.planner.cost.SelfCollisionCost.checkAllowed(robot, g);
-    return g.selfCollision() ? java.util.Optional.of(io.telos.planner.cost.SelfCollisionCost.model(robot, g))
-        : java.util.Optional.empty();
+  public static Optional<CollisionModel> collisionModel(RobotModel robot, Settings section) {
+    GuardrailConfig g = GuardrailConfig.from(section.section("guardrails"));
+    SelfCollisionCost.checkAllowed(robot, g);
+    return g.selfCollision() ? Optional.of(SelfCollisionCost.model(robot, g))
+        : Optional.empty();
   }
 
   /**

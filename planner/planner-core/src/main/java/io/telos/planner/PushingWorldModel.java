@@ -5,6 +5,7 @@ import io.telos.api.Observation;
 import io.telos.api.scene.Scene;
 import io.telos.api.scene.SceneObject;
 import io.telos.planner.spi.WorldModel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -230,8 +231,8 @@ public final class PushingWorldModel implements WorldModel {
     for (int j = innerSize; j < stateSize(); j++) {
       stateOut[j] += predictedLater[j] - predictedAtStamp[j];
     }
-    double[] at = java.util.Arrays.copyOf(predictedAtStamp, innerSize);
-    double[] later = java.util.Arrays.copyOf(predictedLater, innerSize);
+    double[] at = Arrays.copyOf(predictedAtStamp, innerSize);
+    double[] later = Arrays.copyOf(predictedLater, innerSize);
     double[] arm = new double[innerSize];
     inner.assimilate(observation, at, later, arm);
     System.arraycopy(arm, 0, stateOut, 0, innerSize);

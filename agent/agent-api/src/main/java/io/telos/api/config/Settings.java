@@ -1,6 +1,8 @@
 package io.telos.api.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ public final class Settings {
   }
 
   public Map<String, Object> asMap() {
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    return Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
   public boolean has(String key) {
@@ -166,7 +168,7 @@ public final class Settings {
       out = numbers(k, null, size, min, max);
     } else {
       out = new double[size];
-      java.util.Arrays.fill(out, v == null ? dflt : number(k, dflt, min, max));
+      Arrays.fill(out, v == null ? dflt : number(k, dflt, min, max));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package io.telos.api.spi;
 
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.ObjectPose;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -60,7 +61,7 @@ public abstract class ForwardingRobotHardware implements RobotHardware {
   }
 
   @Override
-  public java.util.List<io.telos.api.ObjectPose> objects() {
+  public List<ObjectPose> objects() {
     return inner.objects();
   }
 

@@ -1,6 +1,7 @@
 package io.telos.api.spi;
 
 import io.telos.api.Clock;
+import io.telos.api.scene.Scene;
 import java.util.Map;
 import java.util.Objects;
 
@@ -25,17 +26,17 @@ public record HardwareContext(
     Clock clock,
     long seed,
     boolean lockStep,
-    io.telos.api.scene.Scene scene,
+    Scene scene,
     ArmChain armChain) {
   /** A context without scene objects. */
   public HardwareContext(String robotId, String robotDescription, Map<String, Object> settings, Clock clock, long seed,
       boolean lockStep) {
-    this(robotId, robotDescription, settings, clock, seed, lockStep, io.telos.api.scene.Scene.EMPTY);
+    this(robotId, robotDescription, settings, clock, seed, lockStep, Scene.EMPTY);
   }
 
   /** A context for the default chain (root link to the only leaf, no tool). */
   public HardwareContext(String robotId, String robotDescription, Map<String, Object> settings, Clock clock, long seed,
-      boolean lockStep, io.telos.api.scene.Scene scene) {
+      boolean lockStep, Scene scene) {
     this(robotId, robotDescription, settings, clock, seed, lockStep, scene, ArmChain.DEFAULT);
   }
 
@@ -44,7 +45,7 @@ public record HardwareContext(
     Objects.requireNonNull(robotDescription, "robotDescription");
     settings = Map.copyOf(settings);
     Objects.requireNonNull(clock, "clock");
-    scene = scene == null ? io.telos.api.scene.Scene.EMPTY : scene;
+    scene = scene == null ? Scene.EMPTY : scene;
     armChain = armChain == null ? ArmChain.DEFAULT : armChain;
   }
 }

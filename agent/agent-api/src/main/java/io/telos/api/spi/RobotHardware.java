@@ -2,7 +2,9 @@ package io.telos.api.spi;
 
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.ObjectPose;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The hardware interface of one robot, in the manner of ros2_control: the runtime reads the
@@ -39,7 +41,7 @@ public interface RobotHardware extends AutoCloseable {
    * MQTT {@code estop} topic). The runtime latches a protective stop on each. Default: the bridge
    * has no such channel.
    */
-  default void onEstop(java.util.function.Consumer<String> listener) {}
+  default void onEstop(Consumer<String> listener) {}
 
   /**
    * Registers a listener for input the bridge refused: a malformed payload, non-finite or
@@ -48,15 +50,15 @@ public interface RobotHardware extends AutoCloseable {
    * input cannot flood the listener. The runtime turns it into a {@code BAD_INPUT} fault record;
    * the refused input never reaches the agent. Default: the bridge refuses nothing.
    */
-  default void onRejected(java.util.function.Consumer<String> listener) {}
+  default void onRejected(Consumer<String> listener) {}
 
   /**
    * The latest poses of the scene objects this bridge tracks (a simulator's bodies, a pose topic
    * fed by a camera tracker), base frame, stamped with the runtime's clock. Cheap and non-blocking;
    * never null. Default: the bridge tracks no object.
    */
-  default java.util.List<io.telos.api.ObjectPose> objects() {
-    return java.util.List.of();
+  default List<ObjectPose> objects() {
+    return List.of();
   }
 
   @Override

@@ -4,19 +4,25 @@ import io.telos.api.ActionChunk;
 import io.telos.api.Fault;
 import io.telos.api.Goal;
 import io.telos.api.GoalOutcome;
+import io.telos.api.HandoverRequest;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.LeaseChange;
 import io.telos.api.ModeChange;
 import io.telos.api.Observation;
+import io.telos.api.OperatorCommand;
+import io.telos.api.OperatorReply;
+import io.telos.api.PlanSignals;
+import io.telos.api.ResponseReport;
 import io.vertx.core.Vertx;
 import java.util.List;
 
 /** Registers the by-reference codec for every message record. */
 public final class Codecs {
   private static final List<Class<?>> TYPES = List.of(JointState.class, JointCommand.class, Observation.class,
-      ActionChunk.class, Goal.class, GoalOutcome.class, ModeChange.class, Fault.class, io.telos.api.HandoverRequest.class,
-      io.telos.api.PlanSignals.class, io.telos.api.OperatorCommand.class, io.telos.api.OperatorReply.class,
-      io.telos.api.LeaseChange.class, io.telos.api.ResponseReport.class);
+      ActionChunk.class, Goal.class, GoalOutcome.class, ModeChange.class, Fault.class, HandoverRequest.class,
+      PlanSignals.class, OperatorCommand.class, OperatorReply.class,
+      LeaseChange.class, ResponseReport.class);
 
   private Codecs() {}
 

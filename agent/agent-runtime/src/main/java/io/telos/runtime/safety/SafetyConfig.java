@@ -1,5 +1,6 @@
 package io.telos.runtime.safety;
 
+import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import java.util.Set;
 
@@ -47,7 +48,7 @@ public record SafetyConfig(double rateHz, long stateTimeoutNs, long planTimeoutN
     long spin = s.integer("spin_us", 20, 0, 1000);
     double resumeMs = s.number("resume_after_ms", 500, 0, 3_600_000);
     if (stateMs * 1e6 < 1e9 / rate) {
-      throw new io.telos.api.config.ConfigException(s.key("state_timeout_ms")
+      throw new ConfigException(s.key("state_timeout_ms")
           + ": must be at least one servo period (" + (1000 / rate) + " ms), was " + stateMs);
     }
     return new SafetyConfig(rate, (long) (stateMs * 1e6), (long) (planMs * 1e6), track, spin, (long) (resumeMs * 1e6));

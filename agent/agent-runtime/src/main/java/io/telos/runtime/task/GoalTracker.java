@@ -7,6 +7,7 @@ import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.Pose;
 import io.telos.api.Target;
+import io.telos.api.Vec;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -95,7 +96,7 @@ public final class GoalTracker {
     };
   }
 
-  private static double worstJoint(io.telos.api.Vec goal, Observation obs) {
+  private static double worstJoint(Vec goal, Observation obs) {
     double worst = 0;
     for (int i = 0; i < goal.size(); i++) {
       worst = Math.max(worst, Math.abs(goal.get(i) - obs.position().get(i)));

@@ -3,12 +3,15 @@ package io.telos.runtime.task;
 import io.telos.api.Goal;
 import io.telos.api.Header;
 import io.telos.api.Target;
+import io.telos.api.Vec;
 import io.telos.model.JointLimits;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
 import io.telos.runtime.config.TaskSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Turns a {@link TaskSpec} into the goals the planner will pursue. */
@@ -65,7 +68,7 @@ public final class Tasks {
    * its joint configuration.
    */
   public static List<Goal> recalledGoals(TaskSpec task, RobotModel model, String robotId,
-      java.util.Map<Long, double[]> states) {
+      Map<Long, double[]> states) {
     long timeoutNs = (long) (task.timeoutS() * 1e9);
     int n = model.dof();
     List<Goal> out = new ArrayList<>();
@@ -76,17 +79,17 @@ public final class Tasks {
         throw new IllegalArgumentException("task.episodes: episode " + e.getKey() + " recorded " + s.length
             + " state values, the robot has " + n + " joints");
       }
-      double[] q = java.util.Arrays.copyOf(s, n);
+      double[] q = Arrays.copyOf(s, n);
       for (int j = 0; j < n; j++) {
         if (!Double.isFinite(q[j]) || q[j] < model.limits().lower(j) || q[j] > model.limits().upper(j)) {
           throw new IllegalArgumentException("task.episodes: episode " + e.getKey() + " ends outside joint "
               + model.jointNames().get(j) + "'s limits");
         }
       }
-      io.telos.api.Vec qd = s.length == 2 * n ? io.telos.api.Vec.of(java.util.Arrays.copyOfRange(s, n, 2 * n))
-          : io.telos.api.Vec.zeros(n);
-      Target target = task.goalSpace().equals("latent") ? new Target.Observed(io.telos.api.Vec.of(q), qd)
-          : new Target.Joints(io.telos.api.Vec.of(q));
+      Vec qd = s.length == 2 * n ? Vec.of(Arrays.copyOfRange(s, n, 2 * n))
+          : Vec.zeros(n);
+      Target target = task.goalSpace().equals("latent") ? new Target.Observed(Vec.of(q), qd)
+          : new Target.Joints(Vec.of(q));
       out.add(new Goal(new Header(i++, 0, "task/" + robotId, model.chain().baseLink()), "recalled-" + e.getKey(),
           target, task.toleranceRad(), timeoutNs));
     }
@@ -135,7 +138,7 @@ public final class Tasks {
     double[] zero = new double[chain.dof()];
     double[] a = chain.forwardPosition(zero);
     double[] q = new double[chain.dof()];
-    java.util.Arrays.fill(q, 0.7);
+    Arrays.fill(q, 0.7);
     double[] b = chain.forwardPosition(q);
     return Math.abs(a[2] - b[2]) < 1e-9 && chain.dof() <= 3;
   }

@@ -4,6 +4,7 @@ import io.telos.api.OperatorCommand.Frame;
 import io.telos.model.JointLimits;
 import io.telos.model.KinematicChain;
 import io.telos.runtime.safety.OperatorInput;
+import java.util.Arrays;
 
 /**
  * Turns the lease holder's jog into joint velocities for the safety kernel.
@@ -103,7 +104,7 @@ public final class JogDrive implements OperatorInput {
   @Override
   public boolean velocity(long nowNs, double[] position, double[] velocity, double[] out) {
     if (!target(nowNs, position, out)) {
-      java.util.Arrays.fill(out, 0);
+      Arrays.fill(out, 0);
     }
     // ramp the whole vector: q̇ = q̇₀ + s (q̇* − q̇₀) with the largest s that keeps every joint within
     // its acceleration limit, so the tool keeps its direction while speeding up or slowing down

@@ -11,6 +11,7 @@ import io.telos.api.PlanSignals;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.function.Function;
 
 /**
  * Binds a {@link TeleopService} to the bus: operator commands request/reply on
@@ -19,11 +20,11 @@ import io.vertx.core.Promise;
  */
 public final class TeleopVerticle extends AbstractVerticle {
   private final String robotId;
-  private final java.util.function.Function<TeleopService.Sink, TeleopService> factory;
+  private final Function<TeleopService.Sink, TeleopService> factory;
   private TeleopService service;
 
   /** @param factory builds the service around the sink this verticle provides */
-  public TeleopVerticle(String robotId, java.util.function.Function<TeleopService.Sink, TeleopService> factory) {
+  public TeleopVerticle(String robotId, Function<TeleopService.Sink, TeleopService> factory) {
     this.robotId = robotId;
     this.factory = factory;
   }

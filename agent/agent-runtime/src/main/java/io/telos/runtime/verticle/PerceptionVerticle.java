@@ -9,6 +9,7 @@ import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.spi.StateEstimator;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class PerceptionVerticle extends AbstractVerticle {
   }
 
   @Override
-  public void start(io.vertx.core.Promise<Void> started) {
+  public void start(Promise<Void> started) {
     var consumer = vertx.eventBus().<JointState>localConsumer(Addresses.robotState(robotId), msg -> {
       Observation obs;
       try {

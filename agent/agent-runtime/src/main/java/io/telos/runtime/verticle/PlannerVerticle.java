@@ -7,13 +7,19 @@ import io.telos.api.Fault;
 import io.telos.api.Goal;
 import io.telos.api.GoalOutcome;
 import io.telos.api.Header;
+import io.telos.api.JointCommand;
 import io.telos.api.Observation;
+import io.telos.api.PlanSignals;
 import io.telos.api.Setpoint;
 import io.telos.api.Vec;
 import io.telos.api.spi.Planner;
 import io.telos.runtime.task.GoalTracker;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +45,14 @@ public final class PlannerVerticle extends AbstractVerticle {
   private long sequence;
   private long faultSeq;
   private long failures;
-  private final java.util.function.Consumer<GoalOutcome> onOutcome;
+  private final Consumer<GoalOutcome> onOutcome;
 
   /**
    * @param onOutcome called on the planner's thread the moment a goal ends, before the plan for that
    *     observation is published (in lock-step the servo loop is waiting, so its state is stable)
    */
   public PlannerVerticle(String robotId, Planner planner, List<Goal> goals, long settleNs, Clock clock,
-      boolean lockStep, double rateHz, java.util.function.Consumer<GoalOutcome> onOutcome) {
+      boolean lockStep, double rateHz, Consumer<GoalOutcome> onOutcome) {
     this.robotId = robotId;
     this.planner = planner;
     this.clock = clock;
@@ -57,8 +63,8 @@ public final class PlannerVerticle extends AbstractVerticle {
   }
 
   @Override
-  public void start(io.vertx.core.Promise<Void> started) {
-    io.vertx.core.eventbus.MessageConsumer<Observation> observations = null;
+  public void start(Promise<Void> started) {
+    MessageConsumer<Observation> observations = null;
     if (lockStep) {
       // lock-step: answer every observation, in order (the servo loop waits for each answer)
       observations = vertx.eventBus().<Observation>localConsumer(Addresses.observation(robotId), msg -> {
@@ -75,7 +81,7 @@ public final class PlannerVerticle extends AbstractVerticle {
       vertx.setTimer(1, id -> loop());
     }
     (observations == null ? goals.completion()
-        : io.vertx.core.Future.all(observations.completion(), goals.completion()).<Void>mapEmpty())
+        : Future.all(observations.completion(), goals.completion()).<Void>mapEmpty())
         .onComplete(started);
   }
 
@@ -95,7 +101,7 @@ public final class PlannerVerticle extends AbstractVerticle {
   }
 
   /** The command the servo loop has just issued (called on the servo thread); passed to the planner. */
-  public void offerCommand(io.telos.api.JointCommand command) {
+  public void offerCommand(JointCommand command) {
     planner.commanded(command);
   }
 
@@ -145,9 +151,9 @@ public final class PlannerVerticle extends AbstractVerticle {
         new Header(sequence++, obs.header().stampNs(), "planner/" + robotId, obs.header().frame()),
         chunk.goalId(), chunk.setpoints(), chunk.energy());
     vertx.eventBus().publish(Addresses.plan(robotId), stamped);
-    io.telos.api.PlanSignals signals = goal == null ? null : planner.signals();
+    PlanSignals signals = goal == null ? null : planner.signals();
     vertx.eventBus().publish(Addresses.planSignals(robotId), signals != null ? signals.withHeader(stamped.header())
-        : new io.telos.api.PlanSignals(stamped.header(), chunk.goalId(), chunk.energy(), Double.NaN, Double.NaN,
+        : new PlanSignals(stamped.header(), chunk.goalId(), chunk.energy(), Double.NaN, Double.NaN,
             false, false));
   }
 

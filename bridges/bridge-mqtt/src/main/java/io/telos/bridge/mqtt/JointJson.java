@@ -11,6 +11,7 @@ import io.telos.api.Vec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -309,11 +310,11 @@ public final class JointJson {
         throw new Rejected("'" + field + "'[" + n + "] is not finite (" + p.getText() + ")");
       }
       if (n == out.length) {
-        out = java.util.Arrays.copyOf(out, n * 2);
+        out = Arrays.copyOf(out, n * 2);
       }
       out[n++] = d;
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   private static Mode mode(JsonParser p, JsonToken t) throws IOException, Rejected {

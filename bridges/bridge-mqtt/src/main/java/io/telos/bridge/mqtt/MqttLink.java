@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -51,7 +52,7 @@ final class MqttLink implements AutoCloseable {
 
   static {
     if (PAHO.getLevel() == null) { // leave an application's own logging configuration alone
-      PAHO.setLevel(java.util.logging.Level.WARNING);
+      PAHO.setLevel(Level.WARNING);
     }
   }
 

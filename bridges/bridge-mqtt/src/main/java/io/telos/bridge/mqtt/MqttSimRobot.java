@@ -4,6 +4,7 @@ import io.telos.api.Clock;
 import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
 import io.telos.api.config.ConfigException;
 import io.telos.api.spi.RobotHardware;
@@ -252,7 +253,7 @@ public final class MqttSimRobot implements AutoCloseable {
     try {
       link.publish(topics.state(), JointJson.encodeState(s), config.qosState(), false, config.commandExpiryS(), true);
       statesPublished++;
-      java.util.List<io.telos.api.ObjectPose> tracked = robot.objects();
+      List<ObjectPose> tracked = robot.objects();
       if (!tracked.isEmpty()) { // what a tracker beside the robot would publish
         link.publish(topics.objects(), ObjectsJson.encode(tracked, s.header().stampNs()), config.qosState(), false,
             config.commandExpiryS(), true);

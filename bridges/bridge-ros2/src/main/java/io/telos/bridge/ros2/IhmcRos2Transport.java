@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -204,7 +206,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
       gone = true;
       long deadline = System.nanoTime() + 2_000_000_000L;
       while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        LockSupport.parkNanos(100_000);
       }
       if (inFlight.get() > 0) {
         LOG.warn("event=ros2-close-waiting topic={} inFlight={}", topic, inFlight.get());
@@ -262,7 +264,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
 
   /** How one {@link Ros2Type} maps onto IHMC's generated class {@code D}. */
   private record Codec<D, T>(Supplier<TopicDataType<D>> dataType, Supplier<D> factory,
-      java.util.function.BiConsumer<T, D> encode, Function<D, T> decode) {}
+      BiConsumer<T, D> encode, Function<D, T> decode) {}
 
   @SuppressWarnings("unchecked")
   private static <T> Codec<?, T> codec(Ros2Type<T> type) {

@@ -3,6 +3,7 @@ package io.telos.bridge.sim;
 import io.telos.model.ActuatorResponse;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -54,7 +55,7 @@ public record SimConfig(
 
     /** The launch-file spelling. */
     public String key() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code bridge.type: sim}: a {@link SimulatedArm} on the ODE physics engine. Settings (all
@@ -106,7 +107,7 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
     for (String k : settings.keySet()) {
       if (!KEYS.contains(k) && !"type".equals(k)) {
         throw new IllegalArgumentException(key(k) + ": unknown key (allowed: "
-            + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+            + String.join(", ", new TreeSet<>(KEYS)) + ")");
       }
     }
     SimConfig d = SimConfig.defaults();

@@ -1,15 +1,17 @@
 package io.telos.bridge.teleop;
 
 import io.telos.api.Addresses;
-import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorCommand.Kind;
+import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorReply;
 import io.telos.model.RobotModel;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
@@ -172,7 +174,7 @@ public final class TeleopConsole extends AbstractVerticle {
   }
 
   /** Refuses the upgrade (HTTP 401) unless the request carries a live session: no socket is ever opened. */
-  private void handshake(io.vertx.core.http.ServerWebSocketHandshake h) {
+  private void handshake(ServerWebSocketHandshake h) {
     if (!"/ws".equals(h.path())) {
       h.reject(404);
       return;
@@ -242,7 +244,7 @@ public final class TeleopConsole extends AbstractVerticle {
   }
 
   /** Sends an operator command to the agent and returns its reply. */
-  io.vertx.core.Future<OperatorReply> send(OperatorCommand cmd) {
+  Future<OperatorReply> send(OperatorCommand cmd) {
     return vertx.eventBus().<OperatorReply>request(Addresses.teleop(robotId), cmd).map(m -> m.body());
   }
 

@@ -1,8 +1,9 @@
 package io.telos.planner.cost;
 
+import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
-import io.telos.planner.internal.Check;
 import io.telos.planner.internal.Check.Range;
+import io.telos.planner.internal.Check;
 import java.util.Set;
 
 /**
@@ -40,7 +41,7 @@ public record CostConfig(
     Check.number(SECTION + ".subgoal_fade_m", subgoalFadeM, FADE);
     Check.number(SECTION + ".uncertainty_weight", uncertaintyWeight, WEIGHT);
     if (reachWeight + terminalWeight <= 0) {
-      throw new io.telos.api.config.ConfigException(
+      throw new ConfigException(
           SECTION + ".reach_weight, " + SECTION + ".terminal_weight: at least one must be > 0, both were 0");
     }
   }

@@ -1,8 +1,9 @@
 package io.telos.planner.cost;
 
-import io.telos.planner.spi.WorldModel;
 import io.telos.planner.spi.WorldModel.Probe;
+import io.telos.planner.spi.WorldModel;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A batch of predicted trajectories: {@code samples} action sequences of {@code horizon} steps
@@ -36,7 +37,7 @@ public final class Rollout {
   private final double[][] endEffector;
   private final double[][] uncertainty;
   private final int objects;
-  private final java.util.List<String> objectNames;
+  private final List<String> objectNames;
   private final double[][] objectPositions;
   private final double[] previousAction;
   private final double[] initialPosition;

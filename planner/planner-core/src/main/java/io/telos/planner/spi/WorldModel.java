@@ -2,6 +2,7 @@ package io.telos.planner.spi;
 
 import io.telos.api.Observation;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Predicts what joint velocity commands will do to the arm: the model the planner searches over.
@@ -81,8 +82,8 @@ public interface WorldModel {
   }
 
   /** Names of the scene objects in the state, in the order {@link Probe#OBJECT_POSITION} reads them. */
-  default java.util.List<String> objectNames() {
-    return java.util.List.of();
+  default List<String> objectNames() {
+    return List.of();
   }
 
   /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.telos.api.Observation;
+import io.telos.model.KinematicChain;
 import io.telos.planner.spi.WorldModel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,8 +26,8 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
   private final int l;
   private final double[] bounds;
   private final String source;
-  private final io.telos.model.KinematicChain chain;
-  private final io.telos.model.KinematicChain.Scratch fkScratch;
+  private final KinematicChain chain;
+  private final KinematicChain.Scratch fkScratch;
   private final double[] fkQ;
   private final double[] fkP = new double[3];
   // scratch
@@ -44,7 +45,7 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
   private final double[] velocityScale;
 
   DjlWorldModel(NDManager manager, LatentModel model, double[] actionBounds, String source,
-      io.telos.model.KinematicChain chain) {
+      KinematicChain chain) {
     this.chain = chain;
     this.fkScratch = chain == null ? null : chain.newScratch();
     this.fkQ = new double[model.spec().dof()];
@@ -79,7 +80,7 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
    *
    * @throws ModelFileException when the file is unusable or made for another arm or model step
    */
-  public static DjlWorldModel load(Path file, double[] actionBounds, double dtS, io.telos.model.KinematicChain chain) {
+  public static DjlWorldModel load(Path file, double[] actionBounds, double dtS, KinematicChain chain) {
     NDManager m = DjlEngine.get().newBaseManager();
     try {
       LatentModel lm = ModelFile.read(file, m);

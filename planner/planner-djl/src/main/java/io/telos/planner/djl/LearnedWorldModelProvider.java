@@ -2,6 +2,7 @@ package io.telos.planner.djl;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
 import io.telos.planner.AnalyticWorldModel;
 import io.telos.planner.spi.WorldModel;
@@ -35,7 +36,7 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
   public WorldModel create(RobotModel robot, double dtS, Settings settings) {
     settings.requireOnly(Set.of("path", "watch_s", "latent", "ee_probe"));
     String eeProbe = settings.choice("ee_probe", "kinematic", Set.of("learned", "kinematic"));
-    io.telos.model.KinematicChain chain = eeProbe.equals("kinematic") ? robot.chain() : null;
+    KinematicChain chain = eeProbe.equals("kinematic") ? robot.chain() : null;
     Path path = Path.of(settings.string("path", ".telos/models"));
     double watchS = settings.number("watch_s", 0, 0, 3600);
     int latent = (int) settings.integer("latent", Trainer.Config.defaults().latent(), 2, 4096);

@@ -3,6 +3,7 @@ package io.telos.planner.djl;
 import io.telos.api.Observation;
 import io.telos.planner.spi.WorldModel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -116,7 +117,7 @@ public final class SwappableWorldModel implements WorldModel, AutoCloseable {
     if (m.stateSize() == width) {
       m.encode(observation, stateOut);
     } else {
-      java.util.Arrays.fill(stateOut, 0, width, 0.0);
+      Arrays.fill(stateOut, 0, width, 0.0);
       m.encode(observation, stateOut);
     }
   }
@@ -132,7 +133,7 @@ public final class SwappableWorldModel implements WorldModel, AutoCloseable {
     double[] in = pack(states, batch, s, true);
     double[] out = scratchB(batch * s);
     m.step(in, actions, batch, out);
-    java.util.Arrays.fill(next, 0, batch * width, 0.0);
+    Arrays.fill(next, 0, batch * width, 0.0);
     for (int k = 0; k < batch; k++) {
       System.arraycopy(out, k * s, next, k * width, s);
     }

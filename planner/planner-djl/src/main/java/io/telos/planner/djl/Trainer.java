@@ -9,7 +9,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.telos.model.KinematicChain;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntConsumer;
@@ -207,7 +209,7 @@ public final class Trainer {
       }
     }
     float[] delta = new float[model.spec().state()];
-    java.util.Arrays.fill(delta, LEARNED_DELTA);
+    Arrays.fill(delta, LEARNED_DELTA);
     for (int j = 0; j < 2 * n; j++) {
       delta[j] = (float) Math.max(1e-4, Math.sqrt(dsq[j] / Math.max(1, steps)));
     }
@@ -270,7 +272,7 @@ public final class Trainer {
    * with the recorded actions and the end-effector probe compared with the recorded position.
    */
   public static Validation validate(LatentModel model, List<Trajectory> heldOut, int horizon,
-      io.telos.model.KinematicChain chain) {
+      KinematicChain chain) {
     Windows w = Windows.of(heldOut, horizon);
     if (w.count == 0) {
       return new Validation(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
@@ -308,16 +310,16 @@ public final class Trainer {
           }
         }
       }
-      java.util.Arrays.sort(e0);
-      java.util.Arrays.sort(e1);
-      java.util.Arrays.sort(eh);
-      java.util.Arrays.sort(qh);
+      Arrays.sort(e0);
+      Arrays.sort(e1);
+      Arrays.sort(eh);
+      Arrays.sort(qh);
       double k1m = Double.NaN;
       double khm = Double.NaN;
       double khp = Double.NaN;
       if (k1 != null) {
-        java.util.Arrays.sort(k1);
-        java.util.Arrays.sort(kh);
+        Arrays.sort(k1);
+        Arrays.sort(kh);
         k1m = k1[k1.length / 2];
         khm = kh[kh.length / 2];
         khp = kh[(int) (kh.length * 0.9)];
@@ -327,13 +329,13 @@ public final class Trainer {
     }
   }
 
-  private static double[] kinematicErrors(io.telos.model.KinematicChain chain, float[] q, float[] ee) {
+  private static double[] kinematicErrors(KinematicChain chain, float[] q, float[] ee) {
     int n = chain.dof();
     int b = q.length / n;
     double[] out = new double[b];
     double[] qq = new double[n];
     double[] p = new double[3];
-    io.telos.model.KinematicChain.Scratch s = chain.newScratch();
+    KinematicChain.Scratch s = chain.newScratch();
     for (int i = 0; i < b; i++) {
       for (int j = 0; j < n; j++) {
         qq[j] = q[i * n + j];
