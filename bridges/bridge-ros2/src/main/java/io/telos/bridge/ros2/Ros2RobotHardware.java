@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -64,6 +65,9 @@ public final class Ros2RobotHardware implements RobotHardware {
   private final Clock clock;
   private final Function<Ros2Config, Ros2Transport> transportFactory;
   private final String component;
+  /** Zero-velocity commands sent on close (velocity interface), and the pause after each. */
+  private static final int STOP_REPEATS = 3;
+  private static final long STOP_LINGER_NS = 20_000_000L;
   private final CommandOutbox outbox;
   private final Rejections rejections;
   private final Rejections.Kind rejectedState;
@@ -289,11 +293,16 @@ public final class Ros2RobotHardware implements RobotHardware {
     running = false;
     outbox.close(2000);
     if (config.commandInterface() == Ros2Config.CommandInterface.VELOCITY) {
-      // a forward velocity controller keeps its last command: leave the robot standing still
+      // a forward velocity controller keeps its last command: leave the robot standing still. The
+      // writer sends asynchronously and a node destroyed at once may drop what it has not sent, and
+      // this library has no wait for acknowledgement: the zero goes out a few times, lingering.
       try {
-        forwardPub.publish(new Ros2Msg.Float64MultiArray(new double[joints.size()]));
+        for (int k = 0; k < STOP_REPEATS; k++) {
+          forwardPub.publish(new Ros2Msg.Float64MultiArray(new double[joints.size()]));
+          LockSupport.parkNanos(STOP_LINGER_NS);
+        }
       } catch (RuntimeException e) {
-        LOG.warn("component={} event=stop-velocity-failed cause={}", component, e.toString());
+        LOG.warn("component={} event=stop_velocity_failed cause=\"{}\"", component, e.toString());
       }
     }
     transport.close();
