@@ -227,17 +227,9 @@ public final class Composer {
    * and {@code max_velocity} (rad/s or m/s), each one number or one per joint; ideal when absent.
    */
   static ActuatorResponse response(Settings r, int dof) {
-    if (r.asMap().isEmpty()) {
-      return ActuatorResponse.ideal(dof);
-    }
-    double[] lag = r.perJoint("lag_s", dof, 0, 0, ActuatorResponse.MAX_LAG_S);
-    double[] dead = r.perJoint("dead_time_ms", dof, 0, 0, ActuatorResponse.MAX_DEAD_TIME_S * 1e3);
-    for (int i = 0; i < dof; i++) {
-      dead[i] /= 1e3;
-    }
-    double[] vmax = r.perJoint("max_velocity", dof, Double.POSITIVE_INFINITY, 1e-3, Double.POSITIVE_INFINITY);
-    return new ActuatorResponse(lag, dead, vmax);
+    return ActuatorResponse.declaredIn(r) ? ActuatorResponse.parse(r, dof) : ActuatorResponse.ideal(dof);
   }
+
 
   static RobotHardware hardware(LaunchSpec spec, Clock clock) {
     Settings bridge = spec.bridge();

@@ -1,6 +1,9 @@
 package io.telos.model;
 
+import io.telos.api.config.ConfigException;
+import io.telos.api.config.Settings;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * How each joint of a position-controlled arm follows its position command: after a dead time
@@ -25,9 +28,77 @@ public final class ActuatorResponse {
   /** Largest dead time accepted, s. */
   public static final double MAX_DEAD_TIME_S = 1.0;
 
+  /** The keys of a response in a settings section: {@code lag_s}, {@code dead_time_ms}, {@code max_velocity}. */
+  public static final List<String> KEYS = List.of("lag_s", "dead_time_ms", "max_velocity");
+  /** Range of {@code max_velocity}, rad/s or m/s. */
+  private static final double MIN_CEILING = 1e-3;
+  private static final double MAX_CEILING = 1e4;
+
   private final double[] lagS;
   private final double[] deadTimeS;
   private final double[] maxVelocity;
+
+  /** Whether {@code section} sets any of {@link #KEYS}. */
+  public static boolean declaredIn(Settings section) {
+    return KEYS.stream().anyMatch(section.asMap()::containsKey);
+  }
+
+  /**
+   * Checks the response keys of {@code section} where the number of joints is not known yet: each
+   * one number or a list of numbers, in range ({@code lag_s} s in [0, 5], {@code dead_time_ms} in
+   * [0, 1000], {@code max_velocity} in [0.001, 10000]).
+   */
+  public static void check(Settings section) {
+    section.checkPerJoint(KEYS.get(0), 0, MAX_LAG_S);
+    section.checkPerJoint(KEYS.get(1), 0, MAX_DEAD_TIME_S * 1e3);
+    section.checkPerJoint(KEYS.get(2), MIN_CEILING, MAX_CEILING);
+  }
+
+  /**
+   * The response {@code section} declares, the one parser of the keys wherever they appear
+   * ({@code robot.response}, the simulator's bridge section): each key one number for every joint
+   * or a list of one per joint; no lag, no dead time and no ceiling where a key is absent.
+   *
+   * @param dof the number of joints, or -1 when not known yet: then as many joints as the lists
+   *     have (the lists must agree), one when every key is a single number
+   * @throws ConfigException naming the key and what is allowed
+   */
+  public static ActuatorResponse parse(Settings section, int dof) {
+    check(section);
+    int n = dof;
+    if (n < 0) {
+      n = 1;
+      String listKey = null;
+      for (String k : KEYS) {
+        if (section.asMap().get(k) instanceof List<?> l) {
+          if (l.isEmpty()) {
+            throw new ConfigException(section.key(k) + ": must be one number or a non-empty list (one per joint)");
+          }
+          if (listKey != null && l.size() != n) {
+            throw new ConfigException(section.key(k) + ": has " + l.size() + " entries but " + section.key(listKey)
+                + " has " + n + " (one per joint in both, or a single number)");
+          }
+          n = l.size();
+          listKey = k;
+        }
+      }
+    }
+    double[] lag = section.perJoint(KEYS.get(0), n, 0, 0, MAX_LAG_S);
+    double[] dead = section.perJoint(KEYS.get(1), n, 0, 0, MAX_DEAD_TIME_S * 1e3);
+    for (int i = 0; i < n; i++) {
+      dead[i] /= 1e3;
+    }
+    double[] ceiling = section.asMap().containsKey(KEYS.get(2))
+        ? section.perJoint(KEYS.get(2), n, MAX_CEILING, MIN_CEILING, MAX_CEILING)
+        : filled(n, Double.POSITIVE_INFINITY);
+    return new ActuatorResponse(lag, dead, ceiling);
+  }
+
+  private static double[] filled(int n, double v) {
+    double[] out = new double[n];
+    Arrays.fill(out, v);
+    return out;
+  }
 
   /**
    * @param lagS per-joint first-order time constant, s, in [0, {@value #MAX_LAG_S}]

@@ -7,6 +7,7 @@ import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.api.scene.Scene;
 import io.telos.api.spi.ArmChain;
+import io.telos.model.ActuatorResponse;
 import io.telos.runtime.safety.SafetyConfig;
 import io.telos.runtime.teleop.TeleopConfig;
 import java.io.IOException;
@@ -103,10 +104,8 @@ public final class LaunchFile {
     Settings limits = robot.section("limits").requireOnly(Set.of("velocity_scale", "acceleration"));
     limits.number("velocity_scale", 1, 0.01, 1);
     limits.numbers("acceleration", null, -1, 1e-3, 1e4);
-    Settings response = robot.section("response").requireOnly(RobotSpec.RESPONSE_KEYS);
-    response.checkPerJoint("lag_s", 0, 5);
-    response.checkPerJoint("dead_time_ms", 0, 1000);
-    response.checkPerJoint("max_velocity", 1e-3, 1e4);
+    Settings response = robot.section("response").requireOnly(Set.copyOf(ActuatorResponse.KEYS));
+    ActuatorResponse.check(response);
     String clock = s.choice("clock", "wall", Set.of("wall", "sim"));
     long seed = s.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 

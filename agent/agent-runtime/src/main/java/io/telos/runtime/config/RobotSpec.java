@@ -4,7 +4,6 @@ import io.telos.api.config.Settings;
 import io.telos.api.spi.ArmChain;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code robot:} — which arm this deployment drives.
@@ -18,8 +17,6 @@ import java.util.Set;
  *     {@code max_velocity}, each one number for all joints or a per-joint list
  */
 public record RobotSpec(String id, String description, Settings limits, ArmChain arm, Settings response) {
-  /** Keys of {@code robot.response}. */
-  public static final Set<String> RESPONSE_KEYS = Set.of("lag_s", "dead_time_ms", "max_velocity");
 
   public RobotSpec {
     Objects.requireNonNull(id, "id");

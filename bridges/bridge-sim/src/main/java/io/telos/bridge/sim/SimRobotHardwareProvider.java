@@ -1,5 +1,6 @@
 package io.telos.bridge.sim;
 
+import io.telos.api.config.Settings;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
@@ -54,7 +55,6 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
 
   private static final Set<String> KEYS = Set.of(STEP_MS, GRAVITY, KP, COMMAND_INTERFACE, NOISE_POSITION_RAD,
       NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE, LAG_S, DEAD_TIME_MS, MAX_VELOCITY);
-  private static final List<String> RESPONSE_KEYS = List.of(LAG_S, DEAD_TIME_MS, MAX_VELOCITY);
 
   /** Scene objects are reported: {@code RobotHardware.objects()}. */
   @Override
@@ -89,7 +89,7 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
       throw new IllegalArgumentException("robot description '" + context.robotDescription() + "' for robot "
           + context.robotId() + ": " + e.getMessage(), e);
     }
-    for (String k : RESPONSE_KEYS) {
+    for (String k : ActuatorResponse.KEYS) {
       if (context.settings().get(k) instanceof List<?> l && l.size() != model.dof()) {
         throw new IllegalArgumentException(key(k) + ": must be one number or a list of " + model.dof()
             + " (one per joint of " + model.jointNames() + "), had " + l.size() + " entries");
@@ -129,81 +129,13 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
   }
 
   /**
-   * The actuator response of {@code lag_s}, {@code dead_time_ms} and {@code max_velocity}: null when
-   * none is set; one entry when each is a number; else one entry per list element, numbers repeated.
+   * The actuator response of {@code lag_s}, {@code dead_time_ms} and {@code max_velocity} (parsed as
+   * {@code robot.response} is, by {@link ActuatorResponse#parse}): null when none is set; one entry
+   * when each is a number, else one per list element.
    */
   static ActuatorResponse response(Map<String, ?> settings) {
-    double[] lag = perJoint(settings, LAG_S, 0, ActuatorResponse.MAX_LAG_S, false, "a number in [0, 5] (s)");
-    double[] dead = perJoint(settings, DEAD_TIME_MS, 0, ActuatorResponse.MAX_DEAD_TIME_S * 1e3, false,
-        "a number in [0, 1000] (ms)");
-    double[] vmax = perJoint(settings, MAX_VELOCITY, 0, Double.MAX_VALUE, true, "a number > 0 (rad/s or m/s)");
-    if (lag == null && dead == null && vmax == null) {
-      return null;
-    }
-    int n = 1;
-    String listKey = null;
-    double[][] given = {lag, dead, vmax};
-    for (int j = 0; j < 3; j++) {
-      if (settings.get(RESPONSE_KEYS.get(j)) instanceof List<?>) {
-        if (listKey != null && given[j].length != n) {
-          throw new IllegalArgumentException(key(RESPONSE_KEYS.get(j)) + ": has " + given[j].length + " entries but "
-              + key(listKey) + " has " + n + " (one per joint in both, or a single number)");
-        }
-        n = given[j].length;
-        listKey = RESPONSE_KEYS.get(j);
-      }
-    }
-    double[] l = spread(lag, n, 0);
-    double[] d = spread(dead, n, 0);
-    double[] v = spread(vmax, n, Double.POSITIVE_INFINITY);
-    for (int i = 0; i < n; i++) {
-      d[i] /= 1e3;
-    }
-    return new ActuatorResponse(l, d, v);
-  }
-
-  private static double[] spread(double[] given, int n, double dflt) {
-    double[] out = new double[n];
-    if (given == null) {
-      Arrays.fill(out, dflt);
-    } else if (given.length == n) {
-      System.arraycopy(given, 0, out, 0, n);
-    } else {
-      Arrays.fill(out, given[0]);
-    }
-    return out;
-  }
-
-  /**
-   * A number or a non-empty list of numbers in [lo, hi] ({@code (lo, hi]} when {@code openLow}); null
-   * when the key is absent.
-   */
-  private static double[] perJoint(Map<String, ?> settings, String k, double lo, double hi, boolean openLow,
-      String allowed) {
-    Object v = settings.get(k);
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof List<?> l && !l.isEmpty()) {
-      double[] out = new double[l.size()];
-      for (int i = 0; i < out.length; i++) {
-        Object e = l.get(i);
-        if (!(e instanceof Number num) || !inRange(num.doubleValue(), lo, hi, openLow)) {
-          throw new IllegalArgumentException(key(k) + "[" + i + "]: must be " + allowed + ", was " + describe(e));
-        }
-        out[i] = num.doubleValue();
-      }
-      return out;
-    }
-    if (v instanceof Number num && inRange(num.doubleValue(), lo, hi, openLow)) {
-      return new double[] {num.doubleValue()};
-    }
-    throw new IllegalArgumentException(key(k) + ": must be " + allowed + " or a list of them (one per joint), was "
-        + describe(v));
-  }
-
-  private static boolean inRange(double x, double lo, double hi, boolean openLow) {
-    return Double.isFinite(x) && (openLow ? x > lo : x >= lo) && x <= hi;
+    Settings s = new Settings(SimConfig.PREFIX.substring(0, SimConfig.PREFIX.length() - 1), settings);
+    return ActuatorResponse.declaredIn(s) ? ActuatorResponse.parse(s, -1) : null;
   }
 
   private static String key(String k) {
