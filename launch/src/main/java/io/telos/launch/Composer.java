@@ -80,7 +80,7 @@ public final class Composer {
       CollisionModel collision = Planners.collisionModel(model, spec.planner()).orElse(null);
       return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
           (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock,
-          spec.teleop(), collision);
+          spec.teleop(), collision, identifier(model));
     } catch (ConfigException | UrdfException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

@@ -2,14 +2,15 @@ package io.telos.launch;
 
 import io.telos.api.Goal;
 import io.telos.api.Header;
+import io.telos.api.ResponseReport;
 import io.telos.api.Target;
 import io.telos.api.Vec;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.api.spi.ResponseIdentifier;
 import io.telos.api.spi.Steppable;
 import io.telos.launch.identify.Excitation;
 import io.telos.launch.identify.ExcitationPlanner;
-import io.telos.launch.identify.RecordingHardware;
 import io.telos.model.ActuatorResponse;
 import io.telos.model.RobotModel;
 import io.telos.perception.response.ResponseEstimate;
@@ -110,9 +111,18 @@ final class IdentifyCommand implements Callable<Integer> {
         throw new LaunchException("clock: sim needs a bridge that can be stepped (bridge.type: sim); "
             + p.hardware().getClass().getSimpleName() + " cannot");
       }
-      return new AgentRuntime.Parts(p.robotId(), p.model(), new RecordingHardware(p.hardware(), p.model().jointNames(),
-          estimator), p.estimator(), planner, List.of(goal), p.settleNs(), p.safety(), p.plannerRateHz(),
-          p.perceptionRateHz(), p.clock(), p.teleop(), p.collision());
+      // the servo loop feeds every new state with the tick's command into this run's own estimator
+      return p.withPlanner(planner).withGoals(List.of(goal)).withIdentifier(new ResponseIdentifier() {
+        @Override
+        public void record(long stampNs, double[] commandPosition, double[] measuredPosition) {
+          estimator.record(stampNs, commandPosition, measuredPosition);
+        }
+
+        @Override
+        public ResponseReport identify(Header header) {
+          return null; // fitted once, at the end
+        }
+      });
     }, o -> { }, maxWall, -1);
     bar.show((int) Math.ceil(duration), "s of excitation");
     ResponseEstimate estimate = estimator.fit();

@@ -113,9 +113,7 @@ public final class Session {
       if (memory.recall() && store.isPresent()) {
         index = new StepIndex(store.get());
         warm = recallWarmStart(vertx, spec, parts, store.get(), index);
-        AgentRuntime.Parts p = parts;
-        parts = new AgentRuntime.Parts(p.robotId(), p.model(), p.hardware(), p.estimator(), warm, p.goals(),
-            p.settleNs(), p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop(), p.collision());
+        parts = parts.withPlanner(warm);
       }
       if (memory.learn() != null && store.isPresent()) {
         trainer = backgroundTrainer(vertx, spec, parts, store.get(), memory.learn());
@@ -145,7 +143,7 @@ public final class Session {
           vertx.deployVerticle(new MqttOperatorStation(parts.robotId(), parts.model(), cc)).await();
         }
       }
-      AgentRuntime rt = AgentRuntime.deploy(vertx, parts, Composer.identifier(parts.model())).await();
+      AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
       if (metricsPort >= 0) {
         try {
           int port = MetricsEndpoint.start(vertx, "127.0.0.1", metricsPort, rt::metrics).actualPort();

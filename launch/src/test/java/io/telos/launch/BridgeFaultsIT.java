@@ -174,8 +174,7 @@ class BridgeFaultsIT {
   }
 
   private static AgentRuntime.Parts withHardware(AgentRuntime.Parts p, RobotHardware hw) {
-    return new AgentRuntime.Parts(p.robotId(), p.model(), hw, p.estimator(), p.planner(), p.goals(), p.settleNs(),
-        p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
+    return p.withHardware(hw);
   }
 
   private static void until(String what, Duration timeout, BooleanSupplier condition) {

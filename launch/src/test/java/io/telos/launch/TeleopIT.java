@@ -95,8 +95,7 @@ class TeleopIT {
           report.complete(Session.run(spec, p -> {
             CommandLog l = new CommandLog(p.hardware());
             log.set(l);
-            return new AgentRuntime.Parts(p.robotId(), p.model(), l, p.estimator(), p.planner(), p.goals(),
-                p.settleNs(), p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop());
+            return p.withHardware(l);
           }, o -> { }, Duration.ofMinutes(3), -1, s -> {
             var bus = s.vertx().eventBus();
             String id = s.runtime().parts().robotId();

@@ -81,7 +81,8 @@ public final class AgentRuntime implements AutoCloseable {
       double perceptionRateHz,
       Clock clock,
       TeleopConfig teleop,
-      CollisionModel collision) {
+      CollisionModel collision,
+      ResponseIdentifier identifier) {
     /** Parts with the default teleoperation settings. */
     public Parts(String robotId, RobotModel model, RobotHardware hardware, StateEstimator estimator, Planner planner,
         List<Goal> goals, long settleNs, SafetyConfig safety, double plannerRateHz, double perceptionRateHz,
@@ -96,6 +97,38 @@ public final class AgentRuntime implements AutoCloseable {
         Clock clock, TeleopConfig teleop) {
       this(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
           clock, teleop, null);
+    }
+
+    /** Parts without online identification of the arm's response. */
+    public Parts(String robotId, RobotModel model, RobotHardware hardware, StateEstimator estimator, Planner planner,
+        List<Goal> goals, long settleNs, SafetyConfig safety, double plannerRateHz, double perceptionRateHz,
+        Clock clock, TeleopConfig teleop, CollisionModel collision) {
+      this(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
+          clock, teleop, collision, null);
+    }
+
+    /** The same parts with this bridge (e.g. wrapped by a monitor). */
+    public Parts withHardware(RobotHardware h) {
+      return new Parts(robotId, model, h, estimator, planner, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
+          clock, teleop, collision, identifier);
+    }
+
+    /** The same parts with this planner. */
+    public Parts withPlanner(Planner p) {
+      return new Parts(robotId, model, hardware, estimator, p, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
+          clock, teleop, collision, identifier);
+    }
+
+    /** The same parts with these goals. */
+    public Parts withGoals(List<Goal> g) {
+      return new Parts(robotId, model, hardware, estimator, planner, g, settleNs, safety, plannerRateHz, perceptionRateHz,
+          clock, teleop, collision, identifier);
+    }
+
+    /** The same parts with this online identifier of the arm's response (null for none). */
+    public Parts withIdentifier(ResponseIdentifier i) {
+      return new Parts(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz,
+          perceptionRateHz, clock, teleop, collision, i);
     }
 
     public Parts {
@@ -170,16 +203,13 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   /** Starts the bridge, deploys perception and planner, then starts the servo loop. */
-  public static Future<AgentRuntime> deploy(Vertx vertx, Parts parts) {
-    return deploy(vertx, parts, null);
-  }
-
   /**
-   * As {@link #deploy(Vertx, Parts)}, with the arm's response identified online by
-   * {@code identifier} (fed by the servo loop; its reports published on
-   * {@link Addresses#response(String)} about once a second); null for none.
+   * Deploys the parts; with {@link Parts#identifier()} the arm's response is identified online (fed
+   * by the servo loop; its reports published on {@link Addresses#response(String)} about once a
+   * second).
    */
-  public static Future<AgentRuntime> deploy(Vertx vertx, Parts parts, ResponseIdentifier identifier) {
+  public static Future<AgentRuntime> deploy(Vertx vertx, Parts parts) {
+    ResponseIdentifier identifier = parts.identifier();
     AgentRuntime rt = new AgentRuntime(vertx, parts);
     if (identifier != null) {
       rt.responseWatch = new ResponseWatch(parts.robotId(), identifier, parts.clock(), rt::fault,

@@ -145,7 +145,7 @@ class AgentRuntimeTest {
     });
     FakeIdentifier id = new FakeIdentifier();
     AgentRuntime rt = AgentRuntime.deploy(vertx, parts(robot, clock, List.of(jointGoal("a", 0.5, -0.4),
-        jointGoal("b", -0.3, 0.2), jointGoal("c", 0.4, 0.4), jointGoal("d", 0, 0))), id).await();
+        jointGoal("b", -0.3, 0.2), jointGoal("c", 0.4, 0.4), jointGoal("d", 0, 0))).withIdentifier(id)).await();
     assertTrue(mismatch.await(30, TimeUnit.SECONDS), "a mismatch fault; faults " + faults);
     assertTrue(reports.size() >= ResponseWatch.CONFIRM, "reports " + reports.size());
     assertTrue(id.records.get() > 100, "the servo loop fed the identifier: " + id.records.get());

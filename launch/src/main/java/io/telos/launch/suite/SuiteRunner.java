@@ -47,8 +47,7 @@ public final class SuiteRunner {
           spec.scene().isEmpty() ? 0 : spec.scene().toolRadiusM(), p.collision());
       guarded.set(p.collision() != null);
       monitored.set(hw);
-      return new AgentRuntime.Parts(p.robotId(), p.model(), hw, p.estimator(), p.planner(), p.goals(), p.settleNs(),
-          p.safety(), p.plannerRateHz(), p.perceptionRateHz(), p.clock(), p.teleop(), p.collision());
+      return p.withHardware(hw);
     }, o -> { }, maxWall, -1);
     MonitoredHardware hw = monitored.get();
     return new Result(report, goals, report.outcomes().size() == goals, hw.commandsChecked(), hw.commandEntries(),
