@@ -6,6 +6,8 @@ import io.telos.api.JointState;
 import io.telos.api.Mode;
 import io.telos.api.Vec;
 import io.telos.api.WallClock;
+import io.telos.api.scene.Scene;
+import io.telos.api.spi.ArmChain;
 import io.telos.api.spi.HardwareContext;
 import io.telos.bridge.ros2.IhmcRos2Transport;
 import io.telos.bridge.ros2.Ros2Msg;
@@ -54,8 +56,14 @@ final class Ros2SimRobot implements AutoCloseable {
    */
   static Ros2SimRobot start(String id, String description, int domainId, boolean loopbackOnly, long seed,
       Map<String, Object> sim) {
-    SimulatedArm arm = new SimRobotHardwareProvider().create(
-        new HardwareContext(id, description, Map.copyOf(sim), WallClock.INSTANCE, seed, false));
+    return start(id, description, ArmChain.DEFAULT, domainId, loopbackOnly, seed, sim);
+  }
+
+  /** @param chain the arm's base and tip links in the description (a branching vendor URDF needs the tip) */
+  static Ros2SimRobot start(String id, String description, ArmChain chain, int domainId, boolean loopbackOnly,
+      long seed, Map<String, Object> sim) {
+    SimulatedArm arm = new SimRobotHardwareProvider().create(new HardwareContext(id, description, Map.copyOf(sim),
+        WallClock.INSTANCE, seed, false, Scene.EMPTY, chain));
     arm.start();
     return attach(arm, id, domainId, loopbackOnly);
   }

@@ -2,6 +2,7 @@ package io.telos.launch;
 
 import io.telos.api.WallClock;
 import io.telos.api.scene.Scene;
+import io.telos.api.spi.ArmChain;
 import io.telos.api.spi.HardwareContext;
 import io.telos.bridge.mqtt.MqttSimRobot;
 import io.telos.bridge.sim.SimRobotHardwareProvider;
@@ -32,6 +33,13 @@ import picocli.CommandLine.Option;
 final class SimRobotCommand implements Callable<Integer> {
   @Option(names = "--robot", description = "URDF path or builtin:<name> (default ${DEFAULT-VALUE}).")
   String description = "builtin:telos6";
+
+  @Option(names = "--base-link", description = "The arm's base link in the URDF (default: the root link).")
+  String baseLink;
+
+  @Option(names = "--tip-link", description = "The arm's tip link in the URDF: needed when the tree branches (a"
+      + " gripper's fingers), as robot.tip_link in a launch file.")
+  String tipLink;
 
   @Option(names = "--id", description = "Robot id (default ${DEFAULT-VALUE}).")
   String id = "arm1";
@@ -107,13 +115,15 @@ final class SimRobotCommand implements Callable<Integer> {
       throw new LaunchException("--scene: object poses are published over MQTT only (--transport mqtt)");
     }
     Map<String, Object> sim = simSettings();
+    ArmChain chain = new ArmChain(baseLink, tipLink, null);
     try {
       SimRobotHardwareProvider.parse(sim);
     } catch (IllegalArgumentException e) {
       throw asOptionError(e);
     }
     if (transport.equals("ros2")) {
-      try (Ros2SimRobot robot = start(() -> Ros2SimRobot.start(id, description, domainId, loopbackOnly, seed, sim))) {
+      try (Ros2SimRobot robot = start(() -> Ros2SimRobot.start(id, description, chain, domainId, loopbackOnly, seed,
+          sim))) {
         System.out.printf("telos sim-robot: %s (%s) on ROS 2 domain %d: /joint_states, /%s/commands — Ctrl-C to stop%n",
             id, description, domainId, Ros2SimRobot.CONTROLLER);
         awaitShutdown();
@@ -125,7 +135,7 @@ final class SimRobotCommand implements Callable<Integer> {
     }
     Scene objects = scene == null ? Scene.EMPTY
         : LaunchFile.load(scene).scene();
-    try (Standalone robot = start(() -> Standalone.start(id, description, broker, port, seed, objects, sim))) {
+    try (Standalone robot = start(() -> Standalone.start(id, description, chain, broker, port, seed, objects, sim))) {
       System.out.printf("telos sim-robot: %s (%s) on %s, prefix telos/%s/ — Ctrl-C to stop%n", id, description,
           robot.mqtt().brokerUri(), id);
       awaitShutdown();
@@ -146,7 +156,8 @@ final class SimRobotCommand implements Callable<Integer> {
       if (RESPONSE_OPTIONS.keySet().stream().anyMatch(k -> m.contains("bridge." + k))) {
         throw asOptionError(e);
       }
-      throw e;
+      // a description the arm cannot be taken from (e.g. a branching tree without --tip-link)
+      throw new LaunchException("--robot: " + m + (m.contains("tip link") ? " (--tip-link names it)" : ""), e);
     }
   }
 
@@ -175,8 +186,14 @@ final class SimRobotCommand implements Callable<Integer> {
      */
     static Standalone start(String id, String description, String broker, int port, long seed,
         Scene scene, Map<String, Object> sim) throws Exception {
+      return start(id, description, ArmChain.DEFAULT, broker, port, seed, scene, sim);
+    }
+
+    /** @param chain the arm's base and tip links in the description (a branching vendor URDF needs the tip) */
+    static Standalone start(String id, String description, ArmChain chain, String broker, int port, long seed,
+        Scene scene, Map<String, Object> sim) throws Exception {
       SimulatedArm arm = new SimRobotHardwareProvider().create(
-          new HardwareContext(id, description, Map.copyOf(sim), WallClock.INSTANCE, seed, false, scene));
+          new HardwareContext(id, description, Map.copyOf(sim), WallClock.INSTANCE, seed, false, scene, chain));
       arm.start();
       Map<String, Object> settings = new LinkedHashMap<>();
       settings.put("broker", broker);

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.scene.Scene;
+import io.telos.api.spi.ArmChain;
 import io.telos.model.ActuatorResponse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,14 +40,14 @@ class SimRobotCommandTest {
   void badValuesAreRefusedUnderTheOptionName() {
     StringWriter err = new StringWriter();
     assertEquals(Telos.EXIT_BAD_LAUNCH, run(err, "sim-robot", "--lag-s", "-0.1"));
-    assertTrue(err.toString().contains("--lag-s: must be a number in [0, 5] (s)"), err.toString());
+    assertTrue(err.toString().contains("--lag-s: must be a number in [0, 5], was -0.1"), err.toString());
     StringWriter err2 = new StringWriter();
     assertEquals(Telos.EXIT_BAD_LAUNCH, run(err2, "sim-robot", "--max-velocity", "1,2", "--port", "0"));
     assertTrue(err2.toString().contains("--max-velocity: must be one number or a list of 6 (one per joint of"),
         err2.toString());
     StringWriter err3 = new StringWriter();
     assertEquals(Telos.EXIT_BAD_LAUNCH, run(err3, "sim-robot", "--dead-time-ms", "5000", "--transport", "ros2"));
-    assertTrue(err3.toString().contains("--dead-time-ms: must be a number in [0, 1000] (ms)"), err3.toString());
+    assertTrue(err3.toString().contains("--dead-time-ms: must be a number in [0, 1000], was 5000"), err3.toString());
   }
 
   @Test
@@ -55,6 +57,19 @@ class SimRobotCommandTest {
         42, Scene.EMPTY, sim)) {
       assertEquals(ActuatorResponse.uniform(6, 0.2, 0.03, 1), robot.arm().response());
     }
+  }
+
+  @Test
+  void aBranchingVendorArmRunsWithItsTipLinkNamed() throws Exception {
+    String panda = Path.of("examples", "robots", "panda.urdf").toAbsolutePath().toString();
+    try (SimRobotCommand.Standalone robot = SimRobotCommand.Standalone.start("panda", panda,
+        new ArmChain(null, "panda_hand_tcp", null), "embedded", 0, 1, Scene.EMPTY, Map.of())) {
+      assertEquals("panda_hand_tcp", robot.arm().model().chain().tipLink());
+      assertEquals(7, robot.arm().jointNames().size());
+    }
+    StringWriter err = new StringWriter();
+    assertEquals(Telos.EXIT_BAD_LAUNCH, run(err, "sim-robot", "--robot", panda, "--port", "0"));
+    assertTrue(err.toString().contains("panda_hand_tcp, panda_leftfinger, panda_rightfinger"), err.toString());
   }
 
   @Test
