@@ -18,13 +18,14 @@ import java.util.Objects;
  * <p>A declared response (not ideal) disagrees when a lag, a dead time or their sum lies outside
  * the estimate's agreement band, with the floors of a recording made through a transport
  * ({@link ResponseEstimate.Tolerance#TRANSPORT}). With nothing declared the arm is assumed to
- * follow at once, which is harmless for small lags; it disagrees only when a joint's identified
- * {@code τ + d} exceeds {@value #UNDECLARED_TOLERANCE_S} s — enough to slow the planner down or
- * make it creep.
+ * follow at once; it disagrees when a joint's identified {@code τ + d} exceeds
+ * {@value #UNDECLARED_TOLERANCE_S} s. That is little, and still matters: over ROS 2 a
+ * position-only controller whose arm trails by 23 ms took the undeclared planner 3.14 s per target
+ * and the declared one 1.61 s; an arm that follows at once identifies at 0–1 ms over MQTT.
  */
 public final class OnlineResponseIdentifier implements ResponseIdentifier {
   /** With nothing declared, the largest identified τ + d that is not reported, s. */
-  public static final double UNDECLARED_TOLERANCE_S = 0.05;
+  public static final double UNDECLARED_TOLERANCE_S = 0.015;
 
   /** Samples kept per second online (states arriving faster are thinned to this rate). */
   public static final double RATE_HZ = 250;
@@ -98,8 +99,9 @@ public final class OnlineResponseIdentifier implements ResponseIdentifier {
     if (declared.isIdeal()) {
       for (ResponseEstimate.Joint j : e.joints()) {
         if (j.excited() && j.lagS() + j.deadTimeS() > UNDECLARED_TOLERANCE_S) {
-          out.add(String.format(Locale.ROOT, "%s: no response declared, identified lag %.3f s and dead time %.0f ms",
-              joints.get(j.joint()), j.lagS(), j.deadTimeS() * 1e3));
+          out.add(String.format(Locale.ROOT, "%s: no response declared, identified lag %.3f s and dead time %.0f ms"
+              + " (declared, the planner plans for it instead of trailing it)", joints.get(j.joint()), j.lagS(),
+              j.deadTimeS() * 1e3));
         }
       }
       return out;

@@ -18,9 +18,13 @@ class OnlineResponseIdentifierTest {
 
   /** 8 s of steps and ramps through the arm's response, recorded every 1 ms. */
   private static ResponseReport run(ActuatorResponse declared) {
+    return run(ARM, declared);
+  }
+
+  private static ResponseReport run(ActuatorResponse actual, ActuatorResponse declared) {
     OnlineResponseIdentifier id = new OnlineResponseIdentifier(JOINTS, declared);
     double[] q0 = {0, 0};
-    ActuatorResponse.Filter arm = ARM.filter(1e-3, q0);
+    ActuatorResponse.Filter arm = actual.filter(1e-3, q0);
     double[] cmd = new double[2];
     for (int k = 0; k < 8000; k++) {
       double t = k * 1e-3;
@@ -64,5 +68,17 @@ class OnlineResponseIdentifierTest {
     ResponseReport r = run(ActuatorResponse.ideal(2));
     assertTrue(r.mismatch(), r.summary());
     assertTrue(r.mismatches().get(0).startsWith("a: no response declared, identified lag 0.2"), r.mismatches().toString());
+  }
+
+  @Test
+  void withNothingDeclaredEvenAPositionControllersShortLagIsReportedAndNoLagIsNot() {
+    // a P-controlled joint without velocity feed-forward trails by 1/kp: 25 ms at kp 40
+    ResponseReport trailing = run(ActuatorResponse.uniform(2, 0.025, 0, Double.POSITIVE_INFINITY),
+        ActuatorResponse.ideal(2));
+    assertTrue(trailing.mismatch(), trailing.summary());
+    assertTrue(trailing.mismatches().get(0).contains("identified lag 0.02"), trailing.mismatches().toString());
+    ResponseReport prompt = run(ActuatorResponse.uniform(2, 0.003, 0.002, Double.POSITIVE_INFINITY),
+        ActuatorResponse.ideal(2));
+    assertFalse(prompt.mismatch(), prompt.summary());
   }
 }
