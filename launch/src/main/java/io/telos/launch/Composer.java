@@ -25,6 +25,7 @@ import io.telos.model.JointLimits;
 import io.telos.model.RobotModel;
 import io.telos.model.UrdfException;
 import io.telos.perception.response.OnlineResponseIdentifier;
+import io.telos.perception.response.ResponseEstimate;
 import io.telos.planner.Planners;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.config.LaunchException;
@@ -80,7 +81,7 @@ public final class Composer {
       CollisionModel collision = Planners.collisionModel(model, spec.planner()).orElse(null);
       return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
           (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock,
-          spec.teleop(), collision, identifier(model));
+          spec.teleop(), collision, identifier(model, spec.simulatedTime()));
     } catch (ConfigException | UrdfException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
@@ -142,10 +143,12 @@ public final class Composer {
 
   /**
    * The online identification of the arm's response (lag and dead time per joint, checked against
-   * {@code robot.response}), fed by the servo loop.
+   * {@code robot.response}), fed by the servo loop; judged directly in lock-step, with a
+   * transport's floors otherwise.
    */
-  public static ResponseIdentifier identifier(RobotModel model) {
-    return new OnlineResponseIdentifier(model.jointNames(), model.response());
+  public static ResponseIdentifier identifier(RobotModel model, boolean lockStep) {
+    return new OnlineResponseIdentifier(model.jointNames(), model.response(),
+        lockStep ? ResponseEstimate.Tolerance.DIRECT : ResponseEstimate.Tolerance.TRANSPORT);
   }
 
   /** How long to wait for a description published by a running ROS 2 system, s. */

@@ -142,7 +142,8 @@ final class IdentifyCommand implements Callable<Integer> {
     }
     ActuatorResponse declared = model.response();
     if (!declared.isIdeal()) {
-      ResponseEstimate.Comparison cmp = estimate.compare(declared);
+      ResponseEstimate.Comparison cmp = estimate.compare(declared,
+          spec.simulatedTime() ? ResponseEstimate.Tolerance.DIRECT : ResponseEstimate.Tolerance.TRANSPORT);
       if (cmp.agrees()) {
         out.println("The launch file's robot.response agrees with the measurement.");
       } else {

@@ -115,7 +115,12 @@ final class SimRobotCommand implements Callable<Integer> {
       throw new LaunchException("--scene: object poses are published over MQTT only (--transport mqtt)");
     }
     Map<String, Object> sim = simSettings();
-    ArmChain chain = new ArmChain(baseLink, tipLink, null);
+    ArmChain chain;
+    try {
+      chain = new ArmChain(baseLink, tipLink, null);
+    } catch (IllegalArgumentException e) {
+      throw new LaunchException("--base-link/--tip-link: " + e.getMessage(), e);
+    }
     try {
       SimRobotHardwareProvider.parse(sim);
     } catch (IllegalArgumentException e) {
@@ -156,8 +161,10 @@ final class SimRobotCommand implements Callable<Integer> {
       if (RESPONSE_OPTIONS.keySet().stream().anyMatch(k -> m.contains("bridge." + k))) {
         throw asOptionError(e);
       }
-      // a description the arm cannot be taken from (e.g. a branching tree without --tip-link)
-      throw new LaunchException("--robot: " + m + (m.contains("tip link") ? " (--tip-link names it)" : ""), e);
+      if (m.startsWith("robot description")) { // the arm cannot be taken from it (e.g. a branching tree)
+        throw new LaunchException("--robot: " + m + (m.contains("tip link") ? " (--tip-link names it)" : ""), e);
+      }
+      throw new LaunchException(m, e);
     }
   }
 

@@ -3,6 +3,8 @@ package io.telos.launch.memory;
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
 import io.telos.api.Header;
+import io.telos.api.JointCommand;
+import io.telos.api.Mode;
 import io.telos.api.Observation;
 import io.telos.api.Pose;
 import io.telos.api.Setpoint;
@@ -13,7 +15,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * Feeds a recorded episode's observations back through a planner and compares what it plans with
@@ -54,6 +59,13 @@ public final class Replay {
     }
   }
 
+  private static final Map<Integer, List<String>> NAMES = new ConcurrentHashMap<>();
+
+  /** Placeholder joint names for a recorded command (steps keep positions in chain order, not names). */
+  private static List<String> names(int n) {
+    return NAMES.computeIfAbsent(n, k -> IntStream.range(0, k).mapToObj(i -> "joint" + i).toList());
+  }
+
   public static Result run(Iterator<StepRecord> steps, Planner planner, Goal goal, double plannerRateHz) {
     Objects.requireNonNull(planner, "planner");
     Objects.requireNonNull(goal, "goal");
@@ -77,6 +89,12 @@ public final class Replay {
       if (plan != null && !s.commandPosition().isEmpty() && !plan.setpoints().isEmpty()) {
         Vec planned = at(plan.setpoints(), s.stampNs()).position();
         diffs.add(maxAbsDiff(planned, s.commandPosition()));
+      }
+      if (s.commandPosition().size() > 0) { // as the servo loop told the planner in the run
+        int n = s.commandPosition().size();
+        Vec v = s.commandVelocity().size() == n ? s.commandVelocity() : Vec.zeros(n);
+        planner.commanded(new JointCommand(Header.of(seq, s.stampNs(), "replay"), names(n), s.commandPosition(), v,
+            s.mode() == null ? Mode.AUTONOMOUS : s.mode()));
       }
       if (plan == null || s.stampNs() - lastCallNs >= periodNs) {
         Observation o = observation(s, seq++);

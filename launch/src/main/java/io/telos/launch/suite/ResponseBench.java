@@ -119,6 +119,11 @@ public final class ResponseBench implements Callable<Integer> {
     requireEach("--lags", lags, 0, ActuatorResponse.MAX_LAG_S);
     requireEach("--dead-times-ms", deadTimesMs, 0, ActuatorResponse.MAX_DEAD_TIME_S * 1e3);
     requireEach("--caps", caps, 0, 1e4);
+    for (double c : caps) {
+      if (c > 0 && c < 1e-3) {
+        throw new LaunchException("--caps: each value must be 0 (none) or at least 0.001 rad/s, was " + c);
+      }
+    }
     if (!List.of("sim", "mqtt", "ros2").contains(transport)) {
       throw new LaunchException("--transport: must be sim, mqtt or ros2, was '" + transport + "'");
     }

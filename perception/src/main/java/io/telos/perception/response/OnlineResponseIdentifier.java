@@ -16,8 +16,8 @@ import java.util.Objects;
  * response the launch file declares.
  *
  * <p>A declared response (not ideal) disagrees when a lag, a dead time or their sum lies outside
- * the estimate's agreement band, with the floors of a recording made through a transport
- * ({@link ResponseEstimate.Tolerance#TRANSPORT}). With nothing declared the arm is assumed to
+ * the estimate's agreement band, by default with the floors of a recording made through a
+ * transport ({@link ResponseEstimate.Tolerance#TRANSPORT}; lock-step runs judge directly). With nothing declared the arm is assumed to
  * follow at once; it disagrees when a joint's identified {@code τ + d} exceeds
  * {@value #UNDECLARED_TOLERANCE_S} s. That is little, and still matters: over ROS 2 a
  * position-only controller whose arm trails by 23 ms took the undeclared planner 3.14 s per target
@@ -44,15 +44,33 @@ public final class OnlineResponseIdentifier implements ResponseIdentifier {
    * @param joints joint names, chain order
    * @param declared the response the launch file declares (ideal when none)
    */
+  /** Judging a declaration with the floors of a recording made through a transport. */
   public OnlineResponseIdentifier(List<String> joints, ActuatorResponse declared) {
-    this(joints, declared, new ResponseEstimator(joints.size(), ONLINE));
+    this(joints, declared, new ResponseEstimator(joints.size(), ONLINE), ResponseEstimate.Tolerance.TRANSPORT);
+  }
+
+  /**
+   * @param tolerance how a declaration is judged: {@link ResponseEstimate.Tolerance#DIRECT} when
+   *     the states are recorded without a transport (lock-step simulation), else
+   *     {@link ResponseEstimate.Tolerance#TRANSPORT}
+   */
+  public OnlineResponseIdentifier(List<String> joints, ActuatorResponse declared,
+      ResponseEstimate.Tolerance tolerance) {
+    this(joints, declared, new ResponseEstimator(joints.size(), ONLINE), tolerance);
   }
 
 
+  private final ResponseEstimate.Tolerance tolerance;
   private static final long MIN_SPACING_NS = (long) (1e9 / RATE_HZ) - 100_000; // a little jitter is fine
   private long lastRecordedNs = Long.MIN_VALUE;
 
   public OnlineResponseIdentifier(List<String> joints, ActuatorResponse declared, ResponseEstimator estimator) {
+    this(joints, declared, estimator, ResponseEstimate.Tolerance.TRANSPORT);
+  }
+
+  public OnlineResponseIdentifier(List<String> joints, ActuatorResponse declared, ResponseEstimator estimator,
+      ResponseEstimate.Tolerance tolerance) {
+    this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
     this.joints = List.copyOf(joints);
     this.declared = Objects.requireNonNull(declared, "declared");
     this.estimator = Objects.requireNonNull(estimator, "estimator");
@@ -106,7 +124,7 @@ public final class OnlineResponseIdentifier implements ResponseIdentifier {
       }
       return out;
     }
-    for (ResponseEstimate.Mismatch m : e.compare(declared, ResponseEstimate.Tolerance.TRANSPORT).mismatches()) {
+    for (ResponseEstimate.Mismatch m : e.compare(declared, tolerance).mismatches()) {
       boolean lag = m.key().equals("lag_s");
       out.add(String.format(Locale.ROOT, "%s: %s declared %s, identified %s ± %s", joints.get(m.joint()), m.key(),
           fmt(m.declared(), lag), fmt(m.estimated(), lag), fmt(m.band(), lag)));

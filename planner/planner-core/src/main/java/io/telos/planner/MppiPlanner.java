@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * where they are. A {@link Target.Observed} (a recorded observation) is encoded once per goal and
  * pursued in the model's state space ({@link StateGoalCost}).
  *
- * <p>Single-threaded and deterministic: the output depends only on the seed and the sequence of
- * calls, never on timing. Not thread-safe; calls must not overlap.
+ * <p>Deterministic: the output depends only on the seed and the sequence of calls (the commands
+ * told through {@link #commanded} included), never on timing. {@link #plan} and {@link #reset}
+ * must not overlap; {@link #commanded} may be called from another thread meanwhile.
  */
 public final class MppiPlanner implements InstrumentedPlanner {
   /** Commands kept for correcting the ones in flight (a second at 1 kHz). */

@@ -102,8 +102,17 @@ public final class PlannerVerticle extends AbstractVerticle {
 
   /** The command the servo loop has just issued (called on the servo thread); passed to the planner. */
   public void offerCommand(JointCommand command) {
-    planner.commanded(command);
+    try {
+      planner.commanded(command);
+    } catch (RuntimeException e) { // never on the servo loop's account: the planner just learns less
+      if (commandFailures++ == 0) {
+        LOG.warn("component=planner/{} event=commanded_failed reason=\"{}\"", robotId, e.toString());
+      }
+    }
   }
+
+  /** Failures of {@link Planner#commanded} (servo thread only). */
+  private long commandFailures;
 
   /**
    * Asks for a planner reset before the next plan: after an operator or a stop had the arm, warm

@@ -42,7 +42,7 @@ public final class CommandOutbox implements AutoCloseable {
   private volatile long sent;
   private volatile boolean running;
   private volatile boolean waiting;
-  private Thread thread;
+  private volatile Thread thread;
 
   /**
    * @param component the bridge's component id, for logs (e.g. {@code mqtt/arm1})
@@ -146,7 +146,8 @@ public final class CommandOutbox implements AutoCloseable {
   }
 
   private void loop() {
-    while (running) {
+    Thread self = Thread.currentThread();
+    while (running && thread == self) { // a restart after a close that timed out leaves one sender
       JointCommand c = slot.getAndSet(null);
       if (c == null) {
         waiting = true;

@@ -139,6 +139,7 @@ public final class MqttRobotHardware implements RobotHardware {
       uri = broker.uri();
     }
     running = true;
+    previous = null;
     link = new MqttLink(component, config, uri, topics.status(),
         Map.of(topics.state(), config.qosState(), topics.robotStatus(), 1, topics.estop(), 1, topics.objects(),
             config.qosState()), new Listener());
