@@ -131,6 +131,9 @@ class Ros2RobotHardwareLoopbackTest {
     assertEquals("AUTONOMOUS", modes.poll(5, TimeUnit.SECONDS));
     hw.write(command(1, Mode.HOLD, 0.5, -0.5, 0.25));
     assertEquals("HOLD", modes.poll(5, TimeUnit.SECONDS));
+    // the mode goes out while its command is being sent: wait until every command written is accounted for
+    assertTrue(Await.until(() -> hw.sentCommands() + hw.droppedCommands() + hw.supersededCommands() == hw.writes(),
+        5_000), "outbox idle");
     long sent = hw.sentCommands();
     hw.write(command(2, Mode.HOLD, 0.5, -0.5, 0.25));
     assertTrue(Await.until(() -> hw.sentCommands() == sent + 1, 5_000));
