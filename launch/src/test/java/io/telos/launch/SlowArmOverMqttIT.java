@@ -1,8 +1,10 @@
 package io.telos.launch;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.bridge.mqtt.Mosquitto;
+import io.telos.bridge.mqtt.RawClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,24 +12,16 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -140,39 +134,9 @@ class SlowArmOverMqttIT extends SlowArmCorners {
 
     /** Ready for the agent: the robot's joint states are on the broker. */
     private static void awaitState(String broker, String topic) throws MqttException, InterruptedException {
-      CountDownLatch seen = new CountDownLatch(1);
-      MqttAsyncClient c = new MqttAsyncClient(broker, "slow-arm-it-probe-" + ProcessHandle.current().pid(),
-          new MemoryPersistence());
-      c.setCallback(new MqttCallback() {
-        @Override
-        public void disconnected(MqttDisconnectResponse r) {}
-
-        @Override
-        public void mqttErrorOccurred(MqttException e) {}
-
-        @Override
-        public void messageArrived(String t, MqttMessage m) {
-          seen.countDown();
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken t) {}
-
-        @Override
-        public void connectComplete(boolean reconnect, String uri) {}
-
-        @Override
-        public void authPacketArrived(int rc, MqttProperties p) {}
-      });
-      try {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        c.connect(o).waitForCompletion(10_000);
-        c.subscribe(topic, 0).waitForCompletion(10_000);
-        assertTrue(seen.await(20, TimeUnit.SECONDS), "no joint state on " + topic + " at " + broker);
-        c.disconnect().waitForCompletion(5_000);
-      } finally {
-        c.close(true);
+      try (RawClient c = RawClient.connect(broker, "slow-arm-it-probe-" + ProcessHandle.current().pid())
+          .subscribe(topic, 0)) {
+        assertNotNull(c.next(Duration.ofSeconds(20)), "no joint state on " + topic + " at " + broker);
       }
     }
 

@@ -159,9 +159,9 @@ public final class AnalyticWorldModel implements WorldModel {
 
   /**
    * Fails unless {@code observation} has {@code n} joint positions and {@code n} or no velocities;
-   * returns the number of velocities.
+   * returns the number of velocities. For every model that encodes joint observations.
    */
-  static int checkJoints(Observation observation, int n) {
+  public static int checkJoints(Observation observation, int n) {
     if (observation.position().size() != n) {
       throw new IllegalArgumentException("observation has " + observation.position().size()
           + " joint positions, the model has " + n + " joints");

@@ -16,9 +16,10 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** A plain Paho MQTT 5 client for tests: what a robot, a dashboard or a script would be. */
-final class RawClient implements AutoCloseable {
-  record Received(String topic, MqttMessage message) {
-    String text() {
+/** A plain Paho MQTT 5 client for tests (also used by the launch module's end-to-end tests). */
+public final class RawClient implements AutoCloseable {
+  public record Received(String topic, MqttMessage message) {
+    public String text() {
       return new String(message.getPayload(), StandardCharsets.UTF_8);
     }
   }
@@ -54,7 +55,7 @@ final class RawClient implements AutoCloseable {
     });
   }
 
-  static RawClient connect(String uri, String clientId) throws MqttException {
+  public static RawClient connect(String uri, String clientId) throws MqttException {
     return connect(uri, clientId, null, null);
   }
 
@@ -71,7 +72,7 @@ final class RawClient implements AutoCloseable {
     return c;
   }
 
-  RawClient subscribe(String filter, int qos) throws MqttException {
+  public RawClient subscribe(String filter, int qos) throws MqttException {
     client.subscribe(filter, qos).waitForCompletion(5000);
     return this;
   }
@@ -91,7 +92,7 @@ final class RawClient implements AutoCloseable {
   }
 
   /** The next message, or null after {@code timeout}. */
-  Received next(Duration timeout) throws InterruptedException {
+  public Received next(Duration timeout) throws InterruptedException {
     return received.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.telos.api.Observation;
 import io.telos.model.KinematicChain;
+import io.telos.planner.AnalyticWorldModel;
 import io.telos.planner.spi.WorldModel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -154,14 +155,7 @@ public final class DjlWorldModel implements WorldModel, AutoCloseable {
 
   @Override
   public void encode(Observation observation, double[] stateOut) {
-    if (observation.position().size() != n) {
-      throw new IllegalArgumentException("observation has " + observation.position().size()
-          + " joint positions, the model has " + n + " joints");
-    }
-    int nv = observation.velocity().size();
-    if (nv != 0 && nv != n) {
-      throw new IllegalArgumentException("observation has " + nv + " joint velocities, the model has " + n + " joints");
-    }
+    int nv = AnalyticWorldModel.checkJoints(observation, n);
     float[] q = new float[n];
     float[] qd = new float[n];
     for (int i = 0; i < n; i++) {
