@@ -46,6 +46,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The composition root: turns a validated {@link LaunchSpec} into the runtime's parts — robot
@@ -53,6 +54,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every refusal is a {@link LaunchException} naming the file and the key.
  */
 public final class Composer {
+  /** Clearance a random target's configuration keeps from the table and between links when the planner checks them, m. */
+  static final double TARGET_CLEARANCE_M = 0.02;
   private Composer() {}
 
   /** Seeds for components derive from the master seed so that they differ but repeat. */
@@ -74,11 +77,12 @@ public final class Composer {
       StateEstimator estimator = Components.estimator(spec.robot().id(), model, spec.perception());
       Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"),
           spec.scene());
+      // planner.guardrails.self_collision: the kernel checks plans against the same collision model,
+      // and random targets come from configurations clear of the table and of the arm's own links
+      CollisionModel collision = Planners.collisionModel(model, spec.planner()).orElse(null);
       List<Goal> goals = spec.task().type().equals("reach_recalled")
           ? Tasks.recalledGoals(spec.task(), model, spec.robot().id(), recalledConfigurations(spec, model))
-          : Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id());
-      // planner.guardrails.self_collision: the kernel checks plans against the same collision model
-      CollisionModel collision = Planners.collisionModel(model, spec.planner()).orElse(null);
+          : Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id(), clearOf(collision));
       return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
           (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock,
           spec.teleop(), collision, identifier(model, spec.simulatedTime()));
@@ -87,6 +91,18 @@ public final class Composer {
     } catch (IllegalArgumentException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Random-target configurations with {@link #TARGET_CLEARANCE_M} to spare from the table and between links; all without a model. */
+  static Predicate<double[]> clearOf(CollisionModel collision) {
+    if (collision == null) {
+      return q -> true;
+    }
+    CollisionModel.Checker checker = collision.newChecker();
+    return q -> {
+      checker.update(q);
+      return checker.selfClearance() >= TARGET_CLEARANCE_M && checker.tableClearance() >= TARGET_CLEARANCE_M;
+    };
   }
 
   /** The memory section (episodic store), validated. */

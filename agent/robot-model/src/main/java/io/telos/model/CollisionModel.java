@@ -419,6 +419,16 @@ public final class CollisionModel {
     return pairs.length / 2;
   }
 
+  /** Capsule index pairs ({@link #capsules()} order) checked for self-collision: {@code [a0, b0, a1, b1, …]}, a copy. */
+  public int[] checkedPairs() {
+    return pairs.clone();
+  }
+
+  /** True when capsule {@code i} ({@link #capsules()} order) is checked against the table plane. */
+  public boolean tableChecked(int i) {
+    return tableChecked[i];
+  }
+
   /** Chain links not checked against the table plane (they reach below it at the zero configuration). */
   public Set<String> onTable() {
     return onTable;

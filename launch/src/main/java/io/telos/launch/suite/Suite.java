@@ -26,7 +26,11 @@ public final class Suite {
       new String[] {"keep-out reach", "keep-out-reach.yaml"},
       new String[] {"keep-out wall", "keep-out-wall.yaml"},
       new String[] {"sequence (6 pts)", "sequence.yaml"},
-      new String[] {"push", "push.yaml"});
+      new String[] {"push", "push.yaml"},
+      new String[] {"reach UR5e", "reach-ur5e.yaml"},
+      new String[] {"reach Panda", "reach-panda.yaml"},
+      new String[] {"reach Gen3", "reach-gen3.yaml"},
+      new String[] {"reach iiwa", "reach-iiwa.yaml"});
 
   /** Planner variants, in table order. */
   public static final List<String> PLANNERS = List.of("mppi", "mppi-flat", "dls");

@@ -7,6 +7,7 @@ import io.telos.api.JointCommand;
 import io.telos.api.Observation;
 import io.telos.api.Target;
 import io.telos.api.Vec;
+import io.telos.model.CollisionModel;
 import io.telos.model.JointLimits;
 import io.telos.model.RobotModel;
 import io.telos.planner.MppiConfig.Method;
@@ -29,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private static final long ISSUED_MAX_AGE_NS = 100_000_000L;
   /** Clearance the subgoal layer asks of its joint-space path around keep-out volumes. */
   private static final double SUBGOAL_CLEARANCE_M = 0.03;
+  /** Clearance the subgoal layer asks of its joint-space path from the table and between links (self_collision on). */
+  private static final double SUBGOAL_SELF_CLEARANCE_M = 0.01;
   private static final Logger LOG = LoggerFactory.getLogger(MppiPlanner.class);
   private static final int IK_RESTARTS = 16;
   private static final double IK_TOLERANCE_M = 0.002;
@@ -87,6 +91,8 @@ public final class MppiPlanner implements InstrumentedPlanner {
   private final StateGoalCost stateGoalCost;
   private final double[] goalState;
   private final KeepOutCost keepOutCost;
+  /** What the subgoal layer keeps its path clear of, less the margin it asks (≥ 0: clear); null: nothing. */
+  private final ToDoubleFunction<double[]> subgoalClearance;
   /** The upper level for push goals (null without a contact model, or flat). */
   private final PushLayer pushLayer;
   private final PushingWorldModel pushModel;
@@ -206,9 +212,13 @@ public final class MppiPlanner implements InstrumentedPlanner {
       terms.add(keepOutCost);
     }
     SelfCollisionCost.checkAllowed(robot, config.guardrails());
+    SelfCollisionCost selfCollision = null;
     if (config.guardrails().selfCollision()) {
-      terms.add(new SelfCollisionCost(SelfCollisionCost.model(robot, config.guardrails())));
+      CollisionModel collisionModel = SelfCollisionCost.model(robot, config.guardrails());
+      terms.add(new SelfCollisionCost(collisionModel));
+      selfCollision = new SelfCollisionCost(collisionModel); // its own checker, for the subgoal layer
     }
+    this.subgoalClearance = subgoalClearance(keepOutCost, selfCollision);
     this.pushModel = model instanceof PushingWorldModel pm ? pm : null;
     int armState = model.stateSize() - 2 * model.objectCount();
     this.stateGoalCost = new StateGoalCost(model.stateSize(), armState, config.costs().reachWeight(),
@@ -543,6 +553,20 @@ public final class MppiPlanner implements InstrumentedPlanner {
   }
 
   /**
+   * The subgoal layer's clearance: keep-out volumes (less {@link #SUBGOAL_CLEARANCE_M}) and, with the
+   * self-collision guardrail, the table and the arm's own links (less {@link #SUBGOAL_SELF_CLEARANCE_M});
+   * the smaller when both; null when neither is on.
+   */
+  private static ToDoubleFunction<double[]> subgoalClearance(KeepOutCost keepOut, SelfCollisionCost self) {
+    ToDoubleFunction<double[]> k = keepOut == null ? null : q -> keepOut.clearance(q) - SUBGOAL_CLEARANCE_M;
+    ToDoubleFunction<double[]> c = self == null ? null : q -> self.clearance(q) - SUBGOAL_SELF_CLEARANCE_M;
+    if (k == null || c == null) {
+      return k == null ? c : k;
+    }
+    return q -> Math.min(k.applyAsDouble(q), c.applyAsDouble(q));
+  }
+
+  /**
    * For a position target, picks the joint configuration to head for: inverse kinematics (for the
    * target clamped into the workspace box) from the current configuration and from seeded
    * restarts, keeping the solution quickest to reach. Once per goal. This is the subgoal layer: the
@@ -569,10 +593,9 @@ public final class MppiPlanner implements InstrumentedPlanner {
       Math.max(lo[1], Math.min(hi[1], p.yM())),
       Math.max(lo[2], Math.min(hi[2], p.zM()))
     };
-    double residual = keepOutCost == null
+    double residual = subgoalClearance == null
         ? ik.solve(point, q, moveWeight, IK_RESTARTS, config.seed(), IK_TOLERANCE_M, subgoal)
-        : ik.solve(point, q, moveWeight, IK_RESTARTS, config.seed(), IK_TOLERANCE_M, keepOutCost::clearance,
-            SUBGOAL_CLEARANCE_M, subgoal);
+        : ik.solve(point, q, moveWeight, IK_RESTARTS, config.seed(), IK_TOLERANCE_M, subgoalClearance, 0, subgoal);
     haveSubgoal = Double.isFinite(residual);
     if (haveSubgoal) {
       double[] ee = ik.endEffector(subgoal);

@@ -74,6 +74,10 @@ public final class SafetyKernel {
   private boolean deadmanReported;
   private CollisionModel.Checker collision;
   private double[] setpointQ;
+  private double[] previousQ;
+  private double[] sweepQ;
+  /** Spacing of the collision checks along a plan's path, on the joint that moves most, rad (m). */
+  static final double SWEEP_STEP = 0.02;
   private long collidingPlans;
 
   public SafetyKernel(JointLimits limits, SafetyConfig config, ModeArbiter arbiter, FaultSink faults) {
@@ -118,13 +122,18 @@ public final class SafetyKernel {
   /**
    * Checks every plan against the arm's collision geometry before adopting it: a plan with a
    * setpoint where two links that may not touch overlap, or a link is below the table, deeper than
-   * the arm is where it is commanded now, is rejected ({@code BAD_PLAN}); the arm keeps to the plan
+   * the arm is where it is commanded now, is rejected ({@code BAD_PLAN}); so is one whose straight
+   * joint-space path between setpoints (from the current command to the first, then on), sampled
+   * every {@link #SWEEP_STEP} rad (m) on the joint that moves most, goes deeper: a sparse plan
+   * cannot step over the table or a link. The arm keeps to the plan
    * it follows (and stops when that runs out). A plan that backs out of an overlap is accepted.
    * Call before the servo thread starts; null turns the check off.
    */
   public void setCollisionModel(CollisionModel model) {
     this.collision = model == null ? null : model.newChecker();
     this.setpointQ = new double[n];
+    this.previousQ = new double[n];
+    this.sweepQ = new double[n];
   }
 
   /** Plans rejected because a setpoint collides (part of {@link #badPlans()}). */
@@ -309,17 +318,30 @@ public final class SafetyKernel {
     }
     if (collision != null) {
       double now = depth(cmdPos);
+      System.arraycopy(cmdPos, 0, previousQ, 0, n);
       for (int k = 0; k < sps.size(); k++) {
         Vec pos = sps.get(k).position();
+        double step = 0;
         for (int i = 0; i < n; i++) {
           setpointQ[i] = pos.get(i);
+          step = Math.max(step, Math.abs(setpointQ[i] - previousQ[i]));
         }
-        double d = depth(setpointQ);
-        if (d > now + 1e-9) {
-          collidingPlans++;
-          return "setpoint " + k + " collides (" + (collision.selfClearance() < 0 ? "links " + collision.closestPair()
-              : "link " + collision.lowestLink() + " below the table") + ", " + Math.round(d * 1000) + " mm)";
+        // the servo moves along the straight line between setpoints: check it, not only its ends
+        int samples = Math.max(1, (int) Math.ceil(step / SWEEP_STEP));
+        for (int j = 1; j <= samples; j++) {
+          double f = (double) j / samples;
+          for (int i = 0; i < n; i++) {
+            sweepQ[i] = previousQ[i] + f * (setpointQ[i] - previousQ[i]);
+          }
+          double d = depth(sweepQ);
+          if (d > now + 1e-9) {
+            collidingPlans++;
+            return (j == samples ? "setpoint " + k : "the path to setpoint " + k) + " collides ("
+                + (collision.selfClearance() < 0 ? "links " + collision.closestPair()
+                    : "link " + collision.lowestLink() + " below the table") + ", " + Math.round(d * 1000) + " mm)";
+          }
         }
+        System.arraycopy(setpointQ, 0, previousQ, 0, n);
       }
     }
     return null;

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /** Turns a {@link TaskSpec} into the goals the planner will pursue. */
 public final class Tasks {
@@ -24,6 +25,17 @@ public final class Tasks {
   private Tasks() {}
 
   public static List<Goal> goals(TaskSpec task, RobotModel model, long seed, String robotId) {
+    return goals(task, model, seed, robotId, q -> true);
+  }
+
+  /**
+   * As {@link #goals(TaskSpec, RobotModel, long, String)}, with random targets drawn only from joint
+   * configurations {@code admissible} accepts (e.g. clear of the table and of the arm's own links
+   * when the planner keeps them apart): a target no admissible configuration reaches is not a fair
+   * goal. Targets of the other task types are as written.
+   */
+  public static List<Goal> goals(TaskSpec task, RobotModel model, long seed, String robotId,
+      Predicate<double[]> admissible) {
     long timeoutNs = (long) (task.timeoutS() * 1e9);
     String source = "task/" + robotId;
     List<Goal> out = new ArrayList<>();
@@ -38,7 +50,7 @@ public final class Tasks {
         }
       }
       case "reach_random" -> {
-        List<double[]> targets = randomReachable(model, task.count(), seed);
+        List<double[]> targets = randomReachable(model, task.count(), seed, admissible);
         for (int i = 0; i < targets.size(); i++) {
           double[] p = targets.get(i);
           out.add(new Goal(new Header(i, 0, source, model.chain().baseLink()), "target-" + i,
@@ -102,6 +114,15 @@ public final class Tasks {
    * the base column when the arm moves in 3-D.
    */
   public static List<double[]> randomReachable(RobotModel model, int count, long seed) {
+    return randomReachable(model, count, seed, q -> true);
+  }
+
+  /**
+   * As {@link #randomReachable(RobotModel, int, long)}, drawing only from configurations
+   * {@code admissible} accepts; with an always-true predicate the targets are the same.
+   */
+  public static List<double[]> randomReachable(RobotModel model, int count, long seed,
+      Predicate<double[]> admissible) {
     KinematicChain chain = model.chain();
     JointLimits lim = model.limits();
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -127,6 +148,9 @@ public final class Tasks {
           continue;
         }
       } else if (Math.hypot(p[0], p[1]) < 0.2) {
+        continue;
+      }
+      if (!admissible.test(q)) {
         continue;
       }
       out.add(p);

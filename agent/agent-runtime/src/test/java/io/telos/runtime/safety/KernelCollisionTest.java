@@ -32,12 +32,58 @@ class KernelCollisionTest {
     now += cfg.periodNs();
     k.tick(now, HOME.clone(), now);
     assertEquals(1, k.collidingPlans(), faults.toString());
-    assertTrue(faults.get(0).contains("setpoint 1 collides (link wrist_1_link below the table"), faults.toString());
+    // the path is checked on the way: the wrist meets the table before the setpoint itself
+    assertTrue(faults.get(0).contains("the path to setpoint 1 collides (link wrist_2_link below the table"), faults.toString());
     k.offer(chunk(now, new double[] {0.1, -1.5, 1.5, -1.5, -1.57, 0}, new double[] {0.2, -1.5, 1.5, -1.5, -1.57, 0}));
     now += cfg.periodNs();
     k.tick(now, HOME.clone(), now);
     assertEquals(1, k.collidingPlans(), faults.toString());
     assertEquals(1, k.badPlans());
+  }
+
+  @Test
+  void aPlanWhosePathBetweenClearSetpointsCrossesTheTableIsRejected() {
+    RobotModel arm = RobotModel.load("../robot-model/src/test/resources/io/telos/model/arms/ur5e.urdf");
+    CollisionModel model = CollisionModel.of(arm, null);
+    CollisionModel.Checker c = model.newChecker();
+    // a seeded target configuration clear of everything whose straight path from HOME is not
+    double[] far = null;
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+    for (int attempt = 0; attempt < 100_000 && far == null; attempt++) {
+      double[] q = HOME.clone();
+      q[1] += rnd.nextDouble(-2.5, 2.5);
+      q[2] += rnd.nextDouble(-2.5, 2.5);
+      if (!arm.limits().contains(q, 0) || clearance(c, q) < 0.02) {
+        continue;
+      }
+      double worst = Double.POSITIVE_INFINITY;
+      for (int s = 1; s < 100; s++) {
+        double[] p = new double[6];
+        for (int i = 0; i < 6; i++) {
+          p[i] = HOME[i] + s / 100.0 * (q[i] - HOME[i]);
+        }
+        worst = Math.min(worst, clearance(c, p));
+      }
+      far = worst < -0.03 ? q : null;
+    }
+    assertTrue(far != null, "a path through the table exists");
+    List<String> faults = new ArrayList<>();
+    SafetyConfig cfg = SafetyConfig.defaults();
+    ModeArbiter arbiter = new ModeArbiter("t", new io.telos.api.SimulatedClock(), Mode.AUTONOMOUS, m -> { });
+    SafetyKernel k = new SafetyKernel(arm.limits(), cfg, arbiter, (s, code, m) -> faults.add(code + ": " + m));
+    k.setCollisionModel(model);
+    long now = 0;
+    k.tick(now, HOME.clone(), now);
+    k.offer(chunk(now, HOME.clone(), far)); // both setpoints clear
+    now += cfg.periodNs();
+    k.tick(now, HOME.clone(), now);
+    assertEquals(1, k.collidingPlans(), faults.toString());
+    assertTrue(faults.get(0).contains("the path to setpoint 1 collides"), faults.toString());
+  }
+
+  private static double clearance(CollisionModel.Checker c, double[] q) {
+    c.update(q);
+    return Math.min(c.selfClearance(), c.tableClearance());
   }
 
   private static ActionChunk chunk(long now, double[] a, double[] b) {

@@ -2,6 +2,7 @@ package io.telos.bridge.sim;
 
 import io.telos.api.ObjectPose;
 import io.telos.api.scene.Scene;
+import io.telos.model.CollisionModel;
 import io.telos.model.Inertial;
 import io.telos.model.JointSpec;
 import io.telos.model.JointType;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * The ODE side of a simulated arm: one dynamic body per movable link of the chain, hinge or slider
  * joints between them, engine position stops, velocity motors with force caps and viscous damping.
  * The base link is the static environment (the world frame is the arm's base frame). When the
- * scene has objects, a {@link SceneContacts} adds the ground, the objects and the tool sphere;
- * otherwise there is no collision at all.
+ * scene has objects or the links collide, a {@link SceneContacts} adds the ground, the link
+ * capsules, the objects and the tool sphere; otherwise there is no collision at all.
  *
  * <p>Not thread-safe: {@link SimulatedArm} guards every call with its world lock.
  */
@@ -62,7 +63,7 @@ final class ArmWorld {
   private final double[] qd;
   private final DVector3 tmpA = new DVector3();
   private final DVector3 tmpB = new DVector3();
-  private final SceneContacts contacts; // null without scene objects
+  private final SceneContacts contacts; // null without scene objects and link collisions
   private boolean destroyed;
 
   /**
@@ -72,8 +73,11 @@ final class ArmWorld {
    * @param gravity world gravity (m/s², base frame)
    * @param effortScale factor on the URDF effort limits used as motor force caps (0 = limp)
    * @param scene its objects become bodies; nothing is added when it has none
+   * @param links the links' collision geometry (capsules of the chain links and the pairs that
+   *     collide); null: the links pass through everything
    */
-  ArmWorld(String component, RobotModel model, double[] gravity, double effortScale, double[] q0, Scene scene) {
+  ArmWorld(String component, RobotModel model, double[] gravity, double effortScale, double[] q0, Scene scene,
+      CollisionModel links) {
     KinematicChain chain = model.chain();
     RobotDescription d = model.description();
     this.n = chain.dof();
@@ -164,8 +168,15 @@ final class ArmWorld {
       q[i] = q0[i];
     }
     readJoints();
-    this.contacts = scene.isEmpty() ? null
+    this.contacts = scene.isEmpty() && links == null ? null
         : new SceneContacts(world, scene, bodies[n - 1], toolOffset(chain, zero[n], com[n - 1]));
+    if (links != null) {
+      DBody[] linkBodies = new DBody[n + 1]; // chain link order: the base has none
+      double[][] linkCom = new double[n + 1][];
+      System.arraycopy(bodies, 0, linkBodies, 1, n);
+      System.arraycopy(com, 0, linkCom, 1, n);
+      contacts.addLinks(links, linkBodies, linkCom, start[0]);
+    }
   }
 
   /**
@@ -216,7 +227,12 @@ final class ArmWorld {
 
   /** True when the scene has objects (bodies, contacts, poses). */
   boolean hasObjects() {
-    return contacts != null;
+    return contacts != null && contacts.objectCount() > 0;
+  }
+
+  /** Contact points involving a link since the world was built; 0 without link collisions. */
+  long linkContacts() {
+    return contacts == null ? 0 : contacts.linkContacts();
   }
 
   /** Object poses after the last step, scene order; empty without scene objects. */
@@ -226,7 +242,7 @@ final class ArmWorld {
 
   /** Centre of the tool's contact sphere (base frame), or null without scene objects. */
   double[] toolCentre() {
-    if (contacts == null) {
+    if (!hasObjects()) {
       return null;
     }
     DVector3C c = contacts.toolCentre();

@@ -25,6 +25,9 @@ import java.util.Objects;
  *     {@code dead_time_ms}, {@code max_velocity}); {@code null} for none (the arm follows its
  *     command through its own controller only). One entry applies to every joint; otherwise one
  *     entry per joint in chain order (checked against the model by {@link #response(List)})
+ * @param linkCollisions whether the arm's links collide with the table plane, with each other and
+ *     with scene objects (key {@code link_collisions}, default false: only the tool's contact sphere
+ *     touches anything), from the description's collision geometry ({@link io.telos.model.CollisionModel})
  */
 public record SimConfig(
     long stepNs,
@@ -35,7 +38,8 @@ public record SimConfig(
     double noiseVelocityRadS,
     double[] initialPosition,
     double effortScale,
-    ActuatorResponse response) {
+    ActuatorResponse response,
+    boolean linkCollisions) {
 
   /** Key prefix used in error messages: the launch file's bridge section. */
   public static final String PREFIX = "bridge.";
@@ -102,6 +106,14 @@ public record SimConfig(
     }
   }
 
+  /** Settings without link collisions. */
+  public SimConfig(long stepNs, double[] gravity, double kp, CommandInterface commandInterface,
+      double noisePositionRad, double noiseVelocityRadS, double[] initialPosition, double effortScale,
+      ActuatorResponse response) {
+    this(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, initialPosition, effortScale,
+        response, false);
+  }
+
   /** Settings without an actuator response (the arm follows its controller only). */
   public SimConfig(long stepNs, double[] gravity, double kp, CommandInterface commandInterface,
       double noisePositionRad, double noiseVelocityRadS, double[] initialPosition, double effortScale) {
@@ -112,43 +124,43 @@ public record SimConfig(
   /** Defaults: 1 ms step, gravity −9.81 z, kp 40/s, position interface, no noise, model's home. */
   public static SimConfig defaults() {
     return new SimConfig(DEFAULT_STEP_NS, new double[] {0, 0, DEFAULT_GRAVITY_Z}, DEFAULT_KP,
-        CommandInterface.POSITION, 0, 0, null, 1.0, null);
+        CommandInterface.POSITION, 0, 0, null, 1.0, null, false);
   }
 
   /** The same settings with other sensor noise. */
   public SimConfig withNoise(double positionRad, double velocityRadS) {
     return new SimConfig(stepNs, gravity, kp, commandInterface, positionRad, velocityRadS, initialPosition, effortScale,
-        response);
+        response, linkCollisions);
   }
 
   /** The same settings with another initial joint configuration ({@code null}: model default). */
   public SimConfig withInitialPosition(double... q) {
     return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, q, effortScale,
-        response);
+        response, linkCollisions);
   }
 
   /** The same settings with another command interface. */
   public SimConfig withCommandInterface(CommandInterface ci) {
     return new SimConfig(stepNs, gravity, kp, ci, noisePositionRad, noiseVelocityRadS, initialPosition, effortScale,
-        response);
+        response, linkCollisions);
   }
 
   /** The same settings with another motor effort scale. */
   public SimConfig withEffortScale(double scale) {
     return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS, initialPosition, scale,
-        response);
+        response, linkCollisions);
   }
 
   /** The same settings with another gravity vector. */
   public SimConfig withGravity(double x, double y, double z) {
     return new SimConfig(stepNs, new double[] {x, y, z}, kp, commandInterface, noisePositionRad, noiseVelocityRadS,
-        initialPosition, effortScale, response);
+        initialPosition, effortScale, response, linkCollisions);
   }
 
   /** The same settings with another position gain. */
   public SimConfig withKp(double gain) {
     return new SimConfig(stepNs, gravity, gain, commandInterface, noisePositionRad, noiseVelocityRadS,
-        initialPosition, effortScale, response);
+        initialPosition, effortScale, response, linkCollisions);
   }
 
   /**
@@ -157,7 +169,13 @@ public record SimConfig(
    */
   public SimConfig withResponse(ActuatorResponse r) {
     return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS,
-        initialPosition, effortScale, r);
+        initialPosition, effortScale, r, linkCollisions);
+  }
+
+  /** The same settings with link collisions on or off. */
+  public SimConfig withLinkCollisions(boolean on) {
+    return new SimConfig(stepNs, gravity, kp, commandInterface, noisePositionRad, noiseVelocityRadS,
+        initialPosition, effortScale, response, on);
   }
 
   /**
@@ -204,14 +222,15 @@ public record SimConfig(
         && Double.compare(noiseVelocityRadS, c.noiseVelocityRadS) == 0
         && Arrays.equals(initialPosition, c.initialPosition)
         && Double.compare(effortScale, c.effortScale) == 0
-        && Objects.equals(response, c.response);
+        && Objects.equals(response, c.response)
+        && linkCollisions == c.linkCollisions;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(stepNs, Arrays.hashCode(gravity), kp, commandInterface, noisePositionRad,
         noiseVelocityRadS, Arrays.hashCode(initialPosition), effortScale,
-        response);
+        response, linkCollisions);
   }
 
   @Override
@@ -220,7 +239,8 @@ public record SimConfig(
         + ", command_interface=" + commandInterface.key() + ", noise_position_rad=" + fmt(noisePositionRad)
         + ", noise_velocity_rad_s=" + fmt(noiseVelocityRadS) + ", initial_position="
         + (initialPosition == null ? "default" : Arrays.toString(initialPosition))
-        + ", effort_scale=" + fmt(effortScale) + (response == null ? "" : ", " + responseString(response)) + "]";
+        + ", effort_scale=" + fmt(effortScale) + (response == null ? "" : ", " + responseString(response))
+        + (linkCollisions ? ", link_collisions=true" : "") + "]";
   }
 
   private static String responseString(ActuatorResponse r) {

@@ -52,9 +52,10 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
   public static final String LAG_S = "lag_s";
   public static final String DEAD_TIME_MS = "dead_time_ms";
   public static final String MAX_VELOCITY = "max_velocity";
+  public static final String LINK_COLLISIONS = "link_collisions";
 
   private static final Set<String> KEYS = Set.of(STEP_MS, GRAVITY, KP, COMMAND_INTERFACE, NOISE_POSITION_RAD,
-      NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE, LAG_S, DEAD_TIME_MS, MAX_VELOCITY);
+      NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE, LAG_S, DEAD_TIME_MS, MAX_VELOCITY, LINK_COLLISIONS);
 
   /** Scene objects are reported: {@code RobotHardware.objects()}. */
   @Override
@@ -125,7 +126,12 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
     double nv = number(settings, NOISE_VELOCITY_RAD_S, 0, "a number >= 0");
     double[] q0 = numbers(settings.get(INITIAL_POSITION));
     double effortScale = number(settings, EFFORT_SCALE, 1.0, "a number in [0, 100]");
-    return new SimConfig(Math.round(stepMs * 1e6), gravity, kp, ci, np, nv, q0, effortScale, response(settings));
+    Object lc = settings.get(LINK_COLLISIONS);
+    if (lc != null && !(lc instanceof Boolean)) {
+      throw new IllegalArgumentException(key(LINK_COLLISIONS) + ": must be true or false, was " + describe(lc));
+    }
+    return new SimConfig(Math.round(stepMs * 1e6), gravity, kp, ci, np, nv, q0, effortScale, response(settings),
+        lc != null && (Boolean) lc);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
 import io.telos.api.scene.Scene;
+import io.telos.model.CollisionModel;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.Steppable;
@@ -190,7 +191,8 @@ public final class SimulatedArm implements RobotHardware, Steppable {
       }
     }
     Objects.requireNonNull(scene, "scene");
-    this.world = new ArmWorld(component, model, config.gravity(), config.effortScale(), q0, scene);
+    CollisionModel links = config.linkCollisions() ? CollisionModel.of(model, null) : null;
+    this.world = new ArmWorld(component, model, config.gravity(), config.effortScale(), q0, scene, links);
     this.noise = new SplittableRandom(seed);
     this.motorVelocity = new double[n];
     this.effort = new double[n];
@@ -631,6 +633,20 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     worldLock.lock();
     try {
       return closed ? null : world.toolCentre();
+    } finally {
+      worldLock.unlock();
+    }
+  }
+
+  /**
+   * Contact points involving one of the arm's links (with the table, another link or an object)
+   * since the arm was built; 0 with {@code link_collisions: false}. Lock-free reads are not offered:
+   * this takes the world lock.
+   */
+  public long linkContacts() {
+    worldLock.lock();
+    try {
+      return closed ? 0 : world.linkContacts();
     } finally {
       worldLock.unlock();
     }

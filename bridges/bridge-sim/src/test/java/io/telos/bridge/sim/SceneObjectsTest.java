@@ -84,7 +84,8 @@ class SceneObjectsTest {
           double hi = Math.min(model.limits().upper(i), 3);
           q0[i] = k == 0 ? Math.min(Math.max(0, lo), hi) : lo + (hi - lo) * random.nextDouble();
         }
-        try (SimulatedArm arm = arm(model, SimConfig.defaults().withInitialPosition(q0), far, new SimulatedClock())) {
+        SimConfig config = SimConfig.defaults().withInitialPosition(q0);
+        try (SimulatedArm arm = arm(model, config, far, new SimulatedClock())) {
           double[] fk = model.chain().forwardPosition(q0);
           double[] sphere = arm.toolSphereCentre();
           assertTrue(SimTesting.maxAbsError(fk, sphere) < 1e-6,
@@ -172,7 +173,8 @@ class SceneObjectsTest {
   void theToolSweepingThroughThePuckPushesIt() {
     Sweep sweep = Sweep.make();
     SimulatedClock clock = new SimulatedClock();
-    try (SimulatedArm arm = arm(TELOS6, SimConfig.defaults().withInitialPosition(sweep.q0()), sweep.scene(), clock)) {
+    SimConfig config = SimConfig.defaults().withInitialPosition(sweep.q0());
+    try (SimulatedArm arm = arm(TELOS6, config, sweep.scene(), clock)) {
       sweep.drive(arm, clock);
       ObjectPose p = arm.objects().get(0);
       double dx = p.xM() - sweep.puckX();

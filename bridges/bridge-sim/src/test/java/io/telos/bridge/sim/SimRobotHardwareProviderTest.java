@@ -37,7 +37,8 @@ class SimRobotHardwareProviderTest {
         .orElseThrow();
     assertEquals(SimRobotHardwareProvider.class, found.getClass());
     assertEquals(Set.of("step_ms", "gravity", "kp", "command_interface", "noise_position_rad",
-        "noise_velocity_rad_s", "initial_position", "effort_scale", "lag_s", "dead_time_ms", "max_velocity"),
+        "noise_velocity_rad_s", "initial_position", "effort_scale", "lag_s", "dead_time_ms", "max_velocity",
+        "link_collisions"),
         found.settingKeys());
   }
 
@@ -97,7 +98,8 @@ class SimRobotHardwareProviderTest {
     "dead_time_ms|-1|bridge.dead_time_ms: must be a number in [0, 1000], was -1",
     "max_velocity|0|bridge.max_velocity: must be a number in [0.001, 10000], was 0",
     "max_velocity|Infinity|bridge.max_velocity: must be a number in [0.001, 10000], was Infinity",
-    "colour|red|bridge.colour: unknown key (allowed: command_interface, dead_time_ms, effort_scale, gravity, initial_position, kp, lag_s, max_velocity, noise_position_rad, noise_velocity_rad_s, step_ms)",
+    "link_collisions|yes|bridge.link_collisions: must be true or false, was 'yes'",
+    "colour|red|bridge.colour: unknown key (allowed: command_interface, dead_time_ms, effort_scale, gravity, initial_position, kp, lag_s, link_collisions, max_velocity, noise_position_rad, noise_velocity_rad_s, step_ms)",
   })
   void badSettingsNameTheKey(String key, String raw, String message) {
     Object value = parse(raw);

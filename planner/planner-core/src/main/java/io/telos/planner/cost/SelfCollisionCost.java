@@ -93,6 +93,15 @@ public final class SelfCollisionCost implements CostTerm {
     return total;
   }
 
+  /**
+   * The smaller of the closest distance between two links that may not touch and the lowest link's
+   * height above the table at configuration {@code q}, m (negative: overlap or depth).
+   */
+  public double clearance(double[] q) {
+    checker.update(q, 0);
+    return Math.min(checker.selfClearance(), checker.tableClearance());
+  }
+
   /** Deepest overlap or depth below the table at {@code q[off, off + dof)}, m; 0 when clear, +inf for NaN. */
   public double penetration(double[] q, int off) {
     checker.update(q, off);
