@@ -55,7 +55,7 @@ import java.util.function.Predicate;
  */
 public final class Composer {
   /** Clearance a random target's configuration keeps from the table and between links when the planner checks them, m. */
-  static final double TARGET_CLEARANCE_M = 0.02;
+  static final double TARGET_CLEARANCE_M = 0.005;
   private Composer() {}
 
   /** Seeds for components derive from the master seed so that they differ but repeat. */
