@@ -15,8 +15,9 @@ public final class SuiteReport {
   public static String markdown(List<Suite.Row> rows, String command) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Telos task suite\n\n");
-    sb.append("`").append(command).append("` — lock-step simulated time (`clock: sim`), telos6 arm on the ODE sim bridge,"
-        + " no episodic memory.\n\n");
+    sb.append("`").append(command).append("` — lock-step simulated time (`clock: sim`), the ODE sim bridge,"
+        + " no episodic memory; telos6 unless the task names an arm (`reach <arm>`: the vendor-layout URDFs of"
+        + " launch/examples/robots, with bridge.link_collisions and planner.guardrails.self_collision on).\n\n");
     sb.append(HEADER).append('\n');
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Suite.Row r : rows) {
