@@ -79,6 +79,10 @@ final class SimRobotCommand implements Callable<Integer> {
           + "still applies when lower (default: none).")
   List<Double> maxVelocity;
 
+  @Option(names = "--link-collisions", description = "The arm's links collide with the table, each other and scene "
+      + "objects (the URDF's collision shapes; default: only the tool touches objects).")
+  boolean linkCollisions;
+
   /** Option and bridge key of each slow-arm setting. */
   private static final Map<String, String> RESPONSE_OPTIONS = Map.of(
       SimRobotHardwareProvider.LAG_S, "--lag-s",
@@ -91,6 +95,9 @@ final class SimRobotCommand implements Callable<Integer> {
     put(s, SimRobotHardwareProvider.LAG_S, lagS);
     put(s, SimRobotHardwareProvider.DEAD_TIME_MS, deadTimeMs);
     put(s, SimRobotHardwareProvider.MAX_VELOCITY, maxVelocity);
+    if (linkCollisions) {
+      s.put(SimRobotHardwareProvider.LINK_COLLISIONS, true);
+    }
     return s;
   }
 

@@ -34,6 +34,7 @@ class SimRobotCommandTest {
     assertEquals(Map.of(), parse().simSettings(), "none: the arm of before");
     assertEquals(Map.of("lag_s", 0.1, "dead_time_ms", 20.0, "max_velocity", List.of(1.0, 1.0, 1.0, 0.5, 0.5, 0.5)),
         parse("--lag-s", "0.1", "--dead-time-ms", "20", "--max-velocity", "1,1,1,0.5,0.5,0.5").simSettings());
+    assertEquals(Map.of("link_collisions", true), parse("--link-collisions").simSettings());
   }
 
   @Test

@@ -349,6 +349,12 @@ public final class AgentRuntime implements AutoCloseable {
         .labelled("telos_goals_total", "Goals ended, by outcome.", "counter", "outcome", goals)
         .labelled("telos_mode", "1 for the current mode of the arbiter.", "gauge", "mode", mode)
         .counter("telos_handover_requests_total", "Handover requests raised.", handovers.get())
+        .counter("telos_plans_rejected_total", "Plans the safety kernel refused (bad shape, values or collision).",
+            kernel.badPlans())
+        .counter("telos_plans_colliding_total", "Plans refused because a setpoint or the path to one collides.",
+            kernel.collidingPlans())
+        .counter("telos_collision_brakes_total", "Servo ticks braked because the command's stopping point collides.",
+            kernel.collisionBrakes())
         .gauge("telos_teleop_lease_held", "1 while an operator holds the control lease.", lease.holder().isEmpty() ? 0 : 1)
         .labelled("telos_response_lag_seconds", "Lag of each joint, identified online.", "gauge", "joint",
             responseWatch == null ? Map.of() : responseWatch.lagS())

@@ -64,7 +64,7 @@ public final class SafetyKernel {
   private long staleHoldMark = -1;
   private long freshSinceNs = -1;
   private boolean planStaleReported;
-  private long badPlans;
+  private volatile long badPlans; // written by the servo thread only; read by metrics
   private long staleTicks;
   private boolean following;
   private volatile OperatorInput operator;
@@ -78,7 +78,14 @@ public final class SafetyKernel {
   private double[] sweepQ;
   /** Spacing of the collision checks along a plan's path, on the joint that moves most, rad (m). */
   static final double SWEEP_STEP = 0.02;
-  private long collidingPlans;
+  private volatile long collidingPlans;
+  private double[] savedPos;
+  private double[] savedVel;
+  private double[] stopQ;
+  private volatile long collisionBrakes;
+  private long clearTicks = Long.MAX_VALUE; // guarded ticks followed since the last brake
+  /** Unbraked time after which a new brake is a new episode (reported again), s. */
+  static final double BRAKE_REPORT_QUIET_S = 0.5;
 
   public SafetyKernel(JointLimits limits, SafetyConfig config, ModeArbiter arbiter, FaultSink faults) {
     this(limits, ActuatorResponse.ideal(limits.size()), config, arbiter, faults);
@@ -134,6 +141,18 @@ public final class SafetyKernel {
     this.setpointQ = new double[n];
     this.previousQ = new double[n];
     this.sweepQ = new double[n];
+    this.savedPos = new double[n];
+    this.savedVel = new double[n];
+    this.stopQ = new double[n];
+  }
+
+  /**
+   * Ticks on which the kernel braked instead of following because the command's stopping point
+   * (where it would come to rest braking at the acceleration limits) would have gone deeper into
+   * a collision than the command is now.
+   */
+  public long collisionBrakes() {
+    return collisionBrakes;
   }
 
   /** Plans rejected because a setpoint collides (part of {@link #badPlans()}). */
@@ -261,7 +280,11 @@ public final class SafetyKernel {
             "no plan newer than " + config.planTimeoutNs() / 1_000_000 + " ms; controlled stop");
       }
     }
-    limit(following);
+    if (collision != null && following) {
+      guardedLimit();
+    } else {
+      limit(following);
+    }
     if (expected != null) {
       expected.step(cmdPos);
       expectedHead = (expectedHead + 1) % EXPECTED_HISTORY;
@@ -345,6 +368,43 @@ public final class SafetyKernel {
       }
     }
     return null;
+  }
+
+  /**
+   * {@link #limit} with the collision guard: the tick's command is taken only when the point where
+   * it would come to rest, braking from its velocity at the acceleration limits, is no deeper in a
+   * collision than the command is now; otherwise the kernel brakes instead (a limiter tracking a
+   * plan at speed overshoots its last setpoint by about v²/2a, and a stop carries on along the
+   * velocity: both are checked here, since both reach the robot). Braking from a checked tick ends
+   * at that tick's stopping point, so the command never goes deeper than it was.
+   */
+  private void guardedLimit() {
+    System.arraycopy(cmdPos, 0, savedPos, 0, n);
+    System.arraycopy(cmdVel, 0, savedVel, 0, n);
+    double now = depth(cmdPos);
+    limit(true);
+    for (int i = 0; i < n; i++) {
+      double v = cmdVel[i];
+      double stop = v * Math.abs(v) / (2 * amax[i]) + v * dt; // the discrete tail adds up to one tick
+      stopQ[i] = clamp(cmdPos[i] + stop, lo[i], hi[i]);
+    }
+    if (depth(stopQ) <= now + 1e-9) {
+      if (clearTicks != Long.MAX_VALUE) {
+        clearTicks++;
+      }
+      return;
+    }
+    System.arraycopy(savedPos, 0, cmdPos, 0, n);
+    System.arraycopy(savedVel, 0, cmdVel, 0, n);
+    limit(false);
+    collisionBrakes++;
+    boolean newEpisode = clearTicks * dt >= BRAKE_REPORT_QUIET_S; // creeping along a contact is one episode
+    clearTicks = 0;
+    if (newEpisode) {
+      faults.fault(Severity.WARNING, "COLLISION_BRAKE", "the command's stopping point "
+          + (collision.selfClearance() < 0 ? "overlaps links " + collision.closestPair()
+              : "puts link " + collision.lowestLink() + " below the table") + "; braking");
+    }
   }
 
   /** How deep configuration {@code q} overlaps or goes below the table, m (0: clear). */

@@ -81,6 +81,81 @@ class KernelCollisionTest {
     assertTrue(faults.get(0).contains("the path to setpoint 1 collides"), faults.toString());
   }
 
+  @Test
+  void anOperatorJoggingIntoTheTableIsBrakedBeforeIt() {
+    RobotModel arm = RobotModel.load("../robot-model/src/test/resources/io/telos/model/arms/ur5e.urdf");
+    CollisionModel model = CollisionModel.of(arm, null);
+    CollisionModel.Checker c = model.newChecker();
+    // a seeded direction from HOME whose straight line runs into the table
+    double[] deep = null;
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+    for (int attempt = 0; attempt < 100_000 && deep == null; attempt++) {
+      double[] q = HOME.clone();
+      q[1] += rnd.nextDouble(-2.5, 2.5);
+      q[2] += rnd.nextDouble(-2.5, 2.5);
+      deep = arm.limits().contains(q, 0) && clearance(c, q) < -0.05 ? q : null;
+    }
+    assertTrue(deep != null);
+    double[] jog = new double[6]; // 0.5 rad/s on the joint that moves most
+    double scale = 0.5 / Math.max(Math.abs(deep[1] - HOME[1]), Math.abs(deep[2] - HOME[2]));
+    for (int i = 0; i < 6; i++) {
+      jog[i] = (deep[i] - HOME[i]) * scale;
+    }
+    double with = deepestJog(arm, model, jog, c);
+    double without = deepestJog(arm, null, jog, c);
+    System.out.printf("deepest command: %.4f m with the guard, %.4f m without (operator jog into the table)%n",
+        with, without);
+    assertTrue(without > 0.01, "unguarded, the jog goes into the table: " + without);
+    assertTrue(with <= 1e-9, "the guard brakes every command short of the table: " + with);
+  }
+
+  /** An operator jogging at {@code jog} (rad/s) for 4 s from HOME; the deepest command, m. */
+  private static double deepestJog(RobotModel arm, CollisionModel model, double[] jog, CollisionModel.Checker c) {
+    List<String> faults = new ArrayList<>();
+    SafetyConfig cfg = SafetyConfig.defaults();
+    ModeArbiter arbiter = new ModeArbiter("t", new io.telos.api.SimulatedClock(), Mode.TELEOP, m -> { });
+    SafetyKernel k = new SafetyKernel(arm.limits(), cfg, arbiter, (s, code, m) -> faults.add(code + ": " + m));
+    k.setCollisionModel(model);
+    k.setOperatorInput(new OperatorInput() {
+      @Override
+      public boolean alive(long nowNs) {
+        return true;
+      }
+
+      @Override
+      public String deadReason(long nowNs) {
+        return "";
+      }
+
+      @Override
+      public boolean velocity(long nowNs, double[] position, double[] velocity, double[] out) {
+        System.arraycopy(jog, 0, out, 0, jog.length);
+        return true;
+      }
+    });
+    long now = 0;
+    double deepest = 0;
+    for (int t = 0; t < 4000; t++) {
+      double[] q = t == 0 ? HOME.clone() : k.commandPosition();
+      k.tick(now, q.clone(), now); // the arm follows its command exactly
+      deepest = Math.max(deepest, -clearance(c, k.commandPosition()));
+      now += cfg.periodNs();
+    }
+    if (model != null) {
+      assertTrue(k.collisionBrakes() > 0, "braked: " + faults);
+      assertEquals(1, faults.stream().filter(x -> x.startsWith("COLLISION_BRAKE")).count(), "reported once: " + faults);
+    }
+    return deepest;
+  }
+
+  private static double[] lerp(double[] a, double[] b, double f) {
+    double[] p = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      p[i] = a[i] + f * (b[i] - a[i]);
+    }
+    return p;
+  }
+
   private static double clearance(CollisionModel.Checker c, double[] q) {
     c.update(q);
     return Math.min(c.selfClearance(), c.tableClearance());
