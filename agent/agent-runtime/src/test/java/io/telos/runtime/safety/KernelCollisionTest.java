@@ -116,23 +116,9 @@ class KernelCollisionTest {
     ModeArbiter arbiter = new ModeArbiter("t", new io.telos.api.SimulatedClock(), Mode.TELEOP, m -> { });
     SafetyKernel k = new SafetyKernel(arm.limits(), cfg, arbiter, (s, code, m) -> faults.add(code + ": " + m));
     k.setCollisionModel(model);
-    k.setOperatorInput(new OperatorInput() {
-      @Override
-      public boolean alive(long nowNs) {
-        return true;
-      }
-
-      @Override
-      public String deadReason(long nowNs) {
-        return "";
-      }
-
-      @Override
-      public boolean velocity(long nowNs, double[] position, double[] velocity, double[] out) {
-        System.arraycopy(jog, 0, out, 0, jog.length);
-        return true;
-      }
-    });
+    SafetyKernelTeleopTest.Input operator = new SafetyKernelTeleopTest.Input();
+    operator.jog = jog;
+    k.setOperatorInput(operator);
     long now = 0;
     double deepest = 0;
     for (int t = 0; t < 4000; t++) {
