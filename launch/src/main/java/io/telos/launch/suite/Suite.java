@@ -30,7 +30,11 @@ public final class Suite {
       new String[] {"reach UR5e", "reach-ur5e.yaml"},
       new String[] {"reach Panda", "reach-panda.yaml"},
       new String[] {"reach Gen3", "reach-gen3.yaml"},
-      new String[] {"reach iiwa", "reach-iiwa.yaml"});
+      new String[] {"reach iiwa", "reach-iiwa.yaml"},
+      new String[] {"keep-out UR5e", "keep-out-ur5e.yaml"},
+      new String[] {"keep-out Panda", "keep-out-panda.yaml"},
+      new String[] {"keep-out Gen3", "keep-out-gen3.yaml"},
+      new String[] {"keep-out iiwa", "keep-out-iiwa.yaml"});
 
   /** Planner variants, in table order. */
   public static final List<String> PLANNERS = List.of("mppi", "mppi-flat", "dls");
