@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SuiteIT {
   @Test
-  @Timeout(120)
+  @Timeout(360) // 13 tasks × 3 planners, 2 goals each: about 95 s on two cores
   void reducedSuiteHasEveryRowNoGuardrailViolationAndALegiblePlot(@TempDir Path out) throws Exception {
     SuiteCommand.Result r = SuiteCommand.run(SuiteCommand.findTasks(), 1, 2, out, "telos suite --seeds 1 --max-goals 2");
 
