@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The task suite: every task launch file × every planner variant × {@code seeds} seeds, each run in
@@ -20,21 +21,25 @@ import java.util.function.Consumer;
  * planner.
  */
 public final class Suite {
-  /** The bundled tasks: name and launch file (under the tasks directory). */
-  public static final List<String[]> TASKS = List.of(
-      new String[] {"reach", "reach.yaml"},
-      new String[] {"keep-out reach", "keep-out-reach.yaml"},
-      new String[] {"keep-out wall", "keep-out-wall.yaml"},
-      new String[] {"sequence (6 pts)", "sequence.yaml"},
-      new String[] {"push", "push.yaml"},
-      new String[] {"reach UR5e", "reach-ur5e.yaml"},
-      new String[] {"reach Panda", "reach-panda.yaml"},
-      new String[] {"reach Gen3", "reach-gen3.yaml"},
-      new String[] {"reach iiwa", "reach-iiwa.yaml"},
-      new String[] {"keep-out UR5e", "keep-out-ur5e.yaml"},
-      new String[] {"keep-out Panda", "keep-out-panda.yaml"},
-      new String[] {"keep-out Gen3", "keep-out-gen3.yaml"},
-      new String[] {"keep-out iiwa", "keep-out-iiwa.yaml"});
+  /** The vendor-layout arms of the per-arm tasks: row label and file-name key. */
+  private static final List<String[]> ARMS = List.of(
+      new String[] {"UR5e", "ur5e"}, new String[] {"Panda", "panda"}, new String[] {"Gen3", "gen3"},
+      new String[] {"iiwa", "iiwa"});
+
+  /**
+   * The bundled tasks: name and launch file (under the tasks directory). The telos6 tasks, then
+   * {@code reach-<arm>.yaml} and {@code keep-out-<arm>.yaml} for each of {@link #ARMS}.
+   */
+  public static final List<String[]> TASKS = Stream.of(
+      Stream.of(
+          new String[] {"reach", "reach.yaml"},
+          new String[] {"keep-out reach", "keep-out-reach.yaml"},
+          new String[] {"keep-out wall", "keep-out-wall.yaml"},
+          new String[] {"sequence (6 pts)", "sequence.yaml"},
+          new String[] {"push", "push.yaml"}),
+      ARMS.stream().map(a -> new String[] {"reach " + a[0], "reach-" + a[1] + ".yaml"}),
+      ARMS.stream().map(a -> new String[] {"keep-out " + a[0], "keep-out-" + a[1] + ".yaml"}))
+      .flatMap(x -> x).toList();
 
   /** Planner variants, in table order. */
   public static final List<String> PLANNERS = List.of("mppi", "mppi-flat", "dls");

@@ -47,25 +47,16 @@ class KernelCollisionTest {
     CollisionModel model = CollisionModel.of(arm, null);
     CollisionModel.Checker c = model.newChecker();
     // a seeded target configuration clear of everything whose straight path from HOME is not
-    double[] far = null;
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
-    for (int attempt = 0; attempt < 100_000 && far == null; attempt++) {
-      double[] q = HOME.clone();
-      q[1] += rnd.nextDouble(-2.5, 2.5);
-      q[2] += rnd.nextDouble(-2.5, 2.5);
-      if (!arm.limits().contains(q, 0) || clearance(c, q) < 0.02) {
-        continue;
+    double[] far = search(arm, 4, q -> {
+      if (clearance(c, q) < 0.02) {
+        return false;
       }
       double worst = Double.POSITIVE_INFINITY;
       for (int s = 1; s < 100; s++) {
-        double[] p = new double[6];
-        for (int i = 0; i < 6; i++) {
-          p[i] = HOME[i] + s / 100.0 * (q[i] - HOME[i]);
-        }
-        worst = Math.min(worst, clearance(c, p));
+        worst = Math.min(worst, clearance(c, lerp(HOME, q, s / 100.0)));
       }
-      far = worst < -0.03 ? q : null;
-    }
+      return worst < -0.03;
+    });
     assertTrue(far != null, "a path through the table exists");
     List<String> faults = new ArrayList<>();
     SafetyConfig cfg = SafetyConfig.defaults();
@@ -87,14 +78,7 @@ class KernelCollisionTest {
     CollisionModel model = CollisionModel.of(arm, null);
     CollisionModel.Checker c = model.newChecker();
     // a seeded direction from HOME whose straight line runs into the table
-    double[] deep = null;
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
-    for (int attempt = 0; attempt < 100_000 && deep == null; attempt++) {
-      double[] q = HOME.clone();
-      q[1] += rnd.nextDouble(-2.5, 2.5);
-      q[2] += rnd.nextDouble(-2.5, 2.5);
-      deep = arm.limits().contains(q, 0) && clearance(c, q) < -0.05 ? q : null;
-    }
+    double[] deep = search(arm, 9, q -> clearance(c, q) < -0.05);
     assertTrue(deep != null);
     double[] jog = new double[6]; // 0.5 rad/s on the joint that moves most
     double scale = 0.5 / Math.max(Math.abs(deep[1] - HOME[1]), Math.abs(deep[2] - HOME[2]));
@@ -132,6 +116,23 @@ class KernelCollisionTest {
       assertEquals(1, faults.stream().filter(x -> x.startsWith("COLLISION_BRAKE")).count(), "reported once: " + faults);
     }
     return deepest;
+  }
+
+  /**
+   * The first of seeded configurations (HOME with shoulder and elbow moved by up to 2.5 rad), within
+   * the limits, that {@code wanted} accepts; null when none of 100,000 is.
+   */
+  private static double[] search(RobotModel arm, long seed, java.util.function.Predicate<double[]> wanted) {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+    for (int attempt = 0; attempt < 100_000; attempt++) {
+      double[] q = HOME.clone();
+      q[1] += rnd.nextDouble(-2.5, 2.5);
+      q[2] += rnd.nextDouble(-2.5, 2.5);
+      if (arm.limits().contains(q, 0) && wanted.test(q)) {
+        return q;
+      }
+    }
+    return null;
   }
 
   private static double[] lerp(double[] a, double[] b, double f) {
