@@ -1,5 +1,6 @@
 package io.telos.api.scene;
 
+import io.telos.api.camera.CameraSpec;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import java.util.ArrayList;
@@ -22,14 +23,23 @@ import java.util.Set;
  *     - { name: puck, shape: cylinder, radius_m: 0.04, height_m: 0.05, mass_kg: 0.3, friction: 0.4, position: [0.5, 0.1] }
  * </pre>
  *
+ * <p>A cell may also have a camera ({@code camera:}, see {@link CameraSpec}): a simulator renders
+ * it, and with {@code perception.objects: camera} the objects' poses come from its pictures.
+ *
  * @param toolRadiusM {@code tool_radius_m}: radius of the contact sphere at the end-effector
  * @param objects {@code objects}: movable objects, unique names
+ * @param camera {@code camera}: the cell's camera, or {@code null} for none
  */
-public record Scene(double toolRadiusM, List<SceneObject> objects) {
+public record Scene(double toolRadiusM, List<SceneObject> objects, CameraSpec camera) {
   public static final String SECTION = "scene";
-  public static final Set<String> KEYS = Set.of("tool_radius_m", "objects");
+  public static final Set<String> KEYS = Set.of("tool_radius_m", "objects", "camera");
   public static final double DEFAULT_TOOL_RADIUS_M = 0.02;
   public static final Scene EMPTY = new Scene(DEFAULT_TOOL_RADIUS_M, List.of());
+
+  /** A scene without a camera. */
+  public Scene(double toolRadiusM, List<SceneObject> objects) {
+    this(toolRadiusM, objects, null);
+  }
 
   public Scene {
     if (!(toolRadiusM >= 0.002 && toolRadiusM <= 0.2)) {
@@ -51,7 +61,8 @@ public record Scene(double toolRadiusM, List<SceneObject> objects) {
     for (Settings o : s.list("objects")) {
       objects.add(SceneObject.from(o));
     }
-    return new Scene(s.number("tool_radius_m", DEFAULT_TOOL_RADIUS_M, 0.002, 0.2), objects);
+    CameraSpec camera = s.has("camera") ? CameraSpec.from(s.section("camera"), objects) : null;
+    return new Scene(s.number("tool_radius_m", DEFAULT_TOOL_RADIUS_M, 0.002, 0.2), objects, camera);
   }
 
   /** The object called {@code name}, if the scene has one. */
@@ -69,5 +80,10 @@ public record Scene(double toolRadiusM, List<SceneObject> objects) {
 
   public boolean isEmpty() {
     return objects.isEmpty();
+  }
+
+  /** The same scene with {@code camera} (or none, for {@code null}). */
+  public Scene withCamera(CameraSpec camera) {
+    return new Scene(toolRadiusM, objects, camera);
   }
 }

@@ -3,6 +3,7 @@ package io.telos.api.spi;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
+import io.telos.api.camera.CameraFrame;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -63,6 +64,11 @@ public abstract class ForwardingRobotHardware implements RobotHardware {
   @Override
   public List<ObjectPose> objects() {
     return inner.objects();
+  }
+
+  @Override
+  public void onFrame(Consumer<CameraFrame> listener) {
+    inner.onFrame(listener);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.telos.api.spi;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
+import io.telos.api.camera.CameraFrame;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -60,6 +61,13 @@ public interface RobotHardware extends AutoCloseable {
   default List<ObjectPose> objects() {
     return List.of();
   }
+
+  /**
+   * Registers a listener for the pictures of the bridge's camera (a simulator's rendering, an
+   * image topic), called on the bridge's thread with each frame; it must return quickly (hand the
+   * frame to another thread). Call before {@link #start()}. Default: the bridge has no camera.
+   */
+  default void onFrame(Consumer<CameraFrame> listener) {}
 
   @Override
   void close();
