@@ -24,6 +24,8 @@ import io.telos.model.CollisionModel;
 import io.telos.model.JointLimits;
 import io.telos.model.RobotModel;
 import io.telos.model.UrdfException;
+import io.telos.perception.camera.CameraObjects;
+import io.telos.perception.camera.FiducialTracker;
 import io.telos.perception.response.OnlineResponseIdentifier;
 import io.telos.perception.response.ResponseEstimate;
 import io.telos.planner.Planners;
@@ -56,6 +58,10 @@ import java.util.function.Predicate;
 public final class Composer {
   /** Clearance a random target's configuration keeps from the table and between links when the planner checks them, m. */
   static final double TARGET_CLEARANCE_M = 0.005;
+  /** {@code perception.objects}: where the scene objects' poses come from. */
+  static final String OBJECTS_KEY = "objects";
+  /** A tracked object not seen for this long leaves the observations. */
+  static final long CAMERA_STALE_NS = 5_000_000_000L;
   private Composer() {}
 
   /** Seeds for components derive from the master seed so that they differ but repeat. */
@@ -74,7 +80,9 @@ public final class Composer {
       RobotModel model = model(spec);
       Clock clock = spec.simulatedTime() ? new SimulatedClock() : WallClock.INSTANCE;
       RobotHardware hardware = hardware(spec, clock);
-      StateEstimator estimator = Components.estimator(spec.robot().id(), model, spec.perception());
+      hardware = objectsFromCamera(spec, hardware, clock);
+      StateEstimator estimator = Components.estimator(spec.robot().id(), model,
+          spec.perception().without(OBJECTS_KEY));
       Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"),
           spec.scene());
       // planner.guardrails.self_collision: the kernel checks plans against the same collision model,
@@ -91,6 +99,28 @@ public final class Composer {
     } catch (IllegalArgumentException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code perception.objects}: {@code bridge} (the default) takes the scene objects' poses the
+   * bridge reports (a simulator's truth, a pose topic); {@code camera} finds them in the pictures of
+   * the bridge's camera ({@code scene.camera}) with the fiducial tracker, and nothing the bridge
+   * says about them reaches the planner.
+   */
+  static RobotHardware objectsFromCamera(LaunchSpec spec, RobotHardware hardware, Clock clock) {
+    String source = spec.perception().choice(OBJECTS_KEY, "bridge", Set.of("bridge", "camera"));
+    if (source.equals("bridge")) {
+      return hardware;
+    }
+    if (spec.scene().camera() == null) {
+      throw new ConfigException(spec.perception().key(OBJECTS_KEY)
+          + ": camera needs scene.camera (the camera's intrinsics and pose in the base frame)");
+    }
+    if (spec.scene().objects().isEmpty()) {
+      throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera needs scene.objects to look for");
+    }
+    FiducialTracker tracker = new FiducialTracker(spec.scene().camera(), spec.scene(), CAMERA_STALE_NS);
+    return CameraObjects.wrap(hardware, tracker, clock, spec.simulatedTime());
   }
 
   /** Random-target configurations with {@link #TARGET_CLEARANCE_M} to spare from the table and between links; all without a model. */

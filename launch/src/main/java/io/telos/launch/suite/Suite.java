@@ -36,7 +36,8 @@ public final class Suite {
           new String[] {"keep-out reach", "keep-out-reach.yaml"},
           new String[] {"keep-out wall", "keep-out-wall.yaml"},
           new String[] {"sequence (6 pts)", "sequence.yaml"},
-          new String[] {"push", "push.yaml"}),
+          new String[] {"push", "push.yaml"},
+          new String[] {"push (camera)", "push-camera.yaml"}),
       ARMS.stream().map(a -> new String[] {"reach " + a[0], "reach-" + a[1] + ".yaml"}),
       ARMS.stream().map(a -> new String[] {"keep-out " + a[0], "keep-out-" + a[1] + ".yaml"}))
       .flatMap(x -> x).toList();

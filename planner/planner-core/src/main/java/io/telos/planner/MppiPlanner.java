@@ -1,5 +1,6 @@
 package io.telos.planner;
 
+import io.telos.api.spi.Planner;
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
 import io.telos.api.Header;
@@ -376,7 +377,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
     }
     Chunks.requireFinite(observation);
     if (target instanceof Target.Push push && !PushingWorldModel.sees(observation, push.object())) {
-      throw new IllegalArgumentException("push goal: object '" + push.object() + "' is not in the observation");
+      throw new Planner.NotReady("push goal: object '" + push.object() + "' is not in the observation");
     }
     model.encode(observation, x0);
     System.arraycopy(x0, 0, measured, 0, x0.length);

@@ -36,6 +36,13 @@ public final class Settings {
     return Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
+  /** These settings less {@code key} (same path), for handing a section on after taking one's own key. */
+  public Settings without(String key) {
+    Map<String, Object> m = new LinkedHashMap<>(values);
+    m.remove(key);
+    return new Settings(path, m);
+  }
+
   public boolean has(String key) {
     return values.containsKey(key);
   }

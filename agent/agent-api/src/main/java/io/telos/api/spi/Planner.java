@@ -39,4 +39,16 @@ public interface Planner {
 
   /** Forgets warm-start state (e.g. after a new goal or a mode change). */
   default void reset() {}
+
+  /**
+   * Thrown by {@link #plan} when the observation does not yet hold what the goal needs (the object
+   * a push goal names has not been seen yet: the camera's first picture is still on its way, the
+   * arm hides it). The runtime holds the arm and asks again with the next observation; only when
+   * this lasts is it reported as a failed plan.
+   */
+  final class NotReady extends IllegalArgumentException {
+    public NotReady(String message) {
+      super(message);
+    }
+  }
 }

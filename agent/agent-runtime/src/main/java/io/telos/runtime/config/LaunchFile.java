@@ -113,11 +113,11 @@ public final class LaunchFile {
     bridge.requiredString("type");
     Settings perception = s.section("perception");
     double perceptionRate = perception.number("rate_hz", 250, 1, 10_000);
-    perception = without(perception, "rate_hz");
+    perception = perception.without("rate_hz");
     Settings planner = s.section("planner");
     planner.requiredString("type");
     double plannerRate = planner.number("rate_hz", 50, 0.5, 1000);
-    planner = without(planner, "rate_hz");
+    planner = planner.without("rate_hz");
     SafetyConfig safety = SafetyConfig.from(s.section("safety"));
     if (plannerRate > safety.rateHz()) {
       throw new ConfigException("planner.rate_hz: must not exceed safety.rate_hz (" + safety.rateHz() + "), was " + plannerRate);
@@ -208,9 +208,4 @@ public final class LaunchFile {
     return new TaskSpec(type, count, tol, timeout, settle, points, episodes, tolRad, object, goalSpace);
   }
 
-  private static Settings without(Settings s, String key) {
-    Map<String, Object> m = new LinkedHashMap<>(s.asMap());
-    m.remove(key);
-    return new Settings(s.path(), m);
-  }
 }

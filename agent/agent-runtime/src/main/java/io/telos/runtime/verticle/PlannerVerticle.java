@@ -45,6 +45,9 @@ public final class PlannerVerticle extends AbstractVerticle {
   private long sequence;
   private long faultSeq;
   private long failures;
+  /** A planner not ready for this long (e.g. the goal's object unseen) reports a failed plan. */
+  static final long NOT_READY_GRACE_NS = 2_000_000_000L;
+  private long notReadySinceNs = Long.MIN_VALUE;
   private final Consumer<GoalOutcome> onOutcome;
 
   /**
@@ -140,6 +143,24 @@ public final class PlannerVerticle extends AbstractVerticle {
     } else {
       try {
         chunk = planner.plan(obs, goal);
+        notReadySinceNs = Long.MIN_VALUE;
+      } catch (Planner.NotReady e) {
+        // the goal's object is not seen yet: hold and wait, reported only when the wait lasts
+        long now = obs.header().stampNs();
+        if (notReadySinceNs == Long.MIN_VALUE) {
+          notReadySinceNs = now;
+          LOG.info("component=planner/{} event=waiting goal={} reason=\"{}\"", robotId, goal.id(), e.getMessage());
+        }
+        if (now - notReadySinceNs > NOT_READY_GRACE_NS) {
+          notReadySinceNs = now;
+          failures++;
+          LOG.warn("component=planner/{} event=plan_failed goal={} count={} reason=\"{}\"", robotId, goal.id(), failures,
+              e.toString());
+          vertx.eventBus().publish(Addresses.fault(robotId), new Fault(
+              new Header(faultSeq++, clock.nanos(), "planner/" + robotId, ""), Fault.Severity.WARNING,
+              "PLAN_FAILED", e.toString()));
+        }
+        chunk = hold(obs);
       } catch (RuntimeException e) {
         failures++;
         if (Long.bitCount(failures) == 1 || !e.toString().equals(lastFailure)) { // 1st, 2nd, 4th… of a kind

@@ -6,6 +6,7 @@ import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
+import io.telos.api.camera.CameraFrame;
 import io.telos.api.scene.Scene;
 import io.telos.model.CollisionModel;
 import io.telos.api.spi.HardwareContext;
@@ -21,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -122,6 +126,19 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   private volatile boolean running;
   private Thread loop;
 
+  // the camera (scene.camera): rendered in the stepping thread in lock-step, else on its own thread
+  private final SimCamera camera; // null without scene.camera
+  private final List<Consumer<CameraFrame>> frameListeners = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Shot> pendingShot = new AtomicReference<>();
+  private final AtomicLong framesDropped = new AtomicLong();
+  private final AtomicLong framesRendered = new AtomicLong();
+  private long nextFrameNs; // guarded by worldLock
+  private long frameSequence; // guarded by worldLock
+  private Thread cameraLoop;
+
+  /** What the camera sees at one instant: the arm's true configuration and the objects' poses. */
+  private record Shot(long sequence, long stampNs, double[] q, List<ObjectPose> objects) {}
+
   /**
    * Builds the arm for a hardware context (the provider's path), with the context's scene.
    *
@@ -193,6 +210,8 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     Objects.requireNonNull(scene, "scene");
     CollisionModel links = config.linkCollisions() ? CollisionModel.of(model, null) : null;
     this.world = new ArmWorld(component, model, config.gravity(), config.effortScale(), q0, scene, links);
+    this.camera = scene.camera() == null ? null : new SimCamera("camera", scene.camera(), scene,
+        links != null ? links : CollisionModel.of(model, null), seed ^ 0x5DEECE66DL);
     this.noise = new SplittableRandom(seed);
     this.motorVelocity = new double[n];
     this.effort = new double[n];
@@ -256,6 +275,9 @@ public final class SimulatedArm implements RobotHardware, Steppable {
       return;
     }
     running = true;
+    if (camera != null) {
+      cameraLoop = Thread.ofPlatform().daemon(true).name("telos-camera-" + robotId).start(this::runCamera);
+    }
     loop = Thread.ofPlatform().daemon(true).name("telos-sim-" + robotId).unstarted(this::runRealTime);
     loop.setPriority(Thread.MAX_PRIORITY);
     loop.start();
@@ -459,6 +481,68 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     }
     latestTruth = truth;
     latest = measured;
+    if (camera != null && header.stampNs() >= nextFrameNs) {
+      long period = camera.spec().periodNs();
+      nextFrameNs = Math.max(nextFrameNs + period, header.stampNs() - period / 2);
+      Shot shot = new Shot(frameSequence++, header.stampNs(), q.clone(), objectPoses);
+      if (lockStep) {
+        deliver(shot);
+      } else if (pendingShot.getAndSet(shot) != null) {
+        framesDropped.incrementAndGet();
+      } else {
+        LockSupport.unpark(cameraLoop);
+      }
+    }
+  }
+
+  /** Renders a shot and hands the frame to every listener (a listener's failure is logged, not thrown). */
+  private void deliver(Shot shot) {
+    if (frameListeners.isEmpty()) {
+      return;
+    }
+    CameraFrame frame = camera.render(shot.sequence(), shot.stampNs(), shot.q(), shot.objects());
+    framesRendered.incrementAndGet();
+    for (Consumer<CameraFrame> l : frameListeners) {
+      try {
+        l.accept(frame);
+      } catch (RuntimeException e) {
+        LOG.warn("component={} event=frame_listener_failed frame={} reason=\"{}\"", component, shot.sequence(),
+            e.toString());
+      }
+    }
+  }
+
+  private void runCamera() {
+    while (running) {
+      Shot shot = pendingShot.getAndSet(null);
+      if (shot == null) {
+        LockSupport.park(this);
+        continue;
+      }
+      deliver(shot);
+    }
+  }
+
+  /**
+   * Registers a listener for the camera's frames ({@code scene.camera}); without a camera nothing
+   * is ever called. Lock-step: frames are rendered and delivered on the stepping thread inside
+   * {@link #step(long)}, at the first step at or after each frame period. Real time: on the
+   * camera's own thread; a frame due while the previous one is still being rendered replaces it
+   * (counted in {@link #framesDropped()}).
+   */
+  @Override
+  public void onFrame(Consumer<CameraFrame> listener) {
+    frameListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Frames rendered and delivered so far. */
+  public long framesRendered() {
+    return framesRendered.get();
+  }
+
+  /** Real-time frames skipped because the camera was still busy with the previous one. */
+  public long framesDropped() {
+    return framesDropped.get();
   }
 
   private void runRealTime() {
@@ -504,6 +588,14 @@ public final class SimulatedArm implements RobotHardware, Steppable {
       running = false;
       t = loop;
       loop = null;
+    }
+    if (cameraLoop != null) {
+      LockSupport.unpark(cameraLoop);
+      try {
+        cameraLoop.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (t != null) {
       LockSupport.unpark(t);
