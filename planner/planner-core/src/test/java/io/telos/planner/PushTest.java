@@ -97,7 +97,7 @@ class PushTest {
     assertTrue(!PushingWorldModel.sees(obs, "puck"));
     Planner planner = mppi(Map.of());
     Goal push = new Goal(Header.of(0, 0, "t"), "p", new Target.Push("puck", 0.5, 0.1), 0.02, 60_000_000_000L);
-    var e = assertThrows(IllegalArgumentException.class, () -> planner.plan(obs, push));
+    var e = assertThrows(Planner.NotReady.class, () -> planner.plan(obs, push));
     assertTrue(e.getMessage().contains("'puck' is not in the observation"), e.getMessage());
     Goal reach = new Goal(Header.of(0, 0, "t"), "r", new Target.Position(0.4, 0.1, 0.4), 0.01, 60_000_000_000L);
     assertEquals(12, planner.plan(obs, reach).setpoints().size(), "a reach plans on without the object");
