@@ -108,8 +108,7 @@ public final class Composer {
    * says about them reaches the planner.
    */
   static RobotHardware objectsFromCamera(LaunchSpec spec, RobotHardware hardware, Clock clock) {
-    String source = spec.perception().choice(OBJECTS_KEY, "bridge", Set.of("bridge", "camera"));
-    if (source.equals("bridge")) {
+    if (!objectsFromCamera(spec)) {
       return hardware;
     }
     if (spec.scene().camera() == null) {
@@ -121,6 +120,11 @@ public final class Composer {
     }
     FiducialTracker tracker = new FiducialTracker(spec.scene().camera(), spec.scene(), CAMERA_STALE_NS);
     return CameraObjects.wrap(hardware, tracker, clock, spec.simulatedTime());
+  }
+
+  /** True when {@code perception.objects} is {@code camera}; checks the key's value. */
+  static boolean objectsFromCamera(LaunchSpec spec) {
+    return spec.perception().choice(OBJECTS_KEY, "bridge", Set.of("bridge", "camera")).equals("camera");
   }
 
   /** Random-target configurations with {@link #TARGET_CLEARANCE_M} to spare from the table and between links; all without a model. */
@@ -292,6 +296,12 @@ public final class Composer {
       throw new ConfigException("scene.objects: bridge.type " + type + " reports no object poses; use a bridge that"
           + " tracks objects (" + String.join(", ", providers.values().stream().filter(RobotHardwareProvider::tracksObjects)
           .map(RobotHardwareProvider::type).sorted().toList()) + ") or remove the objects");
+    }
+    if (objectsFromCamera(spec) && !p.deliversFrames()) {
+      throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera: bridge.type " + type
+          + " delivers no camera pictures; use a bridge that does (" + String.join(", ", providers.values().stream()
+          .filter(RobotHardwareProvider::deliversFrames).map(RobotHardwareProvider::type).sorted().toList())
+          + ") or take the objects from the bridge (perception.objects: bridge)");
     }
     Set<String> allowed = new HashSet<>(p.settingKeys());
     allowed.add("type");

@@ -23,6 +23,15 @@ public interface RobotHardwareProvider {
   }
 
   /**
+   * True when the bridges it builds deliver camera pictures ({@link RobotHardware#onFrame}); a
+   * launch file that takes its objects from the camera ({@code perception.objects: camera}) is
+   * refused on a bridge that cannot. Default false.
+   */
+  default boolean deliversFrames() {
+    return false;
+  }
+
+  /**
    * Builds (but does not start) the hardware.
    *
    * @throws IllegalArgumentException with a message naming the key when a setting is invalid

@@ -59,6 +59,11 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
 
   /** Scene objects are reported: {@code RobotHardware.objects()}. */
   @Override
+  public boolean deliversFrames() {
+    return true; // scene.camera, rendered
+  }
+
+  @Override
   public boolean tracksObjects() {
     return true;
   }
