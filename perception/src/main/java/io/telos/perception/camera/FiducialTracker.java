@@ -96,8 +96,12 @@ public final class FiducialTracker {
     this.gray = new GrayU8(spec.width(), spec.height());
   }
 
-  /** One detection of a picture, before tracking: where the marker's object is, and the marker's pixels. */
-  public record Detection(ObjectPose pose, double[] cornersPx) {}
+  /**
+   * One detection of a picture, before tracking: where the marker's object is, the marker's corner
+   * pixels ({@code u0, v0, … u3, v3}, pixel centres at integers), and where BoofCV's own
+   * perspective-n-point pose alone puts the top face's centre (base frame, x y z), for comparison.
+   */
+  public record Detection(ObjectPose pose, double[] cornersPx, double[] pnpTopCentre) {}
 
   /**
    * Detects the markers of {@code frame} and updates the tracked poses.
@@ -198,7 +202,13 @@ public final class FiducialTracker {
     double x = (p[0][0] + p[1][0] + p[2][0] + p[3][0]) / 4;
     double y = (p[0][1] + p[1][1] + p[2][1] + p[3][1]) / 4;
     double yaw = Math.atan2(m[3], m[0]);
-    return new Detection(new ObjectPose(o.name(), x, y, o.centreHeightM(), yaw, stampNs), px);
+    double[] pnp = new double[3];
+    double unit = printed / detector.getWidth(i); // BoofCV's translation is in marker widths of its own
+    for (int row = 0; row < 3; row++) {
+      pnp[row] = origin[row] + unit * (r[3 * row] * markerToCamera.T.x + r[3 * row + 1] * markerToCamera.T.y
+          + r[3 * row + 2] * markerToCamera.T.z);
+    }
+    return new Detection(new ObjectPose(o.name(), x, y, o.centreHeightM(), yaw, stampNs), px, pnp);
   }
 
   /** Where the ray through pixel {@code (u, v)} meets the plane {@code z = height} (base frame), or null. */
