@@ -1,5 +1,6 @@
 package io.telos.planner;
 
+import io.telos.api.spi.Planner;
 import io.telos.api.ActionChunk;
 import io.telos.api.Goal;
 import io.telos.api.Header;
@@ -172,9 +173,11 @@ public final class DlsIkPlanner implements InstrumentedPlanner {
     }
     if (target instanceof Target.Push push) {
       ObjectPose o = observation.object(push.object());
-      if (pushLayer == null || o == null || !o.isFinite()) {
-        throw new IllegalArgumentException("push goal: object '" + push.object() + "' is "
-            + (pushLayer == null ? "not in the scene (scene.objects)" : "not in the observation"));
+      if (pushLayer == null) {
+        throw new IllegalArgumentException("push goal: object '" + push.object() + "' is not in the scene (scene.objects)");
+      }
+      if (o == null || !o.isFinite()) {
+        throw new Planner.NotReady("push goal: object '" + push.object() + "' is not in the observation");
       }
       System.arraycopy(state, 0, q, 0, n);
       chain.forwardPosition(q, ee, scratch);

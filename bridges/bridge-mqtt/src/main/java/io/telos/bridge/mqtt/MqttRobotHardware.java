@@ -8,6 +8,7 @@ import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
+import io.telos.api.camera.CameraFrame;
 import io.telos.api.spi.RobotHardware;
 import io.telos.bridge.common.CommandOutbox;
 import io.telos.bridge.common.Listeners;
@@ -19,6 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -66,6 +70,15 @@ public final class MqttRobotHardware implements RobotHardware {
   private final Rejections rejections;
   private final Rejections.Kind rejectedState;
   private final Rejections.Kind rejectedObjects;
+  private final Rejections.Kind rejectedImages;
+  private final List<Consumer<CameraFrame>> frameListeners = new CopyOnWriteArrayList<>();
+  /** The newest picture not yet decoded, with its arrival time; a newer one replaces it. */
+  private final AtomicReference<Arrived> images = new AtomicReference<>();
+  private final AtomicLong imagesDropped = new AtomicLong();
+  private volatile long imagesDelivered;
+  private Thread decoder;
+
+  private record Arrived(byte[] payload, long stampNs) {}
   private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
 
   private EmbeddedBroker broker;
@@ -99,6 +112,7 @@ public final class MqttRobotHardware implements RobotHardware {
     this.rejections = new Rejections(component);
     this.rejectedState = rejections.kind("state");
     this.rejectedObjects = rejections.kind("objects");
+    this.rejectedImages = rejections.kind("camera");
   }
 
   @Override
@@ -142,7 +156,8 @@ public final class MqttRobotHardware implements RobotHardware {
     previous = null;
     link = new MqttLink(component, config, uri, topics.status(),
         Map.of(topics.state(), config.qosState(), topics.robotStatus(), 1, topics.estop(), 1, topics.objects(),
-            config.qosState()), new Listener());
+            config.qosState(), topics.camera(), 0), new Listener());
+    decoder = Thread.ofPlatform().daemon(true).name("telos-mqtt-camera-" + robotId).start(this::decodeImages);
     outbox.start();
     link.start();
     LOG.info("component={} event=start broker={} prefix={} joints={} qosState={} qosCommand={} expiryS={}",
@@ -267,6 +282,9 @@ public final class MqttRobotHardware implements RobotHardware {
       return;
     }
     running = false;
+    if (decoder != null) {
+      LockSupport.unpark(decoder);
+    }
     outbox.close(PUBLISH_WAIT_MS + 1000);
     link.close();
     if (broker != null) {
@@ -318,6 +336,12 @@ public final class MqttRobotHardware implements RobotHardware {
         estop(message.getPayload());
       } else if (topic.equals(topics.objects())) {
         objects(message.getPayload());
+      } else if (topic.equals(topics.camera())) {
+        if (images.getAndSet(new Arrived(message.getPayload(), clock.nanos())) != null) {
+          imagesDropped.incrementAndGet();
+        } else {
+          LockSupport.unpark(decoder);
+        }
       }
     }
 
@@ -338,6 +362,57 @@ public final class MqttRobotHardware implements RobotHardware {
     latest = new JointState(Header.of(stateSequence++, clock.nanos(), component), joints, Vec.of(s.position()),
         Vec.of(s.velocity()), Vec.of(s.effort()));
     acceptedStates++;
+  }
+
+  /** Decodes pictures off the MQTT client's thread (a PNG takes milliseconds) and hands them to the listeners. */
+  private void decodeImages() {
+    while (running) {
+      Arrived a = images.getAndSet(null);
+      if (a == null) {
+        LockSupport.park(this);
+        continue;
+      }
+      CameraFrame f;
+      try {
+        f = CameraImages.decode(a.payload(), a.stampNs());
+      } catch (JointJson.Rejected e) {
+        rejectedImages.refuse(clock.nanos(), e.getMessage());
+        continue;
+      }
+      imagesDelivered++;
+      for (Consumer<CameraFrame> l : frameListeners) {
+        try {
+          l.accept(f);
+        } catch (RuntimeException e) {
+          LOG.warn("component={} event=frame_listener_failed reason=\"{}\"", component, e.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * Registers a listener for the pictures on {@code <prefix>camera}, decoded on the bridge's camera
+   * thread; while one is being decoded or handed over, a newer arrival replaces the waiting one
+   * ({@link #imagesDropped()}). Refused pictures become {@code onRejected} reports.
+   */
+  @Override
+  public void onFrame(Consumer<CameraFrame> listener) {
+    frameListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Pictures decoded and delivered. */
+  public long imagesDelivered() {
+    return imagesDelivered;
+  }
+
+  /** Pictures replaced by a newer one before they were decoded. */
+  public long imagesDropped() {
+    return imagesDropped.get();
+  }
+
+  /** Pictures refused (malformed, truncated, oversized). */
+  public long imagesRejected() {
+    return rejectedImages.count();
   }
 
   private void objects(byte[] payload) {

@@ -30,6 +30,11 @@ public final class MqttRobotHardwareProvider implements RobotHardwareProvider {
 
   /** Scene objects are reported: {@code RobotHardware.objects()}. */
   @Override
+  public boolean deliversFrames() {
+    return true; // <prefix>camera
+  }
+
+  @Override
   public boolean tracksObjects() {
     return true;
   }

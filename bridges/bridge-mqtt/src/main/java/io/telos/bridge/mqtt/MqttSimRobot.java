@@ -6,6 +6,7 @@ import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
+import io.telos.api.camera.CameraFrame;
 import io.telos.api.config.ConfigException;
 import io.telos.api.spi.RobotHardware;
 import java.io.IOException;
@@ -52,6 +53,7 @@ public final class MqttSimRobot implements AutoCloseable {
   private final MqttConfig config;
   private final Clock clock;
   private final LongConsumer stepper;
+  private volatile long framesPublished;
   private final long periodNs;
   private final Topics topics;
   private final JointJson json;
@@ -91,6 +93,7 @@ public final class MqttSimRobot implements AutoCloseable {
     this.topics = config.topics();
     this.json = new JointJson(robot.jointNames());
     this.component = "mqtt-robot/" + robot.robotId();
+    robot.onFrame(this::publishFrame); // a simulated arm with scene.camera: its pictures, on its camera thread
   }
 
   /**
@@ -261,6 +264,25 @@ public final class MqttSimRobot implements AutoCloseable {
     } catch (MqttException e) {
       LOG.debug("component={} event=state-not-sent cause={}", component, e.toString());
     }
+  }
+
+  /** Sends a picture on {@code <prefix>camera} (QoS 0: a late picture is worth less than the next one). */
+  private void publishFrame(CameraFrame frame) {
+    MqttLink l = link;
+    if (l == null || !l.up()) {
+      return;
+    }
+    try {
+      l.publish(topics.camera(), CameraImages.encode(frame), 0, false, config.commandExpiryS(), false);
+      framesPublished++;
+    } catch (MqttException e) {
+      LOG.debug("component={} event=frame_not_sent cause={}", component, e.toString());
+    }
+  }
+
+  /** Pictures sent on {@code <prefix>camera}. */
+  public long framesPublished() {
+    return framesPublished;
   }
 
   private final class Listener implements MqttLink.Listener {

@@ -13,6 +13,7 @@ import java.util.Objects;
  *   <tr><td>{@code <prefix>status}</td><td>agent → anyone</td><td>retained {@code online} / {@code offline}; last will {@code offline}</td></tr>
  *   <tr><td>{@code <prefix>robot_status}</td><td>robot → agent</td><td>retained {@code online} / {@code offline}; last will {@code offline}</td></tr>
  *   <tr><td>{@code <prefix>objects}</td><td>robot or tracker → agent</td><td>poses of scene objects ({@link ObjectsJson})</td></tr>
+ *   <tr><td>{@code <prefix>camera}</td><td>robot or camera → agent</td><td>a picture: a JSON header line, then PNG or JPEG ({@link CameraImages})</td></tr>
  *   <tr><td>{@code <prefix>estop}</td><td>anyone → agent</td><td>any non-empty payload requests a protective stop</td></tr>
  * </table>
  *
@@ -25,6 +26,7 @@ public record Topics(String prefix) {
   public static final String ROBOT_STATUS = "robot_status";
   public static final String ESTOP = "estop";
   public static final String OBJECTS = "objects";
+  public static final String CAMERA = "camera";
 
   /** Payload of a retained status while the peer is connected. */
   public static final String ONLINE = "online";
@@ -58,6 +60,10 @@ public record Topics(String prefix) {
 
   public String objects() {
     return prefix + OBJECTS;
+  }
+
+  public String camera() {
+    return prefix + CAMERA;
   }
 
   public String estop() {
