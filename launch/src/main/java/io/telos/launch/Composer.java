@@ -296,16 +296,18 @@ public final class Composer {
     if (p == null) {
       throw new ConfigException("bridge.type: must be one of " + String.join(", ", providers.keySet()) + ", was '" + type + "'");
     }
-    if (!spec.scene().isEmpty() && !p.tracksObjects()) {
+    if (objectsFromCamera(spec)) { // the objects are found in the bridge's pictures, not reported by it
+      if (!p.deliversFrames()) {
+        throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera: bridge.type " + type
+            + " delivers no camera pictures; use a bridge that does (" + String.join(", ", providers.values().stream()
+            .filter(RobotHardwareProvider::deliversFrames).map(RobotHardwareProvider::type).sorted().toList())
+            + ") or take the objects from the bridge (perception.objects: bridge)");
+      }
+    } else if (!spec.scene().isEmpty() && !p.tracksObjects()) {
       throw new ConfigException("scene.objects: bridge.type " + type + " reports no object poses; use a bridge that"
           + " tracks objects (" + String.join(", ", providers.values().stream().filter(RobotHardwareProvider::tracksObjects)
-          .map(RobotHardwareProvider::type).sorted().toList()) + ") or remove the objects");
-    }
-    if (objectsFromCamera(spec) && !p.deliversFrames()) {
-      throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera: bridge.type " + type
-          + " delivers no camera pictures; use a bridge that does (" + String.join(", ", providers.values().stream()
-          .filter(RobotHardwareProvider::deliversFrames).map(RobotHardwareProvider::type).sorted().toList())
-          + ") or take the objects from the bridge (perception.objects: bridge)");
+          .map(RobotHardwareProvider::type).sorted().toList()) + "), take them from a camera (perception.objects:"
+          + " camera) or remove the objects");
     }
     Set<String> allowed = new HashSet<>(p.settingKeys());
     allowed.add("type");

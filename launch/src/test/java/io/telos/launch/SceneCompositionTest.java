@@ -75,9 +75,9 @@ class SceneCompositionTest {
   void objectsFromACameraNeedACameraAndABridgeThatDeliversPictures() {
     LaunchException none = assertThrows(LaunchException.class, () -> Composer.compose(withCamera("sim", "camera", false)));
     assertTrue(none.getMessage().contains("perception.objects: camera needs scene.camera"), none.getMessage());
-    LaunchException mqtt = assertThrows(LaunchException.class, () -> Composer.compose(withCamera("mqtt", "camera", true)));
-    assertTrue(mqtt.getMessage().contains("bridge.type mqtt delivers no camera pictures; use a bridge that does (sim)"),
-        mqtt.getMessage());
+    LaunchException ros2 = assertThrows(LaunchException.class, () -> Composer.compose(withCamera("ros2", "camera", true)));
+    assertTrue(ros2.getMessage().contains("bridge.type ros2 delivers no camera pictures; use a bridge that does (mqtt, sim)"),
+        ros2.getMessage());
     LaunchException bad = assertThrows(LaunchException.class, () -> Composer.compose(withCamera("sim", "lidar", true)));
     assertTrue(bad.getMessage().contains("perception.objects: must be one of bridge, camera, was 'lidar'"),
         bad.getMessage());

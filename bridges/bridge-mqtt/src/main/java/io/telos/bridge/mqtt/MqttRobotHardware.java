@@ -380,13 +380,7 @@ public final class MqttRobotHardware implements RobotHardware {
         continue;
       }
       imagesDelivered++;
-      for (Consumer<CameraFrame> l : frameListeners) {
-        try {
-          l.accept(f);
-        } catch (RuntimeException e) {
-          LOG.warn("component={} event=frame_listener_failed reason=\"{}\"", component, e.toString());
-        }
-      }
+      Listeners.fire(frameListeners, f, component, "frame_listener_failed");
     }
   }
 
