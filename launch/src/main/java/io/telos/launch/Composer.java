@@ -109,18 +109,12 @@ public final class Composer {
    * {@code perception.objects}: {@code bridge} (the default) takes the scene objects' poses the
    * bridge reports (a simulator's truth, a pose topic); {@code camera} finds them in the pictures of
    * the bridge's camera ({@code scene.camera}) with the fiducial tracker, and nothing the bridge
-   * says about them reaches the planner.
+   * says about them reaches the planner. {@link #hardware} has checked the camera, the objects and
+   * the bridge before the bridge was built.
    */
   static RobotHardware objectsFromCamera(LaunchSpec spec, RobotHardware hardware, Clock clock) {
     if (!objectsFromCamera(spec)) {
       return hardware;
-    }
-    if (spec.scene().camera() == null) {
-      throw new ConfigException(spec.perception().key(OBJECTS_KEY)
-          + ": camera needs scene.camera (the camera's intrinsics and pose in the base frame)");
-    }
-    if (spec.scene().objects().isEmpty()) {
-      throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera needs scene.objects to look for");
     }
     FiducialTracker tracker = new FiducialTracker(spec.scene().camera(), spec.scene(), CAMERA_STALE_NS);
     return CameraObjects.wrap(hardware, tracker, clock, spec.simulatedTime());
@@ -297,6 +291,13 @@ public final class Composer {
       throw new ConfigException("bridge.type: must be one of " + String.join(", ", providers.keySet()) + ", was '" + type + "'");
     }
     if (objectsFromCamera(spec)) { // the objects are found in the bridge's pictures, not reported by it
+      if (spec.scene().camera() == null) {
+        throw new ConfigException(spec.perception().key(OBJECTS_KEY)
+            + ": camera needs scene.camera (the camera's intrinsics and pose in the base frame)");
+      }
+      if (spec.scene().objects().isEmpty()) {
+        throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera needs scene.objects to look for");
+      }
       if (!p.deliversFrames()) {
         throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera: bridge.type " + type
             + " delivers no camera pictures; use a bridge that does (" + String.join(", ", providers.values().stream()

@@ -35,6 +35,9 @@ final class Ros2SimRobot implements AutoCloseable {
   private final Ros2Transport.Publisher<Ros2Msg.JointState> states;
   private final Thread publisher;
   private final AtomicLong commands = new AtomicLong();
+  private final AtomicLong framesPublished = new AtomicLong();
+  /** Where the simulated camera's pictures go ({@code sensor_msgs/Image}, rgb8, sensor-data QoS). */
+  static final String IMAGE_TOPIC = "/camera/image_raw";
   private volatile boolean running = true;
   private long sequence;
 
@@ -42,6 +45,18 @@ final class Ros2SimRobot implements AutoCloseable {
     this.arm = arm;
     this.transport = transport;
     this.states = transport.publisher(Ros2Type.JOINT_STATE, "/joint_states", Ros2Qos.DEFAULT);
+    if (arm.hasCamera()) { // scene.camera: its pictures, sent from the arm's camera thread
+      Ros2Transport.Publisher<Ros2Msg.Image> images = transport.publisher(Ros2Type.IMAGE, IMAGE_TOPIC,
+          Ros2Qos.SENSOR_DATA);
+      arm.onFrame(f -> {
+        if (running) {
+          long now = System.currentTimeMillis();
+          images.publish(new Ros2Msg.Image((int) (now / 1000), (now % 1000) * 1_000_000L, f.camera(), f.height(),
+              f.width(), "rgb8", 3 * f.width(), f.rgb()));
+          framesPublished.incrementAndGet();
+        }
+      });
+    }
     transport.subscribe(Ros2Type.FLOAT64_MULTI_ARRAY, "/" + CONTROLLER + "/commands", Ros2Qos.DEFAULT, this::command);
     this.publisher = Thread.ofPlatform().daemon(true).name("telos-ros2-robot").unstarted(this::publishStates);
   }
@@ -62,8 +77,14 @@ final class Ros2SimRobot implements AutoCloseable {
   /** @param chain the arm's base and tip links in the description (a branching vendor URDF needs the tip) */
   static Ros2SimRobot start(String id, String description, ArmChain chain, int domainId, boolean loopbackOnly,
       long seed, Map<String, Object> sim) {
+    return start(id, description, chain, domainId, loopbackOnly, seed, sim, Scene.EMPTY);
+  }
+
+  /** @param scene objects the arm simulates and the camera it renders; only the camera's pictures go out */
+  static Ros2SimRobot start(String id, String description, ArmChain chain, int domainId, boolean loopbackOnly,
+      long seed, Map<String, Object> sim, Scene scene) {
     SimulatedArm arm = new SimRobotHardwareProvider().create(new HardwareContext(id, description, Map.copyOf(sim),
-        WallClock.INSTANCE, seed, false, Scene.EMPTY, chain));
+        WallClock.INSTANCE, seed, false, scene, chain));
     arm.start();
     return attach(arm, id, domainId, loopbackOnly);
   }
@@ -110,6 +131,11 @@ final class Ros2SimRobot implements AutoCloseable {
 
   long commandsApplied() {
     return commands.get();
+  }
+
+  /** Pictures sent on {@link #IMAGE_TOPIC}. */
+  long framesPublished() {
+    return framesPublished.get();
   }
 
   /** The simulated arm behind the driver. */

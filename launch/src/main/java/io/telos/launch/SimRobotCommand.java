@@ -118,9 +118,6 @@ final class SimRobotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (scene != null && !transport.equals("mqtt")) {
-      throw new LaunchException("--scene: object poses are published over MQTT only (--transport mqtt)");
-    }
     Map<String, Object> sim = simSettings();
     ArmChain chain;
     try {
@@ -133,20 +130,25 @@ final class SimRobotCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw asOptionError(e);
     }
-    if (transport.equals("ros2")) {
-      try (Ros2SimRobot robot = start(() -> Ros2SimRobot.start(id, description, chain, domainId, loopbackOnly, seed,
-          sim))) {
-        System.out.printf("telos sim-robot: %s (%s) on ROS 2 domain %d: /joint_states, /%s/commands — Ctrl-C to stop%n",
-            id, description, domainId, Ros2SimRobot.CONTROLLER);
-        awaitShutdown();
-      }
-      return 0;
-    }
-    if (!transport.equals("mqtt")) {
+    if (!transport.equals("mqtt") && !transport.equals("ros2")) {
       throw new LaunchException("--transport: must be mqtt or ros2, was '" + transport + "'");
     }
     Scene objects = scene == null ? Scene.EMPTY
         : LaunchFile.load(scene).scene();
+    if (transport.equals("ros2")) {
+      if (!objects.isEmpty() && objects.camera() == null) {
+        throw new LaunchException("--scene: over ROS 2 the objects are seen only through the scene's camera"
+            + " (scene.camera); object poses are published over MQTT only (--transport mqtt)");
+      }
+      try (Ros2SimRobot robot = start(() -> Ros2SimRobot.start(id, description, chain, domainId, loopbackOnly, seed,
+          sim, objects))) {
+        System.out.printf("telos sim-robot: %s (%s) on ROS 2 domain %d: /joint_states, /%s/commands%s — Ctrl-C to"
+            + " stop%n", id, description, domainId, Ros2SimRobot.CONTROLLER,
+            objects.camera() == null ? "" : ", " + Ros2SimRobot.IMAGE_TOPIC);
+        awaitShutdown();
+      }
+      return 0;
+    }
     try (Standalone robot = start(() -> Standalone.start(id, description, chain, broker, port, seed, objects, sim))) {
       System.out.printf("telos sim-robot: %s (%s) on %s, prefix telos/%s/ — Ctrl-C to stop%n", id, description,
           robot.mqtt().brokerUri(), id);

@@ -35,9 +35,10 @@ class SuiteIT {
             .orElseThrow(() -> new AssertionError("missing row " + task[0] + " / " + planner));
         assertTrue(md.contains("| " + task[0] + " | " + planner + " | 1 | 2 |"), "table row " + task[0] + " " + planner);
         assertEquals(2, row.goals(), row.toString());
-        if (task[1].equals("push.yaml") && planner.equals("mppi-flat")) {
+        if (task[1].startsWith("push") && planner.equals("mppi-flat")) {
           // the flat baseline jams its tool against the puck and is deflected under the table plane
-          // (counted as below-table ticks, see PushIT); every other guardrail holds for it too
+          // (counted as below-table ticks, see PushIT), with the puck seen or told; every other
+          // guardrail holds for it too
           assertEquals(0, row.limitViolations(), "limit violations in " + row);
         } else {
           assertEquals(0, row.guardrailViolations(), "guardrail violations in " + row);

@@ -279,6 +279,8 @@ public final class IhmcRos2Transport implements Ros2Transport {
       c = STRING;
     } else if (type == Ros2Type.LONG_STRING) {
       c = LONG_STRING;
+    } else if (type == Ros2Type.IMAGE) {
+      c = IMAGE;
     } else {
       throw new IllegalArgumentException("unsupported type " + type);
     }
@@ -358,6 +360,26 @@ public final class IhmcRos2Transport implements Ros2Transport {
         }
         return new Ros2Msg.Text(new String(utf8, StandardCharsets.UTF_8));
       });
+
+  private static final Codec<ImagePubSubType.Buffer, Ros2Msg.Image> IMAGE = new Codec<>(
+      ImagePubSubType::new, ImagePubSubType.Buffer::new,
+      (m, d) -> {
+        d.stampSec = m.stampSec();
+        d.stampNanosec = m.stampNanosec();
+        d.frameId.setLength(0);
+        d.frameId.append(m.frameId());
+        d.height = m.height();
+        d.width = m.width();
+        d.encoding.setLength(0);
+        d.encoding.append(m.encoding());
+        d.isBigendian = 0;
+        d.step = m.step();
+        d.data = m.data();
+        d.length = m.data().length;
+      },
+      d -> new Ros2Msg.Image(d.stampSec, d.stampNanosec, d.frameId.toString(), (int) Math.min(Integer.MAX_VALUE, d.height),
+          (int) Math.min(Integer.MAX_VALUE, d.width), d.encoding.toString(), (int) Math.min(Integer.MAX_VALUE, d.step),
+          java.util.Arrays.copyOf(d.data, d.length)));
 
   private static void fill(us.ihmc.idl.IDLSequence.Double seq, double[] values) {
     seq.resetQuick();

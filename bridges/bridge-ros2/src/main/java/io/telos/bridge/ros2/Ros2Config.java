@@ -190,6 +190,14 @@ public record Ros2Config(
     return namespace + "/telos/mode";
   }
 
+  /**
+   * {@code <namespace>/camera/image_raw}: the pictures of the cell's camera ({@code sensor_msgs/Image},
+   * sensor-data QoS), the name camera drivers publish under a {@code camera} namespace.
+   */
+  public String imageTopic() {
+    return namespace + "/camera/image_raw";
+  }
+
   /** {@code <namespace>/telos/estop}. */
   public String estopTopic() {
     return namespace + "/telos/estop";

@@ -49,4 +49,17 @@ public final class Ros2Msg {
       data = data == null ? "" : data;
     }
   }
+
+  /**
+   * {@code sensor_msgs/msg/Image}: {@code height} rows of {@code step} bytes each in {@code data},
+   * pixels as {@code encoding} says ({@code rgb8}, {@code bgr8}, {@code mono8}, …), little-endian.
+   */
+  public record Image(int stampSec, long stampNanosec, String frameId, int height, int width, String encoding,
+      int step, byte[] data) {
+    public Image {
+      frameId = frameId == null ? "" : frameId;
+      encoding = encoding == null ? "" : encoding;
+      Objects.requireNonNull(data, "data");
+    }
+  }
 }

@@ -6,6 +6,7 @@ import io.telos.api.JointCommand;
 import io.telos.api.JointState;
 import io.telos.api.Mode;
 import io.telos.api.Vec;
+import io.telos.api.camera.CameraFrame;
 import io.telos.api.spi.RobotHardware;
 import io.telos.bridge.common.CommandOutbox;
 import io.telos.bridge.common.Listeners;
@@ -71,7 +72,10 @@ public final class Ros2RobotHardware implements RobotHardware {
   private final CommandOutbox outbox;
   private final Rejections rejections;
   private final Rejections.Kind rejectedState;
+  private final Rejections.Kind rejectedImages;
   private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<CameraFrame>> frameListeners = new CopyOnWriteArrayList<>();
+  private volatile long imagesDelivered;
 
   private Ros2Transport transport;
   private Ros2Transport.Subscription stateSub;
@@ -130,6 +134,7 @@ public final class Ros2RobotHardware implements RobotHardware {
     this.outbox = new CommandOutbox(component, "telos-ros2-publish-" + robotId, this::send);
     this.rejections = new Rejections(component);
     this.rejectedState = rejections.kind("state");
+    this.rejectedImages = rejections.kind("camera");
   }
 
   /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}. */
@@ -189,6 +194,9 @@ public final class Ros2RobotHardware implements RobotHardware {
       modePub = transport.publisher(Ros2Type.STRING, config.modeTopic(), Ros2Qos.LATCHED);
       transport.subscribe(Ros2Type.STRING, config.estopTopic(), Ros2Qos.DEFAULT, this::estop);
       stateSub = transport.subscribe(Ros2Type.JOINT_STATE, config.stateTopic(), config.qos(), this::state);
+      if (!frameListeners.isEmpty()) { // someone looks at the camera: subscribe to its pictures
+        transport.subscribe(Ros2Type.IMAGE, config.imageTopic(), Ros2Qos.SENSOR_DATA, this::image);
+      }
     } catch (RuntimeException e) {
       transport.close();
       throw e;
@@ -434,6 +442,76 @@ public final class Ros2RobotHardware implements RobotHardware {
 
   private static double finite(double v) {
     return Double.isFinite(v) ? v : Double.NaN;
+  }
+
+  /**
+   * Registers a listener for the pictures on {@code <namespace>/camera/image_raw}
+   * ({@code sensor_msgs/Image}: {@code rgb8}, {@code bgr8} or {@code mono8}), called on the DDS
+   * thread with each, stamped on arrival. Register before {@link #start()}: the bridge subscribes to
+   * the pictures only when someone listens. Refused and reported like bad states: another encoding,
+   * a size over 4096 × 4096, a {@code step} shorter than a row, data that is not {@code step × height}
+   * bytes.
+   */
+  @Override
+  public void onFrame(Consumer<CameraFrame> listener) {
+    frameListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Pictures converted and delivered. */
+  public long imagesDelivered() {
+    return imagesDelivered;
+  }
+
+  /** Pictures refused. */
+  public long imagesRejected() {
+    return rejectedImages.count();
+  }
+
+  private void image(Ros2Msg.Image m) {
+    long now = clock.nanos();
+    int channels = switch (m.encoding()) {
+      case "rgb8", "bgr8" -> 3;
+      case "mono8" -> 1;
+      default -> 0;
+    };
+    String why = null;
+    if (channels == 0) {
+      why = "image encoding '" + m.encoding() + "' is not rgb8, bgr8 or mono8";
+    } else if (m.width() < 1 || m.height() < 1 || m.width() > 4096 || m.height() > 4096) {
+      why = "image of " + m.width() + "x" + m.height() + " (each side must be in [1, 4096])";
+    } else if (m.step() < m.width() * channels) {
+      why = "image step " + m.step() + " is shorter than a row of " + m.width() + " " + m.encoding() + " pixels";
+    } else if ((long) m.step() * m.height() != m.data().length) {
+      why = "image data of " + m.data().length + " bytes, step x height is " + (long) m.step() * m.height();
+    }
+    if (why != null) {
+      rejectedImages.refuse(now, why);
+      return;
+    }
+    int w = m.width();
+    int h = m.height();
+    byte[] rgb = new byte[3 * w * h];
+    byte[] d = m.data();
+    boolean bgr = m.encoding().equals("bgr8");
+    for (int y = 0; y < h; y++) {
+      int row = y * m.step();
+      for (int x = 0, k = 3 * y * w; x < w; x++, k += 3) {
+        if (channels == 1) {
+          rgb[k] = d[row + x];
+          rgb[k + 1] = d[row + x];
+          rgb[k + 2] = d[row + x];
+        } else {
+          int p = row + 3 * x;
+          rgb[k] = d[bgr ? p + 2 : p];
+          rgb[k + 1] = d[p + 1];
+          rgb[k + 2] = d[bgr ? p : p + 2];
+        }
+      }
+    }
+    CameraFrame frame = new CameraFrame(m.frameId().isEmpty() ? "camera" : m.frameId(), imagesDelivered, now, w, h,
+        rgb, null);
+    imagesDelivered++;
+    Listeners.fire(frameListeners, frame, component, "frame_listener_failed");
   }
 
   private void estop(Ros2Msg.Text m) {

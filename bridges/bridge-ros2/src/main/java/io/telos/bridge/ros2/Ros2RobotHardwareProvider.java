@@ -40,6 +40,11 @@ public final class Ros2RobotHardwareProvider implements RobotHardwareProvider {
     return Ros2Config.KEYS;
   }
 
+  @Override
+  public boolean deliversFrames() {
+    return true; // <namespace>/camera/image_raw
+  }
+
   /**
    * Validates the settings, loads the robot description for the joint order and builds (does not
    * start) the hardware.

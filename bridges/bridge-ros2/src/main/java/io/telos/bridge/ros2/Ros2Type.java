@@ -21,6 +21,9 @@ public final class Ros2Type<T> {
   public static final Ros2Type<Ros2Msg.Text> LONG_STRING =
       new Ros2Type<>("std_msgs/msg/String", Ros2Msg.Text.class);
 
+  /** {@code sensor_msgs/msg/Image}, up to 1920 × 1080 RGB (6 MiB of pixels). */
+  public static final Ros2Type<Ros2Msg.Image> IMAGE = new Ros2Type<>("sensor_msgs/msg/Image", Ros2Msg.Image.class);
+
   private final String rosName;
   private final Class<T> javaType;
 

@@ -25,9 +25,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -533,6 +533,11 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   @Override
   public void onFrame(Consumer<CameraFrame> listener) {
     frameListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** True when the scene has a camera ({@code scene.camera}) that this arm renders. */
+  public boolean hasCamera() {
+    return camera != null;
   }
 
   /** Frames rendered and delivered so far. */
