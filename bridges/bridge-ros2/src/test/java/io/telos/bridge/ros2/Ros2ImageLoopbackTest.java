@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,18 +21,11 @@ import org.junit.jupiter.api.Test;
  * pictures that lie about their size or encoding are refused and reported.
  */
 class Ros2ImageLoopbackTest {
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @AutoClose
+  private final Opened opened = new Opened();
 
   private <T extends AutoCloseable> T track(T c) {
-    open.add(c);
-    return c;
+    return opened.track(c);
   }
 
   static Ros2Msg.Image image(String encoding, int w, int h, int step, int channels) {

@@ -14,7 +14,6 @@ import io.telos.api.Mode;
 import io.telos.api.Vec;
 import io.telos.api.WallClock;
 import io.telos.api.spi.RobotHardware.Health;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,19 +33,12 @@ import org.junit.jupiter.api.Timeout;
 class Ros2RobotHardwareLoopbackTest {
   private static final List<String> JOINTS = List.of("shoulder", "elbow", "wrist");
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @AutoClose
+  private final Opened opened = new Opened();
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
   private <T extends AutoCloseable> T track(T c) {
-    open.add(c);
-    return c;
+    return opened.track(c);
   }
 
   private Ros2Config config(Map<String, Object> extra, int domain) {
