@@ -14,7 +14,7 @@
  * advance the filter one step. So a command taken at the tick stamped t moves the published
  * position as c - (c - q0) e^(-(t' - t - dead)/tau) at the later stamps t'.
  *
- * Prints "ready" once, then "cmd <n> <stamp ns> <wall ns>" for each command taken (the nominal stamp
+ * Prints "ready" once, then "cmd <n> <stamp ns> <wall ns> <first value>" for each command taken (the nominal stamp
  * of the tick that took it and the wall-clock time it was taken: later than the stamp when the loop
  * runs behind), and exits when stdin closes or after <seconds>.
  *
@@ -292,8 +292,8 @@ int main(int argc, char **argv) {
           memcpy(cmd, m->data_._buffer, sizeof(double) * (size_t) n);
           commands++;
           clock_gettime(CLOCK_REALTIME, &wall);
-          printf("cmd %ld %lld %lld\n", commands, (long long) stamp,
-                 (long long) wall.tv_sec * 1000000000LL + wall.tv_nsec);
+          printf("cmd %ld %lld %lld %.17g\n", commands, (long long) stamp,
+                 (long long) wall.tv_sec * 1000000000LL + wall.tv_nsec, cmd[0]);
           fflush(stdout);
         } else if (ignored++ == 0) {
           fprintf(stderr, "lag_driver: ignored a command of %u values for %d joints\n", m->data_._length, n);

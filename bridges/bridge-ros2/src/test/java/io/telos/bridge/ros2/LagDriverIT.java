@@ -124,7 +124,7 @@ class LagDriverIT {
     pb.environment().put("CYCLONEDDS_URI", "file://" + dir.resolve("cyclonedds.xml"));
     Process driver = pb.start();
     LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    // {n, nominal stamp of the tick that took it, wall time it was taken}, ns
+    // {n, nominal stamp of the tick that took it, wall time it was taken (ns), bits of its first value}
     List<long[]> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread.ofPlatform().daemon(true).start(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
@@ -132,7 +132,8 @@ class LagDriverIT {
         while ((l = r.readLine()) != null) {
           if (l.startsWith("cmd ")) {
             String[] f = l.split(" ");
-            taken.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+            taken.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                Double.doubleToLongBits(Double.parseDouble(f[4]))});
           } else {
             lines.add(l);
           }
@@ -165,9 +166,20 @@ class LagDriverIT {
       Instant sent = Instant.now();
       long sendNs = sent.getEpochSecond() * 1_000_000_000L + sent.getNano();
       assertTrue(commands.publish(new Ros2Msg.Float64MultiArray(new double[] {c1, c2})));
-      assertTrue(Await.until(() -> taken.size() > before, 10_000), "the step was not taken");
-      long takenNs = taken.get(before)[1];
-      long takenWallNs = taken.get(before)[2];
+      // the step, not a hold still in flight from the matching loop above (taken a tick earlier)
+      java.util.function.IntSupplier step = () -> {
+        synchronized (taken) {
+          for (int i = before; i < taken.size(); i++) {
+            if (Double.longBitsToDouble(taken.get(i)[3]) == c1) {
+              return i;
+            }
+          }
+          return -1;
+        }
+      };
+      assertTrue(Await.until(() -> step.getAsInt() >= 0, 10_000), "the step was not taken");
+      long takenNs = taken.get(step.getAsInt())[1];
+      long takenWallNs = taken.get(step.getAsInt())[2];
       double behindS = (takenWallNs - takenNs) / 1e9; // how late the driver's loop ran that tick
       double deadS = deadMs / 1e3;
       long endNs = takenNs + Math.round((deadS + 1.0) * 1e9);
