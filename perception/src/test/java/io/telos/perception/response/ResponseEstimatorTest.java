@@ -217,7 +217,9 @@ class ResponseEstimatorTest {
       est.record(100 + k * 1_000_000L, c, q);
     }
     long bytes = sun.getThreadAllocatedBytes(tid) - before;
-    assertTrue(bytes < 1000, "record allocated " + bytes + " bytes over 100000 calls");
+    // one object per call would be at least 16 bytes x 100000; under one byte per call leaves room for
+    // what the JIT allocates on this thread while it compiles the loop (1840 bytes seen once)
+    assertTrue(bytes < 100_000, "record allocated " + bytes + " bytes over 100000 calls");
   }
 
   @Test
