@@ -89,10 +89,7 @@ public final class FiducialTracker {
             + "' carry the same marker " + spec.markerId(o, objects));
       }
     }
-    this.detector = FactoryFiducial.squareHamming(ConfigHammingMarker.loadDictionary(HammingDictionary.APRILTAG_36h11),
-        null, GrayU8.class);
-    detector.setLensDistortion(new LensDistortionPinhole(new CameraPinhole(spec.fx(), spec.fy(), 0,
-        spec.cx() + PIXEL_CENTRE, spec.cy() + PIXEL_CENTRE, spec.width(), spec.height())), spec.width(), spec.height());
+    this.detector = newDetector(spec);
     this.gray = new GrayU8(spec.width(), spec.height());
   }
 
@@ -110,11 +107,7 @@ public final class FiducialTracker {
    * @throws IllegalArgumentException when the frame's size is not the camera's
    */
   public List<Detection> process(CameraFrame frame) {
-    if (frame.width() != spec.width() || frame.height() != spec.height()) {
-      throw new IllegalArgumentException("frame " + frame.width() + "x" + frame.height() + " from camera '"
-          + frame.camera() + "' is not the configured " + spec.width() + "x" + spec.height());
-    }
-    toGray(frame);
+    toGray(frame, spec, gray);
     detector.detect(gray);
     frames++;
     List<Detection> found = new ArrayList<>();
@@ -211,6 +204,15 @@ public final class FiducialTracker {
     return new Detection(new ObjectPose(o.name(), x, y, o.centreHeightM(), yaw, stampNs), px, pnp);
   }
 
+  /** BoofCV's AprilTag 36h11 detector for {@code spec}'s intrinsics (no lens distortion). */
+  static FiducialDetector<GrayU8> newDetector(CameraSpec spec) {
+    FiducialDetector<GrayU8> d = FactoryFiducial.squareHamming(
+        ConfigHammingMarker.loadDictionary(HammingDictionary.APRILTAG_36h11), null, GrayU8.class);
+    d.setLensDistortion(new LensDistortionPinhole(new CameraPinhole(spec.fx(), spec.fy(), 0,
+        spec.cx() + PIXEL_CENTRE, spec.cy() + PIXEL_CENTRE, spec.width(), spec.height())), spec.width(), spec.height());
+    return d;
+  }
+
   /** Where the ray through pixel {@code (u, v)} meets the plane {@code z = height} (base frame), or null. */
   double[] onPlane(double u, double v, double height) {
     double a = (u - spec.cx()) / spec.fx();
@@ -260,7 +262,16 @@ public final class FiducialTracker {
     return -1;
   }
 
-  private void toGray(CameraFrame f) {
+  /**
+   * The luminance of {@code f} into {@code gray} (ITU-R BT.601 weights).
+   *
+   * @throws IllegalArgumentException when the frame's size is not the camera's
+   */
+  static void toGray(CameraFrame f, CameraSpec spec, GrayU8 gray) {
+    if (f.width() != spec.width() || f.height() != spec.height()) {
+      throw new IllegalArgumentException("frame " + f.width() + "x" + f.height() + " from camera '" + f.camera()
+          + "' is not the configured " + spec.width() + "x" + spec.height());
+    }
     byte[] rgb = f.rgb();
     byte[] out = gray.data;
     int n = f.width() * f.height();

@@ -69,6 +69,44 @@ class CameraSpecTest {
   }
 
   @Test
+  void anOrientationGivenAsRollPitchYawIsTheSameCameraAsItsLookAt() {
+    CameraSpec looking = scene(camera()).camera();
+    double[] rpy = looking.orientationRpy();
+    Map<String, Object> m = camera();
+    m.remove("look_at");
+    m.put("rpy", List.of(rpy[0], rpy[1], rpy[2]));
+    CameraSpec turned = scene(m).camera();
+    double[] a = looking.rotation();
+    double[] b = turned.rotation();
+    for (int i = 0; i < 9; i++) {
+      assertEquals(a[i], b[i], 1e-12, "element " + i);
+    }
+    double[] at = turned.lookAt();
+    assertEquals(1.0 + a[2], at[0], 1e-12, "look_at follows from rpy: one metre along the optical axis");
+    assertEquals(0.7 + a[8], at[2], 1e-12);
+    CameraSpec moved = looking.withPose(new double[] {0.1, 0.2, 0.9}, new double[] {Math.PI, 0, 0});
+    assertEquals(-1, moved.rotation()[8], 1e-12, "rolled half a turn: looking straight down");
+    assertEquals(0.9, moved.position()[2]);
+  }
+
+  @Test
+  void aToolMarkerIsReadAndMustNotShareAnObjectsId() {
+    CameraSpec c = scene(camera("tool_marker", Map.of("id", 586, "side_m", 0.05, "xyz", List.of(0.0, 0.0, 0.03))))
+        .camera();
+    assertEquals(586, c.toolMarker().id());
+    assertEquals(0.05, c.toolMarker().sideM());
+    assertEquals(0.03, c.toolMarker().xyz()[2]);
+    assertEquals(0, c.toolMarker().rpy()[0]);
+    assertNull(scene(camera()).camera().toolMarker());
+    assertTrue(assertThrows(ConfigException.class, () -> scene(camera("tool_marker", Map.of("id", 1, "side_m", 0.05))))
+        .getMessage().contains("scene.camera.tool_marker.id: 1 is also the marker of object 'can'"));
+    assertTrue(assertThrows(ConfigException.class, () -> scene(camera("tool_marker", Map.of("id", 500))))
+        .getMessage().contains("scene.camera.tool_marker.side_m: required"));
+    assertTrue(assertThrows(ConfigException.class, () -> scene(camera("rpy", List.of(0.0, 0.0, 0.0)))).getMessage()
+        .contains("scene.camera.rpy: give either look_at or rpy"));
+  }
+
+  @Test
   void refusalsNameTheKey() {
     assertTrue(assertThrows(ConfigException.class, () -> scene(camera("fov_deg", 60, "fx", 500))).getMessage()
         .contains("scene.camera.fov_deg: give either fov_deg or fx"));

@@ -6,6 +6,8 @@ import io.telos.api.camera.CameraSpec;
 import io.telos.api.scene.Scene;
 import io.telos.api.scene.SceneObject;
 import io.telos.model.CollisionModel;
+import io.telos.model.KinematicChain;
+import io.telos.model.Transform;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,8 @@ import java.util.SplittableRandom;
  * {@link CameraSpec}'s intrinsics, against the table (the base frame's {@code z = 0} plane, grey
  * with a 10 cm grid), the scene's cylinders (a coloured side, a white top face carrying the
  * object's AprilTag 36h11 marker, turned by the object's yaw) and the arm's links as the
- * {@link CollisionModel}'s capsules. Objects are sampled 3 × 3 per pixel, so the marker's edges are
+ * {@link CollisionModel}'s capsules, with the tool's marker plate when the camera names one
+ * ({@link CameraSpec#toolMarker()}). Objects and the plate are sampled 3 × 3 per pixel, so the marker's edges are
  * anti-aliased as a real lens and sensor would blur them; the rest takes one sample per pixel.
  * Lambertian shading under one fixed light; Gaussian pixel noise of {@link CameraSpec#noise()}
  * seeded by the frame's sequence, so a lock-step run renders bit-identical frames. Depth is the
@@ -40,6 +43,8 @@ public final class SimCamera {
   private static final float WHITE = 0.95f;
   private static final float BLACK = 0.06f;
   private static final double[] SUB = {-1.0 / 3, 0, 1.0 / 3};
+  /** The tool marker's white plate, as a multiple of the marker's black square. */
+  static final double PLATE = 1.5;
 
   private final String name;
   private final CameraSpec spec;
@@ -54,6 +59,9 @@ public final class SimCamera {
   private final double oy;
   private final double oz;
   private final boolean[][] markers; // per scene object
+  private final KinematicChain chain; // null without a tool marker or links
+  private final Transform toolToMarker;
+  private final boolean[] toolCells;
   private final double[] ends = new double[6];
   // per-frame buffers
   private final float[] colour;
@@ -86,6 +94,18 @@ public final class SimCamera {
     for (int i = 0; i < objects.size(); i++) {
       markers[i] = byId.computeIfAbsent(spec.markerId(objects.get(i), objects), patterns::cells);
     }
+    CameraSpec.ToolMarker tool = spec.toolMarker();
+    if (tool != null && links != null) {
+      double[] xyz = tool.xyz();
+      double[] rpy = tool.rpy();
+      this.chain = links.chain();
+      this.toolToMarker = Transform.fromXyzRpy(xyz[0], xyz[1], xyz[2], rpy[0], rpy[1], rpy[2]);
+      this.toolCells = patterns.cells(tool.id());
+    } else {
+      this.chain = null;
+      this.toolToMarker = null;
+      this.toolCells = null;
+    }
     this.colour = new float[3 * w * h];
     this.depth = new float[w * h];
   }
@@ -105,6 +125,9 @@ public final class SimCamera {
       for (int i = 0; i < capsules; i++) {
         links.ends(i, ends);
         drawCapsule(ends.clone(), links.model().capsules().get(i).radius());
+      }
+      if (chain != null) {
+        drawToolMarker(q);
       }
     }
     List<SceneObject> declared = scene.objects();
@@ -243,13 +266,23 @@ public final class SimCamera {
     double rad = o.radiusM();
     double z0 = pose.zM() - o.heightM() / 2;
     double z1 = pose.zM() + o.heightM() / 2;
-    int[] box = project(pose.xM() - rad, pose.xM() + rad, pose.yM() - rad, pose.yM() + rad, z0, z1);
-    if (box == null) {
-      return;
-    }
     double cos = Math.cos(pose.yawRad());
     double sin = Math.sin(pose.yawRad());
     double side = CameraSpec.markerSideM(o);
+    drawAntialiased(project(pose.xM() - rad, pose.xM() + rad, pose.yM() - rad, pose.yM() + rad, z0, z1),
+        rgb -> cylinder(pose.xM(), pose.yM(), rad, z0, z1, cos, sin, side, cells, rgb));
+  }
+
+  /** What the current ray ({@link #dir}) meets of one primitive: ray parameter (or −1) and colour. */
+  private interface Surface {
+    double hit(float[] rgb);
+  }
+
+  /** Draws {@code surface} inside {@code box} with 3 × 3 samples per pixel, behind what is nearer. */
+  private void drawAntialiased(int[] box, Surface surface) {
+    if (box == null) {
+      return;
+    }
     float[] rgb = new float[3];
     for (int v = box[2]; v <= box[3]; v++) {
       for (int u = box[0]; u <= box[1]; u++) {
@@ -261,7 +294,7 @@ public final class SimCamera {
         for (double sv : SUB) {
           for (double su : SUB) {
             ray(u + su, v + sv);
-            double t = cylinder(pose.xM(), pose.yM(), rad, z0, z1, cos, sin, side, cells, rgb);
+            double t = surface.hit(rgb);
             if (t > 0 && !(t >= depth[k])) {
               cr += rgb[0];
               cg += rgb[1];
@@ -277,13 +310,73 @@ public final class SimCamera {
         if (nearest < Double.POSITIVE_INFINITY) {
           put(k, cr / 9, cg / 9, cb / 9);
           ray(u, v);
-          double t = cylinder(pose.xM(), pose.yM(), rad, z0, z1, cos, sin, side, cells, rgb);
+          double t = surface.hit(rgb);
           if (t > 0 && !(t >= depth[k])) {
             depth[k] = (float) t;
           }
         }
       }
     }
+  }
+
+  // ---- the tool's marker ----
+
+  /**
+   * Draws the tool's marker plate ({@link CameraSpec#toolMarker()}) at the arm's configuration
+   * {@code q}: a white square plate {@link #PLATE} times the marker's side, the marker printed on its
+   * +z face, the back face the links' colour.
+   */
+  private void drawToolMarker(double[] q) {
+    Transform m = chain.tipTransform(q).compose(toolToMarker);
+    double[] o = m.translation();
+    double[] x = {m.rotationAt(0, 0), m.rotationAt(1, 0), m.rotationAt(2, 0)};
+    double[] y = {m.rotationAt(0, 1), m.rotationAt(1, 1), m.rotationAt(2, 1)};
+    double[] n = {m.rotationAt(0, 2), m.rotationAt(1, 2), m.rotationAt(2, 2)};
+    double side = spec.toolMarker().sideM();
+    double half = side * PLATE / 2;
+    double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+    double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (int c = 0; c < 4; c++) {
+      double a = (c & 1) == 0 ? -half : half;
+      double b = (c & 2) == 0 ? -half : half;
+      for (int i = 0; i < 3; i++) {
+        lo[i] = Math.min(lo[i], o[i] + a * x[i] + b * y[i]);
+        hi[i] = Math.max(hi[i], o[i] + a * x[i] + b * y[i]);
+      }
+    }
+    drawAntialiased(project(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2]), rgb -> {
+      double dn = dir[0] * n[0] + dir[1] * n[1] + dir[2] * n[2];
+      if (Math.abs(dn) < 1e-12) {
+        return -1;
+      }
+      double t = ((o[0] - ox) * n[0] + (o[1] - oy) * n[1] + (o[2] - oz) * n[2]) / dn;
+      double px = ox + t * dir[0] - o[0];
+      double py = oy + t * dir[1] - o[1];
+      double pz = oz + t * dir[2] - o[2];
+      double mu = px * x[0] + py * x[1] + pz * x[2];
+      double mv = px * y[0] + py * y[1] + pz * y[2];
+      if (!(t > 0) || Math.abs(mu) > half || Math.abs(mv) > half) {
+        return -1;
+      }
+      if (dn > 0) { // the back of the plate
+        float s = (float) shade(-n[0], -n[1], -n[2]);
+        rgb[0] = LINK[0] * s;
+        rgb[1] = LINK[1] * s;
+        rgb[2] = LINK[2] * s;
+        return t;
+      }
+      float c = WHITE;
+      if (Math.abs(mu) < side / 2 && Math.abs(mv) < side / 2) {
+        int col = Math.min(MarkerPatterns.CELLS - 1, (int) ((mu + side / 2) / side * MarkerPatterns.CELLS));
+        int row = Math.min(MarkerPatterns.CELLS - 1, (int) ((side / 2 - mv) / side * MarkerPatterns.CELLS));
+        c = toolCells[row * MarkerPatterns.CELLS + col] ? BLACK : WHITE;
+      }
+      float s = (float) shade(n[0], n[1], n[2]);
+      rgb[0] = c * s;
+      rgb[1] = c * s;
+      rgb[2] = c * s;
+      return t;
+    });
   }
 
   /**

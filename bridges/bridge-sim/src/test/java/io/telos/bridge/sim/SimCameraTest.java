@@ -14,6 +14,7 @@ import io.telos.api.camera.CameraSpec;
 import io.telos.api.scene.Scene;
 import io.telos.api.scene.SceneObject;
 import io.telos.model.CollisionModel;
+import io.telos.model.Transform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,36 @@ class SimCameraTest {
       }
     }
     assertTrue(nearer > 2_000, "pixels where a link stands in front of the table: " + nearer);
+  }
+
+  @Test
+  void theToolMarkerIsAPlateOnTheToolPrintedOnItsFrontFace() {
+    // on a 20 cm stalk along the tool's z, so that a camera can look at its back between it and the wrist
+    CameraSpec.ToolMarker tool = new CameraSpec.ToolMarker(586, 0.05, new double[] {0, 0, 0.2},
+        new double[] {0, 0, 0});
+    Transform m = TELOS6.chain().tipTransform(SimulatedArm.TELOS6_HOME).compose(Transform.translation(0, 0, 0.2));
+    double[] o = m.translation();
+    double[] x = {m.rotationAt(0, 0), m.rotationAt(1, 0), m.rotationAt(2, 0)};
+    double[] n = {m.rotationAt(0, 2), m.rotationAt(1, 2), m.rotationAt(2, 2)};
+    // a point of the white border, between the black square (half-side 25 mm) and the plate's edge (37.5 mm)
+    double[] border = {o[0] + 0.031 * x[0], o[1] + 0.031 * x[1], o[2] + 0.031 * x[2]};
+    for (int facing : new int[] {1, -1}) {
+      double d = facing > 0 ? 0.6 : -0.15;
+      double[] eye = {o[0] + d * n[0], o[1] + d * n[1], o[2] + d * n[2]};
+      CameraSpec c = new CameraSpec(320, 240, 300, 300, 159.5, 119.5, eye, o, 30, 0, Map.of(), null, tool);
+      SimCamera camera = new SimCamera("cam", c, new Scene(0.02, List.of(), c), CollisionModel.of(TELOS6, null), 1);
+      CameraFrame f = camera.render(0, 0, SimulatedArm.TELOS6_HOME, List.of());
+      double[] px = pixel(c, border[0], border[1], border[2]);
+      int k = 3 * ((int) Math.round(px[1]) * c.width() + (int) Math.round(px[0]));
+      assertEquals(px[2], f.depth()[k / 3], 0.002, "the plate is where the tool frame puts it");
+      int r = f.rgb()[k] & 0xff;
+      int b = f.rgb()[k + 2] & 0xff;
+      if (facing > 0) {
+        assertTrue(Math.abs(r - b) <= 2, "front: the white border, grey under the light: " + r + " vs " + b);
+      } else {
+        assertTrue(b > r + 10, "back: the plate's back, the links' blue-grey: " + r + " vs " + b);
+      }
+    }
   }
 
   @Test
