@@ -235,7 +235,11 @@ public record CameraSpec(int width, int height, double fx, double fy, double cx,
     if (rpy != null) {
       return rpy.clone();
     }
-    double[] m = rotation();
+    return rpyOf(rotation());
+  }
+
+  /** URDF roll, pitch, yaw of a row-major rotation (the inverse of {@link #rpyMatrix}). */
+  public static double[] rpyOf(double[] m) {
     double pitch = Math.asin(Math.max(-1, Math.min(1, -m[6])));
     double roll = Math.atan2(m[7], m[8]);
     double yaw = Math.atan2(m[3], m[0]);

@@ -1,11 +1,15 @@
 package io.telos.bridge.sim;
 
+import io.telos.api.camera.CameraSpec;
+import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.api.scene.Scene;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
 import io.telos.model.ActuatorResponse;
 import io.telos.model.RobotModel;
+import io.telos.model.Transform;
 import io.telos.model.UrdfException;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +36,8 @@ import java.util.TreeSet;
  *   <tr><td>{@code lag_s}</td><td>none</td><td>first-order lag of the joints' response, s, in [0, 5]</td></tr>
  *   <tr><td>{@code dead_time_ms}</td><td>none</td><td>dead time of the joints' response, ms, in [0, 1000]</td></tr>
  *   <tr><td>{@code max_velocity}</td><td>none</td><td>speed ceiling of the joints, rad/s or m/s, &gt; 0</td></tr>
+ *   <tr><td>{@code camera_offset}</td><td>none</td><td>{@code {xyz, rpy}}: the simulated camera stands this far
+ *       from {@code scene.camera} (its optical frame), to rehearse calibration</td></tr>
  * </table>
  *
  * <p>Each of the last three is a number for every joint or a list with one entry per joint (chain
@@ -53,9 +59,11 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
   public static final String DEAD_TIME_MS = "dead_time_ms";
   public static final String MAX_VELOCITY = "max_velocity";
   public static final String LINK_COLLISIONS = "link_collisions";
+  public static final String CAMERA_OFFSET = "camera_offset";
 
   private static final Set<String> KEYS = Set.of(STEP_MS, GRAVITY, KP, COMMAND_INTERFACE, NOISE_POSITION_RAD,
-      NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE, LAG_S, DEAD_TIME_MS, MAX_VELOCITY, LINK_COLLISIONS);
+      NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE, LAG_S, DEAD_TIME_MS, MAX_VELOCITY, LINK_COLLISIONS,
+      CAMERA_OFFSET);
 
   /** Scene objects are reported: {@code RobotHardware.objects()}. */
   @Override
@@ -101,7 +109,44 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
             + " (one per joint of " + model.jointNames() + "), had " + l.size() + " entries");
       }
     }
-    return new SimulatedArm(context, model, config);
+    Scene scene = mounted(context.scene(), context.settings().get(CAMERA_OFFSET));
+    return new SimulatedArm(context.robotId(), model, config, context.clock(), context.seed(), context.lockStep(),
+        scene);
+  }
+
+  /**
+   * The scene as the simulator really builds it: its camera moved by {@code camera_offset}
+   * ({@code {xyz: [...], rpy: [...]}}, in the camera's own optical frame) from where
+   * {@code scene.camera} says it is. The rest of the agent still believes {@code scene.camera}: this
+   * rehearses a camera whose pose is known only roughly, as before {@code telos calibrate-camera}.
+   *
+   * @throws IllegalArgumentException naming the key when the offset is malformed or there is no camera
+   */
+  @SuppressWarnings("unchecked")
+  static Scene mounted(Scene scene, Object offset) {
+    if (offset == null) {
+      return scene;
+    }
+    if (scene.camera() == null) {
+      throw new IllegalArgumentException(key(CAMERA_OFFSET) + ": the scene has no camera (scene.camera) to move");
+    }
+    if (!(offset instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException(key(CAMERA_OFFSET) + ": must be { xyz: [x, y, z], rpy: [r, p, y] }, was "
+          + describe(offset));
+    }
+    Settings s = new Settings(key(CAMERA_OFFSET), (Map<String, ?>) m);
+    try {
+      s.requireOnly(Set.of("xyz", "rpy"));
+      double[] xyz = s.numbers("xyz", new double[3], 3, -1, 1);
+      double[] rpy = s.numbers("rpy", new double[3], 3, -Math.PI, Math.PI);
+      CameraSpec c = scene.camera();
+      Transform truth = Transform.of(c.rotation(), c.position())
+          .compose(Transform.fromXyzRpy(xyz[0], xyz[1], xyz[2], rpy[0], rpy[1], rpy[2]));
+      return new Scene(scene.toolRadiusM(), scene.objects(),
+          c.withPose(truth.translation(), CameraSpec.rpyOf(truth.rotationMatrix())));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /**

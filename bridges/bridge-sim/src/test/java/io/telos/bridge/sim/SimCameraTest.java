@@ -5,6 +5,7 @@ import static io.telos.bridge.sim.SimTesting.TELOS6;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.ObjectPose;
@@ -139,6 +140,28 @@ class SimCameraTest {
         assertTrue(b > r + 10, "back: the plate's back, the links' blue-grey: " + r + " vs " + b);
       }
     }
+  }
+
+  @Test
+  void aCameraOffsetMovesTheSimulatedCameraInItsOwnFrame() {
+    CameraSpec c = overhead(0);
+    Scene scene = new Scene(0.02, List.of(PUCK), c);
+    Scene moved = SimRobotHardwareProvider.mounted(scene, Map.of("xyz", List.of(0.1, 0.0, 0.0),
+        "rpy", List.of(0.0, 0.0, 0.2)));
+    // overhead: optical x (image right) is the base's -y, optical z is down
+    assertEquals(0.5, moved.camera().position()[0], 1e-12);
+    assertEquals(-0.1, moved.camera().position()[1], 1e-12);
+    assertEquals(1.0, moved.camera().position()[2], 1e-12);
+    double[] r = moved.camera().rotation();
+    assertEquals(-1, r[8], 1e-12, "still looking straight down, turned about its axis");
+    assertEquals(Math.cos(0.2), -r[3], 1e-12);
+    assertEquals(scene, SimRobotHardwareProvider.mounted(scene, null));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> SimRobotHardwareProvider.mounted(new Scene(0.02, List.of()), Map.of("xyz", List.of(0.1, 0, 0))))
+        .getMessage().contains("bridge.camera_offset: the scene has no camera"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> SimRobotHardwareProvider.mounted(scene, Map.of("xyz", List.of(0.1, 0)))).getMessage()
+        .contains("bridge.camera_offset.xyz"));
   }
 
   @Test
