@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,7 @@ final class IdentifyCommand implements Callable<Integer> {
       spec = spec.withSeed(seed);
     }
     // identification is not an episode: nothing is recorded to memory or learned from
-    spec = spec.withMemory(Settings.empty("memory"));
+    spec = spec.withMemory(new Settings("memory", Map.of("type", "none")));
     RobotModel model;
     try {
       model = Composer.model(spec);

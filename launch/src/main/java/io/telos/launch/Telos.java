@@ -26,7 +26,7 @@ import picocli.CommandLine;
     description = "Objective-driven control agent for robot arms.",
     subcommands = {Telos.Run.class, Telos.Demo.class, Bench.class, MppiBench.class, MemoryCommand.class, SimRobotCommand.class,
         IdentifyCommand.class, SuiteCommand.class, ResponseBench.class,
-        TrainCommand.class, ModelBench.class, CameraBench.class,
+        TrainCommand.class, ModelBench.class, CameraBench.class, CalibrateCameraCommand.class,
         CommandLine.HelpCommand.class})
 public final class Telos {
   /** Exit status when the run finished but missed its targets or violated limits. */
