@@ -8,6 +8,7 @@ import io.telos.api.camera.CameraSpec;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.api.spi.Steppable;
+import io.telos.bridge.sim.SimRobotHardwareProvider;
 import io.telos.launch.camera.CalibrationStations;
 import io.telos.launch.camera.StationPlanner;
 import io.telos.model.CollisionModel;
@@ -167,6 +168,14 @@ final class CalibrateCameraCommand implements Callable<Integer> {
         pos[2], rpy[0], rpy[1], rpy[2]);
     out.printf(Locale.ROOT, "        %.1f mm and %.2f° from scene.camera%n", 1000 * distance(configured, r.cameraPose()),
         Math.toDegrees(CalibrationStations.angle(configured, r.cameraPose())));
+    Object placed = spec.bridge().asMap().get(SimRobotHardwareProvider.CAMERA_POSE);
+    if (SimRobotHardwareProvider.TYPE.equals(spec.bridge().string("type", "")) && placed != null) {
+      // a rehearsal: the simulator knows where its camera really is
+      CameraSpec real = SimRobotHardwareProvider.mounted(spec.scene(), placed).camera();
+      Transform truth = Transform.of(real.rotation(), real.position());
+      out.printf(Locale.ROOT, "        %.2f mm and %.3f° from the simulated camera (bridge.camera_pose)%n",
+          1000 * distance(truth, r.cameraPose()), Math.toDegrees(CalibrationStations.angle(truth, r.cameraPose())));
+    }
     CameraSpec.ToolMarker m = camera.toolMarker();
     double[] mx = m.xyz();
     double[] mr = m.rpy();

@@ -24,13 +24,14 @@ import picocli.CommandLine;
 
 /**
  * {@code telos calibrate-camera} end to end in the simulator: the simulated camera really stands
- * elsewhere than {@code scene.camera} says ({@code bridge.camera_offset}), the arm lags its
+ * elsewhere than {@code scene.camera} says ({@code bridge.camera_pose}), the arm lags its
  * command, the tour goes through the safety kernel, BoofCV finds the marker in rendered pictures,
  * and the printed pose must land on where the camera really is, not where it was said to be.
  */
 class CalibrateCameraCommandTest {
-  static final double[] OFFSET_XYZ = {0.02, -0.015, 0.015};
-  static final double[] OFFSET_RPY = {0.02, -0.025, 0.015};
+  /** Where the simulated camera really is: 2.9 cm and about 2.5° from where scene.camera says. */
+  static final double[] REAL_POSITION = {1.02, -0.015, 0.715};
+  static final double[] REAL_LOOK_AT = {0.47, 0.02, 0.0};
 
   @TempDir
   Path dir;
@@ -41,15 +42,15 @@ class CalibrateCameraCommandTest {
         robot: { id: arm1, description: builtin:telos6 }
         clock: sim
         seed: 11
-        bridge: { type: sim, camera_offset: { xyz: [%s, %s, %s], rpy: [%s, %s, %s] }%s }
+        bridge: { type: sim, camera_pose: { position: [%s, %s, %s], look_at: [%s, %s, %s] }%s }
         scene:
           camera: { width: 640, height: 480, fov_deg: 60, position: [1.0, 0.0, 0.7], look_at: %s, rate_hz: 30,
                     tool_marker: { id: 586, side_m: 0.05, xyz: [0, 0, 0], rpy: [1.5708, 0, 0] } }
         planner: { type: dls, rate_hz: 50 }
         safety: { rate_hz: 1000 }
         memory: { type: none }
-        """.formatted(OFFSET_XYZ[0], OFFSET_XYZ[1], OFFSET_XYZ[2], OFFSET_RPY[0], OFFSET_RPY[1], OFFSET_RPY[2],
-        bridgeExtra, lookAt));
+        """.formatted(REAL_POSITION[0], REAL_POSITION[1], REAL_POSITION[2], REAL_LOOK_AT[0], REAL_LOOK_AT[1],
+        REAL_LOOK_AT[2], bridgeExtra, lookAt));
     return f;
   }
 
@@ -67,8 +68,8 @@ class CalibrateCameraCommandTest {
     assertNotNull(r, text);
     CameraSpec said = LaunchFile.load(file).scene().camera();
     Transform saidPose = Transform.of(said.rotation(), said.position());
-    Transform truth = saidPose.compose(Transform.fromXyzRpy(OFFSET_XYZ[0], OFFSET_XYZ[1], OFFSET_XYZ[2],
-        OFFSET_RPY[0], OFFSET_RPY[1], OFFSET_RPY[2]));
+    CameraSpec real = said.withLookAt(REAL_POSITION, REAL_LOOK_AT);
+    Transform truth = Transform.of(real.rotation(), real.position());
     double offBy = distance(truth, r.cameraPose());
     double turnedBy = CalibrationStations.angle(truth, r.cameraPose());
     assertTrue(offBy < 0.002, "camera " + offBy * 1000 + " mm from where it really is\n" + text);

@@ -133,6 +133,12 @@ public record CameraSpec(int width, int height, double fx, double fy, double cx,
     this(width, height, fx, fy, cx, cy, position, lookAt, rateHz, noise, markers, null, null);
   }
 
+  /** This camera placed at {@code position}, looking at {@code lookAt}. */
+  public CameraSpec withLookAt(double[] newPosition, double[] newLookAt) {
+    return new CameraSpec(width, height, fx, fy, cx, cy, newPosition, newLookAt, rateHz, noise, markers, null,
+        toolMarker);
+  }
+
   /** This camera placed at {@code position} with its optical frame at {@code rpy} (as {@code scene.camera.rpy}). */
   public CameraSpec withPose(double[] newPosition, double[] newRpy) {
     return new CameraSpec(width, height, fx, fy, cx, cy, newPosition, newPosition, rateHz, noise, markers,

@@ -36,8 +36,8 @@ import java.util.TreeSet;
  *   <tr><td>{@code lag_s}</td><td>none</td><td>first-order lag of the joints' response, s, in [0, 5]</td></tr>
  *   <tr><td>{@code dead_time_ms}</td><td>none</td><td>dead time of the joints' response, ms, in [0, 1000]</td></tr>
  *   <tr><td>{@code max_velocity}</td><td>none</td><td>speed ceiling of the joints, rad/s or m/s, &gt; 0</td></tr>
- *   <tr><td>{@code camera_offset}</td><td>none</td><td>{@code {xyz, rpy}}: the simulated camera stands this far
- *       from {@code scene.camera} (its optical frame), to rehearse calibration</td></tr>
+ *   <tr><td>{@code camera_pose}</td><td>{@code scene.camera}'s</td><td>{@code {position, look_at | rpy}}: where the
+ *       simulated camera really stands, whatever {@code scene.camera} says (rehearses calibration)</td></tr>
  * </table>
  *
  * <p>Each of the last three is a number for every joint or a list with one entry per joint (chain
@@ -59,11 +59,11 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
   public static final String DEAD_TIME_MS = "dead_time_ms";
   public static final String MAX_VELOCITY = "max_velocity";
   public static final String LINK_COLLISIONS = "link_collisions";
-  public static final String CAMERA_OFFSET = "camera_offset";
+  public static final String CAMERA_POSE = "camera_pose";
 
   private static final Set<String> KEYS = Set.of(STEP_MS, GRAVITY, KP, COMMAND_INTERFACE, NOISE_POSITION_RAD,
       NOISE_VELOCITY_RAD_S, INITIAL_POSITION, EFFORT_SCALE, LAG_S, DEAD_TIME_MS, MAX_VELOCITY, LINK_COLLISIONS,
-      CAMERA_OFFSET);
+      CAMERA_POSE);
 
   /** Scene objects are reported: {@code RobotHardware.objects()}. */
   @Override
@@ -109,41 +109,46 @@ public final class SimRobotHardwareProvider implements RobotHardwareProvider {
             + " (one per joint of " + model.jointNames() + "), had " + l.size() + " entries");
       }
     }
-    Scene scene = mounted(context.scene(), context.settings().get(CAMERA_OFFSET));
+    Scene scene = mounted(context.scene(), context.settings().get(CAMERA_POSE));
     return new SimulatedArm(context.robotId(), model, config, context.clock(), context.seed(), context.lockStep(),
         scene);
   }
 
   /**
-   * The scene as the simulator really builds it: its camera moved by {@code camera_offset}
-   * ({@code {xyz: [...], rpy: [...]}}, in the camera's own optical frame) from where
-   * {@code scene.camera} says it is. The rest of the agent still believes {@code scene.camera}: this
-   * rehearses a camera whose pose is known only roughly, as before {@code telos calibrate-camera}.
+   * The scene as the simulator really builds it: its camera where {@code camera_pose}
+   * ({@code {position: [...], look_at: [...]}} or {@code {position, rpy}}, base frame) puts it,
+   * whatever {@code scene.camera} says; intrinsics, rate and markers stay {@code scene.camera}'s. The
+   * rest of the agent still believes {@code scene.camera}: this rehearses a camera whose pose is known
+   * only roughly, as before {@code telos calibrate-camera}, and the calibrated pose can then be pasted
+   * into {@code scene.camera} while the simulated camera stays where it is.
    *
-   * @throws IllegalArgumentException naming the key when the offset is malformed or there is no camera
+   * @throws IllegalArgumentException naming the key when the pose is malformed or there is no camera
    */
   @SuppressWarnings("unchecked")
-  static Scene mounted(Scene scene, Object offset) {
-    if (offset == null) {
+  public static Scene mounted(Scene scene, Object pose) {
+    if (pose == null) {
       return scene;
     }
     if (scene.camera() == null) {
-      throw new IllegalArgumentException(key(CAMERA_OFFSET) + ": the scene has no camera (scene.camera) to move");
+      throw new IllegalArgumentException(key(CAMERA_POSE) + ": the scene has no camera (scene.camera) to place");
     }
-    if (!(offset instanceof Map<?, ?> m)) {
-      throw new IllegalArgumentException(key(CAMERA_OFFSET) + ": must be { xyz: [x, y, z], rpy: [r, p, y] }, was "
-          + describe(offset));
+    if (!(pose instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException(key(CAMERA_POSE) + ": must be { position: [x, y, z], look_at: [x, y, z] } "
+          + "or { position, rpy }, was " + describe(pose));
     }
-    Settings s = new Settings(key(CAMERA_OFFSET), (Map<String, ?>) m);
+    Settings s = new Settings(key(CAMERA_POSE), (Map<String, ?>) m);
     try {
-      s.requireOnly(Set.of("xyz", "rpy"));
-      double[] xyz = s.numbers("xyz", new double[3], 3, -1, 1);
-      double[] rpy = s.numbers("rpy", new double[3], 3, -Math.PI, Math.PI);
+      s.requireOnly(Set.of("position", "look_at", "rpy"));
+      double[] position = s.numbers("position", null, 3, -20, 20);
+      double[] lookAt = s.numbers("look_at", null, 3, -20, 20);
+      double[] rpy = s.numbers("rpy", null, 3, -7, 7);
+      if (position == null || (lookAt == null) == (rpy == null)) {
+        throw new ConfigException(s.key(position == null ? "position" : "look_at")
+            + ": give position and either look_at or rpy");
+      }
       CameraSpec c = scene.camera();
-      Transform truth = Transform.of(c.rotation(), c.position())
-          .compose(Transform.fromXyzRpy(xyz[0], xyz[1], xyz[2], rpy[0], rpy[1], rpy[2]));
       return new Scene(scene.toolRadiusM(), scene.objects(),
-          c.withPose(truth.translation(), CameraSpec.rpyOf(truth.rotationMatrix())));
+          rpy != null ? c.withPose(position, rpy) : c.withLookAt(position, lookAt));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -143,25 +143,25 @@ class SimCameraTest {
   }
 
   @Test
-  void aCameraOffsetMovesTheSimulatedCameraInItsOwnFrame() {
+  void aCameraPosePlacesTheSimulatedCameraWhateverTheSceneSays() {
     CameraSpec c = overhead(0);
     Scene scene = new Scene(0.02, List.of(PUCK), c);
-    Scene moved = SimRobotHardwareProvider.mounted(scene, Map.of("xyz", List.of(0.1, 0.0, 0.0),
-        "rpy", List.of(0.0, 0.0, 0.2)));
-    // overhead: optical x (image right) is the base's -y, optical z is down
-    assertEquals(0.5, moved.camera().position()[0], 1e-12);
-    assertEquals(-0.1, moved.camera().position()[1], 1e-12);
-    assertEquals(1.0, moved.camera().position()[2], 1e-12);
-    double[] r = moved.camera().rotation();
-    assertEquals(-1, r[8], 1e-12, "still looking straight down, turned about its axis");
-    assertEquals(Math.cos(0.2), -r[3], 1e-12);
+    Scene moved = SimRobotHardwareProvider.mounted(scene, Map.of("position", List.of(0.6, -0.1, 0.9),
+        "look_at", List.of(0.6, -0.1, 0.0)));
+    assertArrayEquals(new double[] {0.6, -0.1, 0.9}, moved.camera().position());
+    assertEquals(-1, moved.camera().rotation()[8], 1e-12, "looking straight down");
+    assertEquals(c.fx(), moved.camera().fx(), "the intrinsics stay the scene's");
+    assertEquals(c.markers(), moved.camera().markers());
+    Scene turned = SimRobotHardwareProvider.mounted(scene, Map.of("position", List.of(0.5, 0.0, 1.0),
+        "rpy", List.of(Math.PI, 0.0, 0.2)));
+    assertEquals(Math.cos(0.2), turned.camera().rotation()[0], 1e-12, "by roll, pitch, yaw");
     assertEquals(scene, SimRobotHardwareProvider.mounted(scene, null));
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> SimRobotHardwareProvider.mounted(new Scene(0.02, List.of()), Map.of("xyz", List.of(0.1, 0, 0))))
-        .getMessage().contains("bridge.camera_offset: the scene has no camera"));
+        () -> SimRobotHardwareProvider.mounted(new Scene(0.02, List.of()), Map.of("position", List.of(0.1, 0, 0))))
+        .getMessage().contains("bridge.camera_pose: the scene has no camera"));
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> SimRobotHardwareProvider.mounted(scene, Map.of("xyz", List.of(0.1, 0)))).getMessage()
-        .contains("bridge.camera_offset.xyz"));
+        () -> SimRobotHardwareProvider.mounted(scene, Map.of("position", List.of(0.1, 0, 0.5)))).getMessage()
+        .contains("bridge.camera_pose.look_at: give position and either look_at or rpy"));
   }
 
   @Test
