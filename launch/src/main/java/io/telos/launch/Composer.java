@@ -84,7 +84,7 @@ public final class Composer {
       RobotModel model = model(spec);
       Clock clock = spec.simulatedTime() ? new SimulatedClock() : WallClock.INSTANCE;
       RobotHardware hardware = hardware(spec, clock);
-      hardware = objectsFromCamera(spec, hardware, clock);
+      hardware = objectsFromCamera(spec, hardware, clock, model);
       StateEstimator estimator = Components.estimator(spec.robot().id(), model,
           spec.perception().without(OBJECTS_KEY));
       Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"),
@@ -112,11 +112,12 @@ public final class Composer {
    * says about them reaches the planner. {@link #hardware} has checked the camera, the objects and
    * the bridge before the bridge was built.
    */
-  static RobotHardware objectsFromCamera(LaunchSpec spec, RobotHardware hardware, Clock clock) {
+  static RobotHardware objectsFromCamera(LaunchSpec spec, RobotHardware hardware, Clock clock, RobotModel model) {
     if (!objectsFromCamera(spec)) {
       return hardware;
     }
     FiducialTracker tracker = new FiducialTracker(spec.scene().camera(), spec.scene(), CAMERA_STALE_NS);
+    tracker.predictPushes(CameraObjects.toolOf(hardware, model));
     return CameraObjects.wrap(hardware, tracker, clock, spec.simulatedTime());
   }
 

@@ -1,11 +1,13 @@
 package io.telos.perception.camera;
 
 import io.telos.api.Clock;
+import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
 import io.telos.api.camera.CameraFrame;
 import io.telos.api.spi.ForwardingRobotHardware;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.Steppable;
+import io.telos.model.RobotModel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -59,6 +61,32 @@ public class CameraObjects extends ForwardingRobotHardware {
   public static CameraObjects wrap(RobotHardware inner, FiducialTracker tracker, Clock clock, boolean synchronous) {
     return inner instanceof Steppable s ? new Stepped(inner, s, tracker, clock, synchronous)
         : new CameraObjects(inner, tracker, clock, synchronous);
+  }
+
+  /**
+   * A {@link FiducialTracker.ToolProbe} reading where the tool is from {@code hardware}'s latest
+   * joint state through {@code model}'s forward kinematics (the end effector, the tool's contact
+   * sphere's centre); null while a joint of the chain is missing from the state or not finite.
+   */
+  public static FiducialTracker.ToolProbe toolOf(RobotHardware hardware, RobotModel model) {
+    List<String> chain = model.jointNames();
+    return stampNs -> {
+      JointState s = hardware.read();
+      if (s == null) {
+        return null;
+      }
+      double[] q = new double[chain.size()];
+      List<String> names = s.names();
+      boolean same = names.equals(chain);
+      for (int i = 0; i < q.length; i++) {
+        int k = same ? i : names.indexOf(chain.get(i));
+        if (k < 0 || k >= s.position().size() || !Double.isFinite(s.position().get(k))) {
+          return null;
+        }
+        q[i] = s.position().get(k);
+      }
+      return model.chain().forwardPosition(q);
+    };
   }
 
   private static final class Stepped extends CameraObjects implements Steppable {

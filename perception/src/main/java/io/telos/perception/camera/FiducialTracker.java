@@ -40,6 +40,12 @@ import java.util.Objects;
  * {@link #objects()}. A jump of more than {@link #JUMP_M} between two pictures is taken only when
  * the next picture confirms it.
  *
+ * <p>Hidden objects pushed: with a {@link ToolProbe} ({@link #predictPushes}), an object that a
+ * picture does not show is moved as the tool's contact sphere pushes it
+ * ({@link SceneObject#pushedBy}, the planner's own contact model), and the moved pose carries that
+ * picture's stamp. Counted in {@link #predicted()}. The arm mostly hides an object while pushing it;
+ * without this its pose would stay where the tool first covered it.
+ *
  * <p>Threads: {@link #process(CameraFrame)} from one thread at a time; {@link #objects()} from any.
  */
 public final class FiducialTracker {
@@ -61,6 +67,7 @@ public final class FiducialTracker {
   private final Map<Long, SceneObject> byMarker = new HashMap<>();
   private final List<SceneObject> objects;
   private final long staleNs;
+  private final double toolRadius;
   private final FiducialDetector<GrayU8> detector;
   private final GrayU8 gray;
   private final Se3_F64 markerToCamera = new Se3_F64();
@@ -69,6 +76,9 @@ public final class FiducialTracker {
   private final Map<String, ObjectPose> current = new HashMap<>();
   private final Map<String, ObjectPose> pending = new HashMap<>();
   private volatile List<ObjectPose> latest = List.of();
+  private ToolProbe tool;
+  private final double[] pushed = new double[2];
+  private long predicted;
   private long frames;
   private long detections;
   private long refused;
@@ -81,6 +91,7 @@ public final class FiducialTracker {
     this.r = spec.rotation();
     this.origin = spec.position();
     this.objects = scene.objects();
+    this.toolRadius = scene.toolRadiusM();
     this.staleNs = staleNs;
     for (SceneObject o : objects) {
       SceneObject clash = byMarker.put((long) spec.markerId(o, objects), o);
@@ -91,6 +102,22 @@ public final class FiducialTracker {
     }
     this.detector = newDetector(spec);
     this.gray = new GrayU8(spec.width(), spec.height());
+  }
+
+  /** Where the tool's contact sphere is (base frame {@code x, y, z}) at a picture's stamp; null when unknown. */
+  @FunctionalInterface
+  public interface ToolProbe {
+    double[] toolAt(long stampNs);
+  }
+
+  /** Moves hidden objects as {@code probe}'s tool pushes them (see the class comment); null stops it. */
+  public void predictPushes(ToolProbe probe) {
+    this.tool = probe;
+  }
+
+  /** Poses of hidden objects moved by the tool's push. */
+  public long predicted() {
+    return predicted;
   }
 
   /**
@@ -124,6 +151,9 @@ public final class FiducialTracker {
       detections++;
       found.add(d);
       track(d.pose());
+    }
+    if (tool != null) {
+      pushHidden(found, frame.stampNs());
     }
     publish(frame.stampNs());
     found.sort((a, b) -> Integer.compare(indexOf(a.pose().name()), indexOf(b.pose().name())));
@@ -230,6 +260,27 @@ public final class FiducialTracker {
     return new double[] {origin[0] + t * dx, origin[1] + t * dy};
   }
 
+  private void pushHidden(List<Detection> found, long stampNs) {
+    double[] t = null;
+    for (SceneObject o : objects) {
+      ObjectPose last = current.get(o.name());
+      if (last == null || found.stream().anyMatch(d -> d.pose().name().equals(o.name()))) {
+        continue;
+      }
+      if (t == null) {
+        t = tool.toolAt(stampNs);
+        if (t == null) {
+          return;
+        }
+      }
+      if (o.pushedBy(t[0], t[1], t[2], toolRadius, last.xM(), last.yM(), pushed)) {
+        current.put(o.name(), new ObjectPose(o.name(), pushed[0], pushed[1], last.zM(), last.yawRad(), stampNs));
+        pending.remove(o.name());
+        predicted++;
+      }
+    }
+  }
+
   private void track(ObjectPose seen) {
     ObjectPose last = current.get(seen.name());
     if (last != null && last.planarDistanceTo(seen.xM(), seen.yM()) > JUMP_M) {
@@ -282,7 +333,8 @@ public final class FiducialTracker {
 
   @Override
   public String toString() {
-    return "FiducialTracker[frames=" + frames + ", detections=" + detections + ", refused=" + refused + ", markers="
+    return "FiducialTracker[frames=" + frames + ", detections=" + detections + ", refused=" + refused + ", predicted="
+        + predicted + ", markers="
         + Arrays.toString(byMarker.keySet().toArray()) + "]";
   }
 }

@@ -101,4 +101,33 @@ class FiducialTrackerTest {
         () -> new FiducialTracker(c, new Scene(0.02, List.of(PUCK, other), c), STALE_NS));
     assertTrue(e.getMessage().contains("same marker 0"), e.getMessage());
   }
+
+  @Test
+  void aHiddenObjectMovesAsTheToolPushesIt() {
+    CameraSpec c = MarkerFrames.camera(Map.of());
+    FiducialTracker t = tracker(c);
+    double[] tool = {0.45, 0.0, 0.03}; // touching the puck at (0.5, 0) from -x: 5 cm < 4 + 2 cm
+    t.predictPushes(stamp -> tool.clone());
+    t.process(MarkerFrames.picture(c, 0, 0, 0.5, 0, 0, 1));
+    assertEquals(0.5, t.objects().get(0).xM(), 0.001);
+    // the puck leaves the picture (hidden): the tool's push moves it on, to contact, stamped with the picture
+    t.process(MarkerFrames.picture(c, 33_000_000L, 0, 5, 5, 0, 1));
+    assertEquals(0.45 + 0.04 + 0.02, t.objects().get(0).xM(), 1e-6, "pushed along the line from the tool");
+    assertEquals(0.0, t.objects().get(0).yM(), 1e-6);
+    assertEquals(33_000_000L, t.objects().get(0).stampNs());
+    assertEquals(1, t.predicted());
+    tool[0] = 0.40; // the tool backs off: nothing moves
+    t.process(MarkerFrames.picture(c, 66_000_000L, 0, 5, 5, 0, 1));
+    assertEquals(0.51, t.objects().get(0).xM(), 1e-6);
+    assertEquals(33_000_000L, t.objects().get(0).stampNs(), "an untouched hidden object keeps its pose and stamp");
+    // seen again: the picture wins
+    t.process(MarkerFrames.picture(c, 99_000_000L, 0, 0.52, 0.01, 0, 1));
+    assertEquals(0.52, t.objects().get(0).xM(), 0.001);
+    assertEquals(0.01, t.objects().get(0).yM(), 0.001);
+    assertEquals(1, t.predicted());
+    FiducialTracker blind = tracker(c);
+    blind.process(MarkerFrames.picture(c, 0, 0, 0.5, 0, 0, 1));
+    blind.process(MarkerFrames.picture(c, 33_000_000L, 0, 5, 5, 0, 1));
+    assertEquals(0.5, blind.objects().get(0).xM(), 0.001, "without a tool probe a hidden object stays put");
+  }
 }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * followed by the planar centre of every scene object. After each arm step the tool's contact
  * sphere (radius {@code r_t}, centred at the end-effector) is compared with each object: where the
  * sphere reaches below the object's top and overlaps its footprint, the object is moved along the
- * line from the tool's centre through its own centre until they just touch. This is the sticking-
+ * line from the tool's centre through its own centre until they just touch
+ * ({@link SceneObject#pushedBy}). This is the sticking-
  * free, quasi-static limit of pushing — objects move only while touched and where they are pushed,
  * with no sliding after release and no rotation — the usual first-order model of planar pushing;
  * the planner replans from the observed object pose at its rate, which absorbs what it leaves out
@@ -35,13 +36,13 @@ public final class PushingWorldModel implements WorldModel {
   private final int innerSize;
   private final int m;
   private final List<String> names;
-  private final double[] radius;
-  private final double[] height;
   private final double toolRadius;
   private final Scene scene;
   private double[] packed = new double[0];
   private double[] packedNext = new double[0];
   private double[] ee = new double[0];
+  private final double[] pushed = new double[2];
+  private final List<SceneObject> objects;
 
   /**
    * @param inner the arm's model
@@ -55,14 +56,9 @@ public final class PushingWorldModel implements WorldModel {
     this.innerSize = inner.stateSize();
     this.m = scene.objects().size();
     this.names = scene.objects().stream().map(SceneObject::name).toList();
-    this.radius = new double[m];
-    this.height = new double[m];
-    for (int j = 0; j < m; j++) {
-      radius[j] = scene.objects().get(j).radiusM();
-      height[j] = scene.objects().get(j).heightM();
-    }
     this.toolRadius = scene.toolRadiusM();
     this.scene = scene;
+    this.objects = scene.objects();
   }
 
   /** The scene this model was built from; its objects are in the state's order. */
@@ -152,21 +148,9 @@ public final class PushingWorldModel implements WorldModel {
       double tz = ee[3 * b + 2];
       for (int j = 0; j < m; j++) {
         int o = b * s + innerSize + 2 * j;
-        double ox = states[o];
-        double oy = states[o + 1];
-        double reach = contactRadius(j, tz);
-        if (reach > 0) {
-          double dx = ox - tx;
-          double dy = oy - ty;
-          double d = Math.sqrt(dx * dx + dy * dy);
-          boolean onTop = tz > height[j] && d < radius[j]; // pressing down on the top face moves nothing
-          if (d < reach && d > 1e-9 && !onTop) { // on the object's axis there is no direction to push in
-            ox = tx + dx * (reach / d);
-            oy = ty + dy * (reach / d);
-          }
-        }
-        next[o] = ox;
-        next[o + 1] = oy;
+        objects.get(j).pushedBy(tx, ty, tz, toolRadius, states[o], states[o + 1], pushed);
+        next[o] = pushed[0];
+        next[o + 1] = pushed[1];
       }
     }
   }
@@ -176,12 +160,7 @@ public final class PushingWorldModel implements WorldModel {
    * for the tool's centre at height {@code tz}; 0 when the sphere passes above the object.
    */
   double contactRadius(int j, double tz) {
-    double above = tz - height[j];
-    if (above >= toolRadius) {
-      return 0;
-    }
-    double r = above <= 0 ? toolRadius : Math.sqrt(toolRadius * toolRadius - above * above);
-    return radius[j] + r;
+    return objects.get(j).contactRadius(tz, toolRadius);
   }
 
   @Override

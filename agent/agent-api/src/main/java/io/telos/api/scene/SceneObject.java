@@ -57,4 +57,46 @@ public record SceneObject(String name, double radiusM, double heightM, double ma
   public double centreHeightM() {
     return heightM / 2;
   }
+
+  /**
+   * Planar distance between the tool's centre and this object's axis below which a tool sphere of
+   * {@code toolRadius} centred at height {@code toolZ} touches it; 0 when the sphere passes above.
+   */
+  public double contactRadius(double toolZ, double toolRadius) {
+    double above = toolZ - heightM;
+    if (above >= toolRadius) {
+      return 0;
+    }
+    double r = above <= 0 ? toolRadius : Math.sqrt(toolRadius * toolRadius - above * above);
+    return radiusM + r;
+  }
+
+  /**
+   * The quasi-static push: where this object, its axis at {@code (x, y)}, ends up when a tool
+   * sphere of {@code toolRadius} stands at {@code (tx, ty, tz)}. Where the sphere overlaps the
+   * object (below its top), the object is moved along the line from the tool's centre through its
+   * own axis until they just touch; pressing down on its top face, or standing on its axis, moves
+   * nothing. The sticking-free limit of planar pushing: no sliding after release, no rotation.
+   *
+   * @param out receives the new {@code x, y} (the old ones when untouched)
+   * @return true when the object was moved
+   */
+  public boolean pushedBy(double tx, double ty, double tz, double toolRadius, double x, double y, double[] out) {
+    out[0] = x;
+    out[1] = y;
+    double reach = contactRadius(tz, toolRadius);
+    if (reach <= 0) {
+      return false;
+    }
+    double dx = x - tx;
+    double dy = y - ty;
+    double d = Math.sqrt(dx * dx + dy * dy);
+    boolean onTop = tz > heightM && d < radiusM;
+    if (d < reach && d > 1e-9 && !onTop) {
+      out[0] = tx + dx * (reach / d);
+      out[1] = ty + dy * (reach / d);
+      return true;
+    }
+    return false;
+  }
 }
