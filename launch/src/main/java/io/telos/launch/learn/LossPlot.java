@@ -21,6 +21,12 @@ final class LossPlot {
   private LossPlot() {}
 
   static void write(List<Trainer.Progress> curve, String title, Path png) throws IOException {
+    write(curve.stream().map(p -> new double[] {p.loss(), p.latentLoss(), p.eeLoss()}).toList(),
+        new String[] {"total", "latent (JEPA)", "end-effector probe (m^2)"}, title, png);
+  }
+
+  /** Three series per step (log scale), labelled. */
+  static void write(List<double[]> curve, String[] labels, String title, Path png) throws IOException {
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -28,8 +34,8 @@ final class LossPlot {
     g.fillRect(0, 0, W, H);
     double lo = Double.MAX_VALUE;
     double hi = -Double.MAX_VALUE;
-    for (Trainer.Progress p : curve) {
-      for (double v : new double[] {p.loss(), p.latentLoss(), p.eeLoss()}) {
+    for (double[] p : curve) {
+      for (double v : p) {
         if (v > 0 && Double.isFinite(v)) {
           lo = Math.min(lo, Math.log10(v));
           hi = Math.max(hi, Math.log10(v));
@@ -56,17 +62,17 @@ final class LossPlot {
     series(g, curve, 1, new Color(40, 100, 220), lo, hi);
     series(g, curve, 2, new Color(220, 60, 40), lo, hi);
     g.setColor(new Color(30, 30, 30));
-    g.drawString("total", W - PAD - 200, PAD + 20);
+    g.drawString(labels[0], W - PAD - 200, PAD + 20);
     g.setColor(new Color(40, 100, 220));
-    g.drawString("latent (JEPA)", W - PAD - 200, PAD + 36);
+    g.drawString(labels[1], W - PAD - 200, PAD + 36);
     g.setColor(new Color(220, 60, 40));
-    g.drawString("end-effector probe (m^2)", W - PAD - 200, PAD + 52);
+    g.drawString(labels[2], W - PAD - 200, PAD + 52);
     g.dispose();
     Files.createDirectories(png.toAbsolutePath().getParent());
     ImageIO.write(img, "png", png.toFile());
   }
 
-  private static void series(Graphics2D g, List<Trainer.Progress> curve, int which, Color c, double lo, double hi) {
+  private static void series(Graphics2D g, List<double[]> curve, int which, Color c, double lo, double hi) {
     g.setColor(c);
     g.setStroke(new BasicStroke(1.5f));
     int n = curve.size();
@@ -77,8 +83,7 @@ final class LossPlot {
       double s = 0;
       int m = 0;
       for (int j = i; j < Math.min(n, i + bucket); j++) {
-        Trainer.Progress p = curve.get(j);
-        s += which == 0 ? p.loss() : which == 1 ? p.latentLoss() : p.eeLoss();
+        s += curve.get(j)[which];
         m++;
       }
       double v = s / m;
