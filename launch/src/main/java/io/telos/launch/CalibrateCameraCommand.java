@@ -19,9 +19,7 @@ import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchFile;
 import io.telos.runtime.config.LaunchSpec;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,15 +164,15 @@ final class CalibrateCameraCommand implements Callable<Integer> {
         r.rmsPx(), samples.size(), max(r.sampleRmsPx()), r.rotationSpread());
     out.printf(Locale.ROOT, "camera: position [%.4f, %.4f, %.4f] m, rpy [%.5f, %.5f, %.5f] rad%n", pos[0], pos[1],
         pos[2], rpy[0], rpy[1], rpy[2]);
-    out.printf(Locale.ROOT, "        %.1f mm and %.2f° from scene.camera%n", 1000 * distance(configured, r.cameraPose()),
-        Math.toDegrees(CalibrationStations.angle(configured, r.cameraPose())));
+    out.printf(Locale.ROOT, "        %.1f mm and %.2f° from scene.camera%n", 1000 * configured.distanceTo(r.cameraPose()),
+        Math.toDegrees(configured.angleTo(r.cameraPose())));
     Object placed = spec.bridge().asMap().get(SimRobotHardwareProvider.CAMERA_POSE);
     if (SimRobotHardwareProvider.TYPE.equals(spec.bridge().string("type", "")) && placed != null) {
       // a rehearsal: the simulator knows where its camera really is
       CameraSpec real = SimRobotHardwareProvider.mounted(spec.scene(), placed).camera();
       Transform truth = Transform.of(real.rotation(), real.position());
       out.printf(Locale.ROOT, "        %.2f mm and %.3f° from the simulated camera (bridge.camera_pose)%n",
-          1000 * distance(truth, r.cameraPose()), Math.toDegrees(CalibrationStations.angle(truth, r.cameraPose())));
+          1000 * truth.distanceTo(r.cameraPose()), Math.toDegrees(truth.angleTo(r.cameraPose())));
     }
     CameraSpec.ToolMarker m = camera.toolMarker();
     double[] mx = m.xyz();
@@ -184,21 +182,11 @@ final class CalibrateCameraCommand implements Callable<Integer> {
     double[] myr = CameraSpec.rpyOf(r.markerOnTool().rotationMatrix());
     out.printf(Locale.ROOT, "marker on the tool: xyz [%.4f, %.4f, %.4f] m, rpy [%.4f, %.4f, %.4f] rad "
         + "(%.1f mm and %.2f° from tool_marker)%n", my[0], my[1], my[2], myr[0], myr[1], myr[2],
-        1000 * distance(declared, r.markerOnTool()), Math.toDegrees(CalibrationStations.angle(declared,
-            r.markerOnTool())));
+        1000 * declared.distanceTo(r.markerOnTool()), Math.toDegrees(declared.angleTo(r.markerOnTool())));
     String yaml = String.format(Locale.ROOT, "scene:%n  camera:%n    position: [%.5f, %.5f, %.5f]%n"
         + "    rpy: [%.6f, %.6f, %.6f]   # replaces look_at; telos calibrate-camera, rms %.3f px, %d pictures%n",
         pos[0], pos[1], pos[2], rpy[0], rpy[1], rpy[2], r.rmsPx(), samples.size());
-    out.println();
-    out.print(yaml);
-    if (write != null) {
-      try {
-        Files.writeString(write, yaml);
-      } catch (IOException e) {
-        throw new LaunchException("--write: cannot write " + write + ": " + e.getMessage(), e);
-      }
-      out.println("(written to " + write + ")");
-    }
+    IdentifyCommand.printYaml(out, yaml, write);
     LOG.info("component=calibrate event=solved pictures={} rmsPx={} robot={}", samples.size(),
         String.format(Locale.ROOT, "%.3f", r.rmsPx()), spec.robot().id());
     return r.rmsPx() <= MAX_RMS_PX ? 0 : Telos.EXIT_TASK_FAILED;
@@ -230,15 +218,6 @@ final class CalibrateCameraCommand implements Callable<Integer> {
       worst = Math.max(worst, hi - lo);
     }
     return worst;
-  }
-
-  private static double distance(Transform a, Transform b) {
-    double s = 0;
-    for (int k = 0; k < 3; k++) {
-      double d = a.translationAt(k) - b.translationAt(k);
-      s += d * d;
-    }
-    return Math.sqrt(s);
   }
 
   private static double max(double[] v) {

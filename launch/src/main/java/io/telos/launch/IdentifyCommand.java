@@ -152,7 +152,12 @@ final class IdentifyCommand implements Callable<Integer> {
         cmp.mismatches().forEach(m -> out.println("  " + m));
       }
     }
-    String yaml = estimate.toYaml(declared);
+    printYaml(out, estimate.toYaml(declared), write);
+    return ok ? 0 : Telos.EXIT_TASK_FAILED;
+  }
+
+  /** Prints the launch-file lines a command found and, with {@code --write FILE}, writes them there too. */
+  static void printYaml(PrintStream out, String yaml, Path write) {
     out.println();
     out.print(yaml);
     if (write != null) {
@@ -163,7 +168,6 @@ final class IdentifyCommand implements Callable<Integer> {
       }
       out.println("(written to " + write + ")");
     }
-    return ok ? 0 : Telos.EXIT_TASK_FAILED;
   }
 
   private int[] selectJoints(RobotModel model) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.camera.CameraSpec;
-import io.telos.launch.camera.CalibrationStations;
 import io.telos.model.Transform;
 import io.telos.perception.camera.HandEyeCalibration;
 import io.telos.runtime.config.LaunchFile;
@@ -70,14 +69,14 @@ class CalibrateCameraCommandTest {
     Transform saidPose = Transform.of(said.rotation(), said.position());
     CameraSpec real = said.withLookAt(REAL_POSITION, REAL_LOOK_AT);
     Transform truth = Transform.of(real.rotation(), real.position());
-    double offBy = distance(truth, r.cameraPose());
-    double turnedBy = CalibrationStations.angle(truth, r.cameraPose());
+    double offBy = truth.distanceTo(r.cameraPose());
+    double turnedBy = truth.angleTo(r.cameraPose());
     assertTrue(offBy < 0.002, "camera " + offBy * 1000 + " mm from where it really is\n" + text);
     assertTrue(turnedBy < Math.toRadians(0.1), "camera turned " + Math.toDegrees(turnedBy) + "° from the truth\n"
         + text);
-    assertTrue(distance(saidPose, r.cameraPose()) > 0.02, "the result is not what the launch file said\n" + text);
+    assertTrue(saidPose.distanceTo(r.cameraPose()) > 0.02, "the result is not what the launch file said\n" + text);
     Transform markerTruth = Transform.fromXyzRpy(0, 0, 0, 1.5708, 0, 0);
-    assertTrue(distance(markerTruth, r.markerOnTool()) < 0.002, "marker on the tool\n" + text);
+    assertTrue(markerTruth.distanceTo(r.markerOnTool()) < 0.002, "marker on the tool\n" + text);
     assertTrue(r.rmsPx() < 0.5, "reprojection rms " + r.rmsPx());
     assertTrue(text.contains("   8  yes      yes      yes"), text);
     // what it writes is a scene.camera that puts the camera where it really is
@@ -87,7 +86,7 @@ class CalibrateCameraCommandTest {
     assertTrue(pos.find() && rpy.find(), yaml);
     CameraSpec pasted = said.withPose(numbers(pos), numbers(rpy));
     Transform pastedPose = Transform.of(pasted.rotation(), pasted.position());
-    assertTrue(distance(truth, pastedPose) < 0.002 && CalibrationStations.angle(truth, pastedPose)
+    assertTrue(truth.distanceTo(pastedPose) < 0.002 && truth.angleTo(pastedPose)
         < Math.toRadians(0.1), yaml);
   }
 
@@ -128,12 +127,4 @@ class CalibrateCameraCommandTest {
         Double.parseDouble(m.group(3))};
   }
 
-  private static double distance(Transform a, Transform b) {
-    double s = 0;
-    for (int k = 0; k < 3; k++) {
-      double d = a.translationAt(k) - b.translationAt(k);
-      s += d * d;
-    }
-    return Math.sqrt(s);
-  }
 }

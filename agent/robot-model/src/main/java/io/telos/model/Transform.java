@@ -120,6 +120,20 @@ public final class Transform {
     return t[i];
   }
 
+  /** Distance between this transform's origin and {@code other}'s, in their common parent frame. */
+  public double distanceTo(Transform other) {
+    double dx = t[0] - other.t[0];
+    double dy = t[1] - other.t[1];
+    double dz = t[2] - other.t[2];
+    return Math.sqrt(dx * dx + dy * dy + dz * dz);
+  }
+
+  /** Angle of the rotation that turns this transform's orientation into {@code other}'s, rad, in [0, π]. */
+  public double angleTo(Transform other) {
+    double[] r = inverse().compose(other).r;
+    return Math.acos(Math.max(-1, Math.min(1, (r[0] + r[4] + r[8] - 1) / 2)));
+  }
+
   /** Unit quaternion (w, x, y, z) of the rotation. */
   public double[] quaternion() {
     double[] q = new double[4];

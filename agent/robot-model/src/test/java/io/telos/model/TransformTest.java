@@ -174,4 +174,16 @@ class TransformTest {
     assertThrows(IllegalArgumentException.class, () -> Transform.of(new double[8], new double[3]));
     assertThrows(IllegalArgumentException.class, () -> Transform.of(new double[9], new double[2]));
   }
+
+  @Example
+  void distanceAndAngleBetweenTwoPoses() {
+    Transform a = Transform.fromXyzRpy(0.1, 0.2, 0.3, 0.1, 0.2, 0.3);
+    Transform b = a.compose(Transform.rotation(new double[] {0, 0.6, 0.8}, 0.25)).compose(Transform.translation(0, 0, 0));
+    Transform c = Transform.translation(0.1, 0.2, 0.3 + 0.5);
+    assertEquals(0.25, a.angleTo(b), 1e-12);
+    assertEquals(0.25, b.angleTo(a), 1e-12);
+    assertEquals(0, a.distanceTo(b), 1e-15);
+    assertEquals(0.5, a.distanceTo(c), 1e-12);
+    assertEquals(Math.PI, Transform.IDENTITY.angleTo(Transform.rotation(new double[] {1, 0, 0}, Math.PI)), 1e-7);
+  }
 }

@@ -97,7 +97,7 @@ public final class CalibrationStations {
         }
         double diversity = Math.PI;
         for (Transform p : chosenPoses) {
-          diversity = Math.min(diversity, angle(p, poses.get(i)));
+          diversity = Math.min(diversity, p.angleTo(poses.get(i)));
         }
         double score = diversity - 0.1 * distance(at, ok.get(i));
         if (score > bestScore && pathClear(at, ok.get(i))) {
@@ -203,11 +203,5 @@ public final class CalibrationStations {
       s += (b[j] - a[j]) * (b[j] - a[j]);
     }
     return Math.sqrt(s);
-  }
-
-  /** Angle of the rotation between two poses' orientations, rad. */
-  public static double angle(Transform a, Transform b) {
-    double[] r = a.inverse().compose(b).rotationMatrix();
-    return Math.acos(Math.max(-1, Math.min(1, (r[0] + r[4] + r[8] - 1) / 2)));
   }
 }

@@ -49,7 +49,7 @@ class CalibrationToursTest {
       Transform mi = s.marker(a.get(i));
       assertNotNull(mi, "station " + i + " shows the marker");
       for (int j = 0; j < i; j++) {
-        smallest = Math.min(smallest, CalibrationStations.angle(mi, s.marker(a.get(j))));
+        smallest = Math.min(smallest, mi.angleTo(s.marker(a.get(j))));
       }
     }
     assertTrue(smallest > Math.toRadians(5), "orientations differ by at least " + Math.toDegrees(smallest) + "°");

@@ -73,12 +73,12 @@ class HandEyeCalibrationTest {
     for (long seed = 1; seed <= 5; seed++) {
       HandEyeCalibration.Result r = HandEyeCalibration.solve(samples(15, 0.2, seed, false), CAMERA);
       Transform truth = cameraPose(CAMERA);
-      assertTrue(distance(truth, r.cameraPose()) < 0.001, "seed " + seed + ": camera off by "
-          + distance(truth, r.cameraPose()) * 1000 + " mm");
-      assertTrue(angle(truth, r.cameraPose()) < Math.toRadians(0.1), "seed " + seed + ": camera turned by "
-          + Math.toDegrees(angle(truth, r.cameraPose())) + "°");
-      assertTrue(distance(MARKER_ON_TOOL, r.markerOnTool()) < 0.001, "marker on the tool off by "
-          + distance(MARKER_ON_TOOL, r.markerOnTool()) * 1000 + " mm");
+      assertTrue(truth.distanceTo(r.cameraPose()) < 0.001, "seed " + seed + ": camera off by "
+          + truth.distanceTo(r.cameraPose()) * 1000 + " mm");
+      assertTrue(truth.angleTo(r.cameraPose()) < Math.toRadians(0.1), "seed " + seed + ": camera turned by "
+          + Math.toDegrees(truth.angleTo(r.cameraPose())) + "°");
+      assertTrue(MARKER_ON_TOOL.distanceTo(r.markerOnTool()) < 0.001, "marker on the tool off by "
+          + MARKER_ON_TOOL.distanceTo(r.markerOnTool()) * 1000 + " mm");
       assertTrue(r.rmsPx() > 0.1 && r.rmsPx() < 0.3, "residual near the corner noise (0.2 px): " + r.rmsPx());
       assertEquals(15, r.sampleRmsPx().length);
     }
@@ -116,7 +116,7 @@ class HandEyeCalibrationTest {
       double back = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
       assertEquals(angle, back, 1e-6);
       Transform again = Transform.rotation(new double[] {v[0] / back, v[1] / back, v[2] / back}, back);
-      assertTrue(angle(Transform.rotation(axis, angle), again) < 1e-6, "axis recovered at " + angle);
+      assertTrue(Transform.rotation(axis, angle).angleTo(again) < 1e-6, "axis recovered at " + angle);
     }
   }
 
@@ -144,19 +144,7 @@ class HandEyeCalibrationTest {
         "another marker is not the tool's");
   }
 
-  static double distance(Transform a, Transform b) {
-    double s = 0;
-    for (int k = 0; k < 3; k++) {
-      double d = a.translationAt(k) - b.translationAt(k);
-      s += d * d;
-    }
-    return Math.sqrt(s);
-  }
 
-  static double angle(Transform a, Transform b) {
-    double[] r = a.inverse().compose(b).rotationMatrix();
-    return Math.acos(Math.max(-1, Math.min(1, (r[0] + r[4] + r[8] - 1) / 2)));
-  }
 
   private static double dot(double[] v) {
     double s = 0;
