@@ -5,6 +5,7 @@ import io.telos.api.scene.Scene;
 import io.telos.api.spi.ArmChain;
 import io.telos.api.spi.HardwareContext;
 import io.telos.bridge.mqtt.MqttSimRobot;
+import io.telos.bridge.ros2.Ros2Config;
 import io.telos.bridge.sim.SimRobotHardwareProvider;
 import io.telos.bridge.sim.SimulatedArm;
 import io.telos.runtime.config.LaunchException;
@@ -52,6 +53,11 @@ final class SimRobotCommand implements Callable<Integer> {
 
   @Option(names = "--loopback-only", description = "ROS 2: DDS on 127.0.0.1 only.")
   boolean loopbackOnly;
+
+  @Option(names = "--image-transport", paramLabel = "raw|compressed", description = "ROS 2: the camera's pictures as "
+      + "sensor_msgs/Image on /camera/image_raw (raw) or PNG sensor_msgs/CompressedImage on "
+      + "/camera/image_raw/compressed (compressed), as image_transport names them (default ${DEFAULT-VALUE}).")
+  String imageTransport = "raw";
 
   @Option(names = "--broker", description = "'embedded' to host a broker here, or a tcp:// URI (default ${DEFAULT-VALUE}).")
   String broker = "embedded";
@@ -107,6 +113,26 @@ final class SimRobotCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * {@code --image-transport} as the ROS 2 bridge names it.
+   *
+   * @throws LaunchException naming the option when it is neither {@code raw} nor {@code compressed},
+   *     or {@code compressed} without {@code --transport ros2}
+   */
+  Ros2Config.ImageTransport imageTransport() {
+    Ros2Config.ImageTransport t = switch (imageTransport) {
+      case "raw" -> Ros2Config.ImageTransport.RAW;
+      case "compressed" -> Ros2Config.ImageTransport.COMPRESSED;
+      default -> throw new LaunchException("--image-transport: must be raw or compressed, was '" + imageTransport
+          + "'");
+    };
+    if (t == Ros2Config.ImageTransport.COMPRESSED && !transport.equals("ros2")) {
+      throw new LaunchException("--image-transport: compressed is for --transport ros2 (the MQTT robot's pictures"
+          + " are PNG already)");
+    }
+    return t;
+  }
+
   /** A refused slow-arm setting as the option spells it ({@code bridge.lag_s: …} → {@code --lag-s: …}). */
   static LaunchException asOptionError(IllegalArgumentException e) {
     String m = String.valueOf(e.getMessage());
@@ -133,6 +159,7 @@ final class SimRobotCommand implements Callable<Integer> {
     if (!transport.equals("mqtt") && !transport.equals("ros2")) {
       throw new LaunchException("--transport: must be mqtt or ros2, was '" + transport + "'");
     }
+    Ros2Config.ImageTransport images = imageTransport();
     Scene objects = scene == null ? Scene.EMPTY
         : LaunchFile.load(scene).scene();
     if (transport.equals("ros2")) {
@@ -141,10 +168,11 @@ final class SimRobotCommand implements Callable<Integer> {
             + " (scene.camera); object poses are published over MQTT only (--transport mqtt)");
       }
       try (Ros2SimRobot robot = start(() -> Ros2SimRobot.start(id, description, chain, domainId, loopbackOnly, seed,
-          sim, objects))) {
+          sim, objects, images))) {
         System.out.printf("telos sim-robot: %s (%s) on ROS 2 domain %d: /joint_states, /%s/commands%s — Ctrl-C to"
-            + " stop%n", id, description, domainId, Ros2SimRobot.CONTROLLER,
-            objects.camera() == null ? "" : ", " + Ros2SimRobot.IMAGE_TOPIC);
+            + " stop%n", id, description, domainId, Ros2SimRobot.CONTROLLER, objects.camera() == null ? ""
+            : ", " + (images == Ros2Config.ImageTransport.COMPRESSED ? Ros2SimRobot.COMPRESSED_IMAGE_TOPIC
+            : Ros2SimRobot.IMAGE_TOPIC) + ", " + Ros2SimRobot.CAMERA_INFO_TOPIC);
         awaitShutdown();
       }
       return 0;

@@ -281,6 +281,10 @@ public final class IhmcRos2Transport implements Ros2Transport {
       c = LONG_STRING;
     } else if (type == Ros2Type.IMAGE) {
       c = IMAGE;
+    } else if (type == Ros2Type.COMPRESSED_IMAGE) {
+      c = COMPRESSED_IMAGE;
+    } else if (type == Ros2Type.CAMERA_INFO) {
+      c = CAMERA_INFO;
     } else {
       throw new IllegalArgumentException("unsupported type " + type);
     }
@@ -380,6 +384,55 @@ public final class IhmcRos2Transport implements Ros2Transport {
       d -> new Ros2Msg.Image(d.stampSec, d.stampNanosec, d.frameId.toString(), (int) Math.min(Integer.MAX_VALUE, d.height),
           (int) Math.min(Integer.MAX_VALUE, d.width), d.encoding.toString(), (int) Math.min(Integer.MAX_VALUE, d.step),
           java.util.Arrays.copyOf(d.data, d.length)));
+
+  private static final Codec<CompressedImagePubSubType.Buffer, Ros2Msg.CompressedImage> COMPRESSED_IMAGE =
+      new Codec<>(CompressedImagePubSubType::new, CompressedImagePubSubType.Buffer::new,
+          (m, d) -> {
+            d.stampSec = m.stampSec();
+            d.stampNanosec = m.stampNanosec();
+            d.frameId.setLength(0);
+            d.frameId.append(m.frameId());
+            d.format.setLength(0);
+            d.format.append(m.format());
+            d.data = m.data();
+            d.length = m.data().length;
+          },
+          d -> new Ros2Msg.CompressedImage(d.stampSec, d.stampNanosec, d.frameId.toString(), d.format.toString(),
+              java.util.Arrays.copyOf(d.data, d.length)));
+
+  private static final Codec<CameraInfoPubSubType.Buffer, Ros2Msg.CameraInfo> CAMERA_INFO = new Codec<>(
+      CameraInfoPubSubType::new, CameraInfoPubSubType.Buffer::new,
+      (m, b) -> {
+        b.stampSec = m.stampSec();
+        b.stampNanosec = m.stampNanosec();
+        b.frameId.setLength(0);
+        b.frameId.append(m.frameId());
+        b.height = Integer.toUnsignedLong(m.height());
+        b.width = Integer.toUnsignedLong(m.width());
+        b.distortionModel.setLength(0);
+        b.distortionModel.append(m.distortionModel());
+        System.arraycopy(m.d(), 0, b.d, 0, m.d().length);
+        b.dLength = m.d().length;
+        System.arraycopy(m.k(), 0, b.k, 0, 9);
+        System.arraycopy(m.r(), 0, b.r, 0, 9);
+        System.arraycopy(m.p(), 0, b.p, 0, 12);
+        b.binningX = Integer.toUnsignedLong(m.binningX());
+        b.binningY = Integer.toUnsignedLong(m.binningY());
+        b.roiXOffset = Integer.toUnsignedLong(m.roi().xOffset());
+        b.roiYOffset = Integer.toUnsignedLong(m.roi().yOffset());
+        b.roiHeight = Integer.toUnsignedLong(m.roi().height());
+        b.roiWidth = Integer.toUnsignedLong(m.roi().width());
+        b.roiDoRectify = m.roi().doRectify();
+      },
+      b -> new Ros2Msg.CameraInfo(b.stampSec, b.stampNanosec, b.frameId.toString(), clamp(b.height), clamp(b.width),
+          b.distortionModel.toString(), java.util.Arrays.copyOf(b.d, b.dLength), b.k.clone(), b.r.clone(),
+          b.p.clone(), clamp(b.binningX), clamp(b.binningY), new Ros2Msg.RegionOfInterest(clamp(b.roiXOffset),
+          clamp(b.roiYOffset), clamp(b.roiHeight), clamp(b.roiWidth), b.roiDoRectify)));
+
+  /** A uint32 as a non-negative int (values over 2^31 - 1 become the largest int). */
+  private static int clamp(long uint32) {
+    return (int) Math.min(Integer.MAX_VALUE, uint32);
+  }
 
   private static void fill(us.ihmc.idl.IDLSequence.Double seq, double[] values) {
     seq.resetQuick();

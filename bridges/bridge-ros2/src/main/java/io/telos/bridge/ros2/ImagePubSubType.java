@@ -1,10 +1,7 @@
 package io.telos.bridge.ros2;
 
-import java.io.IOException;
 import us.ihmc.idl.CDR;
-import us.ihmc.idl.InterchangeSerializer;
 import us.ihmc.pubsub.TopicDataType;
-import us.ihmc.pubsub.common.SerializedPayload;
 
 /**
  * {@code sensor_msgs/msg/Image} with room for a picture: IHMC's generated type bounds {@code data}
@@ -13,10 +10,9 @@ import us.ihmc.pubsub.common.SerializedPayload;
  * {@code uint32 width}, {@code string encoding}, {@code uint8 is_bigendian}, {@code uint32 step},
  * {@code sequence<uint8> data}. At most {@link #MAX_DATA_BYTES} of pixels.
  */
-final class ImagePubSubType implements TopicDataType<ImagePubSubType.Buffer> {
+final class ImagePubSubType extends CdrOnlyPubSubType<ImagePubSubType.Buffer> {
   /** The largest pixel buffer carried: 1920 × 1080 RGB8, rounded up to 6 MiB. */
   static final int MAX_DATA_BYTES = 6 << 20;
-  private static final int MAX_TEXT = 255;
 
   /** The message's fields, reused between messages. */
   static final class Buffer {
@@ -32,24 +28,17 @@ final class ImagePubSubType implements TopicDataType<ImagePubSubType.Buffer> {
     int length;
   }
 
-  private final CDR serializer = new CDR();
-  private final CDR deserializer = new CDR();
-
-  @Override
-  public void serialize(Buffer data, SerializedPayload payload) throws IOException {
-    if (data.length > MAX_DATA_BYTES) {
-      throw new IOException("image of " + data.length + " bytes, at most " + MAX_DATA_BYTES);
-    }
-    serializer.serialize(payload);
-    serialize(data, serializer);
-    serializer.finishSerialize();
+  ImagePubSubType() {
+    super("sensor_msgs::msg::dds_::Image_", "sensor_msgs/Image", Buffer::new);
   }
 
   @Override
-  public void deserialize(SerializedPayload payload, Buffer data) throws IOException {
-    deserializer.deserialize(payload);
-    deserialize(data, deserializer);
-    deserializer.finishDeserialize();
+  String oversize(Buffer data) {
+    if (data.length > MAX_DATA_BYTES) {
+      return "image of " + data.length + " bytes, at most " + MAX_DATA_BYTES;
+    }
+    return data.frameId.length() > MAX_TEXT || data.encoding.length() > MAX_TEXT
+        ? "frame_id or encoding longer than " + MAX_TEXT + " bytes" : null;
   }
 
   @Override
@@ -72,18 +61,13 @@ final class ImagePubSubType implements TopicDataType<ImagePubSubType.Buffer> {
   public void deserialize(Buffer d, CDR cdr) {
     d.stampSec = cdr.read_type_2();
     d.stampNanosec = cdr.read_type_4();
-    d.frameId.setLength(0);
-    cdr.read_type_d(d.frameId);
+    readText(cdr, d.frameId, MAX_TEXT, "frame_id");
     d.height = cdr.read_type_4();
     d.width = cdr.read_type_4();
-    d.encoding.setLength(0);
-    cdr.read_type_d(d.encoding);
+    readText(cdr, d.encoding, MAX_TEXT, "encoding");
     d.isBigendian = cdr.read_type_9();
     d.step = cdr.read_type_4();
-    int n = cdr.read_type_2();
-    if (n < 0 || n > MAX_DATA_BYTES) {
-      throw new IllegalArgumentException("image data of " + (n & 0xffffffffL) + " bytes, at most " + MAX_DATA_BYTES);
-    }
+    int n = readLength(cdr, MAX_DATA_BYTES, "image data");
     if (d.data.length < n) {
       d.data = new byte[n];
     }
@@ -91,16 +75,6 @@ final class ImagePubSubType implements TopicDataType<ImagePubSubType.Buffer> {
       d.data[i] = cdr.read_type_9();
     }
     d.length = n;
-  }
-
-  @Override
-  public void serialize(Buffer data, InterchangeSerializer s) {
-    throw new UnsupportedOperationException("sensor_msgs/Image travels as CDR only");
-  }
-
-  @Override
-  public void deserialize(InterchangeSerializer s, Buffer data) {
-    throw new UnsupportedOperationException("sensor_msgs/Image travels as CDR only");
   }
 
   @Override
@@ -122,16 +96,6 @@ final class ImagePubSubType implements TopicDataType<ImagePubSubType.Buffer> {
   @Override
   public int getTypeSize() {
     return CDR.getTypeSize(4 + 4 + 4 + MAX_TEXT + 1 + 4 + 4 + 4 + MAX_TEXT + 1 + 1 + 4 + 4 + MAX_DATA_BYTES);
-  }
-
-  @Override
-  public String getName() {
-    return "sensor_msgs::msg::dds_::Image_";
-  }
-
-  @Override
-  public Buffer createData() {
-    return new Buffer();
   }
 
   @Override

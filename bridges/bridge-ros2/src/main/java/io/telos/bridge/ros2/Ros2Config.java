@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  *     chain order
  * @param velocityGain {@code command_interface: velocity} only: the gain (1/s) of the position
  *     correction added to the kernel's velocity, {@code v = v_cmd + gain (q_cmd - q_measured)}
+ * @param imageTransport how the camera's pictures arrive: {@link ImageTransport#RAW}
+ *     ({@code sensor_msgs/Image} on {@link #imageTopic()}) or {@link ImageTransport#COMPRESSED}
+ *     ({@code sensor_msgs/CompressedImage}, PNG or JPEG, on {@link #compressedImageTopic()})
  */
 public record Ros2Config(
     String namespace,
@@ -42,7 +45,8 @@ public record Ros2Config(
     boolean loopbackOnly,
     long stateTimeoutNs,
     List<String> controllerJoints,
-    double velocityGain) {
+    double velocityGain,
+    ImageTransport imageTransport) {
 
   public static final String NAMESPACE = "namespace";
   public static final String DOMAIN_ID = "domain_id";
@@ -56,10 +60,12 @@ public record Ros2Config(
   public static final String STATE_TIMEOUT_S = "state_timeout_s";
   public static final String CONTROLLER_JOINTS = "controller_joints";
   public static final String VELOCITY_GAIN = "velocity_gain";
+  public static final String IMAGE_TRANSPORT = "image_transport";
 
   /** Every key of the section (besides {@code type}). */
   public static final Set<String> KEYS = Set.of(NAMESPACE, DOMAIN_ID, CONTROLLER, COMMAND_INTERFACE, RELIABILITY,
-      HISTORY_DEPTH, DURABILITY, SERVO_PERIOD_S, LOOPBACK_ONLY, STATE_TIMEOUT_S, CONTROLLER_JOINTS, VELOCITY_GAIN);
+      HISTORY_DEPTH, DURABILITY, SERVO_PERIOD_S, LOOPBACK_ONLY, STATE_TIMEOUT_S, CONTROLLER_JOINTS, VELOCITY_GAIN,
+      IMAGE_TRANSPORT);
 
   public static final String DEFAULT_CONTROLLER = "forward_position_controller";
   /** The controller when {@code command_interface: velocity} names none. */
@@ -82,11 +88,23 @@ public record Ros2Config(
     VELOCITY
   }
 
+  /**
+   * How the camera's pictures travel, as image_transport names its plugins: {@code raw} or
+   * {@code compressed}.
+   */
+  public enum ImageTransport {
+    /** {@code sensor_msgs/Image} on {@code <namespace>/camera/image_raw}. */
+    RAW,
+    /** {@code sensor_msgs/CompressedImage} (PNG or JPEG) on {@code <namespace>/camera/image_raw/compressed}. */
+    COMPRESSED
+  }
+
   public Ros2Config {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(controller, "controller");
     Objects.requireNonNull(commandInterface, "commandInterface");
     Objects.requireNonNull(qos, "qos");
+    Objects.requireNonNull(imageTransport, "imageTransport");
     controllerJoints = List.copyOf(controllerJoints);
   }
 
@@ -126,8 +144,11 @@ public record Ros2Config(
     boolean loopback = s.bool(LOOPBACK_ONLY, false);
     double timeout = s.number(STATE_TIMEOUT_S, 0.5, 0.01, 60.0);
     List<String> controllerJoints = jointList(s.key(CONTROLLER_JOINTS), settings.get(CONTROLLER_JOINTS));
+    double gain = s.number(VELOCITY_GAIN, 10.0, 0.0, 200.0);
+    ImageTransport images = s.choice(IMAGE_TRANSPORT, "raw", Set.of("raw", "compressed")).equals("raw")
+        ? ImageTransport.RAW : ImageTransport.COMPRESSED;
     return new Ros2Config(ns, domain, controller, ci, new Ros2Qos(rel, depth, dur), Math.round(period * 1e9), loopback,
-        Math.round(timeout * 1e9), controllerJoints, s.number(VELOCITY_GAIN, 10.0, 0.0, 200.0));
+        Math.round(timeout * 1e9), controllerJoints, gain, images);
   }
 
   private static List<String> jointList(String key, Object value) {
@@ -196,6 +217,24 @@ public record Ros2Config(
    */
   public String imageTopic() {
     return namespace + "/camera/image_raw";
+  }
+
+  /**
+   * {@code <namespace>/camera/image_raw/compressed}: the same pictures as PNG or JPEG
+   * ({@code sensor_msgs/CompressedImage}, sensor-data QoS), where image_transport's
+   * {@code compressed} plugin publishes them; taken instead of {@link #imageTopic()} with
+   * {@code image_transport: compressed}.
+   */
+  public String compressedImageTopic() {
+    return imageTopic() + "/compressed";
+  }
+
+  /**
+   * {@code <namespace>/camera/camera_info}: the camera's calibration ({@code sensor_msgs/CameraInfo}),
+   * next to its pictures as camera drivers publish it.
+   */
+  public String cameraInfoTopic() {
+    return namespace + "/camera/camera_info";
   }
 
   /** {@code <namespace>/telos/estop}. */

@@ -62,4 +62,83 @@ public final class Ros2Msg {
       Objects.requireNonNull(data, "data");
     }
   }
+
+  /**
+   * {@code sensor_msgs/msg/CompressedImage}: a picture as a PNG or JPEG file in {@code data}, and how
+   * it was compressed in {@code format}, as image_transport's {@code compressed} plugin writes it:
+   * {@code png}, {@code jpeg}, or the long form {@code "bgr8; jpeg compressed bgr8"} (the raw
+   * encoding, then the codec).
+   */
+  public record CompressedImage(int stampSec, long stampNanosec, String frameId, String format, byte[] data) {
+    public CompressedImage {
+      frameId = frameId == null ? "" : frameId;
+      format = format == null ? "" : format;
+      Objects.requireNonNull(data, "data");
+    }
+  }
+
+  /**
+   * {@code sensor_msgs/msg/CameraInfo}: the calibration of the camera whose pictures have the same
+   * header. {@code k} is the row-major 3×3 intrinsic matrix {@code [fx 0 cx; 0 fy cy; 0 0 1]},
+   * {@code r} the 3×3 rectification rotation, {@code p} the 3×4 projection matrix, {@code d} the
+   * distortion coefficients of {@code distortionModel} (e.g. {@code plumb_bob}: k1, k2, t1, t2, k3),
+   * at most {@link #MAX_DISTORTION}. An all-zero {@code k} means an uncalibrated camera.
+   */
+  public record CameraInfo(int stampSec, long stampNanosec, String frameId, int height, int width,
+      String distortionModel, double[] d, double[] k, double[] r, double[] p, int binningX, int binningY,
+      RegionOfInterest roi) {
+    /** The most distortion coefficients carried. */
+    public static final int MAX_DISTORTION = 64;
+
+    public CameraInfo {
+      frameId = frameId == null ? "" : frameId;
+      distortionModel = distortionModel == null ? "" : distortionModel;
+      d = d == null ? new double[0] : d;
+      if (d.length > MAX_DISTORTION) {
+        throw new IllegalArgumentException("d has " + d.length + " coefficients, at most " + MAX_DISTORTION);
+      }
+      if (k == null || k.length != 9 || r == null || r.length != 9 || p == null || p.length != 12) {
+        throw new IllegalArgumentException("k and r need 9 values and p 12");
+      }
+      roi = roi == null ? RegionOfInterest.NONE : roi;
+    }
+
+    /**
+     * An ideal pinhole camera without distortion, as a calibrated camera driver publishes it:
+     * {@code k = [fx 0 cx; 0 fy cy; 0 0 1]}, {@code r} the identity, {@code p = [k | 0]},
+     * {@code plumb_bob} with five zeros, no binning, no region of interest.
+     */
+    public static CameraInfo pinhole(int stampSec, long stampNanosec, String frameId, int width, int height,
+        double fx, double fy, double cx, double cy) {
+      return new CameraInfo(stampSec, stampNanosec, frameId, height, width, "plumb_bob", new double[5],
+          new double[] {fx, 0, cx, 0, fy, cy, 0, 0, 1}, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1},
+          new double[] {fx, 0, cx, 0, 0, fy, cy, 0, 0, 0, 1, 0}, 0, 0, RegionOfInterest.NONE);
+    }
+
+    /** Focal length along x, pixels: {@code k[0]}. */
+    public double fx() {
+      return k[0];
+    }
+
+    /** Focal length along y, pixels: {@code k[4]}. */
+    public double fy() {
+      return k[4];
+    }
+
+    /** Principal point x, pixels: {@code k[2]}. */
+    public double cx() {
+      return k[2];
+    }
+
+    /** Principal point y, pixels: {@code k[5]}. */
+    public double cy() {
+      return k[5];
+    }
+  }
+
+  /** {@code sensor_msgs/msg/RegionOfInterest}; all zero = the full picture. */
+  public record RegionOfInterest(int xOffset, int yOffset, int height, int width, boolean doRectify) {
+    /** The full picture. */
+    public static final RegionOfInterest NONE = new RegionOfInterest(0, 0, 0, 0, false);
+  }
 }

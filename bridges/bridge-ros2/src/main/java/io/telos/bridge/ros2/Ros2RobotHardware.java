@@ -7,6 +7,7 @@ import io.telos.api.JointState;
 import io.telos.api.Mode;
 import io.telos.api.Vec;
 import io.telos.api.camera.CameraFrame;
+import io.telos.api.camera.CameraSpec;
 import io.telos.api.spi.RobotHardware;
 import io.telos.bridge.common.CommandOutbox;
 import io.telos.bridge.common.Listeners;
@@ -47,6 +48,12 @@ import org.slf4j.LoggerFactory;
  *       listeners (an empty string as {@code "estop"}).
  *   <li>{@link #health()} is LOST before the first state and whenever none arrived for more than
  *       {@code state_timeout_s} (0.5 s).
+ *   <li>When something listens to the camera ({@link #onFrame}), its pictures are taken from
+ *       {@code <namespace>/camera/image_raw} (sensor_msgs/Image) or, with {@code image_transport:
+ *       compressed}, from {@code <namespace>/camera/image_raw/compressed} (sensor_msgs/CompressedImage,
+ *       PNG or JPEG), and its calibration from {@code <namespace>/camera/camera_info}: pictures are
+ *       refused while the latest camera_info disagrees with the intrinsics the agent was given
+ *       ({@code scene.camera}) or with the pictures' size.
  * </ul>
  */
 public final class Ros2RobotHardware implements RobotHardware {
@@ -76,6 +83,13 @@ public final class Ros2RobotHardware implements RobotHardware {
   private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<CameraFrame>> frameListeners = new CopyOnWriteArrayList<>();
   private volatile long imagesDelivered;
+  /** The intrinsics the agent's tracker assumes ({@code scene.camera}), or null when not given. */
+  private final CameraSpec expectedCamera;
+  private volatile Ros2Msg.CameraInfo cameraInfo;
+  /** Why the latest camera_info disagrees with {@link #expectedCamera}, or null. */
+  private volatile String cameraInfoMismatch;
+  private volatile long cameraInfos;
+  private boolean distortionWarned;
 
   private Ros2Transport transport;
   private Ros2Transport.Subscription stateSub;
@@ -111,6 +125,16 @@ public final class Ros2RobotHardware implements RobotHardware {
    */
   public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
       Clock clock, Function<Ros2Config, Ros2Transport> transportFactory) {
+    this(robotId, jointNames, velocityLimits, config, clock, null, transportFactory);
+  }
+
+  /**
+   * @param expectedCamera the intrinsics the agent's tracker assumes ({@code scene.camera}), or null:
+   *     while the latest {@code camera_info} disagrees with them, every picture is refused
+   */
+  public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
+      Clock clock, CameraSpec expectedCamera, Function<Ros2Config, Ros2Transport> transportFactory) {
+    this.expectedCamera = expectedCamera;
     this.robotId = Objects.requireNonNull(robotId, "robotId");
     this.joints = List.copyOf(jointNames);
     for (int i = 0; i < joints.size(); i++) {
@@ -145,7 +169,16 @@ public final class Ros2RobotHardware implements RobotHardware {
   /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}, and velocity limits. */
   public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
       Clock clock) {
-    this(robotId, jointNames, velocityLimits, config, clock,
+    this(robotId, jointNames, velocityLimits, config, clock, (CameraSpec) null);
+  }
+
+  /**
+   * With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}, velocity limits (or null) and
+   * the camera intrinsics the agent assumes (or null).
+   */
+  public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
+      Clock clock, CameraSpec expectedCamera) {
+    this(robotId, jointNames, velocityLimits, config, clock, expectedCamera,
         c -> new IhmcRos2Transport(nodeName(robotId), c.domainId(), c.loopbackOnly()));
   }
 
@@ -194,8 +227,14 @@ public final class Ros2RobotHardware implements RobotHardware {
       modePub = transport.publisher(Ros2Type.STRING, config.modeTopic(), Ros2Qos.LATCHED);
       transport.subscribe(Ros2Type.STRING, config.estopTopic(), Ros2Qos.DEFAULT, this::estop);
       stateSub = transport.subscribe(Ros2Type.JOINT_STATE, config.stateTopic(), config.qos(), this::state);
-      if (!frameListeners.isEmpty()) { // someone looks at the camera: subscribe to its pictures
-        transport.subscribe(Ros2Type.IMAGE, config.imageTopic(), Ros2Qos.SENSOR_DATA, this::image);
+      if (!frameListeners.isEmpty()) { // someone looks at the camera: subscribe to its pictures and calibration
+        if (config.imageTransport() == Ros2Config.ImageTransport.COMPRESSED) {
+          transport.subscribe(Ros2Type.COMPRESSED_IMAGE, config.compressedImageTopic(), Ros2Qos.SENSOR_DATA,
+              this::compressedImage);
+        } else {
+          transport.subscribe(Ros2Type.IMAGE, config.imageTopic(), Ros2Qos.SENSOR_DATA, this::image);
+        }
+        transport.subscribe(Ros2Type.CAMERA_INFO, config.cameraInfoTopic(), Ros2Qos.SENSOR_DATA, this::cameraInfo);
       }
     } catch (RuntimeException e) {
       transport.close();
@@ -446,11 +485,16 @@ public final class Ros2RobotHardware implements RobotHardware {
 
   /**
    * Registers a listener for the pictures on {@code <namespace>/camera/image_raw}
-   * ({@code sensor_msgs/Image}: {@code rgb8}, {@code bgr8} or {@code mono8}), called on the DDS
-   * thread with each, stamped on arrival. Register before {@link #start()}: the bridge subscribes to
-   * the pictures only when someone listens. Refused and reported like bad states: another encoding,
-   * a size over 4096 × 4096, a {@code step} shorter than a row, data that is not {@code step × height}
-   * bytes.
+   * ({@code sensor_msgs/Image}: {@code rgb8}, {@code bgr8} or {@code mono8}) or, with
+   * {@code image_transport: compressed}, on {@code <namespace>/camera/image_raw/compressed}
+   * ({@code sensor_msgs/CompressedImage}: PNG or JPEG, decoded on the DDS thread), called on the DDS
+   * thread with each as RGB8, stamped on arrival. Register before {@link #start()}: the bridge
+   * subscribes to the pictures and to {@code <namespace>/camera/camera_info} only when someone
+   * listens. Refused and reported like bad states: another encoding or format, a size over
+   * 4096 × 4096, a {@code step} shorter than a row, data that is not {@code step × height} bytes,
+   * compressed data that does not decode; and every picture while the latest camera_info disagrees
+   * with the expected intrinsics ({@code scene.camera}: size, or fx, fy, cx, cy by more than
+   * max(0.5 px, 0.2 %)) or with the picture's size.
    */
   @Override
   public void onFrame(Consumer<CameraFrame> listener) {
@@ -465,6 +509,21 @@ public final class Ros2RobotHardware implements RobotHardware {
   /** Pictures refused. */
   public long imagesRejected() {
     return rejectedImages.count();
+  }
+
+  /** Why the last refused picture was refused, or null. */
+  public String lastImageRejection() {
+    return rejectedImages.last();
+  }
+
+  /** {@code camera_info} messages received. */
+  public long cameraInfos() {
+    return cameraInfos;
+  }
+
+  /** The latest {@code camera_info}, or null before the first. */
+  public Ros2Msg.CameraInfo cameraInfo() {
+    return cameraInfo;
   }
 
   private void image(Ros2Msg.Image m) {
@@ -483,6 +542,8 @@ public final class Ros2RobotHardware implements RobotHardware {
       why = "image step " + m.step() + " is shorter than a row of " + m.width() + " " + m.encoding() + " pixels";
     } else if ((long) m.step() * m.height() != m.data().length) {
       why = "image data of " + m.data().length + " bytes, step x height is " + (long) m.step() * m.height();
+    } else {
+      why = disagreement(m.width(), m.height());
     }
     if (why != null) {
       rejectedImages.refuse(now, why);
@@ -508,10 +569,80 @@ public final class Ros2RobotHardware implements RobotHardware {
         }
       }
     }
-    CameraFrame frame = new CameraFrame(m.frameId().isEmpty() ? "camera" : m.frameId(), imagesDelivered, now, w, h,
-        rgb, null);
+    deliver(m.frameId(), now, w, h, rgb);
+  }
+
+  private void compressedImage(Ros2Msg.CompressedImage m) {
+    long now = clock.nanos();
+    CompressedPictures.Picture p;
+    try {
+      p = CompressedPictures.decode(CompressedPictures.codec(m.format()), m.data(), this::disagreement);
+    } catch (CompressedPictures.Refused e) {
+      rejectedImages.refuse(now, e.getMessage());
+      return;
+    }
+    deliver(m.frameId(), now, p.width(), p.height(), p.rgb());
+  }
+
+  private void deliver(String frameId, long now, int w, int h, byte[] rgb) {
+    CameraFrame frame = new CameraFrame(frameId.isEmpty() ? "camera" : frameId, imagesDelivered, now, w, h, rgb, null);
     imagesDelivered++;
     Listeners.fire(frameListeners, frame, component, "frame_listener_failed");
+  }
+
+  /**
+   * Why a picture of {@code w × h} is refused on account of the camera's calibration, or null: the
+   * latest camera_info disagrees with the expected intrinsics, or gives another size.
+   */
+  private String disagreement(int w, int h) {
+    String mismatch = cameraInfoMismatch;
+    if (mismatch != null) {
+      return mismatch;
+    }
+    Ros2Msg.CameraInfo info = cameraInfo;
+    if (info != null && (info.width() != w || info.height() != h)) {
+      return "picture of " + w + "x" + h + ", camera_info says " + info.width() + "x" + info.height();
+    }
+    return null;
+  }
+
+  private void cameraInfo(Ros2Msg.CameraInfo m) {
+    String mismatch = expectedCamera == null ? null : mismatch(m, expectedCamera);
+    String before = cameraInfoMismatch;
+    cameraInfoMismatch = mismatch;
+    cameraInfo = m;
+    cameraInfos++;
+    if (mismatch != null && !mismatch.equals(before)) {
+      LOG.warn("component={} event=camera_info_mismatch reason=\"{}; pictures are refused\"", component, mismatch);
+    } else if (mismatch == null && before != null) {
+      LOG.info("component={} event=camera_info_matches fx={} fy={} cx={} cy={}", component, m.fx(), m.fy(), m.cx(),
+          m.cy());
+    }
+    if (!distortionWarned && java.util.Arrays.stream(m.d()).anyMatch(v -> v != 0)) {
+      distortionWarned = true;
+      LOG.warn("component={} event=camera_distortion_ignored model={} d={} reason=\"pictures are not undistorted;"
+          + " the tracker assumes a pinhole camera\"", component, m.distortionModel(),
+          java.util.Arrays.toString(m.d()));
+    }
+  }
+
+  /** How {@code info} disagrees with {@code spec}, naming both values, or null when it agrees. */
+  static String mismatch(Ros2Msg.CameraInfo info, CameraSpec spec) {
+    if (info.width() != spec.width() || info.height() != spec.height()) {
+      return "camera_info says " + info.width() + "x" + info.height() + ", scene.camera says " + spec.width() + "x"
+          + spec.height();
+    }
+    String[] names = {"fx", "fy", "cx", "cy"};
+    double[] got = {info.fx(), info.fy(), info.cx(), info.cy()};
+    double[] want = {spec.fx(), spec.fy(), spec.cx(), spec.cy()};
+    for (int i = 0; i < names.length; i++) {
+      double tolerance = Math.max(0.5, 0.002 * Math.abs(want[i]));
+      if (!(Math.abs(got[i] - want[i]) <= tolerance)) { // a NaN disagrees too
+        return String.format(Locale.ROOT, "camera_info says %s=%.2f, scene.camera says %s=%.2f (tolerance %.2f px)",
+            names[i], got[i], names[i], want[i], tolerance);
+      }
+    }
+    return null;
   }
 
   private void estop(Ros2Msg.Text m) {

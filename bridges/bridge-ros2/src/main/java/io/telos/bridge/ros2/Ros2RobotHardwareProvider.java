@@ -25,6 +25,9 @@ import java.util.Set;
  *   <tr><td>{@code servo_period_s}</td><td>0.01</td><td>time_from_start of the trajectory point</td></tr>
  *   <tr><td>{@code state_timeout_s}</td><td>0.5</td><td>health is LOST after this long without a valid state</td></tr>
  *   <tr><td>{@code loopback_only}</td><td>false</td><td>bind DDS to 127.0.0.1 only</td></tr>
+ *   <tr><td>{@code image_transport}</td><td>{@code raw}</td><td>{@code raw} (sensor_msgs/Image on
+ *       {@code camera/image_raw}) or {@code compressed} (sensor_msgs/CompressedImage, PNG or JPEG, on
+ *       {@code camera/image_raw/compressed})</td></tr>
  * </table>
  */
 public final class Ros2RobotHardwareProvider implements RobotHardwareProvider {
@@ -42,12 +45,13 @@ public final class Ros2RobotHardwareProvider implements RobotHardwareProvider {
 
   @Override
   public boolean deliversFrames() {
-    return true; // <namespace>/camera/image_raw
+    return true; // <namespace>/camera/image_raw, or image_raw/compressed
   }
 
   /**
    * Validates the settings, loads the robot description for the joint order and builds (does not
-   * start) the hardware.
+   * start) the hardware. The scene's camera ({@code scene.camera}), when there is one, gives the
+   * intrinsics the camera's {@code camera_info} must agree with for its pictures to be taken.
    *
    * @throws IllegalArgumentException naming the key when a setting is invalid, or when the robot
    *     description cannot be loaded
@@ -63,6 +67,6 @@ public final class Ros2RobotHardwareProvider implements RobotHardwareProvider {
           + context.robotId() + ": " + e.getMessage(), e);
     }
     return new Ros2RobotHardware(context.robotId(), model.jointNames(), model.limits().velocity(), config,
-        context.clock());
+        context.clock(), context.scene().camera());
   }
 }

@@ -24,6 +24,14 @@ public final class Ros2Type<T> {
   /** {@code sensor_msgs/msg/Image}, up to 1920 × 1080 RGB (6 MiB of pixels). */
   public static final Ros2Type<Ros2Msg.Image> IMAGE = new Ros2Type<>("sensor_msgs/msg/Image", Ros2Msg.Image.class);
 
+  /** {@code sensor_msgs/msg/CompressedImage}, up to 6 MiB of compressed data. */
+  public static final Ros2Type<Ros2Msg.CompressedImage> COMPRESSED_IMAGE =
+      new Ros2Type<>("sensor_msgs/msg/CompressedImage", Ros2Msg.CompressedImage.class);
+
+  /** {@code sensor_msgs/msg/CameraInfo}, up to {@link Ros2Msg.CameraInfo#MAX_DISTORTION} distortion coefficients. */
+  public static final Ros2Type<Ros2Msg.CameraInfo> CAMERA_INFO =
+      new Ros2Type<>("sensor_msgs/msg/CameraInfo", Ros2Msg.CameraInfo.class);
+
   private final String rosName;
   private final Class<T> javaType;
 

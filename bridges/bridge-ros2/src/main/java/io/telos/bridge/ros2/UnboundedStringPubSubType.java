@@ -1,10 +1,7 @@
 package io.telos.bridge.ros2;
 
-import java.io.IOException;
 import us.ihmc.idl.CDR;
-import us.ihmc.idl.InterchangeSerializer;
 import us.ihmc.pubsub.TopicDataType;
-import us.ihmc.pubsub.common.SerializedPayload;
 
 /**
  * {@code std_msgs/msg/String} without IHMC's 255-character bound (its generated type refuses longer
@@ -12,38 +9,17 @@ import us.ihmc.pubsub.common.SerializedPayload;
  * {@link StringBuilder} holds one char per CDR byte (UTF-8 encoded by the caller); at most
  * {@link #MAX_BYTES}.
  */
-final class UnboundedStringPubSubType implements TopicDataType<StringBuilder> {
+final class UnboundedStringPubSubType extends CdrOnlyPubSubType<StringBuilder> {
   /** The largest string carried, in bytes. */
   static final int MAX_BYTES = 4 << 20;
 
-  private final CDR serializer = new CDR();
-  private final CDR deserializer = new CDR();
-
-  @Override
-  public void serialize(StringBuilder data, SerializedPayload payload) throws IOException {
-    if (data.length() > MAX_BYTES) {
-      throw new IOException("string of " + data.length() + " bytes, at most " + MAX_BYTES);
-    }
-    serializer.serialize(payload);
-    serializer.write_type_d(data);
-    serializer.finishSerialize();
+  UnboundedStringPubSubType() {
+    super("std_msgs::msg::dds_::String_", "std_msgs/String", StringBuilder::new);
   }
 
   @Override
-  public void deserialize(SerializedPayload payload, StringBuilder data) throws IOException {
-    deserializer.deserialize(payload);
-    deserializer.read_type_d(data);
-    deserializer.finishDeserialize();
-  }
-
-  @Override
-  public void serialize(StringBuilder data, InterchangeSerializer serializer) {
-    serializer.write_type_d("data", data);
-  }
-
-  @Override
-  public void deserialize(InterchangeSerializer serializer, StringBuilder data) {
-    serializer.read_type_d("data", data);
+  String oversize(StringBuilder data) {
+    return data.length() > MAX_BYTES ? "string of " + data.length() + " bytes, at most " + MAX_BYTES : null;
   }
 
   @Override
@@ -53,7 +29,7 @@ final class UnboundedStringPubSubType implements TopicDataType<StringBuilder> {
 
   @Override
   public void deserialize(StringBuilder data, CDR cdr) {
-    cdr.read_type_d(data);
+    readText(cdr, data, MAX_BYTES, "string");
   }
 
   @Override
@@ -65,16 +41,6 @@ final class UnboundedStringPubSubType implements TopicDataType<StringBuilder> {
   @Override
   public int getTypeSize() {
     return CDR.getTypeSize(4 + MAX_BYTES + 1);
-  }
-
-  @Override
-  public String getName() {
-    return "std_msgs::msg::dds_::String_";
-  }
-
-  @Override
-  public StringBuilder createData() {
-    return new StringBuilder();
   }
 
   @Override

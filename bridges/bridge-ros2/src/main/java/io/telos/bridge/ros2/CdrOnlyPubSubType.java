@@ -1,0 +1,117 @@
+package io.telos.bridge.ros2;
+
+import java.io.IOException;
+import java.util.function.Supplier;
+import us.ihmc.idl.CDR;
+import us.ihmc.idl.InterchangeSerializer;
+import us.ihmc.pubsub.TopicDataType;
+import us.ihmc.pubsub.common.SerializedPayload;
+
+/**
+ * The scaffolding of a hand-written {@link TopicDataType} for IHMC's ROS 2 library, for messages
+ * whose generated type bounds a sequence or a string too tightly (a picture, a robot description).
+ * Such a type travels as CDR only: a subclass writes the fields in {@link #serialize(Object, CDR)}
+ * and reads them in {@link #deserialize(Object, CDR)}, with the bounded readers here, and says in
+ * {@link #oversize} what it refuses to send.
+ *
+ * <p>Whatever goes wrong while reading a sample (a bound exceeded, a truncated payload) becomes an
+ * {@link IOException}: IHMC's subscriber then drops that sample instead of passing a runtime
+ * exception up into Fast DDS's listener thread.
+ *
+ * @param <T> the reusable data object
+ */
+abstract class CdrOnlyPubSubType<T> implements TopicDataType<T> {
+  /** Bound of the short strings of a message ({@code frame_id}, an encoding), in bytes. */
+  static final int MAX_TEXT = 255;
+
+  private final String ddsName;
+  private final String rosName;
+  private final Supplier<T> factory;
+  private final CDR serializer = new CDR();
+  private final CDR deserializer = new CDR();
+
+  /**
+   * @param ddsName the type as rosidl names it on DDS, e.g. {@code sensor_msgs::msg::dds_::Image_}
+   * @param rosName the ROS 2 interface, for messages, e.g. {@code sensor_msgs/Image}
+   * @param factory a fresh data object
+   */
+  CdrOnlyPubSubType(String ddsName, String rosName, Supplier<T> factory) {
+    this.ddsName = ddsName;
+    this.rosName = rosName;
+    this.factory = factory;
+  }
+
+  /** Why {@code data} is too large to send, or null when it fits. */
+  abstract String oversize(T data);
+
+  @Override
+  public abstract TopicDataType<T> newInstance();
+
+  @Override
+  public final void serialize(T data, SerializedPayload payload) throws IOException {
+    String why = oversize(data);
+    if (why != null) {
+      throw new IOException(rosName + ": " + why);
+    }
+    serializer.serialize(payload);
+    serialize(data, serializer);
+    serializer.finishSerialize();
+  }
+
+  @Override
+  public final void deserialize(SerializedPayload payload, T data) throws IOException {
+    deserializer.deserialize(payload);
+    try {
+      deserialize(data, deserializer);
+    } catch (RuntimeException e) { // a bound exceeded, or a payload shorter than its fields
+      throw new IOException(rosName + " refused: " + e, e);
+    }
+    deserializer.finishDeserialize();
+  }
+
+  @Override
+  public void serialize(T data, InterchangeSerializer s) {
+    throw new UnsupportedOperationException(rosName + " travels as CDR only");
+  }
+
+  @Override
+  public void deserialize(InterchangeSerializer s, T data) {
+    throw new UnsupportedOperationException(rosName + " travels as CDR only");
+  }
+
+  @Override
+  public final String getName() {
+    return ddsName;
+  }
+
+  @Override
+  public final T createData() {
+    return factory.get();
+  }
+
+  /**
+   * Reads a CDR string (uint32 length with the terminating NUL, then the bytes, one char each) into
+   * {@code into}, refusing one longer than {@code max} bytes before anything is allocated for it.
+   */
+  static void readText(CDR cdr, StringBuilder into, int max, String field) {
+    long n = cdr.read_type_2() & 0xffffffffL;
+    if (n == 0 || n - 1 > max) {
+      throw new IllegalArgumentException(field + " of " + (n - 1) + " bytes, at most " + max);
+    }
+    int len = (int) (n - 1);
+    into.setLength(len);
+    for (int i = 0; i < len; i++) {
+      into.setCharAt(i, (char) (cdr.read_type_9() & 0xff));
+    }
+    cdr.read_type_9(); // the NUL
+  }
+
+  /** Reads a sequence's uint32 length, refusing more than {@code max} elements. */
+  static int readLength(CDR cdr, int max, String field) {
+    long n = cdr.read_type_2() & 0xffffffffL;
+    if (n > max) {
+      throw new IllegalArgumentException(field + " of " + n + " elements, at most " + max);
+    }
+    return (int) n;
+  }
+}
