@@ -38,7 +38,7 @@ class SimRobotHardwareProviderTest {
     assertEquals(SimRobotHardwareProvider.class, found.getClass());
     assertEquals(Set.of("step_ms", "gravity", "kp", "command_interface", "noise_position_rad",
         "noise_velocity_rad_s", "initial_position", "effort_scale", "lag_s", "dead_time_ms", "max_velocity",
-        "link_collisions"),
+        "link_collisions", "camera_pose"),
         found.settingKeys());
   }
 
@@ -99,7 +99,7 @@ class SimRobotHardwareProviderTest {
     "max_velocity|0|bridge.max_velocity: must be a number in [0.001, 10000], was 0",
     "max_velocity|Infinity|bridge.max_velocity: must be a number in [0.001, 10000], was Infinity",
     "link_collisions|yes|bridge.link_collisions: must be true or false, was 'yes'",
-    "colour|red|bridge.colour: unknown key (allowed: command_interface, dead_time_ms, effort_scale, gravity, initial_position, kp, lag_s, link_collisions, max_velocity, noise_position_rad, noise_velocity_rad_s, step_ms)",
+    "colour|red|bridge.colour: unknown key (allowed: camera_pose, command_interface, dead_time_ms, effort_scale, gravity, initial_position, kp, lag_s, link_collisions, max_velocity, noise_position_rad, noise_velocity_rad_s, step_ms)",
   })
   void badSettingsNameTheKey(String key, String raw, String message) {
     Object value = parse(raw);
