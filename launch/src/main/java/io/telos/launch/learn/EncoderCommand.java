@@ -61,6 +61,9 @@ public final class EncoderCommand implements Callable<Integer> {
   /** What the last run measured, for tests: probe errors (median, p90, m) by representation. */
   Map<String, double[]> errors;
 
+  /** Held-out pictures encoded per second by the trained encoder. */
+  double encodePerSecond;
+
   @Override
   public Integer call() throws Exception {
     if (pictures < 100 || heldOut < 20 || steps < 0) {
@@ -140,6 +143,9 @@ public final class EncoderCommand implements Callable<Integer> {
           curve.add(new double[] {p.loss(), p.prediction(), p.variance()});
         }
         errors.put("JEPA encoder + linear probe", probeErrors(jepa, train, trainXy, test, testXy));
+        long e0 = System.nanoTime();
+        jepa.encode(test);
+        encodePerSecond = test.size() / ((System.nanoTime() - e0) / 1e9);
       }
     }
     double secs = (System.nanoTime() - t0) / 1e9;
@@ -152,8 +158,9 @@ public final class EncoderCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "| %s | %.1f | %.1f |%n", e.getKey() + (v.length > 2 ? " (" + (int) v[2] + " of "
           + heldOut + " hidden by the arm: counted as misses)" : ""), 1000 * v[0], 1000 * v[1]);
     }
-    o.printf(Locale.ROOT, "training %.1f s (%.0f pictures/s on %s)%n", secs,
-        (double) steps * config.batch() / Math.max(1e-9, secs), DjlEngine.get().getEngineName());
+    o.printf(Locale.ROOT, "training %.1f s (%.0f pictures/s on %s); encoding %.0f pictures/s (one intra-op thread)%n",
+        secs, (double) steps * config.batch() / Math.max(1e-9, secs), DjlEngine.get().getEngineName(),
+        encodePerSecond);
     if (!curve.isEmpty()) {
       Path png = out.resolve("encoder-loss.png");
       LossPlot.write(curve, new String[] {"total", "prediction (JEPA)", "VICReg variance"},
