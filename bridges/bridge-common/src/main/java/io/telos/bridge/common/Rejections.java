@@ -36,11 +36,12 @@ public final class Rejections {
     public void refuse(long nowNs, String why) {
       long n;
       synchronized (this) {
+        // the reason before the count: whoever sees the new count sees its reason
+        last = why;
+        lastNs = nowNs;
         n = ++count;
         total = n;
       }
-      last = why;
-      lastNs = nowNs;
       if (Long.bitCount(n) == 1) {
         LOG.warn("component={} event={}_rejected count={} reason=\"{}\"", component, name, n, why);
         report(name + " #" + n + " refused: " + why);

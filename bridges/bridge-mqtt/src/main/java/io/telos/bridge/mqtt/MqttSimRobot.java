@@ -297,8 +297,8 @@ public final class MqttSimRobot implements AutoCloseable {
       try {
         c = json.decodeCommand(message.getPayload());
       } catch (JointJson.Rejected e) {
+        lastRejection = e.getMessage(); // before the count: whoever sees the count sees the reason
         long n = ++commandsRejected;
-        lastRejection = e.getMessage();
         if (Long.bitCount(n) == 1) {
           LOG.warn("component={} event=command-rejected count={} reason={}", component, n, e.getMessage());
         }
