@@ -97,7 +97,7 @@ final class CalibrateCameraCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     }
-    CalibrationStations chooser = new CalibrationStations(model, CollisionModel.of(model, null), camera);
+    CalibrationStations chooser = new CalibrationStations(model, CollisionModel.of(model, null), camera, spec.scene());
     long stationSeed = spec.seed();
     StationPlanner planner = new StationPlanner(model.limits(), q -> chooser.choose(q, stations, stationSeed), settleS);
     out.printf(Locale.ROOT, "telos calibrate-camera: robot %s (%s), camera %dx%d, marker %d (%.0f mm) on the tool, "

@@ -1,6 +1,8 @@
 package io.telos.launch.camera;
 
 import io.telos.api.camera.CameraSpec;
+import io.telos.api.scene.Scene;
+import io.telos.api.scene.SceneObject;
 import io.telos.model.CollisionModel;
 import io.telos.model.JointLimits;
 import io.telos.model.LinkCapsule;
@@ -14,7 +16,9 @@ import java.util.SplittableRandom;
  * Chooses where the arm holds the tool's marker for hand–eye calibration: joint configurations
  * around the one the arm starts in at which, by the camera's configured (rough) pose and the
  * marker's declared place on the tool, the marker is in the middle of the picture, faces the
- * camera, is not hidden by a link, and the arm is clear of itself and of the table; and from each
+ * camera, is not hidden by a link, and the arm (its links' capsules and the tool's contact sphere)
+ * is clear of itself, of the table and of the scene's objects where the launch file puts them; and
+ * from each
  * to the next the straight joint-space move stays clear too. Among those it takes stations whose
  * marker orientations differ most (the calibration needs turns about different axes), preferring
  * short moves. Deterministic for a seed.
@@ -34,6 +38,8 @@ public final class CalibrationStations {
   static final double MIN_SIDE_PX = 24;
   /** Fraction of the picture kept clear at each edge. */
   static final double EDGE = 0.15;
+  /** Clearance kept from the scene's objects (their declared place may be a little off), m. */
+  static final double OBJECT_CLEARANCE_M = 0.05;
 
   private final RobotModel model;
   private final CollisionModel.Checker checker;
@@ -42,8 +48,16 @@ public final class CalibrationStations {
   private final Transform cameraPose;
   private final Transform markerOnTool;
   private final double side;
+  private final List<SceneObject> objects;
+  private final double toolRadius;
 
+  /** Without scene objects. */
   public CalibrationStations(RobotModel model, CollisionModel collision, CameraSpec camera) {
+    this(model, collision, camera, Scene.EMPTY);
+  }
+
+  /** @param scene the objects to keep clear of (at their declared places) and the tool's contact radius */
+  public CalibrationStations(RobotModel model, CollisionModel collision, CameraSpec camera, Scene scene) {
     if (camera.toolMarker() == null) {
       throw new IllegalArgumentException("scene.camera.tool_marker: needed to choose where to show the marker");
     }
@@ -57,6 +71,8 @@ public final class CalibrationStations {
     double[] rpy = m.rpy();
     this.markerOnTool = Transform.fromXyzRpy(xyz[0], xyz[1], xyz[2], rpy[0], rpy[1], rpy[2]);
     this.side = m.sideM();
+    this.objects = scene.objects();
+    this.toolRadius = scene.toolRadiusM();
   }
 
   /**
@@ -169,7 +185,33 @@ public final class CalibrationStations {
 
   private boolean clear(double[] q, double self, double table) {
     checker.update(q);
-    return checker.selfClearance() > self && checker.tableClearance() > table;
+    return checker.selfClearance() > self && checker.tableClearance() > table && objectClearance(q) > 0;
+  }
+
+  /**
+   * Smallest distance between the arm (each link capsule, and the tool's contact sphere) and a scene
+   * object's cylinder at {@code q}, less {@link #OBJECT_CLEARANCE_M}, m; +∞ without objects.
+   */
+  double objectClearance(double[] q) {
+    if (objects.isEmpty()) {
+      return Double.POSITIVE_INFINITY;
+    }
+    checker.update(q);
+    double best = Double.POSITIVE_INFINITY;
+    double[] ends = new double[6];
+    double[] tip = model.chain().forwardPosition(q);
+    for (SceneObject o : objects) {
+      for (int i = 0; i < capsules; i++) {
+        checker.ends(i, ends);
+        double d = LinkCapsule.segmentDistance(ends[0], ends[1], ends[2], ends[3], ends[4], ends[5], o.xM(), o.yM(), 0,
+            o.xM(), o.yM(), o.heightM()) - checker.model().capsules().get(i).radius() - o.radiusM();
+        best = Math.min(best, d);
+      }
+      double d = LinkCapsule.segmentDistance(tip[0], tip[1], tip[2], tip[0], tip[1], tip[2], o.xM(), o.yM(), 0, o.xM(),
+          o.yM(), o.heightM()) - toolRadius - o.radiusM();
+      best = Math.min(best, d);
+    }
+    return best - OBJECT_CLEARANCE_M;
   }
 
   /** The straight joint-space move from {@code a} to {@code b} keeps clear (checked every 0.05 rad). */

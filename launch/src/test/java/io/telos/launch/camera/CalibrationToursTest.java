@@ -17,6 +17,8 @@ import io.telos.api.Target;
 import io.telos.api.Vec;
 import io.telos.api.camera.CameraFrame;
 import io.telos.api.camera.CameraSpec;
+import io.telos.api.scene.Scene;
+import io.telos.api.scene.SceneObject;
 import io.telos.model.CollisionModel;
 import io.telos.model.RobotModel;
 import io.telos.model.Transform;
@@ -58,6 +60,23 @@ class CalibrationToursTest {
         camera(new double[] {2.0, 0, 0}));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> away.choose(HOME, 10, 3)).getMessage()
         .contains("found only 0 arm poses"));
+  }
+
+  @Test
+  void stationsKeepClearOfTheScenesObjects() {
+    CameraSpec cam = camera(new double[] {0.45, 0, 0});
+    CalibrationStations free = new CalibrationStations(TELOS6, CollisionModel.of(TELOS6, null), cam);
+    double[] first = TELOS6.chain().forwardPosition(free.choose(HOME, 10, 3).get(0));
+    // a tall can right under where the first free station puts the tool
+    SceneObject can = new SceneObject("can", 0.05, 0.4, 0.3, 0.4, first[0], first[1]);
+    CalibrationStations careful = new CalibrationStations(TELOS6, CollisionModel.of(TELOS6, null), cam,
+        new Scene(0.02, List.of(can)));
+    assertTrue(careful.objectClearance(free.choose(HOME, 10, 3).get(0)) < 0, "the free station hits the can");
+    List<double[]> chosen = careful.choose(HOME, 10, 3);
+    assertEquals(10, chosen.size());
+    for (double[] q : chosen) {
+      assertTrue(careful.objectClearance(q) > 0, "clear of the can");
+    }
   }
 
   @Test
