@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -112,7 +113,7 @@ public final class EncoderCommand implements Callable<Integer> {
       }
     }
     o.println();
-    errors = new java.util.LinkedHashMap<>();
+    errors = new LinkedHashMap<>();
     double[] mean = new double[2];
     for (double[] xy : trainXy) {
       mean[0] += xy[0] / trainXy.size();

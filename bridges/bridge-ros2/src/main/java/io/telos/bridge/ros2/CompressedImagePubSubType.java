@@ -1,5 +1,6 @@
 package io.telos.bridge.ros2;
 
+import java.util.Arrays;
 import us.ihmc.idl.CDR;
 import us.ihmc.pubsub.TopicDataType;
 
@@ -72,7 +73,7 @@ final class CompressedImagePubSubType extends CdrOnlyPubSubType<CompressedImageP
     dest.frameId.append(src.frameId);
     dest.format.setLength(0);
     dest.format.append(src.format);
-    dest.data = java.util.Arrays.copyOf(src.data, src.length);
+    dest.data = Arrays.copyOf(src.data, src.length);
     dest.length = src.length;
   }
 

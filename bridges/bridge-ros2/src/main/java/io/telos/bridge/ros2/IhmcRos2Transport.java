@@ -8,6 +8,7 @@ import com.eprosima.xmlschemas.fastrtps_profiles.Udpv4LocatorType;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -383,7 +384,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
       },
       d -> new Ros2Msg.Image(d.stampSec, d.stampNanosec, d.frameId.toString(), (int) Math.min(Integer.MAX_VALUE, d.height),
           (int) Math.min(Integer.MAX_VALUE, d.width), d.encoding.toString(), (int) Math.min(Integer.MAX_VALUE, d.step),
-          java.util.Arrays.copyOf(d.data, d.length)));
+          Arrays.copyOf(d.data, d.length)));
 
   private static final Codec<CompressedImagePubSubType.Buffer, Ros2Msg.CompressedImage> COMPRESSED_IMAGE =
       new Codec<>(CompressedImagePubSubType::new, CompressedImagePubSubType.Buffer::new,
@@ -398,7 +399,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
             d.length = m.data().length;
           },
           d -> new Ros2Msg.CompressedImage(d.stampSec, d.stampNanosec, d.frameId.toString(), d.format.toString(),
-              java.util.Arrays.copyOf(d.data, d.length)));
+              Arrays.copyOf(d.data, d.length)));
 
   private static final Codec<CameraInfoPubSubType.Buffer, Ros2Msg.CameraInfo> CAMERA_INFO = new Codec<>(
       CameraInfoPubSubType::new, CameraInfoPubSubType.Buffer::new,
@@ -425,7 +426,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
         b.roiDoRectify = m.roi().doRectify();
       },
       b -> new Ros2Msg.CameraInfo(b.stampSec, b.stampNanosec, b.frameId.toString(), clamp(b.height), clamp(b.width),
-          b.distortionModel.toString(), java.util.Arrays.copyOf(b.d, b.dLength), b.k.clone(), b.r.clone(),
+          b.distortionModel.toString(), Arrays.copyOf(b.d, b.dLength), b.k.clone(), b.r.clone(),
           b.p.clone(), clamp(b.binningX), clamp(b.binningY), new Ros2Msg.RegionOfInterest(clamp(b.roiXOffset),
           clamp(b.roiYOffset), clamp(b.roiHeight), clamp(b.roiWidth), b.roiDoRectify)));
 

@@ -1,5 +1,6 @@
 package io.telos.bridge.ros2;
 
+import java.util.Arrays;
 import us.ihmc.idl.CDR;
 import us.ihmc.pubsub.TopicDataType;
 
@@ -89,7 +90,7 @@ final class ImagePubSubType extends CdrOnlyPubSubType<ImagePubSubType.Buffer> {
     dest.encoding.append(src.encoding);
     dest.isBigendian = src.isBigendian;
     dest.step = src.step;
-    dest.data = java.util.Arrays.copyOf(src.data, src.length);
+    dest.data = Arrays.copyOf(src.data, src.length);
     dest.length = src.length;
   }
 

@@ -12,6 +12,7 @@ import io.telos.api.spi.RobotHardware;
 import io.telos.bridge.common.CommandOutbox;
 import io.telos.bridge.common.Listeners;
 import io.telos.bridge.common.Rejections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -618,11 +619,11 @@ public final class Ros2RobotHardware implements RobotHardware {
       LOG.info("component={} event=camera_info_matches fx={} fy={} cx={} cy={}", component, m.fx(), m.fy(), m.cx(),
           m.cy());
     }
-    if (!distortionWarned && java.util.Arrays.stream(m.d()).anyMatch(v -> v != 0)) {
+    if (!distortionWarned && Arrays.stream(m.d()).anyMatch(v -> v != 0)) {
       distortionWarned = true;
       LOG.warn("component={} event=camera_distortion_ignored model={} d={} reason=\"pictures are not undistorted;"
           + " the tracker assumes a pinhole camera\"", component, m.distortionModel(),
-          java.util.Arrays.toString(m.d()));
+          Arrays.toString(m.d()));
     }
   }
 
