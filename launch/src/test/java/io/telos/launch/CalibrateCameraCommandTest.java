@@ -28,7 +28,7 @@ import picocli.CommandLine;
  * and the printed pose must land on where the camera really is, not where it was said to be.
  */
 class CalibrateCameraCommandTest {
-  /** Where the simulated camera really is: 2.9 cm and about 2.5° from where scene.camera says. */
+  /** Where the simulated camera really is: 2.9 cm and about 3.7° from where scene.camera says. */
   static final double[] REAL_POSITION = {1.02, -0.015, 0.715};
   static final double[] REAL_LOOK_AT = {0.47, 0.02, 0.0};
 
