@@ -133,4 +133,13 @@ class LaunchCliTest {
       gen3.hardware().close();
     }
   }
+
+  @Test
+  void trainEncoderRefusesTooFewPicturesNamingTheOptions() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Telos.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("train-encoder", "--pictures", "5"));
+    assertTrue(err.toString().contains("train-encoder: needs --pictures >= 100"), err.toString());
+  }
 }

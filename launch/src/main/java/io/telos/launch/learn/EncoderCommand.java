@@ -13,6 +13,7 @@ import io.telos.model.RobotModel;
 import io.telos.perception.camera.FiducialTracker;
 import io.telos.planner.djl.DjlEngine;
 import io.telos.planner.djl.ImageJepa;
+import io.telos.runtime.config.LaunchException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +69,8 @@ public final class EncoderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (pictures < 100 || heldOut < 20 || steps < 0) {
-      throw new IllegalArgumentException("--pictures >= 100, --held-out >= 20, --steps >= 0");
+      throw new LaunchException("train-encoder: needs --pictures >= 100, --held-out >= 20 and --steps >= 0, had "
+          + pictures + ", " + heldOut + ", " + steps);
     }
     ImageJepa.Config config = new ImageJepa.Config(64, 48, 32, steps, 64, 2e-3, 0.99, 0.45, seed);
     RobotModel arm = RobotModel.load("builtin:telos6");

@@ -40,4 +40,5 @@ class EncoderCommandTest {
     assertTrue(text.contains("| JEPA encoder + linear probe |"), text);
     assertTrue(Files.size(dir.resolve("encoder-loss.png")) > 1000, "the loss curve is drawn");
   }
+
 }
