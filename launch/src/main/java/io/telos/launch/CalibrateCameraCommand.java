@@ -2,6 +2,7 @@ package io.telos.launch;
 
 import io.telos.api.Goal;
 import io.telos.api.Header;
+import io.telos.api.Rotations;
 import io.telos.api.Target;
 import io.telos.api.Vec;
 import io.telos.api.camera.CameraSpec;
@@ -159,7 +160,7 @@ final class CalibrateCameraCommand implements Callable<Integer> {
     result = r;
     Transform configured = Transform.of(camera.rotation(), camera.position());
     double[] pos = r.cameraPose().translation();
-    double[] rpy = CameraSpec.rpyOf(r.cameraPose().rotationMatrix());
+    double[] rpy = Rotations.rpyOf(r.cameraPose().rotationMatrix());
     out.printf(Locale.ROOT, "reprojection: rms %.3f px over %d pictures (worst picture %.3f px); rotation spread %.2f%n",
         r.rmsPx(), samples.size(), max(r.sampleRmsPx()), r.rotationSpread());
     out.printf(Locale.ROOT, "camera: position [%.4f, %.4f, %.4f] m, rpy [%.5f, %.5f, %.5f] rad%n", pos[0], pos[1],
@@ -179,7 +180,7 @@ final class CalibrateCameraCommand implements Callable<Integer> {
     double[] mr = m.rpy();
     Transform declared = Transform.fromXyzRpy(mx[0], mx[1], mx[2], mr[0], mr[1], mr[2]);
     double[] my = r.markerOnTool().translation();
-    double[] myr = CameraSpec.rpyOf(r.markerOnTool().rotationMatrix());
+    double[] myr = Rotations.rpyOf(r.markerOnTool().rotationMatrix());
     out.printf(Locale.ROOT, "marker on the tool: xyz [%.4f, %.4f, %.4f] m, rpy [%.4f, %.4f, %.4f] rad "
         + "(%.1f mm and %.2f° from tool_marker)%n", my[0], my[1], my[2], myr[0], myr[1], myr[2],
         1000 * declared.distanceTo(r.markerOnTool()), Math.toDegrees(declared.angleTo(r.markerOnTool())));

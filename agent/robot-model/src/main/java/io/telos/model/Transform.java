@@ -1,5 +1,7 @@
 package io.telos.model;
 
+import io.telos.api.Rotations;
+
 /**
  * An immutable rigid transform: rotation {@code r} (3×3, row-major) then translation {@code t}.
  * Maps points from the child frame into the parent frame: {@code p_parent = R p_child + t}.
@@ -26,18 +28,7 @@ public final class Transform {
 
   /** URDF origin: translation xyz, then fixed-axis roll-pitch-yaw (R = Rz(yaw) Ry(pitch) Rx(roll)). */
   public static Transform fromXyzRpy(double x, double y, double z, double roll, double pitch, double yaw) {
-    double cr = Math.cos(roll);
-    double sr = Math.sin(roll);
-    double cp = Math.cos(pitch);
-    double sp = Math.sin(pitch);
-    double cy = Math.cos(yaw);
-    double sy = Math.sin(yaw);
-    double[] r = {
-      cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr,
-      sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr,
-      -sp, cp * sr, cp * cr
-    };
-    return new Transform(r, new double[] {x, y, z});
+    return new Transform(Rotations.rpyMatrix(roll, pitch, yaw), new double[] {x, y, z});
   }
 
   /** A pure translation. */

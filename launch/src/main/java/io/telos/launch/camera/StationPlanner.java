@@ -5,9 +5,9 @@ import io.telos.api.Goal;
 import io.telos.api.Header;
 import io.telos.api.Observation;
 import io.telos.api.Setpoint;
-import io.telos.api.Vec;
 import io.telos.api.camera.CameraFrame;
 import io.telos.api.spi.Planner;
+import io.telos.launch.identify.Playback;
 import io.telos.model.JointLimits;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +29,6 @@ import java.util.function.Function;
  * <p>Threads: {@link #plan} on the planner's thread; {@link #frame} from the camera's.
  */
 public final class StationPlanner implements Planner {
-  static final int HORIZON_MS = 300;
-  static final int SPACING_MS = 10;
   /** Peak speed of a move, as a fraction of the joint's velocity limit. */
   static final double SPEED_FRACTION = 0.4;
   static final double MIN_MOVE_S = 1.0;
@@ -99,16 +97,7 @@ public final class StationPlanner implements Planner {
         positions.get(i).add(q);
       }
     }
-    List<Setpoint> sps = new ArrayList<>();
-    long spacing = SPACING_MS * 1_000_000L;
-    int n = q.length;
-    for (long dt = spacing; dt <= HORIZON_MS * 1_000_000L; dt += spacing) {
-      double t = (now + dt - startNs) / 1e9;
-      double[] p = new double[n];
-      double[] v = new double[n];
-      at(ls, t, p, v);
-      sps.add(new Setpoint(now + dt, Vec.of(p), Vec.of(v)));
-    }
+    List<Setpoint> sps = Playback.setpoints(now, startNs, q.length, (t, p, v) -> at(ls, t, p, v));
     return new ActionChunk(Header.of(sequence++, now, "planner/calibrate"), goal.id(), sps, 0);
   }
 

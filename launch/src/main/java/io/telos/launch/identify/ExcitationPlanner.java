@@ -5,9 +5,7 @@ import io.telos.api.Goal;
 import io.telos.api.Header;
 import io.telos.api.Observation;
 import io.telos.api.Setpoint;
-import io.telos.api.Vec;
 import io.telos.api.spi.Planner;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleConsumer;
 
@@ -16,12 +14,9 @@ import java.util.function.DoubleConsumer;
  * reaches the arm the way every plan does: through the safety kernel, which keeps each command
  * inside the position, velocity and acceleration limits. The excitation starts at the first
  * observation, around the position observed then. Each plan covers the next
- * {@value #HORIZON_MS} ms in setpoints {@value #SPACING_MS} ms apart.
+ * {@value Playback#HORIZON_MS} ms in setpoints {@value Playback#SPACING_MS} ms apart.
  */
 public final class ExcitationPlanner implements Planner {
-  static final int HORIZON_MS = 300;
-  static final int SPACING_MS = 10;
-
   private final Excitation excitation;
   private final DoubleConsumer progress;
   private double[] base;
@@ -46,21 +41,15 @@ public final class ExcitationPlanner implements Planner {
       base = observation.position().toArray();
       startNs = now;
     }
-    int n = base.length;
-    double[] p = new double[n];
-    double[] pPrev = new double[n];
-    List<Setpoint> sps = new ArrayList<>();
-    long spacing = SPACING_MS * 1_000_000L;
-    for (long dt = spacing; dt <= HORIZON_MS * 1_000_000L; dt += spacing) {
-      double s = (now + dt - startNs) / 1e9;
-      excitation.position(s, base, p);
-      excitation.position(s - spacing / 1e9, base, pPrev);
-      double[] v = new double[n];
-      for (int i = 0; i < n; i++) {
-        v[i] = (p[i] - pPrev[i]) / (spacing / 1e9);
+    double spacingS = Playback.SPACING_MS / 1e3;
+    double[] before = new double[base.length];
+    List<Setpoint> sps = Playback.setpoints(now, startNs, base.length, (t, p, v) -> {
+      excitation.position(t, base, p);
+      excitation.position(t - spacingS, base, before);
+      for (int i = 0; i < p.length; i++) {
+        v[i] = (p[i] - before[i]) / spacingS;
       }
-      sps.add(new Setpoint(now + dt, Vec.of(p.clone()), Vec.of(v)));
-    }
+    });
     progress.accept(Math.min(excitation.durationS(), (now - startNs) / 1e9));
     return new ActionChunk(Header.of(sequence++, now, "planner/identify"), goal.id(), sps, 0);
   }

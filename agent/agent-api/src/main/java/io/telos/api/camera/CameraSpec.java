@@ -1,5 +1,6 @@
 package io.telos.api.camera;
 
+import io.telos.api.Rotations;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.api.scene.SceneObject;
@@ -108,7 +109,7 @@ public record CameraSpec(int width, int height, double fx, double fy, double cx,
     position = finite3(position, "scene.camera.position");
     if (rpy != null) {
       rpy = finite3(rpy, "scene.camera.rpy");
-      double[] m = rpyMatrix(rpy);
+      double[] m = Rotations.rpyMatrix(rpy[0], rpy[1], rpy[2]);
       lookAt = new double[] {position[0] + m[2], position[1] + m[5], position[2] + m[8]};
     }
     lookAt = finite3(lookAt, "scene.camera.look_at");
@@ -207,7 +208,7 @@ public record CameraSpec(int width, int height, double fx, double fy, double cx,
    */
   public double[] rotation() {
     if (rpy != null) {
-      return rpyMatrix(rpy);
+      return Rotations.rpyMatrix(rpy[0], rpy[1], rpy[2]);
     }
     double[] f = normalize(lookAt[0] - position[0], lookAt[1] - position[1], lookAt[2] - position[2]);
     double[] up = Math.abs(f[2]) > 0.999 ? new double[] {1, 0, 0} : new double[] {0, 0, 1};
@@ -241,30 +242,7 @@ public record CameraSpec(int width, int height, double fx, double fy, double cx,
     if (rpy != null) {
       return rpy.clone();
     }
-    return rpyOf(rotation());
-  }
-
-  /** URDF roll, pitch, yaw of a row-major rotation (the inverse of {@link #rpyMatrix}). */
-  public static double[] rpyOf(double[] m) {
-    double pitch = Math.asin(Math.max(-1, Math.min(1, -m[6])));
-    double roll = Math.atan2(m[7], m[8]);
-    double yaw = Math.atan2(m[3], m[0]);
-    return new double[] {roll, pitch, yaw};
-  }
-
-  /** Row-major rotation of URDF roll-pitch-yaw: {@code Rz(yaw) Ry(pitch) Rx(roll)}. */
-  public static double[] rpyMatrix(double[] rpy) {
-    double cr = Math.cos(rpy[0]);
-    double sr = Math.sin(rpy[0]);
-    double cp = Math.cos(rpy[1]);
-    double sp = Math.sin(rpy[1]);
-    double cy = Math.cos(rpy[2]);
-    double sy = Math.sin(rpy[2]);
-    return new double[] {
-      cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr,
-      sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr,
-      -sp, cp * sr, cp * cr
-    };
+    return Rotations.rpyOf(rotation());
   }
 
   private static double[] finite3(double[] v, String what) {
