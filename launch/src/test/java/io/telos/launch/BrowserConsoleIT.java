@@ -12,12 +12,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -66,8 +68,17 @@ class BrowserConsoleIT {
     return d.findElement(By.id(id)).getText();
   }
 
+  /** Waits for an element's text; on timeout the failure names what the page showed instead. */
   static void waitText(WebDriver d, String id, String expected, int seconds) {
-    new WebDriverWait(d, Duration.ofSeconds(seconds)).until(x -> x.findElement(By.id(id)).getText().contains(expected));
+    try {
+      new WebDriverWait(d, Duration.ofSeconds(seconds)).until(x -> x.findElement(By.id(id)).getText().contains(expected));
+    } catch (TimeoutException e) {
+      String log = d.findElement(By.id("log")).getText();
+      throw new AssertionError("#" + id + " did not show '" + expected + "' within " + seconds + " s; it shows '"
+          + text(d, id) + "'; #mode '" + text(d, "mode") + "', #holder '" + text(d, "holder") + "', #reply '"
+          + text(d, "reply") + "'; console log (newest first):\n" + log.lines().limit(12)
+          .collect(Collectors.joining("\n")), e);
+    }
   }
 
   @Test
@@ -77,9 +88,9 @@ class BrowserConsoleIT {
     System.setProperty("webdriver.http.factory", "jdk-http-client");
     WebDriver ana = null;
     WebDriver bob = null;
-    // a browser's timers can stall for hundreds of milliseconds on a loaded 2-core machine: the deadman
-    // is tested with 1 s here (TeleopIT tests the default 250 ms with a client on its own thread)
-    try (TeleopIT.Live live = new TeleopIT.Live(TeleopIT.spec(dir, 1000))) {
+    // a browser's timers can stall for up to a second on a loaded 2-core machine: the deadman is tested
+    // with 2 s here (TeleopIT tests the default 250 ms with a client on its own thread)
+    try (TeleopIT.Live live = new TeleopIT.Live(TeleopIT.spec(dir, 2000))) {
       int port = live.port();
       ana = browser();
 
