@@ -283,6 +283,15 @@ public final class Composer {
   }
 
 
+  private static void requirePictures(String what, RobotHardwareProvider p, Map<String, RobotHardwareProvider> all,
+      String otherwise) {
+    if (!p.deliversFrames()) {
+      throw new ConfigException(what + ": bridge.type " + p.type() + " delivers no camera pictures; use a bridge"
+          + " that does (" + String.join(", ", all.values().stream().filter(RobotHardwareProvider::deliversFrames)
+          .map(RobotHardwareProvider::type).sorted().toList()) + ")" + otherwise);
+    }
+  }
+
   static RobotHardware hardware(LaunchSpec spec, Clock clock) {
     Settings bridge = spec.bridge();
     String type = bridge.requiredString("type");
@@ -299,17 +308,20 @@ public final class Composer {
       if (spec.scene().objects().isEmpty()) {
         throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera needs scene.objects to look for");
       }
-      if (!p.deliversFrames()) {
-        throw new ConfigException(spec.perception().key(OBJECTS_KEY) + ": camera: bridge.type " + type
-            + " delivers no camera pictures; use a bridge that does (" + String.join(", ", providers.values().stream()
-            .filter(RobotHardwareProvider::deliversFrames).map(RobotHardwareProvider::type).sorted().toList())
-            + ") or take the objects from the bridge (perception.objects: bridge)");
-      }
+      requirePictures(spec.perception().key(OBJECTS_KEY) + ": camera", p, providers,
+          " or take the objects from the bridge (perception.objects: bridge)");
     } else if (!spec.scene().isEmpty() && !p.tracksObjects()) {
       throw new ConfigException("scene.objects: bridge.type " + type + " reports no object poses; use a bridge that"
           + " tracks objects (" + String.join(", ", providers.values().stream().filter(RobotHardwareProvider::tracksObjects)
           .map(RobotHardwareProvider::type).sorted().toList()) + "), take them from a camera (perception.objects:"
           + " camera) or remove the objects");
+    }
+    if (memory(spec).frames() != null) {
+      if (spec.scene().camera() == null) {
+        throw new ConfigException(spec.memory().key("frames") + ": needs scene.camera (the camera whose pictures"
+            + " are kept)");
+      }
+      requirePictures(spec.memory().key("frames"), p, providers, " or remove memory.frames");
     }
     Set<String> allowed = new HashSet<>(p.settingKeys());
     allowed.add("type");

@@ -121,8 +121,13 @@ public final class Session {
       String recorder = null;
       if (store.isPresent()) {
         String source = spec.source() == null ? "builtin:demo" : spec.source().toString();
-        recorder = vertx.deployVerticle(new MemoryRecorder(parts.robotId(), store.get(),
-            new MemoryRecorder.Info(source, parts.planner().name(), false), parts.clock())).await();
+        MemoryRecorder r = new MemoryRecorder(parts.robotId(), store.get(),
+            new MemoryRecorder.Info(source, parts.planner().name(), false), parts.clock(), memory.frames());
+        if (r.frameArchive() != null) { // before the bridge starts: every picture of every episode
+          parts.hardware().onFrame(r.frameArchive()::offer);
+          System.err.println("telos: keeping camera pictures with the episodes in " + memory.frames().dir());
+        }
+        recorder = vertx.deployVerticle(r).await();
       }
       // the operator console comes up before the arm moves: if it cannot, the run does not start
       int consolePort = -1;

@@ -45,7 +45,12 @@ public record EventRecord(
      * The arm's response (lag, dead time per joint) as identified online during the episode
      * ({@code io.telos.api.ResponseReport}), kept when the episode ends.
      */
-    RESPONSE_ESTIMATE;
+    RESPONSE_ESTIMATE,
+    /**
+     * A camera picture kept with the episode ({@code memory.frames}): {@code detail} is the PNG's
+     * path relative to the frames folder, the stamp is the picture's.
+     */
+    FRAME;
 
     /** Lower-case name, as stored ({@code mode_change}, {@code handover_request}). */
     public String label() {
@@ -70,7 +75,7 @@ public record EventRecord(
     if (kind == Kind.HANDOVER_REQUEST && (trigger == null || from != null || to != null)) {
       throw new IllegalArgumentException("a handover request has a trigger and no modes");
     }
-    if ((kind == Kind.LEASE_CHANGE || kind == Kind.RESPONSE_ESTIMATE) && (trigger != null || from != null || to != null
+    if ((kind == Kind.LEASE_CHANGE || kind == Kind.RESPONSE_ESTIMATE || kind == Kind.FRAME) && (trigger != null || from != null || to != null
         || open)) {
       throw new IllegalArgumentException("a " + kind.label().replace('_', ' ') + " has no modes, no trigger, open=false");
     }
@@ -79,6 +84,11 @@ public record EventRecord(
   /** The arm's identified response, {@code detail} as {@code io.telos.api.ResponseReport#summary()} writes it. */
   public static EventRecord responseEstimate(long episodeId, String robotId, long stampNs, String detail) {
     return new EventRecord(episodeId, robotId, stampNs, Kind.RESPONSE_ESTIMATE, null, null, null, detail, false);
+  }
+
+  /** A camera picture kept as a PNG at {@code path}, relative to the frames folder. */
+  public static EventRecord frame(long episodeId, String robotId, long stampNs, String path) {
+    return new EventRecord(episodeId, robotId, stampNs, Kind.FRAME, null, null, null, path, false);
   }
 
   /** A mode transition. */
@@ -114,6 +124,7 @@ public record EventRecord(
           + (detail.isEmpty() ? "" : " (" + detail + ")");
       case LEASE_CHANGE -> "lease " + detail;
       case RESPONSE_ESTIMATE -> "response " + detail;
+      case FRAME -> "frame " + detail;
     };
   }
 }

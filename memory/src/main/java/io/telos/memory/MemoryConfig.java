@@ -33,10 +33,33 @@ import java.util.Set;
  * @param recall {@code recall: true}: serve similarity recall over the bus and warm-start the planner from it
  * @param learn {@code learn: {...}}: retrain the world model in the background as episodes land, else null
  */
-public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres postgres, boolean recall, Learn learn) {
+public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres postgres, boolean recall, Learn learn,
+    Frames frames) {
   public static final Set<String> KEYS =
-      Set.of("type", "path", "queue_capacity", "url", "user", "password", "recall", "learn");
+      Set.of("type", "path", "queue_capacity", "url", "user", "password", "recall", "learn", "frames");
   public static final Set<String> LEARN_KEYS = Set.of("every_episodes", "steps", "out", "period_s");
+  public static final Set<String> FRAMES_KEYS = Set.of("every_s", "width", "height", "dir");
+
+  /**
+   * Camera pictures kept with the episodes ({@code memory.frames}): each kept picture is shrunk to
+   * {@code width x height}, written as a PNG under {@code dir} and referenced from the episode by a
+   * {@link EventRecord.Kind#FRAME} event stamped with the picture's stamp (which joins it to the
+   * steps).
+   *
+   * @param everyS keep at most one picture per this many seconds of the picture stamps (0: every one)
+   * @param width stored width in pixels
+   * @param height stored height in pixels
+   * @param dir folder of the PNG files (the events hold paths relative to it)
+   */
+  public record Frames(double everyS, int width, int height, Path dir) {
+    public Frames {
+      Objects.requireNonNull(dir, "dir");
+      if (!(everyS >= 0) || width < 8 || height < 8 || width > 1024 || height > 1024) {
+        throw new IllegalArgumentException("memory.frames: every_s >= 0 and sizes in [8, 1024], had " + everyS
+            + ", " + width + "x" + height);
+      }
+    }
+  }
 
   /**
    * Background training ({@code memory.learn}).
@@ -90,7 +113,7 @@ public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres pos
   }
 
   public MemoryConfig(Type type, Path path, int queueCapacity, Postgres postgres) {
-    this(type, path, queueCapacity, postgres, false, null);
+    this(type, path, queueCapacity, postgres, false, null, null);
   }
 
   public MemoryConfig {
@@ -124,10 +147,20 @@ public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres pos
       learn = new Learn((int) l.integer("every_episodes", 20, 1, 100_000), (int) l.integer("steps", 4000, 10, 1_000_000),
           Path.of(l.string("out", ".telos/models")), l.number("period_s", 10, 0.1, 86_400));
     }
-    if ((recall || learn != null) && !base.enabled()) {
-      throw new ConfigException(s.key(recall ? "recall" : "learn") + ": needs a store (type is none)");
+    Frames frames = null;
+    if (s.has("frames")) {
+      Settings f = s.section("frames").requireOnly(FRAMES_KEYS);
+      // beside the SQLite file by default (.telos/frames for the default store)
+      Path beside = base.type == Type.SQLITE && base.path.getParent() != null ? base.path.getParent().resolve("frames")
+          : Path.of(".telos", "frames");
+      frames = new Frames(f.number("every_s", 0.1, 0, 3600), (int) f.integer("width", 64, 8, 1024),
+          (int) f.integer("height", 48, 8, 1024), f.has("dir") ? Path.of(f.string("dir", "")) : beside);
     }
-    return new MemoryConfig(base.type, base.path, base.queueCapacity, base.postgres, recall, learn);
+    if ((recall || learn != null || frames != null) && !base.enabled()) {
+      throw new ConfigException(s.key(recall ? "recall" : learn != null ? "learn" : "frames")
+          + ": needs a store (type is none)");
+    }
+    return new MemoryConfig(base.type, base.path, base.queueCapacity, base.postgres, recall, learn, frames);
   }
 
   private static MemoryConfig store(Settings s) {

@@ -84,6 +84,7 @@ public final class MemoryRecorder extends AbstractVerticle {
   private final Clock clock;
   private final String component;
   private final AtomicLong faultSeq = new AtomicLong();
+  private final FrameArchive frames;
   private final StoreListener listener = new StoreListener() {
     @Override
     public void onError(StoreError error) {
@@ -120,11 +121,26 @@ public final class MemoryRecorder extends AbstractVerticle {
   private volatile long gaps;
 
   public MemoryRecorder(String robotId, EpisodeStore store, Info info, Clock clock) {
+    this(robotId, store, info, clock, null);
+  }
+
+  /**
+   * @param frames camera pictures to keep with the episodes ({@code memory.frames}), or null; the
+   *     caller hands the bridge's pictures to {@link #frameArchive()}
+   */
+  public MemoryRecorder(String robotId, EpisodeStore store, Info info, Clock clock, MemoryConfig.Frames frames) {
     this.robotId = Objects.requireNonNull(robotId, "robotId");
     this.store = Objects.requireNonNull(store, "store");
     this.info = Objects.requireNonNull(info, "info");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.component = "memory/" + robotId;
+    this.frames = frames == null ? null : new FrameArchive(robotId, frames,
+        (episode, stamp, path) -> store.recordEvent(EventRecord.frame(episode, robotId, stamp, path)));
+  }
+
+  /** The archive the bridge's pictures go to, or null without {@code memory.frames}. */
+  public FrameArchive frameArchive() {
+    return frames;
   }
 
   @Override
@@ -157,15 +173,20 @@ public final class MemoryRecorder extends AbstractVerticle {
     if (episodeId >= 0) {
       end(Outcome.INCOMPLETE, lastStampNs);
     }
-    store.removeListener(listener);
-    Future.fromCompletionStage(store.flush().orTimeout(FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS), context)
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            LOG.warn("component={} event=flush_failed reason=\"{}\"", component, ar.cause().getMessage());
-          }
-          LOG.info("component={} event=stopped episodes={} steps={} gaps={}", component, episodes, steps, gaps);
-          stopped.complete();
-        });
+    Future<Void> framesWritten = frames == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      frames.close(); // the queued pictures are written and referenced before the store is flushed
+      return null;
+    });
+    framesWritten.compose(v -> {
+      store.removeListener(listener);
+      return Future.fromCompletionStage(store.flush().orTimeout(FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS), context);
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("component={} event=flush_failed reason=\"{}\"", component, ar.cause().getMessage());
+      }
+      LOG.info("component={} event=stopped episodes={} steps={} gaps={}", component, episodes, steps, gaps);
+      stopped.complete();
+    });
   }
 
   /** Episodes begun by this recorder. */
@@ -305,6 +326,9 @@ public final class MemoryRecorder extends AbstractVerticle {
       return;
     }
     episodeGoal = goal;
+    if (frames != null) {
+      frames.episode(episodeId);
+    }
     stepIndex = 0;
     pendingFault = null;
     episodes++;
@@ -316,6 +340,9 @@ public final class MemoryRecorder extends AbstractVerticle {
     if (r != null && r.header().stampNs() > responseRecordedNs) { // the newest estimate, once, with this episode
       responseRecordedNs = r.header().stampNs();
       store.recordEvent(EventRecord.responseEstimate(episodeId, robotId, r.header().stampNs(), r.summary()));
+    }
+    if (frames != null) {
+      frames.episode(-1);
     }
     store.endEpisode(episodeId, outcome, endNs);
     LOG.info("component={} event=episode_end episode={} goal={} outcome={} steps={}", component, episodeId,

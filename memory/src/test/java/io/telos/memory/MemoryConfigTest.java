@@ -89,9 +89,21 @@ class MemoryConfigTest {
   }
 
   @Test
+  void framesAreKeptBesideTheStoreUnlessAFolderIsNamed() {
+    MemoryConfig c = MemoryConfig.from(memory(Map.of("path", "runs/mem.db", "frames", Map.of())));
+    assertEquals(new MemoryConfig.Frames(0.1, 64, 48, Path.of("runs/frames")), c.frames());
+    c = MemoryConfig.from(memory(Map.of("frames", Map.of("every_s", 0, "width", 32, "height", 24, "dir", "/data/f"))));
+    assertEquals(new MemoryConfig.Frames(0, 32, 24, Path.of("/data/f")), c.frames());
+    assertEquals(null, MemoryConfig.from(memory(Map.of())).frames());
+    assertMessage(Map.of("type", "none", "frames", Map.of()), "memory.frames: needs a store (type is none)");
+    assertMessage(Map.of("frames", Map.of("width", 4)), "memory.frames.width: must be an integer in [8, 1024], was 4");
+    assertMessage(Map.of("frames", Map.of("rate", 4)), "memory.frames.rate: unknown key");
+  }
+
+  @Test
   void mistakesAreRefusedNamingTheKey() {
     assertMessage(Map.of("typ", "sqlite"),
-        "memory.typ: unknown key (allowed: learn, password, path, queue_capacity, recall, type, url, user)");
+        "memory.typ: unknown key (allowed: frames, learn, password, path, queue_capacity, recall, type, url, user)");
     assertMessage(Map.of("type", "rocksdb"), "memory.type: must be one of none, postgres, sqlite, was 'rocksdb'");
     assertMessage(Map.of("type", "postgres"), "memory.url: missing (required)");
     assertMessage(Map.of("type", "postgres", "url", "postgres://h/db"),

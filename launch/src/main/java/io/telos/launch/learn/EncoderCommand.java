@@ -14,8 +14,19 @@ import io.telos.perception.camera.FiducialTracker;
 import io.telos.planner.djl.DjlEngine;
 import io.telos.planner.djl.ImageJepa;
 import io.telos.runtime.config.LaunchException;
+import io.telos.api.config.Settings;
+import io.telos.memory.EpisodeStore;
+import io.telos.memory.EpisodeSummary;
+import io.telos.memory.MemoryConfig;
+import io.telos.memory.StepCursor;
+import io.telos.memory.StepRecord;
+import io.telos.memory.StoredFrame;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -66,61 +77,45 @@ public final class EncoderCommand implements Callable<Integer> {
   /** Held-out pictures encoded per second by the trained encoder. */
   double encodePerSecond;
 
+  @Option(names = "--memory", description = "Train on the camera pictures kept in this SQLite store "
+      + "(memory.frames) instead of rendering new ones; the probe's labels are the object poses recorded with the "
+      + "steps.")
+  Path memory;
+
+  @Option(names = "--frames", description = "Folder of the kept pictures (default: 'frames' beside the store).")
+  Path frames;
+
+  /** Pictures to learn from and to measure on, with the puck's position where it is known. */
+  record Pictures(List<float[]> train, List<double[]> trainXy, List<float[]> test, List<double[]> testXy,
+      int width, int height) {}
+
   @Override
   public Integer call() throws Exception {
-    if (pictures < 100 || heldOut < 20 || steps < 0) {
+    if (memory == null && (pictures < 100 || heldOut < 20 || steps < 0)) {
       throw new LaunchException("train-encoder: needs --pictures >= 100, --held-out >= 20 and --steps >= 0, had "
           + pictures + ", " + heldOut + ", " + steps);
     }
-    ImageJepa.Config config = new ImageJepa.Config(64, 48, 32, steps, 64, 2e-3, 0.99, 0.45, seed);
+    if (memory != null && steps < 0) {
+      throw new LaunchException("train-encoder: needs --steps >= 0, had " + steps);
+    }
     RobotModel arm = RobotModel.load("builtin:telos6");
     SceneObject puck = new SceneObject("puck", 0.04, 0.06, 0.3, 0.4, 0.5, 0);
-    // the camera of push-camera.yaml, rendered at 128 x 96 and averaged down to 64 x 48
     double fx = 64 / Math.tan(Math.toRadians(30));
-    CameraSpec small = new CameraSpec(128, 96, fx, fx, 63.5, 47.5, new double[] {1.0, 0, 0.7},
-        new double[] {0.45, 0, 0}, 30, 0.01, Map.of("puck", 0));
     CameraSpec full = new CameraSpec(640, 480, 5 * fx, 5 * fx, 319.5, 239.5, new double[] {1.0, 0, 0.7},
         new double[] {0.45, 0, 0}, 30, 0.01, Map.of("puck", 0));
-    Scene scene = new Scene(0.02, List.of(puck), small);
-    SimCamera camera = new SimCamera("camera", small, scene, CollisionModel.of(arm, null), seed);
-    o.printf(Locale.ROOT, "telos train-encoder: %d + %d pictures (64x48 from 128x96), %d steps of %d%n", pictures,
-        heldOut, steps, config.batch());
-    List<float[]> train = new ArrayList<>();
-    List<double[]> trainXy = new ArrayList<>();
-    List<float[]> test = new ArrayList<>();
-    List<double[]> testXy = new ArrayList<>();
     List<ObjectPose> testPoses = new ArrayList<>();
     List<double[]> testArms = new ArrayList<>();
-    SplittableRandom rnd = new SplittableRandom(seed);
-    int total = pictures + heldOut;
-    for (int i = 0; i < total; i++) {
-      double[] q = SimulatedArm.defaultInitialPosition(arm);
-      for (int j = 0; j < q.length; j++) {
-        q[j] += rnd.nextDouble(-0.4, 0.4);
-      }
-      ObjectPose pose = new ObjectPose("puck", rnd.nextDouble(X_RANGE[0], X_RANGE[1]),
-          rnd.nextDouble(Y_RANGE[0], Y_RANGE[1]), puck.centreHeightM(), rnd.nextDouble(-Math.PI, Math.PI), 0);
-      float[] img = downsample(camera.render(i, 0, q, List.of(pose)));
-      if (i < pictures) {
-        train.add(img);
-        trainXy.add(new double[] {pose.xM(), pose.yM()});
-      } else {
-        test.add(img);
-        testXy.add(new double[] {pose.xM(), pose.yM()});
-        testPoses.add(pose);
-        testArms.add(q);
-      }
-      if (i % 50 == 0 || i == total - 1) {
-        TrainCommand.bar(o, "pictures rendered", i + 1, total);
-      }
-    }
-    o.println();
+    Pictures data = memory != null ? fromMemory(memory, frames == null ? memoryFramesDir(memory) : frames, o)
+        : rendered(arm, puck, fx, testPoses, testArms);
+    ImageJepa.Config config = new ImageJepa.Config(data.width(), data.height(), 32, steps, 64, 2e-3, 0.99, 0.45, seed);
     errors = new LinkedHashMap<>();
+    List<double[]> trainXy = data.trainXy().stream().filter(xy -> xy != null).toList();
     double[] mean = new double[2];
     for (double[] xy : trainXy) {
       mean[0] += xy[0] / trainXy.size();
       mean[1] += xy[1] / trainXy.size();
     }
+    List<double[]> testXy = data.testXy();
     double[] constant = new double[testXy.size()];
     for (int i = 0; i < constant.length; i++) {
       constant[i] = Math.hypot(testXy.get(i)[0] - mean[0], testXy.get(i)[1] - mean[1]);
@@ -130,11 +125,10 @@ public final class EncoderCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (NDManager m = DjlEngine.get().newBaseManager()) {
       try (ImageJepa random = ImageJepa.untrained(m, config)) {
-        errors.put("untrained encoder (random weights) + linear probe", probeErrors(random, train, trainXy, test,
-            testXy));
+        errors.put("untrained encoder (random weights) + linear probe", probeErrors(random, data));
       }
       List<ImageJepa.Progress> progress = new ArrayList<>();
-      try (ImageJepa jepa = ImageJepa.train(m, train, config, progress,
+      try (ImageJepa jepa = ImageJepa.train(m, data.train(), config, progress,
           s -> {
             if (s % 10 == 0 || s == steps) {
               TrainCommand.bar(o, String.format(Locale.ROOT, "train loss %.4g", progress.get(s - 1).loss()), s,
@@ -145,21 +139,23 @@ public final class EncoderCommand implements Callable<Integer> {
         for (ImageJepa.Progress p : progress) {
           curve.add(new double[] {p.loss(), p.prediction(), p.variance()});
         }
-        errors.put("JEPA encoder + linear probe", probeErrors(jepa, train, trainXy, test, testXy));
+        errors.put("JEPA encoder + linear probe", probeErrors(jepa, data));
         long e0 = System.nanoTime();
-        jepa.encode(test);
-        encodePerSecond = test.size() / ((System.nanoTime() - e0) / 1e9);
+        jepa.encode(data.test());
+        encodePerSecond = data.test().size() / ((System.nanoTime() - e0) / 1e9);
       }
     }
     double secs = (System.nanoTime() - t0) / 1e9;
-    errors.put("fiducial tracker, 640x480 (AprilTag on the puck)", fiducial(full, puck, arm, testPoses, testArms,
-        seed));
+    if (memory == null) {
+      errors.put("fiducial tracker, 640x480 (AprilTag on the puck)", fiducial(full, puck, arm, testPoses, testArms,
+          seed));
+    }
     o.println();
     o.printf(Locale.ROOT, "| representation | held-out position error median (mm) | p90 (mm) |%n|---|---:|---:|%n");
     for (Map.Entry<String, double[]> e : errors.entrySet()) {
       double[] v = e.getValue();
       o.printf(Locale.ROOT, "| %s | %.1f | %.1f |%n", e.getKey() + (v.length > 2 ? " (" + (int) v[2] + " of "
-          + heldOut + " hidden by the arm: counted as misses)" : ""), 1000 * v[0], 1000 * v[1]);
+          + testXy.size() + " hidden by the arm: counted as misses)" : ""), 1000 * v[0], 1000 * v[1]);
     }
     o.printf(Locale.ROOT, "training %.1f s (%.0f pictures/s on %s); encoding %.0f pictures/s (one intra-op thread)%n",
         secs, (double) steps * config.batch() / Math.max(1e-9, secs), DjlEngine.get().getEngineName(),
@@ -173,11 +169,153 @@ public final class EncoderCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static double[] probeErrors(ImageJepa enc, List<float[]> train, List<double[]> trainXy, List<float[]> test,
-      List<double[]> testXy) {
+  /** The frames folder {@code memory.frames} uses by default for a store at {@code db}. */
+  static Path memoryFramesDir(Path db) {
+    Path parent = db.toAbsolutePath().getParent();
+    return parent.resolve("frames");
+  }
+
+  /**
+   * The push cell rendered: the camera of push-camera.yaml at 128 x 96 averaged to 64 x 48, the puck
+   * anywhere on the table turned any way, the arm in varied poses in front of it.
+   */
+  private Pictures rendered(RobotModel arm, SceneObject puck, double fx, List<ObjectPose> testPoses,
+      List<double[]> testArms) {
+    CameraSpec small = new CameraSpec(128, 96, fx, fx, 63.5, 47.5, new double[] {1.0, 0, 0.7},
+        new double[] {0.45, 0, 0}, 30, 0.01, Map.of("puck", 0));
+    Scene scene = new Scene(0.02, List.of(puck), small);
+    SimCamera camera = new SimCamera("camera", small, scene, CollisionModel.of(arm, null), seed);
+    o.printf(Locale.ROOT, "telos train-encoder: %d + %d pictures (64x48 from 128x96), %d steps of %d%n", pictures,
+        heldOut, steps, 64);
+    Pictures d = new Pictures(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), 64, 48);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int total = pictures + heldOut;
+    for (int i = 0; i < total; i++) {
+      double[] q = SimulatedArm.defaultInitialPosition(arm);
+      for (int j = 0; j < q.length; j++) {
+        q[j] += rnd.nextDouble(-0.4, 0.4);
+      }
+      ObjectPose pose = new ObjectPose("puck", rnd.nextDouble(X_RANGE[0], X_RANGE[1]),
+          rnd.nextDouble(Y_RANGE[0], Y_RANGE[1]), puck.centreHeightM(), rnd.nextDouble(-Math.PI, Math.PI), 0);
+      float[] img = downsample(camera.render(i, 0, q, List.of(pose)));
+      if (i < pictures) {
+        d.train().add(img);
+        d.trainXy().add(new double[] {pose.xM(), pose.yM()});
+      } else {
+        d.test().add(img);
+        d.testXy().add(new double[] {pose.xM(), pose.yM()});
+        testPoses.add(pose);
+        testArms.add(q);
+      }
+      if (i % 50 == 0 || i == total - 1) {
+        TrainCommand.bar(o, "pictures rendered", i + 1, total);
+      }
+    }
+    o.println();
+    return d;
+  }
+
+  /**
+   * The pictures kept in a store: the last fifth of the episodes (at least one) held out; a
+   * picture's label is the first tracked object of the step stamped nearest it (within 0.1 s), and
+   * held-out pictures without one are not measured.
+   */
+  static Pictures fromMemory(Path db, Path dir, PrintStream o) throws IOException {
+    if (!Files.isRegularFile(db)) {
+      throw new LaunchException("train-encoder: no memory store at " + db);
+    }
+    MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", db.toString())));
+    try (EpisodeStore store = cfg.createReader().orElseThrow()) {
+      store.open();
+      List<EpisodeSummary> episodes = new ArrayList<>(store.listEpisodes(Integer.MAX_VALUE));
+      episodes.sort(Comparator.comparingLong(EpisodeSummary::id));
+      List<List<StoredFrame>> kept = new ArrayList<>();
+      List<EpisodeSummary> withFrames = new ArrayList<>();
+      for (EpisodeSummary e : episodes) {
+        List<StoredFrame> f = StoredFrame.of(store, e.id(), dir);
+        if (!f.isEmpty()) {
+          kept.add(f);
+          withFrames.add(e);
+        }
+      }
+      int total = kept.stream().mapToInt(List::size).sum();
+      if (withFrames.size() < 2 || total < 40) {
+        throw new LaunchException("train-encoder: " + db + " keeps " + total + " pictures in " + withFrames.size()
+            + " episodes; needs >= 40 in >= 2 (record with memory.frames)");
+      }
+      int firstHeldOut = withFrames.size() - Math.max(1, withFrames.size() / 5);
+      o.printf(Locale.ROOT, "telos train-encoder: %d pictures from %d episodes of %s (%d held out)%n", total,
+          withFrames.size(), db, withFrames.size() - firstHeldOut);
+      Pictures d = null;
+      int read = 0;
+      for (int k = 0; k < withFrames.size(); k++) {
+        List<StepRecord> steps = new ArrayList<>();
+        try (StepCursor c = store.readSteps(withFrames.get(k).id())) {
+          c.forEachRemaining(steps::add);
+        }
+        for (StoredFrame f : kept.get(k)) {
+          BufferedImage img = f.read();
+          if (d == null) {
+            d = new Pictures(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                img.getWidth(), img.getHeight());
+          } else if (img.getWidth() != d.width() || img.getHeight() != d.height()) {
+            throw new LaunchException("train-encoder: " + f.file() + " is " + img.getWidth() + "x" + img.getHeight()
+                + ", the first picture " + d.width() + "x" + d.height() + ": keep one size (memory.frames)");
+          }
+          int s = f.nearestStep(steps, 100_000_000L);
+          double[] xy = s < 0 || steps.get(s).objects().isEmpty() ? null
+              : new double[] {steps.get(s).objects().get(0).xM(), steps.get(s).objects().get(0).yM()};
+          if (k < firstHeldOut) {
+            d.train().add(channels(img));
+            d.trainXy().add(xy);
+          } else if (xy != null) {
+            d.test().add(channels(img));
+            d.testXy().add(xy);
+          }
+          if (++read % 50 == 0 || read == total) {
+            TrainCommand.bar(o, "pictures read", read, total);
+          }
+        }
+      }
+      o.println();
+      if (d.test().size() < 10 || d.trainXy().stream().filter(xy -> xy != null).count() < 20) {
+        throw new LaunchException("train-encoder: too few pictures with a tracked object to measure a probe ("
+            + d.trainXy().stream().filter(xy -> xy != null).count() + " to fit, " + d.test().size()
+            + " held out; needs 20 and 10)");
+      }
+      return d;
+    }
+  }
+
+  /** A picture as channel-major floats in [0, 1]. */
+  static float[] channels(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    float[] out = new float[3 * w * h];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int rgb = img.getRGB(x, y);
+        out[y * w + x] = ((rgb >> 16) & 0xff) / 255f;
+        out[w * h + y * w + x] = ((rgb >> 8) & 0xff) / 255f;
+        out[2 * w * h + y * w + x] = (rgb & 0xff) / 255f;
+      }
+    }
+    return out;
+  }
+
+  private static double[] probeErrors(ImageJepa enc, Pictures d) {
+    List<float[]> train = new ArrayList<>();
+    List<double[]> trainXy = new ArrayList<>();
+    for (int i = 0; i < d.train().size(); i++) {
+      if (d.trainXy().get(i) != null) {
+        train.add(d.train().get(i));
+        trainXy.add(d.trainXy().get(i));
+      }
+    }
+    List<double[]> testXy = d.testXy();
     double[][] z = enc.encode(train);
     double[][] w = ImageJepa.fitProbe(z, trainXy.toArray(new double[0][]), 1e-3 * z.length);
-    double[][] zt = enc.encode(test);
+    double[][] zt = enc.encode(d.test());
     double[] err = new double[zt.length];
     for (int i = 0; i < zt.length; i++) {
       double[] p = ImageJepa.probe(w, zt[i]);
