@@ -2,6 +2,7 @@ package io.telos.launch;
 
 import io.telos.launch.camera.CameraBench;
 import io.telos.launch.learn.EncoderCommand;
+import io.telos.launch.learn.PlanImageCommand;
 import io.telos.launch.learn.ModelBench;
 import io.telos.launch.learn.TrainCommand;
 import io.telos.launch.suite.ResponseBench;
@@ -27,7 +28,7 @@ import picocli.CommandLine;
     description = "Objective-driven control agent for robot arms.",
     subcommands = {Telos.Run.class, Telos.Demo.class, Bench.class, MppiBench.class, MemoryCommand.class, SimRobotCommand.class,
         IdentifyCommand.class, SuiteCommand.class, ResponseBench.class,
-        TrainCommand.class, ModelBench.class, CameraBench.class, CalibrateCameraCommand.class, EncoderCommand.class,
+        TrainCommand.class, ModelBench.class, CameraBench.class, CalibrateCameraCommand.class, EncoderCommand.class, PlanImageCommand.class,
         CommandLine.HelpCommand.class})
 public final class Telos {
   /** Exit status when the run finished but missed its targets or violated limits. */

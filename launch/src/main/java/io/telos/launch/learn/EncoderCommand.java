@@ -14,19 +14,10 @@ import io.telos.perception.camera.FiducialTracker;
 import io.telos.planner.djl.DjlEngine;
 import io.telos.planner.djl.ImageJepa;
 import io.telos.runtime.config.LaunchException;
-import io.telos.api.config.Settings;
-import io.telos.memory.EpisodeStore;
-import io.telos.memory.EpisodeSummary;
-import io.telos.memory.MemoryConfig;
-import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
-import io.telos.memory.StoredFrame;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -105,7 +96,7 @@ public final class EncoderCommand implements Callable<Integer> {
         new double[] {0.45, 0, 0}, 30, 0.01, Map.of("puck", 0));
     List<ObjectPose> testPoses = new ArrayList<>();
     List<double[]> testArms = new ArrayList<>();
-    Pictures data = memory != null ? fromMemory(memory, frames == null ? memoryFramesDir(memory) : frames, o)
+    Pictures data = memory != null ? fromMemory(memory, frames == null ? MemoryPictures.defaultDir(memory) : frames, o)
         : rendered(arm, puck, fx, testPoses, testArms);
     ImageJepa.Config config = new ImageJepa.Config(data.width(), data.height(), 32, steps, 64, 2e-3, 0.99, 0.45, seed);
     errors = new LinkedHashMap<>();
@@ -169,12 +160,6 @@ public final class EncoderCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The frames folder {@code memory.frames} uses by default for a store at {@code db}. */
-  static Path memoryFramesDir(Path db) {
-    Path parent = db.toAbsolutePath().getParent();
-    return parent.resolve("frames");
-  }
-
   /**
    * The push cell rendered: the camera of push-camera.yaml at 128 x 96 averaged to 64 x 48, the puck
    * anywhere on the table turned any way, the arm in varied poses in front of it.
@@ -217,90 +202,37 @@ public final class EncoderCommand implements Callable<Integer> {
 
   /**
    * The pictures kept in a store: the last fifth of the episodes (at least one) held out; a
-   * picture's label is the first tracked object of the step stamped nearest it (within 0.1 s), and
-   * held-out pictures without one are not measured.
+   * picture's label is the first tracked object of its step, and held-out pictures without one are
+   * not measured.
    */
   static Pictures fromMemory(Path db, Path dir, PrintStream o) throws IOException {
-    if (!Files.isRegularFile(db)) {
-      throw new LaunchException("train-encoder: no memory store at " + db);
-    }
-    MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", db.toString())));
-    try (EpisodeStore store = cfg.createReader().orElseThrow()) {
-      store.open();
-      List<EpisodeSummary> episodes = new ArrayList<>(store.listEpisodes(Integer.MAX_VALUE));
-      episodes.sort(Comparator.comparingLong(EpisodeSummary::id));
-      List<List<StoredFrame>> kept = new ArrayList<>();
-      List<EpisodeSummary> withFrames = new ArrayList<>();
-      for (EpisodeSummary e : episodes) {
-        List<StoredFrame> f = StoredFrame.of(store, e.id(), dir);
-        if (!f.isEmpty()) {
-          kept.add(f);
-          withFrames.add(e);
+    MemoryPictures.Kept kept = MemoryPictures.read(db, dir, 40, o, "train-encoder");
+    List<MemoryPictures.Episode> episodes = kept.episodes();
+    int firstHeldOut = episodes.size() - Math.max(1, episodes.size() / 5);
+    o.printf(Locale.ROOT, "telos train-encoder: %d pictures from %d episodes of %s (%d held out)%n", kept.total(),
+        episodes.size(), db, episodes.size() - firstHeldOut);
+    Pictures d = new Pictures(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+        kept.width(), kept.height());
+    for (int k = 0; k < episodes.size(); k++) {
+      for (MemoryPictures.Shot shot : episodes.get(k).shots()) {
+        StepRecord step = shot.step();
+        double[] xy = step == null || step.objects().isEmpty() ? null
+            : new double[] {step.objects().get(0).xM(), step.objects().get(0).yM()};
+        if (k < firstHeldOut) {
+          d.train().add(shot.pixels());
+          d.trainXy().add(xy);
+        } else if (xy != null) {
+          d.test().add(shot.pixels());
+          d.testXy().add(xy);
         }
       }
-      int total = kept.stream().mapToInt(List::size).sum();
-      if (withFrames.size() < 2 || total < 40) {
-        throw new LaunchException("train-encoder: " + db + " keeps " + total + " pictures in " + withFrames.size()
-            + " episodes; needs >= 40 in >= 2 (record with memory.frames)");
-      }
-      int firstHeldOut = withFrames.size() - Math.max(1, withFrames.size() / 5);
-      o.printf(Locale.ROOT, "telos train-encoder: %d pictures from %d episodes of %s (%d held out)%n", total,
-          withFrames.size(), db, withFrames.size() - firstHeldOut);
-      Pictures d = null;
-      int read = 0;
-      for (int k = 0; k < withFrames.size(); k++) {
-        List<StepRecord> steps = new ArrayList<>();
-        try (StepCursor c = store.readSteps(withFrames.get(k).id())) {
-          c.forEachRemaining(steps::add);
-        }
-        for (StoredFrame f : kept.get(k)) {
-          BufferedImage img = f.read();
-          if (d == null) {
-            d = new Pictures(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                img.getWidth(), img.getHeight());
-          } else if (img.getWidth() != d.width() || img.getHeight() != d.height()) {
-            throw new LaunchException("train-encoder: " + f.file() + " is " + img.getWidth() + "x" + img.getHeight()
-                + ", the first picture " + d.width() + "x" + d.height() + ": keep one size (memory.frames)");
-          }
-          int s = f.nearestStep(steps, 100_000_000L);
-          double[] xy = s < 0 || steps.get(s).objects().isEmpty() ? null
-              : new double[] {steps.get(s).objects().get(0).xM(), steps.get(s).objects().get(0).yM()};
-          if (k < firstHeldOut) {
-            d.train().add(channels(img));
-            d.trainXy().add(xy);
-          } else if (xy != null) {
-            d.test().add(channels(img));
-            d.testXy().add(xy);
-          }
-          if (++read % 50 == 0 || read == total) {
-            TrainCommand.bar(o, "pictures read", read, total);
-          }
-        }
-      }
-      o.println();
-      if (d.test().size() < 10 || d.trainXy().stream().filter(xy -> xy != null).count() < 20) {
-        throw new LaunchException("train-encoder: too few pictures with a tracked object to measure a probe ("
-            + d.trainXy().stream().filter(xy -> xy != null).count() + " to fit, " + d.test().size()
-            + " held out; needs 20 and 10)");
-      }
-      return d;
     }
-  }
-
-  /** A picture as channel-major floats in [0, 1]. */
-  static float[] channels(BufferedImage img) {
-    int w = img.getWidth();
-    int h = img.getHeight();
-    float[] out = new float[3 * w * h];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int rgb = img.getRGB(x, y);
-        out[y * w + x] = ((rgb >> 16) & 0xff) / 255f;
-        out[w * h + y * w + x] = ((rgb >> 8) & 0xff) / 255f;
-        out[2 * w * h + y * w + x] = (rgb & 0xff) / 255f;
-      }
+    if (d.test().size() < 10 || d.trainXy().stream().filter(xy -> xy != null).count() < 20) {
+      throw new LaunchException("train-encoder: too few pictures with a tracked object to measure a probe ("
+          + d.trainXy().stream().filter(xy -> xy != null).count() + " to fit, " + d.test().size()
+          + " held out; needs 20 and 10)");
     }
-    return out;
+    return d;
   }
 
   private static double[] probeErrors(ImageJepa enc, Pictures d) {

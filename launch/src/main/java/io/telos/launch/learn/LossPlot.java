@@ -25,7 +25,7 @@ final class LossPlot {
         new String[] {"total", "latent (JEPA)", "end-effector probe (m^2)"}, title, png);
   }
 
-  /** Three series per step (log scale), labelled. */
+  /** Up to three series per step (log scale), one per label. */
   static void write(List<double[]> curve, String[] labels, String title, Path png) throws IOException {
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -58,15 +58,12 @@ final class LossPlot {
     }
     g.drawString(title, PAD, 30);
     g.drawString("step " + curve.size(), W - PAD - 60, H - 20);
-    series(g, curve, 0, new Color(30, 30, 30), lo, hi);
-    series(g, curve, 1, new Color(40, 100, 220), lo, hi);
-    series(g, curve, 2, new Color(220, 60, 40), lo, hi);
-    g.setColor(new Color(30, 30, 30));
-    g.drawString(labels[0], W - PAD - 200, PAD + 20);
-    g.setColor(new Color(40, 100, 220));
-    g.drawString(labels[1], W - PAD - 200, PAD + 36);
-    g.setColor(new Color(220, 60, 40));
-    g.drawString(labels[2], W - PAD - 200, PAD + 52);
+    Color[] colours = {new Color(30, 30, 30), new Color(40, 100, 220), new Color(220, 60, 40)};
+    for (int k = 0; k < Math.min(labels.length, colours.length); k++) {
+      series(g, curve, k, colours[k], lo, hi);
+      g.setColor(colours[k]);
+      g.drawString(labels[k], W - PAD - 200, PAD + 20 + 16 * k);
+    }
     g.dispose();
     Files.createDirectories(png.toAbsolutePath().getParent());
     ImageIO.write(img, "png", png.toFile());
