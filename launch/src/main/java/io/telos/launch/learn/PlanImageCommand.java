@@ -66,6 +66,10 @@ public final class PlanImageCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   double maxMove = 0.35;
 
+  @Option(names = "--mask", description = "Largest blanked block of the encoder's training, as a fraction of the "
+      + "picture's side (default ${DEFAULT-VALUE}).")
+  double mask = 0.45;
+
   @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).")
   long seed = 7;
 
@@ -123,7 +127,7 @@ public final class PlanImageCommand implements Callable<Integer> {
     }
     o.printf(Locale.ROOT, "telos plan-image: %d pictures from %d episodes of %s (%d held out: %d pictures)%n",
         kept.total(), episodes.size(), mc.path(), episodes.size() - firstHeldOut, testShots.size());
-    ImageJepa.Config ec = new ImageJepa.Config(kept.width(), kept.height(), 32, encoderSteps, 64, 2e-3, 0.99, 0.45,
+    ImageJepa.Config ec = new ImageJepa.Config(kept.width(), kept.height(), 32, encoderSteps, 64, 2e-3, 0.99, mask,
         seed);
     LatentDynamics.Config pc = LatentDynamics.Config.defaults().withSteps(predictorSteps);
     List<double[]> curve = new ArrayList<>();
