@@ -69,6 +69,17 @@ public final class Authenticator {
     }
   }
 
+  /** Ends every session of an operator ("log out everywhere"); returns how many there were. */
+  public int revoke(String operator) {
+    int[] n = {0};
+    sessions.entrySet().removeIf(e -> {
+      boolean hit = e.getValue().operator().equals(operator);
+      n[0] += hit ? 1 : 0;
+      return hit;
+    });
+    return n[0];
+  }
+
   private static boolean same(String a, String b) {
     return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }

@@ -5,8 +5,10 @@ import io.telos.api.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,25 +17,37 @@ import java.util.Set;
  *
  * <pre>{@code
  * console:
- *   host: 127.0.0.1          # bind address; 0.0.0.0 to serve other machines (then use TLS)
+ *   host: 127.0.0.1          # bind address; beyond loopback (e.g. 0.0.0.0) only with tls and users or token
  *   port: 8080               # 0 picks a free port
  *   users: { ana: ${env:TELOS_ANA_PASSWORD} }   # name: password; or
  *   token: ${env:TELOS_CONSOLE_TOKEN}           # one shared bearer token (the operator names herself)
  *   tls: { cert: console.crt, key: console.key } # PEM files; HTTPS and WSS only
  *   session_minutes: 480
+ *   origins: [https://console.example.org]   # pages of another origin allowed to use the console
  *   mqtt: { server: tcp://127.0.0.1:1883, topic_root: telos }  # the MQTT operator protocol
  * }</pre>
  *
  * Values of the form {@code ${env:NAME}} are read from the environment, so secrets stay out of
  * launch files. With neither {@code users} nor {@code token}, a random token is generated and
- * logged once at start: nothing controls the arm unauthenticated.
+ * logged once at start: nothing controls the arm unauthenticated. A console that listens beyond
+ * this machine (a host other than a loopback address) is refused unless it has {@code tls} and
+ * chosen credentials ({@code users} or {@code token}): passwords and session cookies never cross a
+ * network in clear, and nobody reaches an arm through a token printed in a log.
  */
 public record ConsoleConfig(String host, int port, Map<String, String> users, String token, Path tlsCert,
-    Path tlsKey, long sessionMs, String mqttServer, String mqttTopicRoot, boolean generatedToken) {
-  public static final Set<String> KEYS = Set.of("host", "port", "users", "token", "tls", "session_minutes", "mqtt");
+    Path tlsKey, long sessionMs, String mqttServer, String mqttTopicRoot, boolean generatedToken,
+    List<String> origins) {
+  public static final Set<String> KEYS =
+      Set.of("host", "port", "users", "token", "tls", "session_minutes", "mqtt", "origins");
 
   public ConsoleConfig {
     users = Map.copyOf(users);
+    origins = origins == null ? List.of() : List.copyOf(origins);
+  }
+
+  /** True when {@code host} is a loopback address (only this machine can connect). */
+  public static boolean loopback(String host) {
+    return host.equals("localhost") || host.equals("::1") || host.equals("[::1]") || host.startsWith("127.");
   }
 
   public boolean tls() {
@@ -46,20 +60,22 @@ public record ConsoleConfig(String host, int port, Map<String, String> users, St
 
   /** A console on {@code port} with one shared token; for tests and the CLI. */
   public static ConsoleConfig withToken(String host, int port, String token) {
-    return new ConsoleConfig(host, port, Map.of(), token, null, null, 8 * 3_600_000L, null, "telos", false);
+    return new ConsoleConfig(host, port, Map.of(), token, null, null, 8 * 3_600_000L, null, "telos", false, List.of());
   }
 
   public ConsoleConfig withUsers(Map<String, String> newUsers) {
     return new ConsoleConfig(host, port, newUsers, token, tlsCert, tlsKey, sessionMs, mqttServer, mqttTopicRoot,
-        generatedToken);
+        generatedToken, origins);
   }
 
   public ConsoleConfig withTls(Path cert, Path key) {
-    return new ConsoleConfig(host, port, users, token, cert, key, sessionMs, mqttServer, mqttTopicRoot, generatedToken);
+    return new ConsoleConfig(host, port, users, token, cert, key, sessionMs, mqttServer, mqttTopicRoot, generatedToken,
+        origins);
   }
 
   public ConsoleConfig withMqtt(String server, String root) {
-    return new ConsoleConfig(host, port, users, token, tlsCert, tlsKey, sessionMs, server, root, generatedToken);
+    return new ConsoleConfig(host, port, users, token, tlsCert, tlsKey, sessionMs, server, root, generatedToken,
+        origins);
   }
 
   /** Reads the section; {@code base} resolves relative certificate paths (the launch file's folder). */
@@ -116,7 +132,27 @@ public record ConsoleConfig(String host, int port, Map<String, String> users, St
       server = m.requiredString("server");
       root = m.string("topic_root", "telos");
     }
-    return new ConsoleConfig(host, port, users, token, cert, key, session, server, root, generated);
+    List<String> origins = new ArrayList<>();
+    if (s.has("origins")) {
+      Object raw = s.asMap().get("origins");
+      if (!(raw instanceof List<?> l)) {
+        throw new ConfigException(s.key("origins") + ": must be a list of origins such as https://console.example.org");
+      }
+      for (Object o : l) {
+        String origin = String.valueOf(o);
+        if (!origin.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+")) {
+          throw new ConfigException(s.key("origins") + ": '" + origin + "' is not an origin (scheme://host[:port], "
+              + "no path)");
+        }
+        origins.add(origin);
+      }
+    }
+    if (!loopback(host) && (cert == null || generated)) {
+      throw new ConfigException(s.key("host") + ": " + host + " serves the console beyond this machine; that needs "
+          + (cert == null ? "tls (cert and key)" : "") + (cert == null && generated ? " and " : "")
+          + (generated ? "chosen credentials (users or token)" : "") + ", or a loopback host");
+    }
+    return new ConsoleConfig(host, port, users, token, cert, key, session, server, root, generated, origins);
   }
 
   private static Path resolve(Path base, String p) {

@@ -13,16 +13,20 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,15 @@ import org.slf4j.LoggerFactory;
  * and the WebSocket need the session (cookie {@code telos_session}, or {@code ?session=} for
  * programmatic clients). Nothing reaches the agent from a client that is not logged in: its
  * WebSocket upgrade is refused with HTTP 401, so no socket is ever opened.
+ *
+ * <p>Against a hostile page in the operator's own browser: a WebSocket upgrade or a POST whose
+ * {@code Origin} is neither the console's own nor one of {@code teleop.console.origins} is refused
+ * (403: no cross-site WebSocket hijacking), and every POST must be {@code application/json} (which a
+ * cross-site form cannot send) on top of the {@code SameSite=Strict} cookie. Against guessing:
+ * failed logins from one address or for one name delay further attempts, doubling from 1 s after
+ * the third ({@link LoginThrottle}; HTTP 429 with {@code Retry-After}). A socket lives only as long
+ * as its session: logout, {@code POST /api/sessions/revoke} (every session of the caller) or
+ * expiry closes it (code 4401).
  */
 public final class TeleopConsole extends AbstractVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(TeleopConsole.class);
@@ -44,7 +57,12 @@ public final class TeleopConsole extends AbstractVerticle {
   private final EpisodeSource episodes;
   private final Authenticator auth;
   private final Telemetry telemetry;
-  private final Map<ServerWebSocket, String> sockets = new ConcurrentHashMap<>();
+  /** An open socket's operator and the session it was opened with. */
+  private record Holder(String operator, String session) {}
+
+  private final Map<ServerWebSocket, Holder> sockets = new ConcurrentHashMap<>();
+  private final LoginThrottle throttle = new LoginThrottle();
+  private long frames;
   private final AtomicLong sequence = new AtomicLong();
   private HttpServer server;
   private long timer = -1;
@@ -69,11 +87,20 @@ public final class TeleopConsole extends AbstractVerticle {
       ctx.next();
     });
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
+    router.post("/api/*").handler(this::guardPost);
     router.post("/api/login").handler(this::login);
     router.post("/api/logout").handler(ctx -> {
-      auth.close(sessionOf(ctx));
+      String session = sessionOf(ctx);
+      auth.close(session);
+      closeSockets(h -> h.session().equals(session), "logged out");
       ctx.response().putHeader("Set-Cookie", COOKIE + "=; Max-Age=0; Path=/").setStatusCode(204).end();
     });
+    router.post("/api/sessions/revoke").handler(ctx -> withSession(ctx).ifPresent(op -> {
+      int n = auth.revoke(op);
+      int closed = closeSockets(h -> h.operator().equals(op), "sessions revoked by '" + op + "'");
+      LOG.info("component=console/{} event=sessions_revoked operator={} sessions={} sockets={}", robotId, op, n, closed);
+      json(ctx, new JsonObject().put("revoked", n).put("sockets_closed", closed));
+    }));
     router.get("/api/robot").handler(ctx -> withSession(ctx).ifPresent(op -> json(ctx, telemetry.robot()
         .put("operator", op))));
     router.get("/api/episodes").handler(ctx -> withSession(ctx).ifPresent(op -> vertx.executeBlocking(() ->
@@ -142,18 +169,76 @@ public final class TeleopConsole extends AbstractVerticle {
       ctx.response().setStatusCode(400).end("expected a JSON object: {user, password} or {user, token}");
       return;
     }
-    Optional<String> op = auth.check(body.getString("user"), body.getString("password"), body.getString("token"));
+    String address = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+    String user = body.getString("user");
+    long now = System.currentTimeMillis();
+    long wait = throttle.waitMs(address, user, now);
+    if (wait > 0) {
+      LOG.warn("component=console/{} event=login_throttled user=\"{}\" from={} wait_ms={}", robotId, user, address,
+          wait);
+      ctx.response().putHeader("Retry-After", String.valueOf((wait + 999) / 1000)).setStatusCode(429)
+          .end("too many failed logins: try again in " + (wait + 999) / 1000 + " s");
+      return;
+    }
+    Optional<String> op = auth.check(user, body.getString("password"), body.getString("token"));
     if (op.isEmpty()) {
-      LOG.warn("component=console/{} event=login_refused user=\"{}\" from={}", robotId, body.getString("user"),
-          ctx.request().remoteAddress());
+      throttle.failed(address, user, now);
+      LOG.warn("component=console/{} event=login_refused user=\"{}\" from={}", robotId, user, address);
       ctx.response().setStatusCode(401).end("wrong name, password or token");
       return;
     }
+    throttle.succeeded(address, user);
     String session = auth.open(op.get(), System.currentTimeMillis());
     LOG.info("component=console/{} event=login operator={} from={}", robotId, op.get(), ctx.request().remoteAddress());
     ctx.response().putHeader("Set-Cookie", COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict"
         + (config.tls() ? "; Secure" : ""));
     json(ctx, new JsonObject().put("operator", op.get()).put("session", session));
+  }
+
+  /** Every POST: from the console's own origin (or a configured one), and JSON. */
+  private void guardPost(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (!originAllowed(origin, authority(ctx.request().authority()))) {
+      LOG.warn("component=console/{} event=request_refused path={} origin=\"{}\" reason=\"cross-origin\"", robotId,
+          ctx.request().path(), origin);
+      ctx.response().setStatusCode(403).end("cross-origin request refused");
+      return;
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      ctx.response().setStatusCode(415).end("POST needs Content-Type: application/json");
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * True for no {@code Origin} (not a browser page), the console's own origin (the scheme it serves
+   * and the authority the request was sent to), or one of {@code teleop.console.origins}.
+   */
+  boolean originAllowed(String origin, String host) {
+    if (origin == null) {
+      return true;
+    }
+    return (host != null && origin.equals((config.tls() ? "https://" : "http://") + host))
+        || config.origins().contains(origin);
+  }
+
+  /** {@code host[:port]} as the client addressed the console (the Host header, or HTTP/2's :authority). */
+  private static String authority(HostAndPort a) {
+    return a == null ? null : a.port() >= 0 ? a.host() + ":" + a.port() : a.host();
+  }
+
+  private int closeSockets(Predicate<Holder> which, String reason) {
+    int n = 0;
+    for (Map.Entry<ServerWebSocket, Holder> e : sockets.entrySet()) {
+      if (which.test(e.getValue())) {
+        sockets.remove(e.getKey());
+        e.getKey().close((short) 4401, reason);
+        n++;
+      }
+    }
+    return n;
   }
 
   private Optional<String> withSession(RoutingContext ctx) {
@@ -179,6 +264,13 @@ public final class TeleopConsole extends AbstractVerticle {
       h.reject(404);
       return;
     }
+    String origin = h.headers().get("Origin");
+    if (!originAllowed(origin, authority(h.authority()))) {
+      LOG.warn("component=console/{} event=socket_refused from={} origin=\"{}\" reason=\"cross-origin\"", robotId,
+          h.remoteAddress(), origin);
+      h.reject(403);
+      return;
+    }
     if (operatorOf(h.headers().get("Cookie"), h.query()).isEmpty()) {
       LOG.warn("component=console/{} event=socket_refused from={} reason=\"login required\"", robotId, h.remoteAddress());
       h.reject(401);
@@ -188,11 +280,12 @@ public final class TeleopConsole extends AbstractVerticle {
   }
 
   private Optional<String> operatorOf(String cookieHeader, String query) {
+    return auth.session(sessionOf(cookieHeader, query), System.currentTimeMillis());
+  }
+
+  private static String sessionOf(String cookieHeader, String query) {
     String session = cookie(cookieHeader);
-    if (session == null) {
-      session = queryParam(query, "session");
-    }
-    return auth.session(session, System.currentTimeMillis());
+    return session != null ? session : queryParam(query, "session");
   }
 
   private void socket(ServerWebSocket ws) {
@@ -202,10 +295,18 @@ public final class TeleopConsole extends AbstractVerticle {
       return;
     }
     String operator = op.get();
-    sockets.put(ws, operator);
+    Holder holder = new Holder(operator, sessionOf(ws.headers().get("Cookie"), ws.query()));
+    sockets.put(ws, holder);
     ws.closeHandler(v -> sockets.remove(ws));
     ws.exceptionHandler(e -> sockets.remove(ws));
-    ws.textMessageHandler(text -> command(ws, operator, text));
+    ws.textMessageHandler(text -> {
+      if (auth.session(holder.session(), System.currentTimeMillis()).isEmpty()) { // ended since the last check
+        sockets.remove(ws);
+        ws.close((short) 4401, "session ended");
+        return;
+      }
+      command(ws, operator, text);
+    });
     ws.writeTextMessage(new JsonObject().put("type", "hello").put("operator", operator)
         .put("robot", telemetry.robot()).encode());
     JsonObject snap = telemetry.snapshot();
@@ -252,6 +353,10 @@ public final class TeleopConsole extends AbstractVerticle {
     if (sockets.isEmpty()) {
       return;
     }
+    if (++frames % 20 == 0) { // once a second: sockets whose session expired close
+      long now = System.currentTimeMillis();
+      closeSockets(h -> auth.session(h.session(), now).isEmpty(), "session ended");
+    }
     JsonObject snap = telemetry.snapshot();
     if (snap == null) {
       return;
@@ -297,6 +402,6 @@ public final class TeleopConsole extends AbstractVerticle {
 
   /** Sockets logged in now. */
   public Set<String> operators() {
-    return Set.copyOf(sockets.values());
+    return sockets.values().stream().map(Holder::operator).collect(Collectors.toSet());
   }
 }

@@ -93,8 +93,9 @@ class TeleopConsoleTest {
     assertEquals(401, get(http, base + "/api/robot", null).statusCode());
     assertEquals(401, get(http, base + "/api/episodes", "not-a-session").statusCode());
     assertEquals(401, post(http, base + "/api/login", new JsonObject().put("user", "ana").put("token", "nope")).statusCode());
-    assertEquals(400, http.send(HttpRequest.newBuilder(URI.create(base + "/api/login"))
-        .POST(HttpRequest.BodyPublishers.ofString("garbage")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(400, http.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type",
+        "application/json").POST(HttpRequest.BodyPublishers.ofString("garbage")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
 
     HttpResponse<String> login = post(http, base + "/api/login", new JsonObject().put("user", "ana").put("token", TOKEN));
     assertEquals(200, login.statusCode());
