@@ -312,6 +312,15 @@ class TeleopIT {
       assertEquals(java.util.EnumSet.complementOf(java.util.EnumSet.of(io.telos.memory.EventRecord.Kind.FRAME)), kinds,
           events.toString());
       assertTrue(events.stream().anyMatch(e -> e.to() == Mode.TELEOP && e.detail().contains("ana")), events.toString());
+      // the operators' audit trail: console sessions and commands with their outcomes
+      var audit = events.stream().filter(e -> e.kind() == io.telos.memory.EventRecord.Kind.OPERATOR_ACTION)
+          .map(e -> e.detail()).toList();
+      assertTrue(audit.stream().anyMatch(d -> d.startsWith("mallory login_refused refused")), audit.toString());
+      assertTrue(audit.stream().anyMatch(d -> d.startsWith("ana login accepted: console from 127.0.0.1")),
+          audit.toString());
+      assertTrue(audit.stream().anyMatch(d -> d.equals("ana take accepted: you have control")), audit.toString());
+      assertTrue(audit.stream().anyMatch(d -> d.startsWith("bob take refused")), audit.toString());
+      assertTrue(audit.stream().noneMatch(d -> d.contains(" heartbeat accepted")), "heartbeats are not audited");
       assertTrue(events.stream().anyMatch(e -> e.kind() == io.telos.memory.EventRecord.Kind.LEASE_CHANGE
           && e.detail().contains("DEADMAN")), "the revocation is recorded with its reason");
       assertTrue(memory.listEpisodes(100).stream().anyMatch(e -> e.meta().operator() && e.steps() > 100),

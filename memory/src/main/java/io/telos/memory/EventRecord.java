@@ -50,7 +50,12 @@ public record EventRecord(
      * A camera picture kept with the episode ({@code memory.frames}): {@code detail} is the PNG's
      * path relative to the frames folder, the stamp is the picture's.
      */
-    FRAME;
+    FRAME,
+    /**
+     * An entry of the operators' audit trail ({@code io.telos.api.OperatorAction}): {@code detail}
+     * is {@code "<operator> <action> accepted|refused: <detail>"}.
+     */
+    OPERATOR_ACTION;
 
     /** Lower-case name, as stored ({@code mode_change}, {@code handover_request}). */
     public String label() {
@@ -75,7 +80,8 @@ public record EventRecord(
     if (kind == Kind.HANDOVER_REQUEST && (trigger == null || from != null || to != null)) {
       throw new IllegalArgumentException("a handover request has a trigger and no modes");
     }
-    if ((kind == Kind.LEASE_CHANGE || kind == Kind.RESPONSE_ESTIMATE || kind == Kind.FRAME) && (trigger != null || from != null || to != null
+    if ((kind == Kind.LEASE_CHANGE || kind == Kind.RESPONSE_ESTIMATE || kind == Kind.FRAME
+        || kind == Kind.OPERATOR_ACTION) && (trigger != null || from != null || to != null
         || open)) {
       throw new IllegalArgumentException("a " + kind.label().replace('_', ' ') + " has no modes, no trigger, open=false");
     }
@@ -89,6 +95,11 @@ public record EventRecord(
   /** A camera picture kept as a PNG at {@code path}, relative to the frames folder. */
   public static EventRecord frame(long episodeId, String robotId, long stampNs, String path) {
     return new EventRecord(episodeId, robotId, stampNs, Kind.FRAME, null, null, null, path, false);
+  }
+
+  /** An entry of the operators' audit trail, {@code detail} as {@code OperatorAction#describe()} writes it. */
+  public static EventRecord operatorAction(long episodeId, String robotId, long stampNs, String detail) {
+    return new EventRecord(episodeId, robotId, stampNs, Kind.OPERATOR_ACTION, null, null, null, detail, false);
   }
 
   /** A mode transition. */
@@ -125,6 +136,7 @@ public record EventRecord(
       case LEASE_CHANGE -> "lease " + detail;
       case RESPONSE_ESTIMATE -> "response " + detail;
       case FRAME -> "frame " + detail;
+      case OPERATOR_ACTION -> "operator " + detail;
     };
   }
 }

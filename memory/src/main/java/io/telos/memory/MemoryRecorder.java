@@ -12,6 +12,7 @@ import io.telos.api.LeaseChange;
 import io.telos.api.Mode;
 import io.telos.api.ModeChange;
 import io.telos.api.Observation;
+import io.telos.api.OperatorAction;
 import io.telos.api.Pose;
 import io.telos.api.ResponseReport;
 import io.telos.api.Vec;
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@link ModeChange} or the command, whichever came last), plan energy and the first
  * {@link Fault} code since the previous step. Observations between episodes are not recorded.
  *
- * <p><b>Events.</b> Every {@link ModeChange} and {@link HandoverRequest} is recorded durably as an
- * {@link EventRecord} of the episode being recorded when it arrived (0 when none).
+ * <p><b>Events.</b> Every {@link ModeChange}, {@link HandoverRequest}, {@link LeaseChange} and
+ * {@link OperatorAction} (the operators' audit trail) is recorded durably as an {@link EventRecord}
+ * of the episode being recorded when it arrived (0 when none).
  *
  * <p><b>Operator segments.</b> When the mode becomes {@link Mode#TELEOP}, the autonomous episode
  * being recorded ends as {@link Outcome#INCOMPLETE} (the handover is in its events) and its goal
@@ -161,6 +163,7 @@ public final class MemoryRecorder extends AbstractVerticle {
           bus.<Fault>localConsumer(Addresses.fault(robotId), m -> onFault(m.body())),
           bus.<HandoverRequest>localConsumer(Addresses.handover(robotId), m -> onHandover(m.body())),
           bus.<LeaseChange>localConsumer(Addresses.lease(robotId), m -> onLease(m.body())),
+          bus.<OperatorAction>localConsumer(Addresses.operatorAction(robotId), m -> onOperatorAction(m.body())),
           bus.<ResponseReport>localConsumer(Addresses.response(robotId), m -> response = m.body()));
       LOG.info("component={} event=started policy={} launch=\"{}\"", component, info.policy(), info.launchSource());
       return Future.all(consumers.stream().map(c -> c.completion()).toList());
@@ -306,6 +309,14 @@ public final class MemoryRecorder extends AbstractVerticle {
     }
     store.recordEvent(EventRecord.lease(Math.max(episodeId, 0), robotId, change.header().stampNs(), change.holder(),
         change.previous(), change.reason()));
+  }
+
+  private void onOperatorAction(OperatorAction action) {
+    if (stopping) {
+      return;
+    }
+    store.recordEvent(EventRecord.operatorAction(Math.max(episodeId, 0), robotId, action.header().stampNs(),
+        action.describe()));
   }
 
   private void onFault(Fault fault) {

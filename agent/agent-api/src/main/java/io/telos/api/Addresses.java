@@ -72,6 +72,11 @@ public final class Addresses {
     return "teleop." + robotId + ".lease";
   }
 
+  /** {@link OperatorAction} records: the operators' audit trail (teleoperation service and consoles). */
+  public static String operatorAction(String robotId) {
+    return "teleop." + robotId + ".action";
+  }
+
   /** {@link ResponseReport} records: the arm's response as identified online, about once a second. */
   public static String response(String robotId) {
     return "agent." + robotId + ".response";

@@ -10,6 +10,7 @@ import io.telos.api.JointState;
 import io.telos.api.LeaseChange;
 import io.telos.api.ModeChange;
 import io.telos.api.Observation;
+import io.telos.api.OperatorAction;
 import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorReply;
 import io.telos.api.PlanSignals;
@@ -21,7 +22,7 @@ import java.util.List;
 public final class Codecs {
   private static final List<Class<?>> TYPES = List.of(JointState.class, JointCommand.class, Observation.class,
       ActionChunk.class, Goal.class, GoalOutcome.class, ModeChange.class, Fault.class, HandoverRequest.class,
-      PlanSignals.class, OperatorCommand.class, OperatorReply.class,
+      PlanSignals.class, OperatorCommand.class, OperatorReply.class, OperatorAction.class,
       LeaseChange.class, ResponseReport.class);
 
   private Codecs() {}

@@ -7,10 +7,14 @@ import io.telos.api.Header;
 import io.telos.api.LeaseChange;
 import io.telos.api.Mode;
 import io.telos.api.ModeChange;
+import io.telos.api.OperatorAction;
 import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorReply;
 import io.telos.api.PlanSignals;
 import io.telos.runtime.safety.ModeArbiter;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +37,13 @@ public final class TeleopService {
     void handover(HandoverRequest request);
 
     void lease(LeaseChange change);
+
+    /** An entry of the operators' audit trail. */
+    default void action(OperatorAction action) {}
   }
+
+  /** An operator's jogs closer together than this are one entry of the audit trail. */
+  static final long JOG_BURST_NS = 1_000_000_000L;
 
   private final String robotId;
   private final String source;
@@ -47,6 +57,8 @@ public final class TeleopService {
   private long resumedAtNs = Long.MIN_VALUE;
   private long sequence;
   private long requests;
+  /** When each operator's last accepted jog was handled (bursts of jogs are one audit entry). */
+  private final Map<String, Long> lastJogNs = new HashMap<>();
 
   public TeleopService(String robotId, ModeArbiter arbiter, ControlLease lease, JogDrive drive, HandoverPolicy policy,
       Clock clock, Sink sink) {
@@ -60,9 +72,28 @@ public final class TeleopService {
     this.sink = sink;
   }
 
-  /** Handles one operator command and says what happened. */
+  /**
+   * Handles one operator command and says what happened. Every command goes to the audit trail
+   * ({@link Sink#action}) with its outcome, except accepted heartbeats and the jogs of a burst after
+   * its first (one entry per burst of jogs less than a second apart).
+   */
   public OperatorReply handle(OperatorCommand c) {
     long now = clock.nanos();
+    OperatorReply reply = dispatch(c, now);
+    boolean jog = c.kind() == OperatorCommand.Kind.JOG && reply.accepted();
+    boolean burst = jog && lastJogNs.containsKey(c.operator()) && now - lastJogNs.get(c.operator()) < JOG_BURST_NS;
+    if (jog) {
+      lastJogNs.put(c.operator(), now);
+    }
+    if (!(reply.accepted() && c.kind() == OperatorCommand.Kind.HEARTBEAT) && !burst) {
+      sink.action(new OperatorAction(header(now), c.operator(), c.kind().name().toLowerCase(Locale.ROOT),
+          reply.accepted(), reply.message() + (jog ? " " + c.frame().name().toLowerCase(Locale.ROOT) + " "
+              + c.values() : "")));
+    }
+    return reply;
+  }
+
+  private OperatorReply dispatch(OperatorCommand c, long now) {
     String op = c.operator();
     if (op.isBlank()) {
       return refuse("operator name is empty");

@@ -5,6 +5,7 @@ import io.telos.api.Fault;
 import io.telos.api.HandoverRequest;
 import io.telos.api.LeaseChange;
 import io.telos.api.ModeChange;
+import io.telos.api.OperatorAction;
 import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorReply;
 import io.telos.api.PlanSignals;
@@ -16,7 +17,8 @@ import java.util.function.Function;
 /**
  * Binds a {@link TeleopService} to the bus: operator commands request/reply on
  * {@link Addresses#teleop}, plan signals, faults and mode changes in, handover requests and lease
- * changes out. Runs on one event loop, so the service sees everything in order.
+ * changes and the operators' audit trail ({@link OperatorAction}) out. Runs on one event loop, so
+ * the service sees everything in order.
  */
 public final class TeleopVerticle extends AbstractVerticle {
   private final String robotId;
@@ -40,6 +42,11 @@ public final class TeleopVerticle extends AbstractVerticle {
       @Override
       public void lease(LeaseChange change) {
         vertx.eventBus().publish(Addresses.lease(robotId), change);
+      }
+
+      @Override
+      public void action(OperatorAction action) {
+        vertx.eventBus().publish(Addresses.operatorAction(robotId), action);
       }
     });
     var bus = vertx.eventBus();

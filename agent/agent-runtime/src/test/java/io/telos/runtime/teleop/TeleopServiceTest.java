@@ -13,6 +13,7 @@ import io.telos.api.Header;
 import io.telos.api.LeaseChange;
 import io.telos.api.Mode;
 import io.telos.api.ModeChange;
+import io.telos.api.OperatorAction;
 import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorCommand.Frame;
 import io.telos.api.OperatorCommand.Kind;
@@ -37,6 +38,7 @@ class TeleopServiceTest {
   List<ModeChange> modes;
   List<HandoverRequest> handovers;
   List<LeaseChange> leases;
+  List<OperatorAction> audit;
   TeleopService service;
   TeleopConfig cfg;
 
@@ -47,6 +49,7 @@ class TeleopServiceTest {
     modes = new ArrayList<>();
     handovers = new ArrayList<>();
     leases = new ArrayList<>();
+    audit = new ArrayList<>();
     // mode changes reach the service as they would through the bus, in order
     List<ModeChange> pending = new ArrayList<>();
     arbiter = new ModeArbiter("arm", clock, Mode.AUTONOMOUS, c -> {
@@ -64,6 +67,11 @@ class TeleopServiceTest {
           @Override
           public void lease(LeaseChange c) {
             leases.add(c);
+          }
+
+          @Override
+          public void action(OperatorAction a) {
+            audit.add(a);
           }
         });
     deliver = () -> {
@@ -90,6 +98,30 @@ class TeleopServiceTest {
 
   PlanSignals signals(boolean stuck, boolean infeasible) {
     return new PlanSignals(Header.of(0, clock.nanos(), "planner"), "g1", 1.0, 0.2, 0, stuck, infeasible);
+  }
+
+  @Test
+  void everyCommandIsAuditedExceptHeartbeatsAndTheJogsOfABurstAfterItsFirst() {
+    assertFalse(send("bob", Kind.RELEASE).accepted());
+    assertTrue(send("ana", Kind.TAKE).accepted());
+    assertTrue(send("ana", Kind.HEARTBEAT).accepted());
+    assertFalse(send("bob", Kind.HEARTBEAT).accepted());
+    for (int i = 0; i < 5; i++) { // one burst: 5 jogs 100 ms apart
+      assertTrue(jog("ana", 0.1, 0, 0, 0, 0, 0).accepted());
+      clock.advance(100_000_000L);
+    }
+    clock.advance(2_000_000_000L);
+    assertTrue(jog("ana", 0, 0.1, 0, 0, 0, 0).accepted()); // a new burst
+    assertTrue(send("ana", Kind.ESTOP).accepted());
+    List<String> lines = audit.stream().map(OperatorAction::describe).toList();
+    assertEquals(6, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(0).startsWith("bob release refused: 'bob' does not hold the lease"), lines.get(0));
+    assertEquals("ana take accepted: you have control", lines.get(1));
+    assertTrue(lines.get(2).startsWith("bob heartbeat refused"), lines.get(2));
+    assertTrue(lines.get(3).startsWith("ana jog accepted: jog joint [0.1, 0.0"), lines.get(3));
+    assertTrue(lines.get(4).startsWith("ana jog accepted: jog joint [0.0, 0.1"), lines.get(4));
+    assertEquals("ana estop accepted: protective stop", lines.get(5));
+    assertTrue(audit.get(5).header().stampNs() > audit.get(1).header().stampNs(), "stamped with the runtime clock");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.telos.bridge.teleop;
 
 import io.telos.api.Addresses;
+import io.telos.api.Header;
+import io.telos.api.OperatorAction;
 import io.telos.api.OperatorCommand.Kind;
 import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorReply;
@@ -91,6 +93,7 @@ public final class TeleopConsole extends AbstractVerticle {
     router.post("/api/login").handler(this::login);
     router.post("/api/logout").handler(ctx -> {
       String session = sessionOf(ctx);
+      auth.session(session, System.currentTimeMillis()).ifPresent(op -> audit(op, "logout", true, from(ctx)));
       auth.close(session);
       closeSockets(h -> h.session().equals(session), "logged out");
       ctx.response().putHeader("Set-Cookie", COOKIE + "=; Max-Age=0; Path=/").setStatusCode(204).end();
@@ -99,6 +102,7 @@ public final class TeleopConsole extends AbstractVerticle {
       int n = auth.revoke(op);
       int closed = closeSockets(h -> h.operator().equals(op), "sessions revoked by '" + op + "'");
       LOG.info("component=console/{} event=sessions_revoked operator={} sessions={} sockets={}", robotId, op, n, closed);
+      audit(op, "sessions_revoked", true, n + " sessions, " + closed + " sockets, " + from(ctx));
       json(ctx, new JsonObject().put("revoked", n).put("sockets_closed", closed));
     }));
     router.get("/api/robot").handler(ctx -> withSession(ctx).ifPresent(op -> json(ctx, telemetry.robot()
@@ -176,6 +180,7 @@ public final class TeleopConsole extends AbstractVerticle {
     if (wait > 0) {
       LOG.warn("component=console/{} event=login_throttled user=\"{}\" from={} wait_ms={}", robotId, user, address,
           wait);
+      audit(String.valueOf(user), "login_throttled", false, "wait " + wait + " ms, " + from(ctx));
       ctx.response().putHeader("Retry-After", String.valueOf((wait + 999) / 1000)).setStatusCode(429)
           .end("too many failed logins: try again in " + (wait + 999) / 1000 + " s");
       return;
@@ -184,15 +189,28 @@ public final class TeleopConsole extends AbstractVerticle {
     if (op.isEmpty()) {
       throttle.failed(address, user, now);
       LOG.warn("component=console/{} event=login_refused user=\"{}\" from={}", robotId, user, address);
+      audit(String.valueOf(user), "login_refused", false, "wrong name, password or token, " + from(ctx));
       ctx.response().setStatusCode(401).end("wrong name, password or token");
       return;
     }
     throttle.succeeded(address, user);
+    audit(op.get(), "login", true, from(ctx));
     String session = auth.open(op.get(), System.currentTimeMillis());
     LOG.info("component=console/{} event=login operator={} from={}", robotId, op.get(), ctx.request().remoteAddress());
     ctx.response().putHeader("Set-Cookie", COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict"
         + (config.tls() ? "; Secure" : ""));
     json(ctx, new JsonObject().put("operator", op.get()).put("session", session));
+  }
+
+  /** An entry of the operators' audit trail, kept in episodic memory by the recorder. */
+  private void audit(String operator, String action, boolean accepted, String detail) {
+    vertx.eventBus().publish(Addresses.operatorAction(robotId), new OperatorAction(
+        new Header(sequence.getAndIncrement(), System.nanoTime(), "console/" + robotId, ""), operator, action,
+        accepted, detail));
+  }
+
+  private static String from(RoutingContext ctx) {
+    return "console from " + (ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress());
   }
 
   /** Every POST: from the console's own origin (or a configured one), and JSON. */
