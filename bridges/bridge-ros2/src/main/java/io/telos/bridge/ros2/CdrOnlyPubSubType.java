@@ -60,13 +60,13 @@ abstract class CdrOnlyPubSubType<T> implements TopicDataType<T> {
 
   @Override
   public final void deserialize(SerializedPayload payload, T data) throws IOException {
-    deserializer.deserialize(payload);
     try {
+      deserializer.deserialize(payload); // reads the encapsulation header: a payload may be shorter
       deserialize(data, deserializer);
+      deserializer.finishDeserialize();
     } catch (RuntimeException e) { // a bound exceeded, or a payload shorter than its fields
       throw new IOException(rosName + " refused: " + e, e);
     }
-    deserializer.finishDeserialize();
   }
 
   @Override

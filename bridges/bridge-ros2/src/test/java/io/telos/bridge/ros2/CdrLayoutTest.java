@@ -175,6 +175,17 @@ class CdrLayoutTest {
   }
 
   @Test
+  void aPayloadShorterThanItsEncapsulationHeaderIsRefusedNotThrown() {
+    // found by fuzzing (Ros2PayloadsFuzzTest): the header read escaped as BufferUnderflowException
+    for (byte[] tiny : new byte[][] {{}, {0}, {0, 1, 0}}) {
+      IOException e = assertThrows(IOException.class, () -> read(new CameraInfoPubSubType(), tiny));
+      assertTrue(e.getMessage().startsWith("sensor_msgs/CameraInfo refused"), e.getMessage());
+      assertThrows(IOException.class, () -> read(new CompressedImagePubSubType(), tiny));
+      assertThrows(IOException.class, () -> read(new ImagePubSubType(), tiny));
+    }
+  }
+
+  @Test
   void theTypesTravelAsCdrOnly() {
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
         () -> new CameraInfoPubSubType().serialize(new CameraInfoPubSubType.Buffer(),
