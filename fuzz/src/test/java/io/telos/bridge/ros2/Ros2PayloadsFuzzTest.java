@@ -3,6 +3,8 @@ package io.telos.bridge.ros2;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import us.ihmc.pubsub.TopicDataType;
 import us.ihmc.pubsub.common.SerializedPayload;
 
@@ -15,11 +17,22 @@ import us.ihmc.pubsub.common.SerializedPayload;
  * are its own, not API.
  */
 class Ros2PayloadsFuzzTest {
+  private static final CameraInfoPubSubType CAMERA_INFO = new CameraInfoPubSubType();
+  private static final CompressedImagePubSubType COMPRESSED = new CompressedImagePubSubType();
+  private static final ImagePubSubType IMAGE = new ImagePubSubType();
+  /** One payload buffer per type, as large as the type allows, reused (as a DDS reader's is). */
+  private static final Map<TopicDataType<?>, SerializedPayload> PAYLOADS = new HashMap<>();
+
   private static <T> void read(TopicDataType<T> type, byte[] bytes) {
-    SerializedPayload payload = new SerializedPayload(Math.max(type.getTypeSize(), bytes.length));
+    SerializedPayload payload = PAYLOADS.computeIfAbsent(type, t -> new SerializedPayload(t.getTypeSize()));
+    if (bytes.length > payload.getMax_size()) {
+      return; // a DDS reader never hands over more than the type's largest payload
+    }
     ByteBuffer b = payload.getData();
+    b.clear();
     b.put(0, bytes);
     payload.setLength(bytes.length);
+    payload.setPos(0);
     b.limit(bytes.length);
     try {
       type.deserialize(payload, type.createData());
@@ -32,17 +45,17 @@ class Ros2PayloadsFuzzTest {
 
   @FuzzTest(maxDuration = "2m")
   void cameraInfo(byte[] payload) {
-    read(new CameraInfoPubSubType(), payload);
+    read(CAMERA_INFO, payload);
   }
 
   @FuzzTest(maxDuration = "2m")
   void compressedImage(byte[] payload) {
-    read(new CompressedImagePubSubType(), payload);
+    read(COMPRESSED, payload);
   }
 
   @FuzzTest(maxDuration = "2m")
   void image(byte[] payload) {
-    read(new ImagePubSubType(), payload);
+    read(IMAGE, payload);
   }
 
   @FuzzTest(maxDuration = "2m")
