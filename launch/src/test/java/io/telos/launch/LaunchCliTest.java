@@ -142,4 +142,16 @@ class LaunchCliTest {
     assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("train-encoder", "--pictures", "5"));
     assertTrue(err.toString().contains("train-encoder: needs --pictures >= 100"), err.toString());
   }
+
+  @Test
+  void learningFromMemoryRefusesAMissingStoreOrARunThatKeptNoPictures() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Telos.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("train-encoder", "--memory", "no/such/memory.db"));
+    assertTrue(err.toString().contains("train-encoder: no memory store at no/such/memory.db"), err.toString());
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("plan-image", "examples/push-sim.yaml"));
+    assertTrue(err.toString().contains("must record to SQLite with memory.frames and have a scene.camera"),
+        err.toString());
+  }
 }

@@ -183,7 +183,7 @@ public final class PlanImageCommand implements Callable<Integer> {
       pred[i] = Math.sqrt(dynamics.distance(dynamics.predict(s.z(), s.q(), s.a()), s.next()));
       copy[i] = Math.sqrt(dynamics.distance(s.z(), s.next()));
     }
-    prediction = new double[] {median(pred), median(copy)};
+    prediction = new double[] {EncoderCommand.stats(pred)[0], EncoderCommand.stats(copy)[0]};
     // how much of the tool's position the latent holds at all: a linear probe, fitted on training pictures
     double[][] w = ImageJepa.fitProbe(train.stream().map(Seen::z).toArray(double[][]::new),
         train.stream().map(Seen::tool).toArray(double[][]::new), 1e-3 * train.size());
@@ -312,11 +312,6 @@ public final class PlanImageCommand implements Callable<Integer> {
     return Math.sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
   }
 
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
-  }
 
   private static double[] stats(List<Double> v) {
     return EncoderCommand.stats(v.stream().mapToDouble(Double::doubleValue).toArray());
