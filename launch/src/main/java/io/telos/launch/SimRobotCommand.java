@@ -65,6 +65,17 @@ final class SimRobotCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port of the embedded broker (default ${DEFAULT-VALUE}).")
   int port = 1883;
 
+  @Option(names = "--username", description = "MQTT: log in to the broker as this user (a robot of its users file).")
+  String username;
+
+  @Option(names = "--password-env", paramLabel = "VAR", description = "MQTT: the environment variable holding the"
+      + " password of --username (default ${DEFAULT-VALUE}); never on the command line.")
+  String passwordEnv = "TELOS_MQTT_PASSWORD";
+
+  @Option(names = "--broker-users", paramLabel = "FILE", description = "MQTT: with --broker embedded, admit only the"
+      + " users of this file, each held to its role's topics (see telos broker).")
+  Path brokerUsers;
+
   @Option(names = "--seed", description = "Seed for sensor noise (default ${DEFAULT-VALUE}).")
   long seed = 42;
 
@@ -177,12 +188,34 @@ final class SimRobotCommand implements Callable<Integer> {
       }
       return 0;
     }
-    try (Standalone robot = start(() -> Standalone.start(id, description, chain, broker, port, seed, objects, sim))) {
+    Map<String, Object> login = login();
+    try (Standalone robot = start(() -> Standalone.start(id, description, chain, broker, port, seed, objects, sim,
+        login))) {
       System.out.printf("telos sim-robot: %s (%s) on %s, prefix telos/%s/ — Ctrl-C to stop%n", id, description,
           robot.mqtt().brokerUri(), id);
       awaitShutdown();
     }
     return 0;
+  }
+
+  /** The MQTT log-in settings of the options (the password read from the environment). */
+  private Map<String, Object> login() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (brokerUsers != null) {
+      m.put("broker_users", brokerUsers.toString());
+    }
+    if (username != null) {
+      String pw = System.getenv(passwordEnv);
+      if (pw == null || pw.isEmpty()) {
+        throw new LaunchException("--username " + username + ": set its password in the environment variable "
+            + passwordEnv + " (--password-env names another)");
+      }
+      m.put("username", username);
+      m.put("password", pw);
+    } else if (brokerUsers != null) {
+      throw new LaunchException("--broker-users: this robot must log in to the broker it hosts: give --username");
+    }
+    return m;
   }
 
   private interface Starter<T> {
@@ -236,6 +269,12 @@ final class SimRobotCommand implements Callable<Integer> {
     /** @param chain the arm's base and tip links in the description (a branching vendor URDF needs the tip) */
     static Standalone start(String id, String description, ArmChain chain, String broker, int port, long seed,
         Scene scene, Map<String, Object> sim) throws Exception {
+      return start(id, description, chain, broker, port, seed, scene, sim, Map.of());
+    }
+
+    /** @param login MQTT settings for logging in ({@code username}, {@code password}, {@code broker_users}) */
+    static Standalone start(String id, String description, ArmChain chain, String broker, int port, long seed,
+        Scene scene, Map<String, Object> sim, Map<String, Object> login) throws Exception {
       SimulatedArm arm = new SimRobotHardwareProvider().create(
           new HardwareContext(id, description, Map.copyOf(sim), WallClock.INSTANCE, seed, false, scene, chain));
       arm.start();
@@ -244,6 +283,7 @@ final class SimRobotCommand implements Callable<Integer> {
       if (broker.equals("embedded")) {
         settings.put("port", port);
       }
+      settings.putAll(login);
       MqttSimRobot mqtt = MqttSimRobot.create(arm, settings, WallClock.INSTANCE, null);
       try {
         mqtt.start();

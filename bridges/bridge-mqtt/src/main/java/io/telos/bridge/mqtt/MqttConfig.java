@@ -25,12 +25,15 @@ import javax.net.ssl.SSLSocketFactory;
  * @param qosCommand QoS of commands
  * @param commandExpiryS MQTT 5 message expiry interval of commands, seconds
  * @param username user name, or null
- * @param password password, or null (never printed)
+ * @param password password, or null (never printed); from {@code password} or from the environment
+ *     variable that {@code password_env} names
  * @param caFile PEM file of trusted CA certificates for {@code ssl://}, or null (JVM defaults)
  * @param certFile PEM client certificate (chain) for mutual TLS, or null
  * @param keyFile PEM PKCS#8 (or PKCS#1 RSA) private key of {@code certFile}, or null
  * @param clientId MQTT client id
  * @param keepAliveS MQTT keep-alive, seconds: a silent peer is declared lost after 1.5 times this
+ * @param brokerUsers who may log in to the embedded broker and what each may touch, or null (an
+ *     open broker); only with {@code broker: embedded}
  */
 public record MqttConfig(
     String broker,
@@ -45,7 +48,8 @@ public record MqttConfig(
     Path certFile,
     Path keyFile,
     String clientId,
-    int keepAliveS) {
+    int keepAliveS,
+    BrokerUsers brokerUsers) {
 
   public static final String EMBEDDED = "embedded";
   public static final int DEFAULT_PORT = 1883;
@@ -58,15 +62,17 @@ public record MqttConfig(
   public static final String COMMAND_EXPIRY_S = "command_expiry_s";
   public static final String USERNAME = "username";
   public static final String PASSWORD = "password";
+  public static final String PASSWORD_ENV = "password_env";
   public static final String CA_FILE = "ca_file";
   public static final String CERT_FILE = "cert_file";
   public static final String KEY_FILE = "key_file";
   public static final String CLIENT_ID = "client_id";
   public static final String KEEP_ALIVE_S = "keep_alive_s";
+  public static final String BROKER_USERS = "broker_users";
 
   /** Every key of the section (besides {@code type}). */
   public static final Set<String> KEYS = Set.of(BROKER, PORT, PREFIX, QOS_STATE, QOS_COMMAND, COMMAND_EXPIRY_S,
-      USERNAME, PASSWORD, CA_FILE, CERT_FILE, KEY_FILE, CLIENT_ID, KEEP_ALIVE_S);
+      USERNAME, PASSWORD, PASSWORD_ENV, CA_FILE, CERT_FILE, KEY_FILE, CLIENT_ID, KEEP_ALIVE_S, BROKER_USERS);
 
   private static final String PATH = "bridge";
 
@@ -117,6 +123,17 @@ public record MqttConfig(
 
     String username = s.string(USERNAME, null);
     String password = s.string(PASSWORD, null);
+    if (s.has(PASSWORD_ENV)) {
+      if (password != null) {
+        throw new ConfigException(s.key(PASSWORD_ENV) + ": give " + s.key(PASSWORD) + " or " + s.key(PASSWORD_ENV)
+            + ", not both");
+      }
+      String var = s.string(PASSWORD_ENV, null);
+      password = System.getenv(var);
+      if (password == null || password.isEmpty()) {
+        throw new ConfigException(s.key(PASSWORD_ENV) + ": the environment variable " + var + " is not set");
+      }
+    }
     if (password != null && username == null) {
       throw new ConfigException(s.key(PASSWORD) + ": needs " + s.key(USERNAME));
     }
@@ -137,8 +154,23 @@ public record MqttConfig(
     }
     String clientId = s.string(CLIENT_ID, defaultClientId);
     int keepAlive = (int) s.integer(KEEP_ALIVE_S, 5, 1, 3600);
+    BrokerUsers users = null;
+    if (s.has(BROKER_USERS)) {
+      if (!embedded) {
+        throw new ConfigException(s.key(BROKER_USERS) + ": only used with " + s.key(BROKER) + ": " + EMBEDDED
+            + " (an external broker keeps its own users)");
+      }
+      if (username == null || password == null) {
+        throw new ConfigException(s.key(BROKER_USERS) + ": the embedded broker then admits only its users; set "
+            + s.key(USERNAME) + " and " + s.key(PASSWORD) + " for this side's own log-in");
+      }
+      users = BrokerUsers.read(s.key(BROKER_USERS), file(s, BROKER_USERS));
+      if (!users.users().containsKey(username)) {
+        throw new ConfigException(s.key(USERNAME) + ": '" + username + "' is not a user of " + s.key(BROKER_USERS));
+      }
+    }
     MqttConfig c = new MqttConfig(broker, port, prefix, qosState, qosCommand, expiry, username, password, ca, cert,
-        key, clientId, keepAlive);
+        key, clientId, keepAlive, users);
     if (tls) {
       c.socketFactory(); // fail at start-up, naming the key, on unreadable or bad PEM files
     }
@@ -162,13 +194,13 @@ public record MqttConfig(
   /** A copy that uses another broker ({@link #EMBEDDED} or a URI). */
   public MqttConfig withBroker(String newBroker) {
     return new MqttConfig(newBroker, port, prefix, qosState, qosCommand, commandExpiryS, username, password, caFile,
-        certFile, keyFile, clientId, keepAliveS);
+        certFile, keyFile, clientId, keepAliveS, brokerUsers);
   }
 
   /** A copy with another client id. */
   public MqttConfig withClientId(String newClientId) {
     return new MqttConfig(broker, port, prefix, qosState, qosCommand, commandExpiryS, username, password, caFile,
-        certFile, keyFile, newClientId, keepAliveS);
+        certFile, keyFile, newClientId, keepAliveS, brokerUsers);
   }
 
   /** The TLS socket factory for an {@code ssl://} broker, or null for {@code tcp://}. */
@@ -185,7 +217,7 @@ public record MqttConfig(
         + ", qosState=" + qosState + ", qosCommand=" + qosCommand + ", commandExpiryS=" + commandExpiryS
         + ", username=" + username + ", password=" + (password == null ? "null" : "***") + ", caFile=" + caFile
         + ", certFile=" + certFile + ", keyFile=" + keyFile + ", clientId=" + clientId + ", keepAliveS="
-        + keepAliveS + "]";
+        + keepAliveS + ", brokerUsers=" + (brokerUsers == null ? "open" : brokerUsers.users().keySet()) + "]";
   }
 
   private static int qos(Settings s, String k, int dflt) {

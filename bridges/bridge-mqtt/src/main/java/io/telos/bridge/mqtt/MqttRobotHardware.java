@@ -144,7 +144,7 @@ public final class MqttRobotHardware implements RobotHardware {
     }
     String uri = config.broker();
     if (config.embedded()) {
-      broker = new EmbeddedBroker(config.port());
+      broker = new EmbeddedBroker(config.port(), config.brokerUsers());
       try {
         broker.start();
       } catch (IOException e) {

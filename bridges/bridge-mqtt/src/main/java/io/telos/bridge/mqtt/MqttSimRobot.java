@@ -124,7 +124,7 @@ public final class MqttSimRobot implements AutoCloseable {
     }
     String uri = config.broker();
     if (config.embedded()) {
-      broker = new EmbeddedBroker(config.port()).start();
+      broker = new EmbeddedBroker(config.port(), config.brokerUsers()).start();
       uri = broker.uri();
     }
     link = new MqttLink(component, config, uri, topics.robotStatus(), Map.of(topics.command(), config.qosCommand()),

@@ -14,8 +14,6 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 class EmbeddedBrokerTest {
   private static final Duration T = Duration.ofSeconds(5);
@@ -145,27 +143,28 @@ class EmbeddedBrokerTest {
   }
 
   @Test
+  void twoBrokersInOneProcessKeepTheirOwnClients() throws Exception {
+    try (EmbeddedBroker second = new EmbeddedBroker(0).start();
+        RawClient watcher = RawClient.connect(broker.uri(), "watcher").subscribe("w/#", 1);
+        RawClient other = RawClient.connect(second.uri(), "other").subscribe("w/#", 1)) {
+      RawClient dying = RawClient.connect(broker.uri(), "dying", "w/status", "offline");
+      assertFalse(second.disconnect("dying"), "not a client of the second broker");
+      assertTrue(broker.disconnect("dying"), "the first broker still reaches its own clients");
+      assertEquals("offline", watcher.next(T).text());
+      dying.close();
+      try (RawClient pub = RawClient.connect(second.uri(), "pub")) {
+        pub.publish("w/marker", "m", 1, false);
+        assertEquals("w/marker", other.next(T).topic(), "the will stayed on its own broker");
+      }
+      assertEquals(1, broker.clientCount());
+    }
+  }
+
+  @Test
   void busyPortIsReported() throws Exception {
     EmbeddedBroker second = new EmbeddedBroker(broker.port());
     IOException e = assertThrows(IOException.class, second::start);
     assertTrue(e.getMessage().contains("127.0.0.1:" + broker.port()), e.getMessage());
     assertFalse(second.running());
-  }
-
-  @ParameterizedTest
-  @CsvSource({
-      "a/b, a/b, true", "a/+, a/b, true", "a/+, a/b/c, false", "a/#, a, true", "a/#, a/b/c, true",
-      "#, a/b, true", "+/b, a/b, true", "+, $SYS, false", "#, $SYS/x, false", "$SYS/#, $SYS/x, true",
-      "a/b, a/c, false", "a//c, a//c, true", "+/+, /x, true", "a/b/#, a/b, true", "a/+/c, a/b/d, false"
-  })
-  void topicMatching(String filter, String topic, boolean match) {
-    assertEquals(match, EmbeddedBroker.matches(filter, topic), filter + " ~ " + topic);
-  }
-
-  @ParameterizedTest
-  @CsvSource({"a/#, true", "#, true", "+, true", "a/+/b, true", "a/#/b, false", "a#, false", "a+/b, false",
-      "'', false"})
-  void filterValidation(String filter, boolean valid) {
-    assertEquals(valid, EmbeddedBroker.validFilter(filter), filter);
   }
 }

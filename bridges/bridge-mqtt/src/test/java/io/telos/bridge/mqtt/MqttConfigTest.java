@@ -80,7 +80,7 @@ class MqttConfigTest {
         Arguments.of(Map.of("password", "x"), "bridge.password: needs bridge.username"),
         Arguments.of(Map.of("ca_file", "/no/such/ca.pem"), "bridge.ca_file: cannot read '/no/such/ca.pem'"),
         Arguments.of(Map.of("keep_alive_s", 0), "bridge.keep_alive_s: must be an integer in [1, 3600], was 0"),
-        Arguments.of(Map.of("colour", "red"), "bridge.colour: unknown key (allowed: broker, ca_file, cert_file,"));
+        Arguments.of(Map.of("colour", "red"), "bridge.colour: unknown key (allowed: broker, broker_users, ca_file, cert_file,"));
   }
 
   @ParameterizedTest

@@ -72,6 +72,23 @@ public final class RawClient implements AutoCloseable {
     return c;
   }
 
+  /** Connects as {@code user}; the broker's refusal surfaces as the thrown exception. */
+  static RawClient login(String uri, String clientId, String user, String password) throws MqttException {
+    RawClient c = new RawClient(uri, clientId);
+    MqttConnectionOptions o = new MqttConnectionOptions();
+    o.setCleanStart(true);
+    o.setKeepAliveInterval(30);
+    o.setUserName(user);
+    o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+    try {
+      c.client.connect(o).waitForCompletion(5000);
+    } catch (MqttException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
   public RawClient subscribe(String filter, int qos) throws MqttException {
     client.subscribe(filter, qos).waitForCompletion(5000);
     return this;
