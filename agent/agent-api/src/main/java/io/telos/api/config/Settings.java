@@ -86,6 +86,30 @@ public final class Settings {
     throw new ConfigException(key(k) + ": must be a non-empty string, was " + describe(v));
   }
 
+  /**
+   * A secret (password, token): a string, or {@code ${env:NAME}} to read it from the environment
+   * so that it stays out of launch files.
+   *
+   * @throws ConfigException naming the key when the variable is not set
+   */
+  public String secret(String k, String dflt) {
+    String v = string(k, null);
+    return v == null ? dflt : fromEnvironment(v, key(k));
+  }
+
+  /** {@code value} itself, or the environment variable it names as {@code ${env:NAME}}. */
+  public static String fromEnvironment(String value, String key) {
+    if (value.startsWith("${env:") && value.endsWith("}")) {
+      String name = value.substring(6, value.length() - 1);
+      String v = System.getenv(name);
+      if (v == null || v.isEmpty()) {
+        throw new ConfigException(key + ": environment variable " + name + " is not set");
+      }
+      return v;
+    }
+    return value;
+  }
+
   public String requiredString(String k) {
     String s = string(k, null);
     if (s == null) {

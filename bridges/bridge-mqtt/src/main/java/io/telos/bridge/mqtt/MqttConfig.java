@@ -25,8 +25,7 @@ import javax.net.ssl.SSLSocketFactory;
  * @param qosCommand QoS of commands
  * @param commandExpiryS MQTT 5 message expiry interval of commands, seconds
  * @param username user name, or null
- * @param password password, or null (never printed); from {@code password} or from the environment
- *     variable that {@code password_env} names
+ * @param password password, or null (never printed); {@code ${env:NAME}} reads it from the environment
  * @param caFile PEM file of trusted CA certificates for {@code ssl://}, or null (JVM defaults)
  * @param certFile PEM client certificate (chain) for mutual TLS, or null
  * @param keyFile PEM PKCS#8 (or PKCS#1 RSA) private key of {@code certFile}, or null
@@ -62,7 +61,6 @@ public record MqttConfig(
   public static final String COMMAND_EXPIRY_S = "command_expiry_s";
   public static final String USERNAME = "username";
   public static final String PASSWORD = "password";
-  public static final String PASSWORD_ENV = "password_env";
   public static final String CA_FILE = "ca_file";
   public static final String CERT_FILE = "cert_file";
   public static final String KEY_FILE = "key_file";
@@ -72,7 +70,7 @@ public record MqttConfig(
 
   /** Every key of the section (besides {@code type}). */
   public static final Set<String> KEYS = Set.of(BROKER, PORT, PREFIX, QOS_STATE, QOS_COMMAND, COMMAND_EXPIRY_S,
-      USERNAME, PASSWORD, PASSWORD_ENV, CA_FILE, CERT_FILE, KEY_FILE, CLIENT_ID, KEEP_ALIVE_S, BROKER_USERS);
+      USERNAME, PASSWORD, CA_FILE, CERT_FILE, KEY_FILE, CLIENT_ID, KEEP_ALIVE_S, BROKER_USERS);
 
   private static final String PATH = "bridge";
 
@@ -122,18 +120,7 @@ public record MqttConfig(
     int expiry = (int) s.integer(COMMAND_EXPIRY_S, 1, 1, 3600);
 
     String username = s.string(USERNAME, null);
-    String password = s.string(PASSWORD, null);
-    if (s.has(PASSWORD_ENV)) {
-      if (password != null) {
-        throw new ConfigException(s.key(PASSWORD_ENV) + ": give " + s.key(PASSWORD) + " or " + s.key(PASSWORD_ENV)
-            + ", not both");
-      }
-      String var = s.string(PASSWORD_ENV, null);
-      password = System.getenv(var);
-      if (password == null || password.isEmpty()) {
-        throw new ConfigException(s.key(PASSWORD_ENV) + ": the environment variable " + var + " is not set");
-      }
-    }
+    String password = s.secret(PASSWORD, null);
     if (password != null && username == null) {
       throw new ConfigException(s.key(PASSWORD) + ": needs " + s.key(USERNAME));
     }

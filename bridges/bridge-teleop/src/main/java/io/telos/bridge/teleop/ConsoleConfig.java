@@ -2,6 +2,7 @@ package io.telos.bridge.teleop;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -24,7 +25,11 @@ import java.util.Set;
  *   tls: { cert: console.crt, key: console.key } # PEM files; HTTPS and WSS only
  *   session_minutes: 480
  *   origins: [https://console.example.org]   # pages of another origin allowed to use the console
- *   mqtt: { server: tcp://127.0.0.1:1883, topic_root: telos }  # the MQTT operator protocol
+ *   mqtt:                    # the MQTT operator protocol
+ *     server: tcp://127.0.0.1:1883
+ *     topic_root: telos
+ *     username: agent        # the station's own log-in to the broker, and its password:
+ *     password: ${env:TELOS_MQTT_PASSWORD}
  * }</pre>
  *
  * Values of the form {@code ${env:NAME}} are read from the environment, so secrets stay out of
@@ -35,14 +40,22 @@ import java.util.Set;
  * network in clear, and nobody reaches an arm through a token printed in a log.
  */
 public record ConsoleConfig(String host, int port, Map<String, String> users, String token, Path tlsCert,
-    Path tlsKey, long sessionMs, String mqttServer, String mqttTopicRoot, boolean generatedToken,
-    List<String> origins) {
+    Path tlsKey, long sessionMs, String mqttServer, String mqttTopicRoot, String mqttUsername, String mqttPassword,
+    boolean generatedToken, List<String> origins) {
   public static final Set<String> KEYS =
       Set.of("host", "port", "users", "token", "tls", "session_minutes", "mqtt", "origins");
 
   public ConsoleConfig {
     users = Map.copyOf(users);
     origins = origins == null ? List.of() : List.copyOf(origins);
+  }
+
+  /** Secrets (passwords, token) are not printed. */
+  @Override
+  public String toString() {
+    return "ConsoleConfig[host=" + host + ", port=" + port + ", users=" + users.keySet() + ", token="
+        + (token == null ? "none" : "***") + ", tls=" + tls() + ", sessionMs=" + sessionMs + ", mqttServer=" + mqttServer
+        + ", mqttTopicRoot=" + mqttTopicRoot + ", mqttUsername=" + mqttUsername + ", origins=" + origins + "]";
   }
 
   /** True when {@code host} is a loopback address (only this machine can connect). */
@@ -60,22 +73,49 @@ public record ConsoleConfig(String host, int port, Map<String, String> users, St
 
   /** A console on {@code port} with one shared token; for tests and the CLI. */
   public static ConsoleConfig withToken(String host, int port, String token) {
-    return new ConsoleConfig(host, port, Map.of(), token, null, null, 8 * 3_600_000L, null, "telos", false, List.of());
+    return new ConsoleConfig(host, port, Map.of(), token, null, null, 8 * 3_600_000L, null, "telos", null, null, false,
+        List.of());
   }
 
   public ConsoleConfig withUsers(Map<String, String> newUsers) {
     return new ConsoleConfig(host, port, newUsers, token, tlsCert, tlsKey, sessionMs, mqttServer, mqttTopicRoot,
-        generatedToken, origins);
+        mqttUsername, mqttPassword, generatedToken, origins);
   }
 
   public ConsoleConfig withTls(Path cert, Path key) {
-    return new ConsoleConfig(host, port, users, token, cert, key, sessionMs, mqttServer, mqttTopicRoot, generatedToken,
-        origins);
+    return new ConsoleConfig(host, port, users, token, cert, key, sessionMs, mqttServer, mqttTopicRoot, mqttUsername,
+        mqttPassword, generatedToken, origins);
   }
 
   public ConsoleConfig withMqtt(String server, String root) {
-    return new ConsoleConfig(host, port, users, token, tlsCert, tlsKey, sessionMs, server, root, generatedToken,
-        origins);
+    return new ConsoleConfig(host, port, users, token, tlsCert, tlsKey, sessionMs, server, root, mqttUsername,
+        mqttPassword, generatedToken, origins);
+  }
+
+  /** The station logs in to its broker as {@code user}. */
+  public ConsoleConfig withMqttLogin(String user, String password) {
+    return new ConsoleConfig(host, port, users, token, tlsCert, tlsKey, sessionMs, mqttServer, mqttTopicRoot, user,
+        password, generatedToken, origins);
+  }
+
+  /**
+   * Whether the station's broker authenticates its clients and keeps passwords off the network:
+   * the station logs in, over {@code ssl://} or to a loopback broker. Only then may operator
+   * messages carry a password instead of a signature ({@link OperatorSignature}).
+   */
+  public boolean mqttAuthenticated() {
+    if (mqttServer == null || mqttUsername == null) {
+      return false;
+    }
+    if (mqttServer.startsWith("ssl://")) {
+      return true;
+    }
+    try {
+      String h = URI.create(mqttServer).getHost();
+      return h != null && loopback(h);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Reads the section; {@code base} resolves relative certificate paths (the launch file's folder). */
@@ -94,14 +134,14 @@ public record ConsoleConfig(String host, int port, Map<String, String> users, St
         if (!name.matches("[A-Za-z0-9_.-]{1,32}")) {
           throw new ConfigException(s.key("users") + ": '" + name + "' is not a valid user name");
         }
-        String pw = env(String.valueOf(e.getValue()), s.key("users." + name));
+        String pw = Settings.fromEnvironment(String.valueOf(e.getValue()), s.key("users." + name));
         if (pw.length() < 8) {
           throw new ConfigException(s.key("users." + name) + ": passwords need at least 8 characters");
         }
         users.put(name, pw);
       }
     }
-    String token = s.has("token") ? env(s.requiredString("token"), s.key("token")) : null;
+    String token = s.secret("token", null);
     if (token != null && token.length() < 16) {
       throw new ConfigException(s.key("token") + ": tokens need at least 16 characters");
     }
@@ -127,10 +167,18 @@ public record ConsoleConfig(String host, int port, Map<String, String> users, St
     long session = (long) (s.number("session_minutes", 480, 1, 7 * 24 * 60) * 60_000);
     String server = null;
     String root = "telos";
+    String mqttUser = null;
+    String mqttPassword = null;
     if (s.has("mqtt")) {
-      Settings m = s.section("mqtt").requireOnly(Set.of("server", "topic_root"));
+      Settings m = s.section("mqtt").requireOnly(Set.of("server", "topic_root", "username", "password"));
       server = m.requiredString("server");
       root = m.string("topic_root", "telos");
+      mqttUser = m.string("username", null);
+      mqttPassword = m.secret("password", null);
+      if ((mqttUser == null) != (mqttPassword == null)) {
+        throw new ConfigException(m.key(mqttUser == null ? "username" : "password") + ": give both username and"
+            + " password, or neither");
+      }
     }
     List<String> origins = new ArrayList<>();
     if (s.has("origins")) {
@@ -152,23 +200,12 @@ public record ConsoleConfig(String host, int port, Map<String, String> users, St
           + (cert == null ? "tls (cert and key)" : "") + (cert == null && generated ? " and " : "")
           + (generated ? "chosen credentials (users or token)" : "") + ", or a loopback host");
     }
-    return new ConsoleConfig(host, port, users, token, cert, key, session, server, root, generated, origins);
+    return new ConsoleConfig(host, port, users, token, cert, key, session, server, root, mqttUser, mqttPassword,
+        generated, origins);
   }
 
   private static Path resolve(Path base, String p) {
     Path path = Path.of(p);
     return path.isAbsolute() || base == null ? path : base.resolve(path).normalize();
-  }
-
-  private static String env(String value, String key) {
-    if (value.startsWith("${env:") && value.endsWith("}")) {
-      String name = value.substring(6, value.length() - 1);
-      String v = System.getenv(name);
-      if (v == null || v.isEmpty()) {
-        throw new ConfigException(key + ": environment variable " + name + " is not set");
-      }
-      return v;
-    }
-    return value;
   }
 }

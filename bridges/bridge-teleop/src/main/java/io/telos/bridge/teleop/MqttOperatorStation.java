@@ -10,6 +10,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -21,6 +23,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code <root>/<robot>/operator/cmd} (station → agent, QoS 1): the {@link OperatorProtocol}
- *       message plus credentials in every message: {@code "user"} and {@code "password"}, or
- *       {@code "user"} and {@code "token"}. A message without valid credentials is refused and
- *       never reaches the agent.
+ *       message with {@code "user"}, signed ({@link OperatorSignature}: {@code "ts_ms"},
+ *       {@code "nonce"} and the MQTT 5 user property {@code telos-sig}). Only when the station's
+ *       broker is authenticated ({@link ConsoleConfig#mqttAuthenticated()}) may a message carry
+ *       {@code "password"} or {@code "token"} instead. A message that passes neither is refused
+ *       and never reaches the agent.
  *   <li>{@code <root>/<robot>/operator/reply/<user>} (agent → station, QoS 1): replies and errors.
  *   <li>{@code <root>/<robot>/operator/state} (QoS 0, 10 Hz) and {@code .../event} (QoS 1): the
  *       console's telemetry and events.
@@ -49,6 +54,9 @@ public final class MqttOperatorStation extends AbstractVerticle {
   private final Telemetry telemetry;
   private final String prefix;
   private final AtomicLong sequence = new AtomicLong();
+  private final Map<String, byte[]> userKeys = new HashMap<>();
+  private final byte[] tokenKey;
+  private final OperatorSignature replay = new OperatorSignature();
   private MqttAsyncClient client;
   private long timer = -1;
 
@@ -61,6 +69,8 @@ public final class MqttOperatorStation extends AbstractVerticle {
     this.auth = new Authenticator(config);
     this.telemetry = new Telemetry(robotId, model);
     this.prefix = config.mqttTopicRoot() + "/" + robotId + "/operator/";
+    config.users().forEach((u, pw) -> userKeys.put(u, OperatorSignature.key(u, pw)));
+    this.tokenKey = config.token() == null ? null : OperatorSignature.key("*", config.token());
   }
 
   /** Topic of the commands. */
@@ -99,8 +109,9 @@ public final class MqttOperatorStation extends AbstractVerticle {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-          String text = new String(message.getPayload(), StandardCharsets.UTF_8);
-          ctx.runOnContext(v -> command(text));
+          byte[] payload = message.getPayload();
+          String sig = signature(message.getProperties());
+          ctx.runOnContext(v -> command(payload, sig));
         }
 
         @Override
@@ -122,6 +133,10 @@ public final class MqttOperatorStation extends AbstractVerticle {
       o.setAutomaticReconnect(true);
       o.setCleanStart(true);
       o.setConnectionTimeout(5);
+      if (config.mqttUsername() != null) {
+        o.setUserName(config.mqttUsername());
+        o.setPassword(config.mqttPassword().getBytes(StandardCharsets.UTF_8));
+      }
       c.connect(o).waitForCompletion(10_000);
       return c;
     }).onSuccess(c -> {
@@ -133,8 +148,8 @@ public final class MqttOperatorStation extends AbstractVerticle {
           publish(stateTopic(), s, 0);
         }
       });
-      LOG.info("component=operator-mqtt/{} event=connected server={} commands={}", robotId, config.mqttServer(),
-          commandTopic());
+      LOG.info("component=operator-mqtt/{} event=connected server={} commands={} accepts={}", robotId,
+          config.mqttServer(), commandTopic(), config.mqttAuthenticated() ? "signed_or_password" : "signed_only");
       started.complete();
     }).onFailure(e -> started.fail(new IllegalStateException("operator MQTT station: cannot connect to "
         + config.mqttServer() + ": " + e.getMessage(), e)));
@@ -157,7 +172,47 @@ public final class MqttOperatorStation extends AbstractVerticle {
     }
   }
 
-  private void command(String text) {
+  private static String signature(MqttProperties p) {
+    if (p == null || p.getUserProperties() == null) {
+      return null;
+    }
+    return p.getUserProperties().stream().filter(u -> OperatorSignature.PROPERTY.equals(u.getKey()))
+        .map(UserProperty::getValue).findFirst().orElse(null);
+  }
+
+  /** The operator a message comes from, or an error text. */
+  private Optional<String> operator(JsonObject m, byte[] payload, String sig, String user, String[] why) {
+    if (sig != null) {
+      byte[] key = userKeys.get(user);
+      boolean ok = (key != null && OperatorSignature.valid(key, payload, sig))
+          || (tokenKey != null && OperatorSignature.valid(tokenKey, payload, sig));
+      if (!ok) {
+        why[0] = "not authenticated: bad signature";
+        return Optional.empty();
+      }
+      Object ts = m.getValue("ts_ms");
+      String stale = replay.fresh(ts instanceof Number n ? n.longValue() : Long.MIN_VALUE / 2,
+          m.getValue("nonce") instanceof String n ? n : null, System.currentTimeMillis());
+      if (stale != null) {
+        why[0] = "not accepted: " + stale;
+        return Optional.empty();
+      }
+      return Optional.of(user);
+    }
+    if (!config.mqttAuthenticated()) {
+      why[0] = "not authenticated: unsigned messages are refused on a broker without log-in; sign it ("
+          + OperatorSignature.PROPERTY + ")";
+      return Optional.empty();
+    }
+    Optional<String> op = auth.check(user, m.getString("password"), m.getString("token"));
+    if (op.isEmpty()) {
+      why[0] = "not authenticated: wrong password or token";
+    }
+    return op;
+  }
+
+  private void command(byte[] payload, String sig) {
+    String text = new String(payload, StandardCharsets.UTF_8);
     JsonObject m;
     try {
       m = new JsonObject(text);
@@ -171,10 +226,17 @@ public final class MqttOperatorStation extends AbstractVerticle {
       LOG.warn("component=operator-mqtt/{} event=refused reason=\"no valid user name\"", robotId);
       return;
     }
-    Optional<String> op = auth.check(user, m.getString("password"), m.getString("token"));
+    String[] why = {null};
+    Optional<String> op;
+    try {
+      op = operator(m, payload, sig, user, why);
+    } catch (ClassCastException e) {
+      op = Optional.empty();
+      why[0] = "not authenticated: password, token and nonce must be strings";
+    }
     if (op.isEmpty()) {
-      LOG.warn("component=operator-mqtt/{} event=refused user={} reason=\"wrong password or token\"", robotId, user);
-      publish(replyTopic(user), OperatorProtocol.error(idValue, "not authenticated: wrong password or token"), 1);
+      LOG.warn("component=operator-mqtt/{} event=refused user={} reason=\"{}\"", robotId, user, why[0]);
+      publish(replyTopic(user), OperatorProtocol.error(idValue, why[0]), 1);
       return;
     }
     OperatorCommand cmd;

@@ -1,6 +1,7 @@
 package io.telos.bridge.teleop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,5 +54,24 @@ class AuthenticatorTest {
         new Settings("console", Map.of("tls", Map.of("cert", "/nonexistent.crt", "key", "/nonexistent.key"))), null));
     ConsoleConfig open = ConsoleConfig.from(new Settings("console", Map.of()), null);
     assertTrue(open.generatedToken() && open.token().length() == 32, "no credentials: a random token, never none");
+  }
+
+  @Test
+  void theMqttStationsOwnLogInDecidesWhetherPasswordsMayTravelInMessages() {
+    ConsoleConfig anonymous = ConsoleConfig.from(new Settings("console", Map.of("token", "0123456789abcdef0123",
+        "mqtt", Map.of("server", "tcp://127.0.0.1:1883"))), null);
+    assertFalse(anonymous.mqttAuthenticated(), "no log-in: signed messages only");
+    ConsoleConfig local = ConsoleConfig.from(new Settings("console", Map.of("token", "0123456789abcdef0123",
+        "mqtt", Map.of("server", "tcp://127.0.0.1:1883", "username", "agent", "password", "pw-0123456"))), null);
+    assertTrue(local.mqttAuthenticated());
+    assertFalse(local.toString().contains("pw-0123456") || local.toString().contains("0123456789abcdef0123"),
+        "secrets are not printed: " + local);
+    ConsoleConfig remote = local.withMqtt("tcp://10.0.0.5:1883", "telos");
+    assertFalse(remote.mqttAuthenticated(), "a password would cross the network in clear");
+    assertTrue(remote.withMqtt("ssl://10.0.0.5:8883", "telos").mqttAuthenticated());
+    var e = assertThrows(ConfigException.class, () -> ConsoleConfig.from(new Settings("console",
+        Map.of("token", "0123456789abcdef0123", "mqtt", Map.of("server", "tcp://127.0.0.1:1883", "username", "a"))),
+        null));
+    assertEquals("console.mqtt.password: give both username and password, or neither", e.getMessage());
   }
 }
