@@ -38,8 +38,9 @@ public final class Session {
    *
    * @param consolePort the operator console's port, or -1 without a console
    * @param stop ends the session early (as if its last goal had ended)
+   * @param store the episodic memory the session records into, or null
    */
-  public record Started(Vertx vertx, AgentRuntime runtime, int consolePort, Runnable stop) {}
+  public record Started(Vertx vertx, AgentRuntime runtime, int consolePort, Runnable stop, EpisodeStore store) {}
 
   /**
    * @param progress called for each goal outcome
@@ -164,7 +165,7 @@ public final class Session {
         while (done.getCount() > 0) {
           done.countDown();
         }
-      }));
+      }, store.orElse(null)));
       rt.onOutcome(o -> {
         progress.accept(o);
         done.countDown();

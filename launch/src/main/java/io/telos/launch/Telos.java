@@ -29,7 +29,7 @@ import picocli.CommandLine;
     subcommands = {Telos.Run.class, Telos.Demo.class, Bench.class, MppiBench.class, MemoryCommand.class, SimRobotCommand.class,
         IdentifyCommand.class, SuiteCommand.class, ResponseBench.class,
         TrainCommand.class, ModelBench.class, CameraBench.class, CalibrateCameraCommand.class, EncoderCommand.class, PlanImageCommand.class,
-        BrokerCommand.class,
+        BrokerCommand.class, SoakCommand.class,
         CommandLine.HelpCommand.class})
 public final class Telos {
   /** Exit status when the run finished but missed its targets or violated limits. */

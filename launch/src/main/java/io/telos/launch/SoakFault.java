@@ -1,0 +1,28 @@
+package io.telos.launch;
+
+import java.util.Locale;
+
+/** The faults the soak injects, in the order it cycles through them. */
+enum SoakFault {
+  /** The MQTT broker stops (every connection drops, no wills) and comes back after a pause. */
+  BROKER_RESTART("STATE_STALE"),
+  /** A burst of malformed, NaN, out-of-range and wrongly named joint states on the robot's state topic. */
+  MALFORMED_BURST("BAD_INPUT"),
+  /** Busy threads, one more than the cores, for a few seconds. */
+  CPU_STARVATION(null),
+  /** An operator takes the arm, sends a few heartbeats, then goes silent: the deadman must stop it. */
+  OPERATOR_HEARTBEAT_LOSS("DEADMAN"),
+  /** The planner stops answering for longer than a plan lives. */
+  PLANNER_STALL("PLAN_STALE");
+
+  /** The fault code that shows the agent noticed, or null when the fault is to be absorbed without one. */
+  public final String expected;
+
+  SoakFault(String expected) {
+    this.expected = expected;
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
