@@ -105,18 +105,33 @@ public record BrokerUsers(String topicRoot, Map<String, User> users) {
    * @param key the launch-file key that named it, for error messages
    * @throws ConfigException naming the file and the entry at fault
    */
-  @SuppressWarnings("unchecked")
   public static BrokerUsers read(String key, Path file) {
-    Object root;
+    String text;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readValue(Files.readString(file), Object.class);
+      text = Files.readString(file);
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(key + ": cannot read broker users '" + file + "': " + e.getMessage());
     }
-    if (!(root instanceof Map<?, ?> m)) {
-      throw new ConfigException(key + ": '" + file + "' must be a YAML mapping with a 'users' section");
+    return parse(key, text, file.getFileName().toString());
+  }
+
+  /**
+   * Parses and validates the text of a users file.
+   *
+   * @param fileName the file's name, the first part of every key in error messages
+   */
+  @SuppressWarnings("unchecked")
+  public static BrokerUsers parse(String key, String text, String fileName) {
+    Object root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readValue(text, Object.class);
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(key + ": cannot read broker users '" + fileName + "': " + e.getMessage());
     }
-    Settings s = new Settings(file.getFileName().toString(), (Map<String, ?>) m);
+    if (!(root instanceof Map<?, ?> m)) {
+      throw new ConfigException(key + ": '" + fileName + "' must be a YAML mapping with a 'users' section");
+    }
+    Settings s = new Settings(fileName, (Map<String, ?>) m);
     s.requireOnly(Set.of("topic_root", "users"));
     String topicRoot = s.string("topic_root", "telos");
     if (!NAME.matcher(topicRoot).matches()) {

@@ -60,6 +60,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
     if (domainId < 0 || domainId > 232) {
       throw new IllegalArgumentException("domain id must be in [0, 232], was " + domainId);
     }
+    DdsSecurity.check(System.getenv(), nodeName);
     this.domainId = domainId;
     ParticipantProfile profile = ParticipantProfile.create().domainId(domainId).name(nodeName);
     if (loopbackOnly) {

@@ -109,6 +109,22 @@ public final class LatentModel implements AutoCloseable {
     put("ee.b3", zeros(new Shape(3)));
   }
 
+  /**
+   * The number of values of each parameter tensor of a network of {@code spec}, in {@link #names()}
+   * order, computed without allocating: a model file's tensors are checked against these before
+   * anything is built, so a header that claims a huge network cannot exhaust memory.
+   */
+  public static long[] parameterSizes(Spec spec) {
+    long f = spec.features();
+    long l = spec.latent();
+    long s = spec.state();
+    long h = spec.hidden();
+    long m = spec.members();
+    long n = spec.dof();
+    return new long[] {n, n, s, n, f * h, h, h * l, l, m * (s + 3 * n) * h, m * h, m * h * h, m * h, m * h * s, m * s,
+        m * (s + n) * s, s * 128, 128, 128 * 128, 128, 128 * 3, 3};
+  }
+
   /** Parameters read from a file, in {@link #names()} order. */
   LatentModel(NDManager manager, Spec spec, double[] velocityScale, double[] actionScale, List<float[]> values) {
     this(manager, spec, velocityScale, actionScale, 0L);

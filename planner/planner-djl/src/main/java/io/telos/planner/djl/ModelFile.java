@@ -157,6 +157,17 @@ public final class ModelFile {
       }
       values.add(v);
     }
+    long[] sizes = LatentModel.parameterSizes(header.spec());
+    if (sizes.length != values.size()) {
+      throw new ModelFileException("model file " + file + " holds " + values.size() + " tensors, a network of its"
+          + " header needs " + sizes.length);
+    }
+    for (int i = 0; i < sizes.length; i++) {
+      if (sizes[i] != values.get(i).length) {
+        throw new ModelFileException("model file " + file + " does not fit the network its header describes: tensor "
+            + i + " holds " + values.get(i).length + " values, " + sizes[i] + " expected");
+      }
+    }
     try {
       LatentModel m = new LatentModel(manager, header.spec(), header.velocityScale(), header.actionScale(), values);
       if (names != null && !names.equals(m.names())) {

@@ -84,6 +84,30 @@ class ModelFileAndSwapTest {
     assertTrue(e.getMessage().contains("network format 1"), e.getMessage());
   }
 
+  @Test
+  void aHeaderThatClaimsAHugeNetworkIsRefusedBeforeAnythingIsAllocated() throws Exception {
+    byte[] good = Files.readAllBytes(v1);
+    Path huge = dir.resolve("huge.twm");
+    Files.write(huge, withHeader(good, h -> h.replaceFirst("\"hidden\":\\d+", "\"hidden\":1000000")
+        .replaceFirst("\"members\":\\d+", "\"members\":4096")));
+    ModelFileException e = assertThrows(ModelFileException.class, () -> DjlWorldModel.load(huge, bounds, Synthetic.DT));
+    assertTrue(e.getMessage().contains("does not fit the network its header describes"), e.getMessage());
+  }
+
+  @Test
+  void parameterSizesMatchTheNetworkBuilt() {
+    try (NDManager m = DjlEngine.get().newBaseManager()) {
+      LatentModel.Spec spec = new LatentModel.Spec(3, 8, 16, 2, 0.05);
+      LatentModel net = new LatentModel(m, spec, new double[] {1, 1, 1}, new double[] {1, 1, 1}, 7L);
+      long[] sizes = LatentModel.parameterSizes(spec);
+      List<ai.djl.ndarray.NDArray> params = net.parameters();
+      assertEquals(params.size(), sizes.length);
+      for (int i = 0; i < sizes.length; i++) {
+        assertEquals(params.get(i).size(), sizes[i], net.names().get(i));
+      }
+    }
+  }
+
   /** The file with its JSON header rewritten and the checksum recomputed. */
   private static byte[] withHeader(byte[] file, java.util.function.UnaryOperator<String> edit) {
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(file);
