@@ -2,6 +2,7 @@ package io.telos.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.telos.api.OperatorCommand;
+import io.telos.bridge.teleop.LoginRequest;
 import io.telos.bridge.teleop.OperatorProtocol;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotDescription;
@@ -28,6 +29,18 @@ class OperatorAndLaunchFuzzTest {
       Finding.finite(c.values().toArray(), "operator command");
     } catch (OperatorProtocol.ProtocolException expected) {
       Finding.require(expected.getMessage() != null, "a refusal without a reason");
+    }
+  }
+
+  /** The console's {@code POST /api/login} body. */
+  @FuzzTest(maxDuration = "2m")
+  void consoleLogin(byte[] data) {
+    try {
+      LoginRequest r = LoginRequest.parse(new String(data, StandardCharsets.UTF_8));
+      Finding.require(r.user().matches("[A-Za-z0-9_.-]{1,32}"), "user name " + r.user());
+      Finding.require((r.password() == null) != (r.token() == null), "both or neither of password and token");
+    } catch (IllegalArgumentException expected) {
+      Finding.require(expected.getMessage() != null && !expected.getMessage().isBlank(), "a refusal without a reason");
     }
   }
 

@@ -56,7 +56,7 @@ class SecretsAndModelsFuzzTest {
    * A model file whose magic and checksum are right (so the fuzzer reaches the header and tensors):
    * the input is the JSON header and the tensor bytes.
    */
-  @FuzzTest(maxDuration = "2m")
+  @FuzzTest(maxDuration = "4m")
   void modelFile(FuzzedDataProvider in) throws IOException {
     byte[] header = in.consumeString(600).getBytes(StandardCharsets.UTF_8);
     byte[] tensors = in.consumeRemainingAsBytes();

@@ -163,18 +163,16 @@ public final class TeleopConsole extends AbstractVerticle {
   }
 
   private void login(RoutingContext ctx) {
-    JsonObject body;
+    LoginRequest body;
     try {
-      body = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      body = null;
-    }
-    if (body == null) {
-      ctx.response().setStatusCode(400).end("expected a JSON object: {user, password} or {user, token}");
+      String text = ctx.body().asString();
+      body = LoginRequest.parse(text == null ? "" : text);
+    } catch (IllegalArgumentException e) {
+      ctx.response().setStatusCode(400).end(e.getMessage());
       return;
     }
     String address = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
-    String user = body.getString("user");
+    String user = body.user();
     long now = System.currentTimeMillis();
     long wait = throttle.waitMs(address, user, now);
     if (wait > 0) {
@@ -185,7 +183,7 @@ public final class TeleopConsole extends AbstractVerticle {
           .end("too many failed logins: try again in " + (wait + 999) / 1000 + " s");
       return;
     }
-    Optional<String> op = auth.check(user, body.getString("password"), body.getString("token"));
+    Optional<String> op = auth.check(user, body.password(), body.token());
     if (op.isEmpty()) {
       throttle.failed(address, user, now);
       LOG.warn("component=console/{} event=login_refused user=\"{}\" from={}", robotId, user, address);

@@ -96,6 +96,9 @@ class TeleopConsoleTest {
     assertEquals(400, http.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type",
         "application/json").POST(HttpRequest.BodyPublishers.ofString("garbage")).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode());
+    HttpResponse<String> typed = post(http, base + "/api/login", new JsonObject().put("user", 7).put("token", TOKEN));
+    assertEquals(400, typed.statusCode(), "a user name that is not a string is a bad request, not a server error");
+    assertEquals("user: a string of 1-1024 characters", typed.body());
 
     HttpResponse<String> login = post(http, base + "/api/login", new JsonObject().put("user", "ana").put("token", TOKEN));
     assertEquals(200, login.statusCode());
