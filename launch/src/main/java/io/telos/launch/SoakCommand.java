@@ -170,7 +170,7 @@ final class SoakCommand implements Callable<Integer> {
     List<SoakFault> injected = new ArrayList<>();
     List<String> details = new ArrayList<>();
     long nextSample = t0;
-    long nextFault = t0 + TimeUnit.SECONDS.toNanos(30);
+    long nextFault = t0 + (long) (Math.min(30, faultEveryS) * 1e9);
     int k = 0;
     int totalS = (int) Math.round(minutes * 60);
     ProgressBar bar = new ProgressBar(System.err, totalS, false);

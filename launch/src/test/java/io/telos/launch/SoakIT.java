@@ -1,0 +1,36 @@
+package io.telos.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A short soak, every fault once: the command succeeds only when the run had no limit violation,
+ * lost no acknowledged step and the agent raised each fault's expected code.
+ */
+class SoakIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aMinuteOfFaultsLeavesNoViolationNoLostStepAndEveryFaultNoticed() throws Exception {
+    CommandLine cl = Telos.commandLine();
+    int rc = cl.execute("soak", "--minutes", "1.1", "--fault-every-s", "6", "--out", dir.toString());
+    String report = Files.readString(dir.resolve("soak.md"));
+    assertEquals(0, rc, report);
+    for (SoakFault f : SoakFault.values()) {
+      assertTrue(report.contains("| " + f.label() + " | 1 | 1 "), f.label() + " injected once and noticed:\n" + report);
+    }
+    assertTrue(report.lines().anyMatch(l -> l.matches("\\| \\d+ \\| \\d+ \\| [0-9.]+ \\| 0 \\| \\d+ \\| \\d+ \\| 0 \\|")),
+        "no violation, no step lost:\n" + report);
+    List<String> csv = Files.readAllLines(dir.resolve("soak.csv"));
+    assertTrue(csv.get(0).startsWith("t_s,heap_mb"), csv.get(0));
+    assertTrue(Files.size(dir.resolve("soak.png")) > 10_000, "a plot");
+  }
+}
