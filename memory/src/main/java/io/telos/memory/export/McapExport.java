@@ -113,14 +113,14 @@ public final class McapExport {
             int np = Math.min(n, st.size());
             int nv = Math.max(0, Math.min(n, st.size() - n));
             jointState(b, t, names.subList(0, Math.max(np, nv)), st, 0, np, n, nv);
-            w.message(js, seq[js]++, t, t, b.array(), b.size());
+            w.message(js, seq[js]++ & 0xFFFFFFFFL, t, t, b.array(), b.size());
             messages++;
             if (!s.commandPosition().isEmpty() || !s.commandVelocity().isEmpty()) {
               int cp = s.commandPosition().size();
               int cv = s.commandVelocity().size();
               List<String> cn = cp <= n && cv <= n ? names.subList(0, Math.max(cp, cv)) : names(Math.max(cp, cv));
               jointCommand(b, t, cn, s.commandPosition(), s.commandVelocity());
-              w.message(cmd, seq[cmd]++, t, t, b.array(), b.size());
+              w.message(cmd, seq[cmd]++ & 0xFFFFFFFFL, t, t, b.array(), b.size());
               messages++;
             }
             if (s.eePosition().size() == 3) {
@@ -129,7 +129,7 @@ public final class McapExport {
               Ros2Cdr.float64(b, s.eePosition().get(0));
               Ros2Cdr.float64(b, s.eePosition().get(1));
               Ros2Cdr.float64(b, s.eePosition().get(2));
-              w.message(ee, seq[ee]++, t, t, b.array(), b.size());
+              w.message(ee, seq[ee]++ & 0xFFFFFFFFL, t, t, b.array(), b.size());
               messages++;
             }
             progress.stepsWritten(++done, total);
@@ -139,7 +139,7 @@ public final class McapExport {
           long t = Math.max(0, r.stampNs());
           Ros2Cdr.begin(b);
           Ros2Cdr.string(b, r.describe());
-          w.message(ev, seq[ev]++, t, t, b.array(), b.size());
+          w.message(ev, seq[ev]++ & 0xFFFFFFFFL, t, t, b.array(), b.size());
           messages++;
         }
       }

@@ -41,23 +41,50 @@ public final class McapWriter implements AutoCloseable {
     record(HEADER);
   }
 
-  /** A Schema record ({@code id} >= 1). */
+  /**
+   * A Schema record.
+   *
+   * @param id 1..65535
+   * @throws IllegalArgumentException when a field does not fit its MCAP type (nothing is written)
+   */
   public void schema(int id, String name, String encoding, String data) throws IOException {
+    u16("schema id", id, 1);
     byte[] d = data.getBytes(StandardCharsets.UTF_8);
     buf.reset().u16(id).string(name).string(encoding).u32(d.length).bytes(d);
     record(SCHEMA);
   }
 
-  /** A Channel record. */
+  /**
+   * A Channel record.
+   *
+   * @param id 0..65535
+   * @param schemaId 0 (no schema) ..65535
+   * @throws IllegalArgumentException when a field does not fit its MCAP type (nothing is written)
+   */
   public void channel(int id, int schemaId, String topic, String messageEncoding, Map<String, String> metadata)
       throws IOException {
+    u16("channel id", id, 0);
+    u16("schema id", schemaId, 0);
     buf.reset().u16(id).u16(schemaId).string(topic).string(messageEncoding).map(metadata);
     record(CHANNEL);
   }
 
-  /** A Message record: {@code data} is the encoded message. */
+  /**
+   * A Message record: {@code data} is the encoded message. Times are unsigned 64-bit nanoseconds.
+   *
+   * @param channelId 0..65535
+   * @param sequence 0..4294967295
+   * @throws IllegalArgumentException when a field does not fit its MCAP type (nothing is written)
+   */
   public void message(int channelId, long sequence, long logTimeNs, long publishTimeNs, byte[] data, int length)
       throws IOException {
+    u16("channel id", channelId, 0);
+    if (sequence < 0 || sequence > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("message sequence must fit in 32 bits unsigned, was " + sequence);
+    }
+    if (length < 0 || length > data.length) {
+      throw new IllegalArgumentException("message length " + length + " outside its " + data.length + " bytes");
+    }
     buf.reset().u16(channelId).u32((int) sequence).u64(logTimeNs).u64(publishTimeNs).bytes(data, length);
     record(MESSAGE);
   }
@@ -66,6 +93,12 @@ public final class McapWriter implements AutoCloseable {
   public void metadata(String name, Map<String, String> values) throws IOException {
     buf.reset().string(name).map(values);
     record(METADATA);
+  }
+
+  private static void u16(String what, int v, int min) {
+    if (v < min || v > 0xFFFF) {
+      throw new IllegalArgumentException(what + " must be in [" + min + ", 65535], was " + v);
+    }
   }
 
   /** Data End, empty summary, Footer and the closing magic; closes the stream. */
