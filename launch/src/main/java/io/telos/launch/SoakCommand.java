@@ -59,7 +59,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code telos soak}: the agent drives the simulated arm over MQTT (through the embedded broker
- * with log-in and per-topic permissions) for a long time while faults are injected on a schedule,
+ * with log-in and per-topic permissions) or ROS 2 (DDS on loopback) for a long time while faults are injected on a schedule,
  * and reports what a deployment needs to trust it: goals reached, limit violations, acknowledged
  * steps lost from episodic memory, heap, file descriptors and threads over time, and which
  * injected faults the agent noticed.
@@ -67,8 +67,8 @@ import picocli.CommandLine.Option;
 @Command(name = "soak", description = {
     "Run the agent on the simulated arm over MQTT for a long time, injecting faults on a schedule, and report goals,"
         + " limit violations, acknowledged steps lost, heap and file-descriptor growth, and faults noticed.",
-    "Faults, in turn: broker restart, malformed state burst, CPU starvation, operator heartbeat loss, planner"
-        + " stall. Writes soak.csv, soak.png and soak.md into --out."})
+    "Faults, in turn: broker restart (MQTT) or the ROS 2 driver leaving DDS, malformed state burst (MQTT), CPU"
+        + " starvation, operator heartbeat loss, planner stall. Writes soak.csv, soak.png and soak.md into --out."})
 final class SoakCommand implements Callable<Integer> {
   private static final String ROBOT = "arm1";
   private static final Duration SAMPLE = Duration.ofSeconds(5);
@@ -83,6 +83,10 @@ final class SoakCommand implements Callable<Integer> {
 
   @Option(names = "--seed", description = "Seed of targets and sensor noise (default ${DEFAULT-VALUE}).")
   long seed = 42;
+
+  @Option(names = "--transport", description = "mqtt (the embedded broker with users) or ros2 (DDS on loopback)"
+      + " (default ${DEFAULT-VALUE}).")
+  String transport = "mqtt";
 
   @Option(names = "--out", description = "Folder for the memory, CSV, plot and report (default ${DEFAULT-VALUE}).")
   Path out = Path.of("runs", "soak");
@@ -101,31 +105,24 @@ final class SoakCommand implements Callable<Integer> {
     if (!(minutes > 0) || !(faultEveryS >= 5)) {
       throw new LaunchException("--minutes must be > 0 and --fault-every-s at least 5");
     }
+    if (!List.of("mqtt", "ros2").contains(transport)) {
+      throw new LaunchException("--transport: must be mqtt or ros2, was '" + transport + "'");
+    }
     Files.createDirectories(out);
     Path db = out.resolve("memory.db");
     for (String suffix : new String[] {"", "-wal", "-shm"}) {
       Files.deleteIfExists(out.resolve("memory.db" + suffix));
     }
-    String agentPw = secret();
-    String robotPw = secret();
-    Path users = out.resolve("broker-users.yaml");
-    Files.writeString(users, "users:\n"
-        + "  agent: {role: agent, password_hash: \"" + hash(agentPw) + "\"}\n"
-        + "  " + ROBOT + ": {role: robot, password_hash: \"" + hash(robotPw) + "\"}\n");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-
-    try (EmbeddedBroker broker = new EmbeddedBroker(0, BrokerUsers.read("soak users", users)).start();
-        SimRobotCommand.Standalone robot = SimRobotCommand.Standalone.start(ROBOT, "builtin:telos6",
-            ArmChain.DEFAULT, broker.uri(), 0, seed, Scene.EMPTY, Map.of(),
-            Map.of("username", ROBOT, "password", robotPw))) {
-      LaunchSpec spec = LaunchFile.parse(new ByteArrayInputStream(launchFile(broker.uri(), agentPw, db)
+    try (Rig rig = "ros2".equals(transport) ? Ros2Rig.start(seed) : MqttRig.start(out, seed)) {
+      LaunchSpec spec = LaunchFile.parse(new ByteArrayInputStream(launchFile(rig.bridge(), db)
           .getBytes(StandardCharsets.UTF_8)), null);
-      return soak(spec, broker, robotPw, db);
+      return soak(spec, rig, db);
     }
   }
 
-  private int soak(LaunchSpec spec, EmbeddedBroker broker, String robotPw, Path db) throws Exception {
+  private int soak(LaunchSpec spec, Rig rig, Path db) throws Exception {
     StallingPlanner[] stall = new StallingPlanner[1];
     AtomicReference<Session.Started> live = new AtomicReference<>();
     CompletableFuture<Void> up = new CompletableFuture<>();
@@ -161,7 +158,7 @@ final class SoakCommand implements Callable<Integer> {
     session.start();
     up.get(3, TimeUnit.MINUTES);
     Session.Started s = live.get();
-    MqttRobotHardware agentSide = s.runtime().parts().hardware() instanceof MqttRobotHardware m ? m : null;
+    MqttRobotHardware agentSide = agentSide(s);
 
     long t0 = System.nanoTime();
     long end = t0 + (long) (minutes * 60e9);
@@ -183,10 +180,11 @@ final class SoakCommand implements Callable<Integer> {
         bar.show((int) Math.min(totalS, (now - t0) / 1_000_000_000L), "s");
       }
       if (now >= nextFault && now + TimeUnit.SECONDS.toNanos(20) < end) {
-        SoakFault f = SoakFault.values()[k++ % SoakFault.values().length];
+        List<SoakFault> cycle = SoakFault.over(transport);
+        SoakFault f = cycle.get(k++ % cycle.size());
         injectedAt.add(now);
         injected.add(f);
-        details.add(inject(f, s, broker, robotPw, stall[0], agentSide));
+        details.add(inject(f, s, rig, stall[0]));
         nextFault = System.nanoTime() + (long) (faultEveryS * 1e9);
       }
       Thread.sleep(Math.max(1, Math.min(nextSample, nextFault) - System.nanoTime()) / 1_000_000 + 1);
@@ -230,21 +228,14 @@ final class SoakCommand implements Callable<Integer> {
     return i.fault().expected == null || List.of(i.noticed().split(" ")).contains(i.fault().expected);
   }
 
-  private String inject(SoakFault f, Session.Started s, EmbeddedBroker broker, String robotPw,
-      StallingPlanner planner, MqttRobotHardware agentSide) throws Exception {
+  private static MqttRobotHardware agentSide(Session.Started s) {
+    return s.runtime().parts().hardware() instanceof MqttRobotHardware m ? m : null;
+  }
+
+  private String inject(SoakFault f, Session.Started s, Rig rig, StallingPlanner planner) throws Exception {
     switch (f) {
-      case BROKER_RESTART -> {
-        broker.stop();
-        Thread.sleep(3000);
-        broker.start();
-        return "broker down 3 s";
-      }
-      case MALFORMED_BURST -> {
-        long before = agentSide == null ? 0 : agentSide.rejectedStates();
-        int sent = malformedBurst(broker.uri(), robotPw);
-        Thread.sleep(2000);
-        long after = agentSide == null ? 0 : agentSide.rejectedStates();
-        return sent + " bad states sent, " + (after - before) + " refused by the bridge";
+      case BROKER_RESTART, MALFORMED_BURST, PEER_LOST -> {
+        return rig.inject(f, s);
       }
       case CPU_STARVATION -> {
         int n = Runtime.getRuntime().availableProcessors() + 1;
@@ -315,7 +306,7 @@ final class SoakCommand implements Callable<Integer> {
   }
 
   /** Publishes malformed joint states as the robot's own (logged-in) driver gone wrong would. */
-  private int malformedBurst(String uri, String robotPw) throws MqttException {
+  private static int malformedBurst(String uri, String robotPw, long seed) throws MqttException {
     Random rnd = new Random(seed);
     MqttClient c = new MqttClient(uri, "soak-bad-driver", new MemoryPersistence());
     MqttConnectionOptions o = new MqttConnectionOptions();
@@ -382,7 +373,8 @@ final class SoakCommand implements Callable<Integer> {
   private String report(RunReport r, long acknowledged, StoreStats stored, List<Sample> samples,
       List<Injection> injections) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "## telos soak, %.1f minutes, seed %d%n%n", minutes, seed));
+    b.append(String.format(Locale.ROOT, "## telos soak over %s, %.1f minutes, seed %d%n%n", transport, minutes,
+        seed));
     b.append(String.format(Locale.ROOT, "| goals | reached | success | limit violations | steps acknowledged | steps"
         + " in the store | lost |%n|---:|---:|---:|---:|---:|---:|---:|%n| %d | %d | %.3f | %d | %d | %d | %d |%n%n",
         r.outcomes().size(), r.reached(), r.successRate(), r.limitViolations(), acknowledged, stored.steps(),
@@ -415,21 +407,113 @@ final class SoakCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private String launchFile(String broker, String agentPw, Path db) {
+  private String launchFile(String bridge, Path db) {
     return """
         robot: {id: %s, description: "builtin:telos6"}
         clock: wall
         seed: %d
         bridge:
-          type: mqtt
-          broker: %s
-          username: agent
-          password: "%s"
-          keep_alive_s: 2
+        %s
         planner: {type: mppi, rate_hz: 50}
         task: {type: reach_random, count: 100000, tolerance_m: 0.01, timeout_s: 8}
         memory: {type: sqlite, path: "%s"}
-        """.formatted(ROBOT, seed, broker, agentPw, db.toAbsolutePath());
+        """.formatted(ROBOT, seed, bridge.strip().indent(2).stripTrailing(), db.toAbsolutePath());
+  }
+
+  /** The robot and what stands between it and the agent, with the faults only that transport has. */
+  private interface Rig extends AutoCloseable {
+    /** The launch file's {@code bridge:} section. */
+    String bridge();
+
+    String inject(SoakFault f, Session.Started s) throws Exception;
+
+    @Override
+    void close();
+  }
+
+  /** The simulated arm behind the embedded broker, robot and agent each logged in as themselves. */
+  private record MqttRig(EmbeddedBroker broker, SimRobotCommand.Standalone robot, String agentPw, String robotPw,
+      long seed) implements Rig {
+    static MqttRig start(Path out, long seed) throws Exception {
+      String agentPw = secret();
+      String robotPw = secret();
+      Path users = out.resolve("broker-users.yaml");
+      Files.writeString(users, "users:\n"
+          + "  agent: {role: agent, password_hash: \"" + hash(agentPw) + "\"}\n"
+          + "  " + ROBOT + ": {role: robot, password_hash: \"" + hash(robotPw) + "\"}\n");
+      EmbeddedBroker broker = new EmbeddedBroker(0, BrokerUsers.read("soak users", users)).start();
+      try {
+        SimRobotCommand.Standalone robot = SimRobotCommand.Standalone.start(ROBOT, "builtin:telos6",
+            ArmChain.DEFAULT, broker.uri(), 0, seed, Scene.EMPTY, Map.of(),
+            Map.of("username", ROBOT, "password", robotPw));
+        return new MqttRig(broker, robot, agentPw, robotPw, seed);
+      } catch (Exception e) {
+        broker.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public String bridge() {
+      return "type: mqtt\nbroker: " + broker.uri() + "\nusername: agent\npassword: \"" + agentPw
+          + "\"\nkeep_alive_s: 2\n";
+    }
+
+    @Override
+    public String inject(SoakFault f, Session.Started s) throws Exception {
+      if (f == SoakFault.BROKER_RESTART) {
+        broker.stop();
+        Thread.sleep(3000);
+        broker.start();
+        return "broker down 3 s";
+      }
+      MqttRobotHardware agentSide = agentSide(s);
+      long before = agentSide == null ? 0 : agentSide.rejectedStates();
+      int sent = malformedBurst(broker.uri(), robotPw, seed);
+      Thread.sleep(2000);
+      long after = agentSide == null ? 0 : agentSide.rejectedStates();
+      return sent + " bad states sent, " + (after - before) + " refused by the bridge";
+    }
+
+    @Override
+    public void close() {
+      robot.close();
+      broker.close();
+    }
+  }
+
+  /** The simulated arm behind a ROS 2 driver on loopback DDS; the driver can leave and come back. */
+  private static final class Ros2Rig implements Rig {
+    private final int domain;
+    private Ros2SimRobot robot;
+
+    private Ros2Rig(int domain, Ros2SimRobot robot) {
+      this.domain = domain;
+      this.robot = robot;
+    }
+
+    static Ros2Rig start(long seed) {
+      int domain = 200 + (int) (ProcessHandle.current().pid() % 30);
+      return new Ros2Rig(domain, Ros2SimRobot.start(ROBOT, "builtin:telos6", domain, true, seed));
+    }
+
+    @Override
+    public String bridge() {
+      return "type: ros2\ndomain_id: " + domain + "\nloopback_only: true\n";
+    }
+
+    @Override
+    public String inject(SoakFault f, Session.Started s) throws Exception {
+      var arm = robot.detach();
+      Thread.sleep(3000);
+      robot = Ros2SimRobot.attach(arm, ROBOT, domain, true);
+      return "driver off DDS 3 s, arm still running";
+    }
+
+    @Override
+    public void close() {
+      robot.close();
+    }
   }
 
   private static String secret() {

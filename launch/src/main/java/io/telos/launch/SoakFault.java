@@ -1,11 +1,14 @@
 package io.telos.launch;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The faults the soak injects, in the order it cycles through them. */
 enum SoakFault {
   /** The MQTT broker stops (every connection drops, no wills) and comes back after a pause. */
   BROKER_RESTART("STATE_STALE"),
+  /** The robot's ROS 2 driver leaves DDS (its participant goes) and comes back after a pause; the arm stays. */
+  PEER_LOST("STATE_STALE"),
   /** A burst of malformed, NaN, out-of-range and wrongly named joint states on the robot's state topic. */
   MALFORMED_BURST("BAD_INPUT"),
   /** Busy threads, one more than the cores, for a few seconds. */
@@ -20,6 +23,13 @@ enum SoakFault {
 
   SoakFault(String expected) {
     this.expected = expected;
+  }
+
+  /** The faults a soak over {@code transport} cycles through. */
+  static List<SoakFault> over(String transport) {
+    return "ros2".equals(transport)
+        ? List.of(PEER_LOST, CPU_STARVATION, OPERATOR_HEARTBEAT_LOSS, PLANNER_STALL)
+        : List.of(BROKER_RESTART, MALFORMED_BURST, CPU_STARVATION, OPERATOR_HEARTBEAT_LOSS, PLANNER_STALL);
   }
 
   public String label() {

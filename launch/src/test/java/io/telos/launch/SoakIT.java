@@ -19,12 +19,22 @@ class SoakIT {
   Path dir;
 
   @Test
-  void aMinuteOfFaultsLeavesNoViolationNoLostStepAndEveryFaultNoticed() throws Exception {
+  void aMinuteOfFaultsOverMqttLeavesNoViolationNoLostStepAndEveryFaultNoticed() throws Exception {
+    soak("mqtt");
+  }
+
+  @Test
+  void aMinuteOfFaultsOverRos2LeavesNoViolationNoLostStepAndEveryFaultNoticed() throws Exception {
+    soak("ros2");
+  }
+
+  private void soak(String transport) throws Exception {
     CommandLine cl = Telos.commandLine();
-    int rc = cl.execute("soak", "--minutes", "1.1", "--fault-every-s", "6", "--out", dir.toString());
+    int rc = cl.execute("soak", "--transport", transport, "--minutes", "1.1", "--fault-every-s", "6", "--out",
+        dir.toString());
     String report = Files.readString(dir.resolve("soak.md"));
     assertEquals(0, rc, report);
-    for (SoakFault f : SoakFault.values()) {
+    for (SoakFault f : SoakFault.over(transport)) {
       assertTrue(report.contains("| " + f.label() + " | 1 | 1 "), f.label() + " injected once and noticed:\n" + report);
     }
     assertTrue(report.lines().anyMatch(l -> l.matches("\\| \\d+ \\| \\d+ \\| [0-9.]+ \\| 0 \\| \\d+ \\| \\d+ \\| 0 \\|")),
