@@ -35,6 +35,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -72,6 +75,11 @@ import picocli.CommandLine.Option;
 final class SoakCommand implements Callable<Integer> {
   private static final String ROBOT = "arm1";
   private static final Duration SAMPLE = Duration.ofSeconds(5);
+  /**
+   * A protective stop the soak did not cause itself is reset after this long, as the operator on
+   * watch would after a look at the cell; each one is reported.
+   */
+  private static final long OPERATOR_RESET_NS = TimeUnit.SECONDS.toNanos(5);
   /** How long after an injection a matching fault or mode change counts as the agent noticing it. */
   private static final long NOTICE_NS = TimeUnit.SECONDS.toNanos(15);
 
@@ -169,6 +177,8 @@ final class SoakCommand implements Callable<Integer> {
     long nextSample = t0;
     long nextFault = t0 + (long) (Math.min(30, faultEveryS) * 1e9);
     int k = 0;
+    long stoppedSince = -1;
+    List<String> resets = new ArrayList<>();
     int totalS = (int) Math.round(minutes * 60);
     ProgressBar bar = new ProgressBar(System.err, totalS, false);
     while (System.nanoTime() < end) {
@@ -179,15 +189,26 @@ final class SoakCommand implements Callable<Integer> {
         nextSample += SAMPLE.toNanos();
         bar.show((int) Math.min(totalS, (now - t0) / 1_000_000_000L), "s");
       }
+      if (s.runtime().arbiter().mode() == Mode.PROTECTIVE_STOP) {
+        if (stoppedSince < 0) {
+          stoppedSince = now;
+        } else if (now - stoppedSince > OPERATOR_RESET_NS) {
+          resets.add(String.format(Locale.ROOT, "%.0f s: %s", (now - t0) / 1e9, resetAndRelease(s)));
+          stoppedSince = -1;
+        }
+      } else {
+        stoppedSince = -1;
+      }
       if (now >= nextFault && now + TimeUnit.SECONDS.toNanos(20) < end) {
         List<SoakFault> cycle = SoakFault.over(transport);
         SoakFault f = cycle.get(k++ % cycle.size());
         injectedAt.add(now);
         injected.add(f);
-        details.add(inject(f, s, rig, stall[0]));
+        details.add(inject(f, s, rig, stall[0], db));
         nextFault = System.nanoTime() + (long) (faultEveryS * 1e9);
       }
-      Thread.sleep(Math.max(1, Math.min(nextSample, nextFault) - System.nanoTime()) / 1_000_000 + 1);
+      Thread.sleep(Math.max(1, Math.min(Math.min(nextSample, nextFault) - System.nanoTime(), 200_000_000L))
+          / 1_000_000 + 1);
     }
     bar.show(totalS, "s");
     s.stop().run();
@@ -215,7 +236,7 @@ final class SoakCommand implements Callable<Integer> {
     writeCsv(csv, samples, injections);
     SoakPlot.write(samples, injections, out.resolve("soak.png"),
         String.format(Locale.ROOT, "telos soak: %.1f min, %d faults injected", minutes, injections.size()));
-    String md = report(r, acknowledged, stored, samples, injections);
+    String md = report(r, acknowledged, stored, samples, injections, resets);
     Files.writeString(out.resolve("soak.md"), md);
     System.out.println(md);
     long missed = injections.stream().filter(i -> !noticed(i)).count();
@@ -232,8 +253,17 @@ final class SoakCommand implements Callable<Integer> {
     return s.runtime().parts().hardware() instanceof MqttRobotHardware m ? m : null;
   }
 
-  private String inject(SoakFault f, Session.Started s, Rig rig, StallingPlanner planner) throws Exception {
+  private String inject(SoakFault f, Session.Started s, Rig rig, StallingPlanner planner, Path db) throws Exception {
     switch (f) {
+      case STORE_LOCKED -> {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+            Statement st = c.createStatement()) {
+          st.execute("BEGIN EXCLUSIVE");
+          Thread.sleep(5000);
+          st.execute("ROLLBACK");
+        }
+        return "another process held the store's write lock 5 s";
+      }
       case BROKER_RESTART, MALFORMED_BURST, PEER_LOST -> {
         return rig.inject(f, s);
       }
@@ -284,11 +314,17 @@ final class SoakCommand implements Callable<Integer> {
       Thread.sleep(10);
     }
     Mode stopped = s.runtime().arbiter().mode();
+    return "silent operator -> " + stopped + "; " + resetAndRelease(s);
+  }
+
+  /** The operator clears a protective stop and hands the arm back to the agent. */
+  private static String resetAndRelease(Session.Started s) throws Exception {
+    Operator op = new Operator(s);
     op.send(OperatorCommand.Kind.RESET);
     op.send(OperatorCommand.Kind.TAKE);
     op.send(OperatorCommand.Kind.HEARTBEAT);
     OperatorReply back = op.send(OperatorCommand.Kind.RELEASE);
-    return "silent operator -> " + stopped + "; reset and released -> " + back.mode();
+    return "reset and released -> " + back.mode();
   }
 
   /** The operator station the soak plays, on the bus. */
@@ -371,7 +407,7 @@ final class SoakCommand implements Callable<Integer> {
   }
 
   private String report(RunReport r, long acknowledged, StoreStats stored, List<Sample> samples,
-      List<Injection> injections) {
+      List<Injection> injections, List<String> resets) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "## telos soak over %s, %.1f minutes, seed %d%n%n", transport, minutes,
         seed));
@@ -379,6 +415,8 @@ final class SoakCommand implements Callable<Integer> {
         + " in the store | lost |%n|---:|---:|---:|---:|---:|---:|---:|%n| %d | %d | %.3f | %d | %d | %d | %d |%n%n",
         r.outcomes().size(), r.reached(), r.successRate(), r.limitViolations(), acknowledged, stored.steps(),
         Math.max(0, acknowledged - stored.steps())));
+    b.append(String.format(Locale.ROOT, "Steps never acknowledged (counted as gaps of their episodes while the store"
+        + " could not write): %d.%n%n", stored.gaps()));
     if (samples.size() >= 4) {
       Sample first = samples.get(Math.min(samples.size() - 1, samples.size() / 10));
       Sample last = samples.get(samples.size() - 1);
@@ -404,6 +442,9 @@ final class SoakCommand implements Callable<Integer> {
           f.expected == null ? "none needed" : f.expected, last.noticed(), last.detail()));
     });
     b.append(String.format(Locale.ROOT, "%nfaults raised by the agent: %s%n", r.faults()));
+    b.append(String.format(Locale.ROOT, "%nprotective stops not injected by the soak, reset by its operator after %d s:"
+        + " %d%s%n", OPERATOR_RESET_NS / 1_000_000_000L, resets.size(), resets.isEmpty() ? ""
+        : " (" + String.join("; ", resets) + ")"));
     return b.toString();
   }
 

@@ -16,7 +16,13 @@ enum SoakFault {
   /** An operator takes the arm, sends a few heartbeats, then goes silent: the deadman must stop it. */
   OPERATOR_HEARTBEAT_LOSS("DEADMAN"),
   /** The planner stops answering for longer than a plan lives. */
-  PLANNER_STALL("PLAN_STALE");
+  PLANNER_STALL("PLAN_STALE"),
+  /**
+   * Another process holds the episodic store's write lock for longer than the store waits: writes
+   * fail as they would on a full disk or a read-only file, and must resume without losing what was
+   * acknowledged.
+   */
+  STORE_LOCKED("MEMORY_WRITE_FAILED");
 
   /** The fault code that shows the agent noticed, or null when the fault is to be absorbed without one. */
   public final String expected;
@@ -28,8 +34,9 @@ enum SoakFault {
   /** The faults a soak over {@code transport} cycles through. */
   static List<SoakFault> over(String transport) {
     return "ros2".equals(transport)
-        ? List.of(PEER_LOST, CPU_STARVATION, OPERATOR_HEARTBEAT_LOSS, PLANNER_STALL)
-        : List.of(BROKER_RESTART, MALFORMED_BURST, CPU_STARVATION, OPERATOR_HEARTBEAT_LOSS, PLANNER_STALL);
+        ? List.of(PEER_LOST, CPU_STARVATION, OPERATOR_HEARTBEAT_LOSS, PLANNER_STALL, STORE_LOCKED)
+        : List.of(BROKER_RESTART, MALFORMED_BURST, CPU_STARVATION, OPERATOR_HEARTBEAT_LOSS, PLANNER_STALL,
+            STORE_LOCKED);
   }
 
   public String label() {

@@ -30,7 +30,7 @@ class SoakIT {
 
   private void soak(String transport) throws Exception {
     CommandLine cl = Telos.commandLine();
-    int rc = cl.execute("soak", "--transport", transport, "--minutes", "1.1", "--fault-every-s", "6", "--out",
+    int rc = cl.execute("soak", "--transport", transport, "--minutes", "1.5", "--fault-every-s", "6", "--out",
         dir.toString());
     String report = Files.readString(dir.resolve("soak.md"));
     assertEquals(0, rc, report);
