@@ -1,11 +1,15 @@
 package io.telos.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.telos.api.Mode;
 import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -103,6 +107,34 @@ class BrowserConsoleIT {
           ws.onclose = (e) => done('closed ' + e.code);
           """);
       assertTrue(String.valueOf(refused).startsWith("closed"), "unauthenticated socket: " + refused);
+
+      // cross-site WebSocket hijacking: a page of another origin that holds a valid session still cannot
+      // open the socket (the browser itself sets Origin); the same session from the console's page can
+      String session = OperatorClient.login(port, "mallory", TeleopIT.TOKEN)[1];
+      assertNotNull(session);
+      HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      evil.createContext("/", x -> {
+        byte[] page = "<html><body>another site</body></html>".getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "text/html");
+        x.sendResponseHeaders(200, page.length);
+        x.getResponseBody().write(page);
+        x.close();
+      });
+      evil.start();
+      String socket = "const done = arguments[arguments.length - 1];"
+          + "const ws = new WebSocket('ws://127.0.0.1:" + port + "/ws?session=" + session + "');"
+          + "ws.onopen = () => { done('opened'); ws.close(); };"
+          + "ws.onclose = (e) => done('closed ' + e.code);";
+      try {
+        ana.get("http://127.0.0.1:" + evil.getAddress().getPort() + "/");
+        Object hijack = ((JavascriptExecutor) ana).executeAsyncScript(socket);
+        assertTrue(String.valueOf(hijack).startsWith("closed"), "a socket from another origin: " + hijack);
+      } finally {
+        evil.stop(0);
+      }
+      ana.get("http://127.0.0.1:" + port + "/");
+      assertEquals("opened", ((JavascriptExecutor) ana).executeAsyncScript(socket),
+          "the same session from the console's own page");
 
       login(ana, port, "ana");
       // the run gets stuck on the unreachable target: the console shows the request and its reason
