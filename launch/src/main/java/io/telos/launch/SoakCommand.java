@@ -11,12 +11,8 @@ import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorReply;
 import io.telos.api.ActionChunk;
 import io.telos.api.JointCommand;
-import io.telos.api.scene.Scene;
-import io.telos.api.spi.ArmChain;
 import io.telos.api.PlanSignals;
 import io.telos.api.spi.Planner;
-import io.telos.bridge.mqtt.BrokerUsers;
-import io.telos.bridge.mqtt.EmbeddedBroker;
 import io.telos.bridge.mqtt.MqttRobotHardware;
 import io.telos.memory.StoreStats;
 import io.telos.memory.sqlite.SqliteEpisodeStore;
@@ -34,18 +30,15 @@ import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -53,10 +46,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,7 +62,7 @@ import picocli.CommandLine.Option;
     "Faults, in turn: broker restart (MQTT) or the ROS 2 driver leaving DDS, malformed state burst (MQTT), CPU"
         + " starvation, operator heartbeat loss, planner stall. Writes soak.csv, soak.png and soak.md into --out."})
 final class SoakCommand implements Callable<Integer> {
-  private static final String ROBOT = "arm1";
+  static final String ROBOT = "arm1";
   private static final Duration SAMPLE = Duration.ofSeconds(5);
   /**
    * A protective stop the soak did not cause itself is reset after this long, as the operator on
@@ -123,14 +112,14 @@ final class SoakCommand implements Callable<Integer> {
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    try (Rig rig = "ros2".equals(transport) ? Ros2Rig.start(seed) : MqttRig.start(out, seed)) {
+    try (SoakRig rig = "ros2".equals(transport) ? SoakRig.Ros2.start(seed) : SoakRig.Mqtt.start(out, seed)) {
       LaunchSpec spec = LaunchFile.parse(new ByteArrayInputStream(launchFile(rig.bridge(), db)
           .getBytes(StandardCharsets.UTF_8)), null);
       return soak(spec, rig, db);
     }
   }
 
-  private int soak(LaunchSpec spec, Rig rig, Path db) throws Exception {
+  private int soak(LaunchSpec spec, SoakRig rig, Path db) throws Exception {
     StallingPlanner[] stall = new StallingPlanner[1];
     AtomicReference<Session.Started> live = new AtomicReference<>();
     CompletableFuture<Void> up = new CompletableFuture<>();
@@ -166,7 +155,7 @@ final class SoakCommand implements Callable<Integer> {
     session.start();
     up.get(3, TimeUnit.MINUTES);
     Session.Started s = live.get();
-    MqttRobotHardware agentSide = agentSide(s);
+    MqttRobotHardware agentSide = SoakRig.agentSide(s);
 
     long t0 = System.nanoTime();
     long end = t0 + (long) (minutes * 60e9);
@@ -189,16 +178,7 @@ final class SoakCommand implements Callable<Integer> {
         nextSample += SAMPLE.toNanos();
         bar.show((int) Math.min(totalS, (now - t0) / 1_000_000_000L), "s");
       }
-      if (s.runtime().arbiter().mode() == Mode.PROTECTIVE_STOP) {
-        if (stoppedSince < 0) {
-          stoppedSince = now;
-        } else if (now - stoppedSince > OPERATOR_RESET_NS) {
-          resets.add(String.format(Locale.ROOT, "%.0f s: %s", (now - t0) / 1e9, resetAndRelease(s)));
-          stoppedSince = -1;
-        }
-      } else {
-        stoppedSince = -1;
-      }
+      stoppedSince = watchProtectiveStop(s, now, t0, stoppedSince, resets);
       if (now >= nextFault && now + TimeUnit.SECONDS.toNanos(20) < end) {
         List<SoakFault> cycle = SoakFault.over(transport);
         SoakFault f = cycle.get(k++ % cycle.size());
@@ -227,15 +207,20 @@ final class SoakCommand implements Callable<Integer> {
     List<Raised> all = new ArrayList<>(raised);
     for (int i = 0; i < injected.size(); i++) {
       long at = injectedAt.get(i);
-      SoakFault f = injected.get(i);
       List<String> seen = all.stream().filter(x -> x.atNs() >= at && x.atNs() <= at + NOTICE_NS)
           .map(Raised::code).distinct().toList();
-      injections.add(new Injection((at - t0) / 1e9, f, String.join(" ", seen), details.get(i)));
+      injections.add(new Injection((at - t0) / 1e9, injected.get(i), String.join(" ", seen), details.get(i)));
     }
-    Path csv = out.resolve("soak.csv");
-    writeCsv(csv, samples, injections);
+    return finish(r, acknowledged, stored, samples, injections, resets);
+  }
+
+  /** Writes the CSV, plot and report; the exit status. */
+  private int finish(RunReport r, long acknowledged, StoreStats stored, List<Sample> samples,
+      List<Injection> injections, List<String> resets) throws IOException {
+    writeCsv(out.resolve("soak.csv"), samples, injections);
     SoakPlot.write(samples, injections, out.resolve("soak.png"),
-        String.format(Locale.ROOT, "telos soak: %.1f min, %d faults injected", minutes, injections.size()));
+        String.format(Locale.ROOT, "telos soak over %s: %.1f min, %d faults injected", transport, minutes,
+            injections.size()));
     String md = report(r, acknowledged, stored, samples, injections, resets);
     Files.writeString(out.resolve("soak.md"), md);
     System.out.println(md);
@@ -244,16 +229,33 @@ final class SoakCommand implements Callable<Integer> {
     return ok ? 0 : Telos.EXIT_TASK_FAILED;
   }
 
+  /**
+   * The operator on watch: a protective stop that has lasted {@link #OPERATOR_RESET_NS} is reset and
+   * the arm handed back (listed in {@code resets}).
+   *
+   * @return since when the arm has been stopped, or -1
+   */
+  private static long watchProtectiveStop(Session.Started s, long now, long t0, long stoppedSince,
+      List<String> resets) throws Exception {
+    if (s.runtime().arbiter().mode() != Mode.PROTECTIVE_STOP) {
+      return -1;
+    }
+    if (stoppedSince < 0) {
+      return now;
+    }
+    if (now - stoppedSince > OPERATOR_RESET_NS) {
+      resets.add(String.format(Locale.ROOT, "%.0f s: %s", (now - t0) / 1e9, resetAndRelease(s)));
+      return -1;
+    }
+    return stoppedSince;
+  }
+
   /** Whether the agent raised the fault's expected code in time (a fault without one needs none). */
   private static boolean noticed(Injection i) {
     return i.fault().expected == null || List.of(i.noticed().split(" ")).contains(i.fault().expected);
   }
 
-  private static MqttRobotHardware agentSide(Session.Started s) {
-    return s.runtime().parts().hardware() instanceof MqttRobotHardware m ? m : null;
-  }
-
-  private String inject(SoakFault f, Session.Started s, Rig rig, StallingPlanner planner, Path db) throws Exception {
+  private String inject(SoakFault f, Session.Started s, SoakRig rig, StallingPlanner planner, Path db) throws Exception {
     switch (f) {
       case STORE_LOCKED -> {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
@@ -339,38 +341,6 @@ final class SoakCommand implements Callable<Integer> {
       return s.vertx().eventBus().<OperatorReply>request(Addresses.teleop(ROBOT), c).toCompletionStage()
           .toCompletableFuture().get(5, TimeUnit.SECONDS).body();
     }
-  }
-
-  /** Publishes malformed joint states as the robot's own (logged-in) driver gone wrong would. */
-  private static int malformedBurst(String uri, String robotPw, long seed) throws MqttException {
-    Random rnd = new Random(seed);
-    MqttClient c = new MqttClient(uri, "soak-bad-driver", new MemoryPersistence());
-    MqttConnectionOptions o = new MqttConnectionOptions();
-    o.setUserName(ROBOT);
-    o.setPassword(robotPw.getBytes(StandardCharsets.UTF_8));
-    c.connect(o);
-    String[] bad = {"", "{", "null", "[]", "{\"name\":[\"shoulder_pan_joint\"],\"position\":[\"NaN\"]}",
-        "{\"stamp_ns\":1,\"name\":[\"a\",\"b\"],\"position\":[1,2]}",
-        "{\"stamp_ns\":1,\"name\":[],\"position\":[]}", "{\"position\":[1e308,1e308,1e308,1e308,1e308,1e308]}",
-        "\u0000\u0001\u0002"};
-    int n = 0;
-    try {
-      for (int i = 0; i < 300; i++) {
-        byte[] payload;
-        if (i % 3 == 0) {
-          payload = new byte[rnd.nextInt(512)];
-          rnd.nextBytes(payload);
-        } else {
-          payload = bad[i % bad.length].getBytes(StandardCharsets.UTF_8);
-        }
-        c.publish("telos/" + ROBOT + "/state", payload, 0, false);
-        n++;
-      }
-    } finally {
-      c.disconnect();
-      c.close();
-    }
-    return n;
   }
 
   private static Sample sample(double tS, long goals, long reached, long faults, long rejected) {
@@ -459,112 +429,6 @@ final class SoakCommand implements Callable<Integer> {
         task: {type: reach_random, count: 100000, tolerance_m: 0.01, timeout_s: 8}
         memory: {type: sqlite, path: "%s"}
         """.formatted(ROBOT, seed, bridge.strip().indent(2).stripTrailing(), db.toAbsolutePath());
-  }
-
-  /** The robot and what stands between it and the agent, with the faults only that transport has. */
-  private interface Rig extends AutoCloseable {
-    /** The launch file's {@code bridge:} section. */
-    String bridge();
-
-    String inject(SoakFault f, Session.Started s) throws Exception;
-
-    @Override
-    void close();
-  }
-
-  /** The simulated arm behind the embedded broker, robot and agent each logged in as themselves. */
-  private record MqttRig(EmbeddedBroker broker, SimRobotCommand.Standalone robot, String agentPw, String robotPw,
-      long seed) implements Rig {
-    static MqttRig start(Path out, long seed) throws Exception {
-      String agentPw = secret();
-      String robotPw = secret();
-      Path users = out.resolve("broker-users.yaml");
-      Files.writeString(users, "users:\n"
-          + "  agent: {role: agent, password_hash: \"" + hash(agentPw) + "\"}\n"
-          + "  " + ROBOT + ": {role: robot, password_hash: \"" + hash(robotPw) + "\"}\n");
-      EmbeddedBroker broker = new EmbeddedBroker(0, BrokerUsers.read("soak users", users)).start();
-      try {
-        SimRobotCommand.Standalone robot = SimRobotCommand.Standalone.start(ROBOT, "builtin:telos6",
-            ArmChain.DEFAULT, broker.uri(), 0, seed, Scene.EMPTY, Map.of(),
-            Map.of("username", ROBOT, "password", robotPw));
-        return new MqttRig(broker, robot, agentPw, robotPw, seed);
-      } catch (Exception e) {
-        broker.close();
-        throw e;
-      }
-    }
-
-    @Override
-    public String bridge() {
-      return "type: mqtt\nbroker: " + broker.uri() + "\nusername: agent\npassword: \"" + agentPw
-          + "\"\nkeep_alive_s: 2\n";
-    }
-
-    @Override
-    public String inject(SoakFault f, Session.Started s) throws Exception {
-      if (f == SoakFault.BROKER_RESTART) {
-        broker.stop();
-        Thread.sleep(3000);
-        broker.start();
-        return "broker down 3 s";
-      }
-      MqttRobotHardware agentSide = agentSide(s);
-      long before = agentSide == null ? 0 : agentSide.rejectedStates();
-      int sent = malformedBurst(broker.uri(), robotPw, seed);
-      Thread.sleep(2000);
-      long after = agentSide == null ? 0 : agentSide.rejectedStates();
-      return sent + " bad states sent, " + (after - before) + " refused by the bridge";
-    }
-
-    @Override
-    public void close() {
-      robot.close();
-      broker.close();
-    }
-  }
-
-  /** The simulated arm behind a ROS 2 driver on loopback DDS; the driver can leave and come back. */
-  private static final class Ros2Rig implements Rig {
-    private final int domain;
-    private Ros2SimRobot robot;
-
-    private Ros2Rig(int domain, Ros2SimRobot robot) {
-      this.domain = domain;
-      this.robot = robot;
-    }
-
-    static Ros2Rig start(long seed) {
-      int domain = 200 + (int) (ProcessHandle.current().pid() % 30);
-      return new Ros2Rig(domain, Ros2SimRobot.start(ROBOT, "builtin:telos6", domain, true, seed));
-    }
-
-    @Override
-    public String bridge() {
-      return "type: ros2\ndomain_id: " + domain + "\nloopback_only: true\n";
-    }
-
-    @Override
-    public String inject(SoakFault f, Session.Started s) throws Exception {
-      var arm = robot.detach();
-      Thread.sleep(3000);
-      robot = Ros2SimRobot.attach(arm, ROBOT, domain, true);
-      return "driver off DDS 3 s, arm still running";
-    }
-
-    @Override
-    public void close() {
-      robot.close();
-    }
-  }
-
-  private static String secret() {
-    byte[] b = new byte[12];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
-
-  private static String hash(String pw) {
-    return BrokerUsers.hash(pw.toCharArray(), BrokerUsers.MIN_ITERATIONS);
   }
 
   /** The planner under test, which can be told to go silent for a while (a stalled planner). */
