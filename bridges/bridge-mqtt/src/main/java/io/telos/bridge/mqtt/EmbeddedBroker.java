@@ -1,6 +1,7 @@
 package io.telos.bridge.mqtt;
 
 import com.codahale.metrics.Gauge;
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
@@ -250,8 +251,8 @@ public final class EmbeddedBroker implements AutoCloseable {
    */
   private static void quickShutdown() {
     try {
-      com.hivemq.configuration.service.InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.set(50);
-      com.hivemq.configuration.service.InternalConfigurations.MANAGED_EXTENSION_EXECUTOR_SHUTDOWN_TIMEOUT_SEC.set(1);
+      InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.set(50);
+      InternalConfigurations.MANAGED_EXTENSION_EXECUTOR_SHUTDOWN_TIMEOUT_SEC.set(1);
     } catch (LinkageError e) {
       LOG.debug("component=mqtt-broker event=default_shutdown reason=\"{}\"", e.toString());
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.telos.planner.AnalyticWorldModel;
 import io.telos.planner.spi.WorldModel;
@@ -100,7 +101,7 @@ class ModelFileAndSwapTest {
       LatentModel.Spec spec = new LatentModel.Spec(3, 8, 16, 2, 0.05);
       LatentModel net = new LatentModel(m, spec, new double[] {1, 1, 1}, new double[] {1, 1, 1}, 7L);
       long[] sizes = LatentModel.parameterSizes(spec);
-      List<ai.djl.ndarray.NDArray> params = net.parameters();
+      List<NDArray> params = net.parameters();
       assertEquals(params.size(), sizes.length);
       for (int i = 0; i < sizes.length; i++) {
         assertEquals(params.get(i).size(), sizes[i], net.names().get(i));
