@@ -250,8 +250,14 @@ final class SoakCommand implements Callable<Integer> {
     return stoppedSince;
   }
 
-  /** Whether the agent raised the fault's expected code in time (a fault without one needs none). */
+  /**
+   * Whether the agent dealt with the fault: raised its expected code in time, and for a malformed
+   * burst refused every state of it.
+   */
   private static boolean noticed(Injection i) {
+    if (i.fault() == SoakFault.MALFORMED_BURST) {
+      return i.detail().matches("(\\d+) bad states sent, \\1 refused by the bridge");
+    }
     return i.fault().expected == null || List.of(i.noticed().split(" ")).contains(i.fault().expected);
   }
 
@@ -409,7 +415,8 @@ final class SoakCommand implements Callable<Integer> {
     byFault.forEach((f, c) -> {
       Injection last = injections.stream().filter(i -> i.fault() == f).reduce((a, x) -> x).orElseThrow();
       b.append(String.format(Locale.ROOT, "| %s | %d | %d (%s) | %s | %s |%n", f.label(), c[0], c[1],
-          f.expected == null ? "none needed" : f.expected, last.noticed(), last.detail()));
+          f == SoakFault.MALFORMED_BURST ? "every state refused" : f.expected == null ? "none needed" : f.expected,
+          last.noticed(), last.detail()));
     });
     b.append(String.format(Locale.ROOT, "%nfaults raised by the agent: %s%n", r.faults()));
     b.append(String.format(Locale.ROOT, "%nprotective stops not injected by the soak, reset by its operator after %d s:"

@@ -9,8 +9,11 @@ enum SoakFault {
   BROKER_RESTART("STATE_STALE"),
   /** The robot's ROS 2 driver leaves DDS (its participant goes) and comes back after a pause; the arm stays. */
   PEER_LOST("STATE_STALE"),
-  /** A burst of malformed, NaN, out-of-range and wrongly named joint states on the robot's state topic. */
-  MALFORMED_BURST("BAD_INPUT"),
+  /**
+   * A burst of malformed, NaN, out-of-range and wrongly named joint states on the robot's state
+   * topic; judged by the bridge refusing every one (its BAD_INPUT fault is rate-limited, doubling).
+   */
+  MALFORMED_BURST(null),
   /** Busy threads, one more than the cores, for a few seconds. */
   CPU_STARVATION(null),
   /** An operator takes the arm, sends a few heartbeats, then goes silent: the deadman must stop it. */
