@@ -5,6 +5,8 @@ import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
@@ -29,6 +31,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Optional;
@@ -320,7 +323,22 @@ public final class EmbeddedBroker implements AutoCloseable {
       // nothing held
     }
 
+    /**
+     * Hashing a password takes PBKDF2's deliberate cost (up to a few hundred ms): done on the
+     * extension executor, not on the thread that reads connections.
+     */
     private void authenticate(SimpleAuthInput in, SimpleAuthOutput out) {
+      Async<SimpleAuthOutput> pending = out.async(Duration.ofSeconds(10), TimeoutFallback.FAILURE);
+      Services.extensionExecutorService().submit(() -> {
+        try {
+          decide(in, out);
+        } finally {
+          pending.resume();
+        }
+      });
+    }
+
+    private void decide(SimpleAuthInput in, SimpleAuthOutput out) {
       ConnectPacket c = in.getConnectPacket();
       String name = c.getUserName().orElse(null);
       byte[] password = c.getPassword().map(EmbeddedBroker::bytes).orElse(null);
