@@ -153,7 +153,7 @@ public record MppiConfig(
    */
   public static MppiConfig from(Settings s, Method method, long seed) {
     Set<String> allowed = new HashSet<>(COMMON_KEYS);
-    allowed.addAll(Set.of("type", "world_model", "costs", "guardrails"));
+    allowed.addAll(Set.of("type", "world_model", "contact_model", "costs", "guardrails"));
     allowed.add(method == Method.MPPI ? "temperature" : "elite_fraction");
     s.requireOnly(allowed);
     MppiConfig d = defaults(method);

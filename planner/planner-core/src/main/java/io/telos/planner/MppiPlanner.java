@@ -885,7 +885,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
       throw new IllegalArgumentException("push goal names object '" + name + "', which is not in the scene (has: "
           + String.join(", ", pushModel.objectNames()) + ")");
     }
-    return model.stateSize() - 2 * pushModel.objectCount() + 2 * j;
+    return model.stateSize() - pushModel.stateSize() + pushModel.objectOffset(j);
   }
 
   private double measuredJointDistance(Vec goal) {

@@ -9,6 +9,8 @@ import io.telos.planner.MppiConfig.Method;
 import io.telos.planner.cost.GuardrailConfig;
 import io.telos.planner.cost.SelfCollisionCost;
 import io.telos.planner.internal.Check;
+import io.telos.planner.spi.ContactModel;
+import io.telos.planner.spi.ContactModelProvider;
 import io.telos.planner.spi.WorldModel;
 import io.telos.planner.spi.WorldModelProvider;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import java.util.TreeSet;
  *   type: mppi              # mppi | cem | dls (default mppi)
  *   samples: 256
  *   world_model: analytic   # or { type: analytic, ...provider keys }
+ *   contact_model: analytic # with scene objects: analytic (quasi-static) or { type: learned, path: … }
  *   costs: { terminal_weight: 4.0 }
  *   guardrails: { workspace_min: [-1, -1, 0.02], workspace_max: [1, 1, 1.2] }
  * </pre>
@@ -106,7 +109,9 @@ public final class Planners {
     }
     WorldModel model = worldModel(MppiPlanner.plannerRobot(robot, config.velocityScale()), config.dtS(), section);
     if (!scene.isEmpty()) {
-      model = new PushingWorldModel(model, scene);
+      model = new PushingWorldModel(model, scene, contactModel(scene, config.dtS(), section));
+    } else if (section.asMap().containsKey("contact_model")) {
+      throw new ConfigException(section.key("contact_model") + ": needs objects in the launch file's scene section");
     }
     return new MppiPlanner(robot, model, config, Continuity.from(section, robot.response()));
   }
@@ -116,32 +121,55 @@ public final class Planners {
    * {@link WorldModelProvider}s on the class path.
    */
   public static WorldModel worldModel(RobotModel robot, double dtS, Settings section) {
-    Object raw = section.asMap().get("world_model");
-    String type;
-    Settings own;
-    String key = section.key("world_model");
+    Named named = named(section, "world_model");
+    Map<String, WorldModelProvider> providers = providers();
+    WorldModelProvider p = providers.get(named.type());
+    if (p == null) {
+      throw new ConfigException(named.key() + ": must be one of " + String.join(", ", new TreeSet<>(providers.keySet()))
+          + ", was '" + named.type() + "'");
+    }
+    return p.create(robot, dtS, named.own());
+  }
+
+  /**
+   * The contact model {@code planner.contact_model} names (default {@code analytic}, the
+   * quasi-static one), from the {@link ContactModelProvider}s on the class path.
+   */
+  public static ContactModel contactModel(Scene scene, double dtS, Settings section) {
+    Named named = named(section, "contact_model");
+    Map<String, ContactModelProvider> providers = new TreeMap<>();
+    for (ContactModelProvider p : ServiceLoader.load(ContactModelProvider.class, Planners.class.getClassLoader())) {
+      providers.putIfAbsent(p.type(), p);
+    }
+    ContactModelProvider p = providers.get(named.type());
+    if (p == null) {
+      throw new ConfigException(named.key() + ": must be one of " + String.join(", ", providers.keySet())
+          + ", was '" + named.type() + "'");
+    }
+    return p.create(scene, dtS, named.own());
+  }
+
+  /** A provider's choice: its type, its full key and its own settings (the map without {@code type}). */
+  private record Named(String type, String key, Settings own) {}
+
+  /** Reads {@code name: type} or {@code name: {type: …, …}} (default {@code analytic}). */
+  private static Named named(Settings section, String name) {
+    Object raw = section.asMap().get(name);
+    String key = section.key(name);
     if (raw == null) {
-      type = "analytic";
-      own = Settings.empty(key);
-    } else if (raw instanceof String s && !s.isBlank()) {
-      type = s;
-      own = Settings.empty(key);
-    } else if (raw instanceof Map<?, ?>) {
-      Settings sub = section.section("world_model");
-      type = sub.requiredString("type");
+      return new Named("analytic", key, Settings.empty(key));
+    }
+    if (raw instanceof String s && !s.isBlank()) {
+      return new Named(s, key, Settings.empty(key));
+    }
+    if (raw instanceof Map<?, ?>) {
+      Settings sub = section.section(name);
       Map<String, Object> rest = new LinkedHashMap<>(sub.asMap());
       rest.remove("type");
-      own = new Settings(key, rest);
-    } else {
-      throw new ConfigException(key + ": must be a world model type or a map with a type, was " + Check.describe(raw));
+      return new Named(sub.requiredString("type"), key, new Settings(key, rest));
     }
-    Map<String, WorldModelProvider> providers = providers();
-    WorldModelProvider p = providers.get(type);
-    if (p == null) {
-      throw new ConfigException(key + ": must be one of " + String.join(", ", new TreeSet<>(providers.keySet()))
-          + ", was '" + type + "'");
-    }
-    return p.create(robot, dtS, own);
+    throw new ConfigException(key + ": must be a " + name.replace('_', ' ') + " type or a map with a type, was "
+        + Check.describe(raw));
   }
 
   /** World-model providers by type; for a type offered twice, the higher rank (then the first found) wins. */
@@ -162,7 +190,7 @@ public final class Planners {
       case "dls" -> new TreeSet<>(DlsConfig.KEYS);
       case "mppi", "cem" -> {
         TreeSet<String> k = new TreeSet<>(MppiConfig.COMMON_KEYS);
-        k.addAll(List.of("type", "world_model", "costs", "guardrails", type.equals("mppi") ? "temperature" : "elite_fraction"));
+        k.addAll(List.of("type", "world_model", "contact_model", "costs", "guardrails", type.equals("mppi") ? "temperature" : "elite_fraction"));
         yield k;
       }
       default -> throw new IllegalArgumentException("unknown planner type '" + type + "' (allowed: cem, dls, mppi)");

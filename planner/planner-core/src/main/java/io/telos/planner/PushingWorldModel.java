@@ -4,6 +4,7 @@ import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.scene.Scene;
 import io.telos.api.scene.SceneObject;
+import io.telos.planner.spi.ContactModel;
 import io.telos.planner.spi.WorldModel;
 import java.util.Arrays;
 import java.util.List;
@@ -11,54 +12,69 @@ import java.util.Objects;
 
 /**
  * A world model of the arm and the movable objects of its scene: any model of the arm (analytic
- * or learned) plus a quasi-static contact model of the tool pushing upright cylinders across the
- * support plane.
+ * or learned) paired with a {@link ContactModel} of what the tool does to the objects — by default
+ * the quasi-static analytic one ({@link QuasiStaticContact}), or one learned from experience.
  *
- * <p>State: {@code [arm state (inner.stateSize()), x_1, y_1, …, x_m, y_m]} — the arm's own state
- * followed by the planar centre of every scene object. After each arm step the tool's contact
- * sphere (radius {@code r_t}, centred at the end-effector) is compared with each object: where the
- * sphere reaches below the object's top and overlaps its footprint, the object is moved along the
- * line from the tool's centre through its own centre until they just touch
- * ({@link SceneObject#pushedBy}). This is the sticking-
- * free, quasi-static limit of pushing — objects move only while touched and where they are pushed,
- * with no sliding after release and no rotation — the usual first-order model of planar pushing;
- * the planner replans from the observed object pose at its rate, which absorbs what it leaves out
- * (friction at the contact, the object sliding on after the tool stops). Objects do not push each
- * other in the model.
+ * <p>State: {@code [arm state (inner.stateSize()), o_1, …, o_m]} — the arm's own state followed by
+ * every scene object's state ({@code contact.width()} values, its planar centre first). Each step
+ * the arm model moves the arm, the end-effector before and after the step is read by forward
+ * kinematics (or the arm model's probe), and the contact model moves the objects along that tool
+ * motion. The planner replans from the observed object poses at its rate, which absorbs what a
+ * model leaves out.
  *
- * <p>{@link Probe#OBJECT_POSITION} reads the objects; every other probe and the uncertainty are the
- * inner model's. Not thread-safe (scratch buffers); deterministic.
+ * <p>{@link Probe#OBJECT_POSITION} reads the objects' planar centres; every other probe and the
+ * uncertainty are the inner model's. Not thread-safe (scratch buffers); deterministic.
  */
 public final class PushingWorldModel implements WorldModel {
   /** Where an object the observation does not have is put (m, both planar axes): out of reach. */
   static final double UNSEEN_M = 1e3;
   private final WorldModel inner;
+  private final ContactModel contact;
   private final int innerSize;
   private final int m;
+  private final int w;
   private final List<String> names;
-  private final double toolRadius;
   private final Scene scene;
   private double[] packed = new double[0];
   private double[] packedNext = new double[0];
+  private double[] eeBefore = new double[0];
   private double[] ee = new double[0];
-  private final double[] pushed = new double[2];
-  private final List<SceneObject> objects;
+  private double[] objects = new double[0];
+  private double[] objectsNext = new double[0];
 
   /**
+   * The arm among {@code scene}'s objects under the analytic contact model.
+   *
    * @param inner the arm's model
    * @param scene the objects (at least one) and the tool's contact radius
    */
   public PushingWorldModel(WorldModel inner, Scene scene) {
+    this(inner, scene, new QuasiStaticContact(scene));
+  }
+
+  /**
+   * @param inner the arm's model
+   * @param scene the objects (at least one) and the tool's contact radius
+   * @param contact the objects' model, built for {@code scene} (its objects in scene order)
+   */
+  public PushingWorldModel(WorldModel inner, Scene scene, ContactModel contact) {
     this.inner = Objects.requireNonNull(inner, "inner");
+    this.contact = Objects.requireNonNull(contact, "contact");
     if (scene.isEmpty()) {
       throw new IllegalArgumentException("a pushing world model needs at least one scene object");
     }
     this.innerSize = inner.stateSize();
     this.m = scene.objects().size();
     this.names = scene.objects().stream().map(SceneObject::name).toList();
-    this.toolRadius = scene.toolRadiusM();
+    if (!contact.objectNames().equals(names)) {
+      throw new IllegalArgumentException("contact model " + contact.name() + " has objects " + contact.objectNames()
+          + ", the scene " + names);
+    }
+    if (contact.width() < 2) {
+      throw new IllegalArgumentException("contact model " + contact.name() + " has object width " + contact.width());
+    }
+    this.w = contact.width();
     this.scene = scene;
-    this.objects = scene.objects();
   }
 
   /** The scene this model was built from; its objects are in the state's order. */
@@ -71,14 +87,24 @@ public final class PushingWorldModel implements WorldModel {
     return inner;
   }
 
+  /** The objects' model. */
+  public ContactModel contact() {
+    return contact;
+  }
+
   /** Index of object {@code name} in the state and the object probe, or -1. */
   public int indexOf(String name) {
     return names.indexOf(name);
   }
 
+  /** Where object {@code j}'s state (its planar position first) starts in a state row. */
+  public int objectOffset(int j) {
+    return innerSize + w * j;
+  }
+
   @Override
   public String name() {
-    return inner.name() + "+push";
+    return inner.name() + "+" + (contact instanceof QuasiStaticContact ? "push" : contact.name());
   }
 
   @Override
@@ -88,7 +114,7 @@ public final class PushingWorldModel implements WorldModel {
 
   @Override
   public int stateSize() {
-    return innerSize + 2 * m;
+    return innerSize + w * m;
   }
 
   @Override
@@ -112,19 +138,24 @@ public final class PushingWorldModel implements WorldModel {
   }
 
   /**
-   * The arm's state from the inner model, then each object's observed planar position. An object
-   * the observation does not have (occluded, not tracked) is put {@value #UNSEEN_M} m away: it
-   * is neither pushed nor counted as disturbed; a goal that needs it must check that it is seen
-   * ({@link #sees}).
+   * The arm's state from the inner model, then each object's state from its observed pose. An
+   * object the observation does not have (occluded, not tracked) is put {@value #UNSEEN_M} m away
+   * (the rest of its state 0): it is neither pushed nor counted as disturbed; a goal that needs it
+   * must check that it is seen ({@link #sees}).
    */
   @Override
   public void encode(Observation observation, double[] stateOut) {
     inner.encode(observation, stateOut);
     for (int j = 0; j < m; j++) {
       ObjectPose o = observation.object(names.get(j));
-      boolean seen = o != null && o.isFinite();
-      stateOut[innerSize + 2 * j] = seen ? o.xM() : UNSEEN_M;
-      stateOut[innerSize + 2 * j + 1] = seen ? o.yM() : UNSEEN_M;
+      int off = innerSize + w * j;
+      if (o != null && o.isFinite()) {
+        contact.encode(j, o, stateOut, off);
+      } else {
+        Arrays.fill(stateOut, off, off + w, 0.0);
+        stateOut[off] = UNSEEN_M;
+        stateOut[off + 1] = UNSEEN_M;
+      }
     }
   }
 
@@ -138,29 +169,19 @@ public final class PushingWorldModel implements WorldModel {
   public void step(double[] states, double[] actions, int batch, double[] next) {
     ensure(batch);
     int s = stateSize();
+    int ow = w * m;
     pack(states, batch, packed);
     inner.step(packed, actions, batch, packedNext);
+    inner.probe(Probe.END_EFFECTOR_POSITION, packed, batch, eeBefore);
     inner.probe(Probe.END_EFFECTOR_POSITION, packedNext, batch, ee);
     for (int b = 0; b < batch; b++) {
-      System.arraycopy(packedNext, b * innerSize, next, b * s, innerSize);
-      double tx = ee[3 * b];
-      double ty = ee[3 * b + 1];
-      double tz = ee[3 * b + 2];
-      for (int j = 0; j < m; j++) {
-        int o = b * s + innerSize + 2 * j;
-        objects.get(j).pushedBy(tx, ty, tz, toolRadius, states[o], states[o + 1], pushed);
-        next[o] = pushed[0];
-        next[o + 1] = pushed[1];
-      }
+      System.arraycopy(states, b * s + innerSize, objects, b * ow, ow);
     }
-  }
-
-  /**
-   * Planar distance between the tool's centre and object {@code j}'s axis below which they touch,
-   * for the tool's centre at height {@code tz}; 0 when the sphere passes above the object.
-   */
-  double contactRadius(int j, double tz) {
-    return objects.get(j).contactRadius(tz, toolRadius);
+    contact.step(eeBefore, ee, objects, batch, objectsNext);
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(packedNext, b * innerSize, next, b * s, innerSize);
+      System.arraycopy(objectsNext, b * ow, next, b * s + innerSize, ow);
+    }
   }
 
   @Override
@@ -168,7 +189,11 @@ public final class PushingWorldModel implements WorldModel {
     int s = stateSize();
     if (probe == Probe.OBJECT_POSITION) {
       for (int b = 0; b < batch; b++) {
-        System.arraycopy(states, b * s + innerSize, out, b * 2 * m, 2 * m);
+        for (int j = 0; j < m; j++) {
+          int o = b * s + innerSize + w * j;
+          out[b * 2 * m + 2 * j] = states[o];
+          out[b * 2 * m + 2 * j + 1] = states[o + 1];
+        }
       }
       return;
     }
@@ -176,7 +201,6 @@ public final class PushingWorldModel implements WorldModel {
     pack(states, batch, packed);
     inner.probe(probe, packed, batch, out);
   }
-
   /** The arm settled as the inner model settles it; the objects where they are. */
   @Override
   public void settle(double[] states, int batch, double[] out) {
@@ -186,7 +210,7 @@ public final class PushingWorldModel implements WorldModel {
     int s = stateSize();
     for (int b = 0; b < batch; b++) {
       System.arraycopy(packedNext, b * innerSize, out, b * s, innerSize);
-      System.arraycopy(states, b * s + innerSize, out, b * s + innerSize, 2 * m);
+      System.arraycopy(states, b * s + innerSize, out, b * s + innerSize, w * m);
     }
   }
 
@@ -244,10 +268,13 @@ public final class PushingWorldModel implements WorldModel {
   }
 
   private void ensure(int batch) {
-    if (packed.length < batch * innerSize) {
+    if (packed.length < batch * innerSize || ee.length < batch * 3) {
       packed = new double[batch * innerSize];
       packedNext = new double[batch * innerSize];
+      eeBefore = new double[batch * 3];
       ee = new double[batch * 3];
+      objects = new double[batch * w * m];
+      objectsNext = new double[batch * w * m];
     }
   }
 }

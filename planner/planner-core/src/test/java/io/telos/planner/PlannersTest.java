@@ -2,11 +2,14 @@ package io.telos.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.api.scene.Scene;
+import io.telos.api.scene.SceneObject;
 import io.telos.model.RobotModel;
 import io.telos.planner.MppiConfig.Method;
 import io.telos.planner.cost.CostConfig;
@@ -93,8 +96,19 @@ class PlannersTest {
   }
 
   @Test
+  void contactModelIsChosenByNameAndNeedsAScene() {
+    refuses(Map.of("contact_model", "analytic"), "planner.contact_model: needs objects in the launch file's scene section");
+    Scene puck = new Scene(0.02, List.of(new SceneObject("puck", 0.04, 0.06, 0.3, 0.4, 0.5, -0.1)));
+    ConfigException e = assertThrows(ConfigException.class, () -> Planners.create(TELOS6,
+        new Settings("planner", Map.of("contact_model", "magic")), 1L, puck));
+    assertTrue(e.getMessage().startsWith("planner.contact_model: must be one of analytic"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("was 'magic'"), e.getMessage());
+    assertNotNull(Planners.create(TELOS6, new Settings("planner", Map.of("contact_model", "analytic")), 1L, puck));
+  }
+
+  @Test
   void refusesUnknownKeysListingTheAllowedOnes() {
-    ConfigException e = refuses(Map.of("sample", 64), "planner.sample: unknown key (allowed: anneal_distance_m, anneal_distance_rad, costs, ");
+    ConfigException e = refuses(Map.of("sample", 64), "planner.sample: unknown key (allowed: anneal_distance_m, anneal_distance_rad, contact_model, costs, ");
     assertTrue(e.getMessage().contains("samples") && e.getMessage().contains("temperature"), e.getMessage());
     refuses(Map.of("type", "cem", "temperature", 0.3), "planner.temperature: unknown key");
     refuses(Map.of("type", "mppi", "elite_fraction", 0.3), "planner.elite_fraction: unknown key");

@@ -81,9 +81,9 @@ class PushTest {
     double[] top = afterStep(new double[] {0.495, -0.1, 0.065}, new double[3], 0.5, -0.1);
     assertEquals(0.5, top[0], 1e-12, "pressing on the top face moves nothing sideways");
     assertEquals(-0.1, top[1], 1e-12);
-    PushingWorldModel m = new PushingWorldModel(new PointTool(), SCENE);
-    assertEquals(0.06, m.contactRadius(0, 0.03), 1e-12, "beside the object: radius + tool radius");
-    assertTrue(m.contactRadius(0, 0.06) < 0.06 && m.contactRadius(0, 0.06) > 0.04, "over the rim: smaller");
+    QuasiStaticContact c = new QuasiStaticContact(SCENE);
+    assertEquals(0.06, c.contactRadius(0, 0.03), 1e-12, "beside the object: radius + tool radius");
+    assertTrue(c.contactRadius(0, 0.06) < 0.06 && c.contactRadius(0, 0.06) > 0.04, "over the rim: smaller");
   }
 
   @Test
