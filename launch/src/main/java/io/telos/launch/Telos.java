@@ -4,6 +4,7 @@ import io.telos.launch.camera.CameraBench;
 import io.telos.launch.learn.EncoderCommand;
 import io.telos.launch.learn.PlanImageCommand;
 import io.telos.launch.learn.ModelBench;
+import io.telos.launch.learn.LearnContactCommand;
 import io.telos.launch.learn.TrainCommand;
 import io.telos.launch.suite.ResponseBench;
 import io.telos.launch.suite.SuiteCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine;
     description = "Objective-driven control agent for robot arms.",
     subcommands = {Telos.Run.class, Telos.Demo.class, Bench.class, MppiBench.class, MemoryCommand.class, SimRobotCommand.class,
         IdentifyCommand.class, SuiteCommand.class, ResponseBench.class,
-        TrainCommand.class, ModelBench.class, CameraBench.class, CalibrateCameraCommand.class, EncoderCommand.class, PlanImageCommand.class,
+        TrainCommand.class, LearnContactCommand.class, ModelBench.class, CameraBench.class, CalibrateCameraCommand.class, EncoderCommand.class, PlanImageCommand.class,
         BrokerCommand.class, SoakCommand.class,
         CommandLine.HelpCommand.class})
 public final class Telos {

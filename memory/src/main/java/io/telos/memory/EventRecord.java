@@ -55,7 +55,13 @@ public record EventRecord(
      * An entry of the operators' audit trail ({@code io.telos.api.OperatorAction}): {@code detail}
      * is {@code "<operator> <action> accepted|refused: <detail>"}.
      */
-    OPERATOR_ACTION;
+    OPERATOR_ACTION,
+    /**
+     * The scene the episode ran in ({@code io.telos.api.scene.Scene#asMap()} as JSON in
+     * {@code detail}): the objects' sizes, masses and frictions, which their recorded poses need to
+     * be learned from.
+     */
+    SCENE;
 
     /** Lower-case name, as stored ({@code mode_change}, {@code handover_request}). */
     public String label() {
@@ -81,7 +87,7 @@ public record EventRecord(
       throw new IllegalArgumentException("a handover request has a trigger and no modes");
     }
     if ((kind == Kind.LEASE_CHANGE || kind == Kind.RESPONSE_ESTIMATE || kind == Kind.FRAME
-        || kind == Kind.OPERATOR_ACTION) && (trigger != null || from != null || to != null
+        || kind == Kind.OPERATOR_ACTION || kind == Kind.SCENE) && (trigger != null || from != null || to != null
         || open)) {
       throw new IllegalArgumentException("a " + kind.label().replace('_', ' ') + " has no modes, no trigger, open=false");
     }
@@ -100,6 +106,11 @@ public record EventRecord(
   /** An entry of the operators' audit trail, {@code detail} as {@code OperatorAction#describe()} writes it. */
   public static EventRecord operatorAction(long episodeId, String robotId, long stampNs, String detail) {
     return new EventRecord(episodeId, robotId, stampNs, Kind.OPERATOR_ACTION, null, null, null, detail, false);
+  }
+
+  /** The scene of an episode, {@code detail} its {@code Scene#asMap()} as JSON. */
+  public static EventRecord scene(long episodeId, String robotId, long stampNs, String json) {
+    return new EventRecord(episodeId, robotId, stampNs, Kind.SCENE, null, null, null, json, false);
   }
 
   /** A mode transition. */
@@ -137,6 +148,7 @@ public record EventRecord(
       case RESPONSE_ESTIMATE -> "response " + detail;
       case FRAME -> "frame " + detail;
       case OPERATOR_ACTION -> "operator " + detail;
+      case SCENE -> "scene " + detail;
     };
   }
 }

@@ -5,7 +5,9 @@ import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -80,6 +82,30 @@ public record Scene(double toolRadiusM, List<SceneObject> objects, CameraSpec ca
 
   public boolean isEmpty() {
     return objects.isEmpty();
+  }
+
+  /**
+   * The scene's objects as a launch file's {@code scene} section would give them (YAML/JSON types;
+   * the camera left out), so that {@link #from} reads it back: what episodic memory keeps of the
+   * scene an episode ran in.
+   */
+  public Map<String, Object> asMap() {
+    List<Object> list = new ArrayList<>();
+    for (SceneObject o : objects) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", o.name());
+      m.put("shape", "cylinder");
+      m.put("radius_m", o.radiusM());
+      m.put("height_m", o.heightM());
+      m.put("mass_kg", o.massKg());
+      m.put("friction", o.friction());
+      m.put("position", List.of(o.xM(), o.yM()));
+      list.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("tool_radius_m", toolRadiusM);
+    out.put("objects", list);
+    return out;
   }
 
   /** The same scene with {@code camera} (or none, for {@code null}). */

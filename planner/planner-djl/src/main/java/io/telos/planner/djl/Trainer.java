@@ -67,7 +67,8 @@ public final class Trainer {
   public record Validation(int windows, double ee1Median, double ee16Median, double ee16P90, double ee1KinMedian,
       double ee16KinMedian, double ee16KinP90, double ee0Median, double q16Median) {}
 
-  private static final Object TAPE = new Object();
+  /** Serialises gradient recording: DJL's autograd tape is shared by the process. */
+  static final Object TAPE = new Object();
   private static final double EE_WEIGHT = 100.0; // end-effector head loss in (10 cm)^2 units
   private static final double LATENT_WEIGHT = 1.0; // learned part of the latent
   private static final float LEARNED_DELTA = 0.1f; // output scale of the learned part's change
