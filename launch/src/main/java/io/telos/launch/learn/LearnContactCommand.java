@@ -85,12 +85,13 @@ public final class LearnContactCommand implements Callable<Integer> {
           + "    learned                           %6.1f mm %6.1f mm%n"
           + "    analytic (quasi-static)           %6.1f mm %6.1f mm%n"
           + "    stays where it is                 %6.1f mm %6.1f mm%n"
-          + "  yaw error median: learned %.1f deg, analytic %.1f deg (it never turns an object)%n"
+          + "  yaw error: learned median %.1f deg, p90 %.1f deg; analytic %.1f deg, p90 %.1f deg (it never turns an object)%n"
           + "  %d windows touched but at rest: learned p90 %.1f mm of made-up motion (analytic: 0)",
           file, samples, trainEpisodes, trainS, heldOut, v.windows(), v.horizon(), v.horizon() * 0.05, v.horizon(),
           v.learnedMedianM() * 1000, v.learnedP90M() * 1000, v.analyticMedianM() * 1000, v.analyticP90M() * 1000,
           v.stillMedianM() * 1000, v.stillP90M() * 1000, Math.toDegrees(v.learnedYawMedianRad()),
-          Math.toDegrees(v.analyticYawMedianRad()), v.restingWindows(), v.learnedRestingP90M() * 1000);
+          Math.toDegrees(v.learnedYawP90Rad()), Math.toDegrees(v.analyticYawMedianRad()),
+          Math.toDegrees(v.analyticYawP90Rad()), v.restingWindows(), v.learnedRestingP90M() * 1000);
     }
   }
 
@@ -142,7 +143,7 @@ public final class LearnContactCommand implements Callable<Integer> {
       Path dir = file.toAbsolutePath().getParent();
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(
           dir.resolve(base + "-metrics.json").toFile(), metrics);
-      LossPlot.write(curve.stream().map(l -> new double[] {l}).toList(), new String[] {"mean squared error (output units)"},
+      LossPlot.write(curve.stream().map(l -> new double[] {l}).toList(), new String[] {"mean absolute error (output units)"},
           "contact model: loss per step", dir.resolve(base + "-loss.png"));
       return new Result(file, v, train.size(), held.size(), trained.samples(), secs);
     }

@@ -2,6 +2,7 @@ package io.telos.launch.suite;
 
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
+import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
 import io.telos.api.spi.ForwardingRobotHardware;
 import io.telos.api.spi.RobotHardware;
@@ -9,7 +10,9 @@ import io.telos.api.spi.Steppable;
 import io.telos.model.CollisionModel;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Wraps the bridge so that every command the safety kernel writes (every servo tick, not only the
@@ -36,6 +39,8 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
   private double minToolHeight = Double.POSITIVE_INFINITY;
   private final CollisionMonitor collisions;
   private long collisionTicks;
+  private final Map<String, double[]> firstPose = new HashMap<>();
+  private final Map<String, Double> farthest = new HashMap<>();
 
   MonitoredHardware(RobotHardware inner, KeepOutMonitor monitor, List<String> modelJoints) {
     this(inner, monitor, modelJoints, null, 0, null);
@@ -86,9 +91,28 @@ final class MonitoredHardware extends ForwardingRobotHardware implements Steppab
     return h < 0;
   }
 
+  /**
+   * How far each scene object got from where it was at the first read (planar, m): the
+   * simulator's truth, whatever the planner believed.
+   */
+  Map<String, Double> objectDisplacements() {
+    return Map.copyOf(farthest);
+  }
+
+  private void trackObjects() {
+    for (ObjectPose p : inner.objects()) {
+      if (!p.isFinite()) {
+        continue;
+      }
+      double[] first = firstPose.computeIfAbsent(p.name(), k -> new double[] {p.xM(), p.yM()});
+      farthest.merge(p.name(), Math.hypot(p.xM() - first[0], p.yM() - first[1]), Math::max);
+    }
+  }
+
   @Override
   public JointState read() {
     JointState s = inner.read();
+    trackObjects();
     boolean mapped = s != null && map(s.names(), s.position());
     if (mapped && chain != null && belowTable()) {
       statesBelowTable++;

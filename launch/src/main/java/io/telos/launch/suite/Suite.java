@@ -37,6 +37,8 @@ public final class Suite {
           new String[] {"keep-out wall", "keep-out-wall.yaml"},
           new String[] {"sequence (6 pts)", "sequence.yaml"},
           new String[] {"push", "push.yaml"},
+          new String[] {"push (sliding puck)", "push-slide.yaml"},
+          new String[] {"push (past a neighbour)", "push-pair.yaml"},
           new String[] {"push (camera)", "push-camera.yaml"}),
       ARMS.stream().map(a -> new String[] {"reach " + a[0], "reach-" + a[1] + ".yaml"}),
       ARMS.stream().map(a -> new String[] {"keep-out " + a[0], "keep-out-" + a[1] + ".yaml"}))
@@ -49,7 +51,8 @@ public final class Suite {
   public record Row(String task, String planner, int seeds, int goals, int reached, double meanS, double p95S,
       long limitViolations, long keepOutCommandEntries, long keepOutStateEntries, long commandsChecked,
       double minClearanceM, boolean hasVolumes, long faults, int unfinished, double simulatedS, double wallS,
-      long belowTable, double minToolHeightM, long collisions, boolean collisionGuarded) {
+      long belowTable, double minToolHeightM, long collisions, boolean collisionGuarded, boolean hasNeighbours,
+      double neighbourMovedM) {
 
     public double successRate() {
       return goals == 0 ? 0 : (double) reached / goals;
@@ -71,6 +74,8 @@ public final class Suite {
   /** The planner section for a variant, derived from the task file's section. */
   /** Model folder for the {@code mppi-learned} variant (hierarchical MPPI over the learned world model). */
   static volatile Path learnedModel;
+  /** Model file for the {@code mppi-contact} variant (hierarchical MPPI over the learned contact model). */
+  static volatile Path contactModel;
 
   static Settings plannerFor(String variant, Settings base) {
     Map<String, Object> m = new LinkedHashMap<>(base.asMap());
@@ -82,6 +87,13 @@ public final class Suite {
         }
         m.put("type", "mppi");
         m.put("world_model", Map.of("type", "learned", "path", learnedModel.toString()));
+      }
+      case "mppi-contact" -> {
+        if (contactModel == null) {
+          throw new IllegalStateException("mppi-contact needs a contact model file (telos suite --contact-model FILE)");
+        }
+        m.put("type", "mppi");
+        m.put("contact_model", Map.of("type", "learned", "path", contactModel.toString()));
       }
       case "mppi-flat" -> {
         m.put("type", "mppi");
@@ -140,10 +152,24 @@ public final class Suite {
    */
   public static List<Row> run(Path dir, int seeds, int maxGoals, List<String> only, Path learned,
       Consumer<String> log) throws InterruptedException {
+    return run(dir, seeds, maxGoals, only, learned, null, log);
+  }
+
+  /**
+   * As above; with {@code contact} (a model file of {@code telos learn-contact}) every task with
+   * scene objects also runs with hierarchical MPPI over the learned contact model
+   * ({@code mppi-contact}), next to the analytic one.
+   */
+  public static List<Row> run(Path dir, int seeds, int maxGoals, List<String> only, Path learned, Path contact,
+      Consumer<String> log) throws InterruptedException {
     learnedModel = learned;
+    contactModel = contact;
     List<String> planners = new ArrayList<>(PLANNERS);
     if (learned != null) {
       planners.add(1, "mppi-learned");
+    }
+    if (contact != null) {
+      planners.add(1, "mppi-contact");
     }
     List<Row> rows = new ArrayList<>();
     for (String[] t : TASKS) {
@@ -156,6 +182,9 @@ public final class Suite {
       }
       LaunchSpec task = LaunchFile.load(file);
       for (String planner : planners) {
+        if (planner.equals("mppi-contact") && task.scene().isEmpty()) {
+          continue; // nothing for a contact model to move
+        }
         rows.add(runRow(t[0], planner, task, seeds, maxGoals, log));
       }
     }
@@ -181,6 +210,8 @@ public final class Suite {
     long collisions = 0;
     boolean guarded = false;
     double minTool = Double.POSITIVE_INFINITY;
+    double neighbourMoved = 0;
+    boolean neighbours = task.scene().objects().stream().anyMatch(o -> !o.name().equals(task.task().object()));
     for (int i = 0; i < seeds; i++) {
       LaunchSpec spec = variant(task, planner, i, maxGoals);
       SuiteRunner.Result r = SuiteRunner.run(spec);
@@ -205,6 +236,7 @@ public final class Suite {
       collisions += r.collisions();
       guarded |= r.collisionGuarded();
       minTool = Math.min(minTool, r.minToolHeightM());
+      neighbourMoved = Math.max(neighbourMoved, r.neighbourMovedM());
       sim += r.report().simulatedSeconds();
       wall += r.report().wallSeconds();
       log.accept(String.format("suite: %-16s %-9s seed %d: %d/%d reached, limit violations %d, keep-out entries %d/%d"
@@ -217,6 +249,6 @@ public final class Suite {
     double p95 = sorted.length == 0 ? Double.NaN
         : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(0.95 * sorted.length) - 1))];
     return new Row(name, planner, seeds, goals, reached, mean, p95, limits, cmdIn, stIn, checked, minClear, vols, faults,
-        unfinished, sim, wall, below, minTool, collisions, guarded);
+        unfinished, sim, wall, below, minTool, collisions, guarded, neighbours, neighbourMoved);
   }
 }

@@ -36,6 +36,10 @@ public final class SuiteCommand implements Callable<Integer> {
       + " in this model folder (from `telos train`), next to the analytic model.")
   Path learnedModel;
 
+  @Option(names = "--contact-model", description = "Also run every task with objects with MPPI over the learned"
+      + " contact model in this file (from `telos learn-contact`), next to the analytic one.")
+  Path contactModel;
+
   @Override
   public Integer call() throws Exception {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -51,11 +55,16 @@ public final class SuiteCommand implements Callable<Integer> {
       throw new LaunchException("--learned-model: no model file or folder at " + learnedModel
           + " (train one with `telos train`)");
     }
+    if (contactModel != null && !Files.isRegularFile(contactModel)) {
+      throw new LaunchException("--contact-model: no model file at " + contactModel
+          + " (train one with `telos learn-contact`)");
+    }
     Path dir = tasksDir != null ? tasksDir : findTasks();
     String cmd = "telos suite --seeds " + seeds + (maxGoals > 0 ? " --max-goals " + maxGoals : "")
         + (only.isEmpty() ? "" : " --only " + String.join(",", only))
-        + (learnedModel == null ? "" : " --learned-model " + learnedModel);
-    Result r = run(dir, seeds, maxGoals, only, learnedModel, out, cmd);
+        + (learnedModel == null ? "" : " --learned-model " + learnedModel)
+        + (contactModel == null ? "" : " --contact-model " + contactModel);
+    Result r = run(dir, seeds, maxGoals, only, learnedModel, contactModel, out, cmd);
     System.out.println(r.markdown());
     System.out.println("wrote " + r.markdownFile() + " and " + r.pngFile());
     return r.rows().stream().allMatch(x -> x.guardrailViolations() == 0) ? 0 : 3;
@@ -78,7 +87,13 @@ public final class SuiteCommand implements Callable<Integer> {
   /** As above, with the learned-model rows when {@code learned} is a model folder. */
   public static Result run(Path tasks, int seeds, int maxGoals, List<String> only, Path learned, Path out, String cmd)
       throws Exception {
-    List<Suite.Row> rows = Suite.run(tasks, seeds, maxGoals, only, learned, System.err::println);
+    return run(tasks, seeds, maxGoals, only, learned, null, out, cmd);
+  }
+
+  /** As above, with the learned-contact rows when {@code contact} is a contact model file. */
+  public static Result run(Path tasks, int seeds, int maxGoals, List<String> only, Path learned, Path contact,
+      Path out, String cmd) throws Exception {
+    List<Suite.Row> rows = Suite.run(tasks, seeds, maxGoals, only, learned, contact, System.err::println);
     String md = SuiteReport.markdown(rows, cmd);
     Files.createDirectories(out);
     Path mdFile = out.resolve("suite.md");

@@ -10,7 +10,7 @@ public final class SuiteReport {
   public static final String HEADER =
       "| task | planner | seeds | goals | success | time to goal mean (s) | p95 (s) | limit viol. | keep-out entries cmd / state |"
           + " min clearance (mm) | below table | min tool height (mm) | collisions |"
-          + " guardrail viol. | faults |";
+          + " guardrail viol. | faults | neighbour moved (mm) |";
 
   public static String markdown(List<Suite.Row> rows, String command) {
     StringBuilder sb = new StringBuilder();
@@ -19,16 +19,17 @@ public final class SuiteReport {
         + " no episodic memory; telos6 unless the task names an arm (`reach <arm>`: the vendor-layout URDFs of"
         + " launch/examples/robots, with bridge.link_collisions and planner.guardrails.self_collision on).\n\n");
     sb.append(HEADER).append('\n');
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Suite.Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f (%d/%d) | %s | %s | %d | %s | %s | %d | %s | %s | %d | %d |%n",
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f (%d/%d) | %s | %s | %d | %s | %s | %d | %s | %s | %d | %d | %s |%n",
           r.task(), r.planner(), r.seeds(), r.goals(), r.successRate(), r.reached(), r.goals(), num(r.meanS()),
           num(r.p95S()), r.limitViolations(),
           r.hasVolumes() ? r.keepOutCommandEntries() + " / " + r.keepOutStateEntries() : "n/a (no volume)",
           r.hasVolumes() ? String.format(Locale.ROOT, "%.1f", r.minClearanceM() * 1000) : "n/a",
           r.belowTable(), Double.isFinite(r.minToolHeightM())
               ? String.format(Locale.ROOT, "%.1f", r.minToolHeightM() * 1000) : "n/a",
-          r.collisions() + (r.collisionGuarded() ? "" : " (info)"), r.guardrailViolations(), r.faults()));
+          r.collisions() + (r.collisionGuarded() ? "" : " (info)"), r.guardrailViolations(), r.faults(),
+          r.hasNeighbours() ? String.format(Locale.ROOT, "%.0f", r.neighbourMovedM() * 1000) : "n/a"));
     }
     sb.append('\n');
     sb.append("- success: goals reached within tolerance (and held for settle_s) before timeout_s; time to goal over"
@@ -47,9 +48,14 @@ public final class SuiteReport {
     sb.append("- below table: servo ticks whose commanded or measured configuration puts the tool (its scene contact"
         + " sphere, or the end-effector point without a scene) below the base plane, from the monitor's own forward"
         + " kinematics; min tool height = the lowest it came.\n");
+    sb.append("- neighbour moved: the farthest any scene object the task does not push got from where it stood"
+        + " (the simulator's truth, largest over the seeds); n/a without such objects. A push task asks the"
+        + " planner to keep them where they are.\n");
     sb.append("- guardrail viol. = limit viol. + keep-out entries (cmd + state) + below table.\n");
     sb.append("- planners: mppi = IK subgoal layer + MPPI (two-level); mppi-flat = same with costs.subgoal_weight: 0;"
-        + " dls = damped-least-squares IK baseline (avoids no volume; its plans are verified and held instead).\n");
+        + " dls = damped-least-squares IK baseline (avoids no volume; its plans are verified and held instead);"
+        + " mppi-contact = mppi over the learned contact model (`telos learn-contact`) instead of the analytic"
+        + " quasi-static one; mppi-learned = mppi over the learned world model of the arm (`telos train`).\n");
     long unfinished = rows.stream().mapToLong(Suite.Row::unfinished).sum();
     if (unfinished > 0) {
       sb.append("- ").append(unfinished).append(" run(s) hit the wall-time cap before every goal had an outcome;"

@@ -8,6 +8,7 @@ import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchSpec;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,11 +23,13 @@ public final class SuiteRunner {
 
   /**
    * What one run measured: the runtime's report plus the independent keep-out check;
-   * {@code collisionGuarded}: the run had {@code planner.guardrails.self_collision} on.
+   * {@code collisionGuarded}: the run had {@code planner.guardrails.self_collision} on;
+   * {@code neighbourMovedM}: the farthest any scene object the task does not push was moved (m, 0
+   * without such objects).
    */
   public record Result(RunReport report, int goals, boolean finished, long commandsChecked, long commandEntries,
       long statesChecked, long stateEntries, double minClearanceM, boolean hasVolumes, long belowTable,
-      double minToolHeightM, long collisions, boolean collisionGuarded) {}
+      double minToolHeightM, long collisions, boolean collisionGuarded, double neighbourMovedM) {}
 
   public static Result run(LaunchSpec spec) throws InterruptedException {
     if (!spec.simulatedTime()) {
@@ -53,7 +56,8 @@ public final class SuiteRunner {
     return new Result(report, goals, report.outcomes().size() == goals, hw.commandsChecked(), hw.commandEntries(),
         hw.statesChecked(), hw.stateEntries(), hw.minClearance(), monitor.hasVolumes(),
         hw.commandsBelowTable() + hw.statesBelowTable(), hw.minToolHeight(), hw.collisionTicks(),
-        guarded.get());
+        guarded.get(), hw.objectDisplacements().entrySet().stream()
+            .filter(e -> !e.getKey().equals(spec.task().object())).mapToDouble(Map.Entry::getValue).max().orElse(0));
   }
 
   static double elapsedS(GoalOutcome o) {
