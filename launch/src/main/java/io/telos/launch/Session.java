@@ -6,6 +6,7 @@ import io.telos.bridge.teleop.EpisodeSource;
 import io.telos.bridge.teleop.MqttOperatorStation;
 import io.telos.bridge.teleop.TeleopConsole;
 import io.telos.launch.learn.BackgroundTrainer;
+import io.telos.launch.learn.SceneExperience;
 import io.telos.memory.EpisodeStore;
 import io.telos.memory.MemoryConfig;
 import io.telos.memory.MemoryRecorder;
@@ -123,7 +124,8 @@ public final class Session {
       if (store.isPresent()) {
         String source = spec.source() == null ? "builtin:demo" : spec.source().toString();
         MemoryRecorder r = new MemoryRecorder(parts.robotId(), store.get(),
-            new MemoryRecorder.Info(source, parts.planner().name(), false), parts.clock(), memory.frames());
+            new MemoryRecorder.Info(source, parts.planner().name(), false, SceneExperience.json(spec.scene())),
+            parts.clock(), memory.frames());
         if (r.frameArchive() != null) { // before the bridge starts: every picture of every episode
           parts.hardware().onFrame(r.frameArchive()::offer);
           System.err.println("telos: keeping camera pictures with the episodes in " + memory.frames().dir());

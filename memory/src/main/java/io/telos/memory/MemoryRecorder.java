@@ -72,11 +72,20 @@ public final class MemoryRecorder extends AbstractVerticle {
    * @param launchSource the launch file the run came from, or empty
    * @param policy the planner or model name, or empty
    * @param operator true when an operator drives the arm
+   * @param sceneJson the run's scene ({@code io.telos.api.scene.Scene#asMap()} as JSON), kept with
+   *     every episode as a {@link EventRecord.Kind#SCENE} event so that the recorded object poses
+   *     can be learned from; empty for a run without objects
    */
-  public record Info(String launchSource, String policy, boolean operator) {
+  public record Info(String launchSource, String policy, boolean operator, String sceneJson) {
     public Info {
       Objects.requireNonNull(launchSource, "launchSource");
       Objects.requireNonNull(policy, "policy");
+      Objects.requireNonNull(sceneJson, "sceneJson");
+    }
+
+    /** A run without scene objects. */
+    public Info(String launchSource, String policy, boolean operator) {
+      this(launchSource, policy, operator, "");
     }
   }
 
@@ -337,6 +346,9 @@ public final class MemoryRecorder extends AbstractVerticle {
       return;
     }
     episodeGoal = goal;
+    if (!info.sceneJson().isEmpty()) {
+      store.recordEvent(EventRecord.scene(episodeId, robotId, startNs, info.sceneJson()));
+    }
     if (frames != null) {
       frames.episode(episodeId);
     }

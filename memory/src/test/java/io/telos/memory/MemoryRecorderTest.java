@@ -167,6 +167,27 @@ class MemoryRecorderTest {
     assertEquals(List.of(cup, box), steps.get(0).objects(), "as observed, in the observation's order");
     assertEquals(List.of(), steps.get(1).objects());
     assertEquals(List.of(box), steps.get(2).objects());
+    assertTrue(store.events(byGoal("push").id()).stream().noneMatch(e -> e.kind() == EventRecord.Kind.SCENE),
+        "no scene was given");
+  }
+
+  @Test
+  void theRunsSceneIsKeptWithEveryEpisode() throws Exception {
+    String scene = "{\"tool_radius_m\":0.02,\"objects\":[]}";
+    vertx.undeploy(deployment).await();
+    recorder = new MemoryRecorder("arm1", store, new MemoryRecorder.Info("push.yaml", "mppi", false, scene),
+        new SimulatedClock(42));
+    deployment = vertx.deployVerticle(recorder).await();
+    bus.plan("p1", 3 * MS, 2.5);
+    bus.observation(5 * MS, 0.1);
+    bus.plan("p2", 8 * MS, 2.5);
+    bus.observation(9 * MS, 0.1);
+    eventually(() -> store.stats().steps() == 2, "2 steps");
+    for (String goal : List.of("p1", "p2")) {
+      long id = byGoal(goal).id();
+      assertEquals(List.of(EventRecord.scene(id, "arm1", store.episode(id).orElseThrow().meta().startNs(), scene)),
+          store.events(id).stream().filter(e -> e.kind() == EventRecord.Kind.SCENE).toList(), goal);
+    }
   }
 
   @Test

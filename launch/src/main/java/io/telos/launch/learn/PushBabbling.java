@@ -1,7 +1,5 @@
 package io.telos.launch.learn;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telos.api.Header;
 import io.telos.api.JointCommand;
 import io.telos.api.JointState;
@@ -21,7 +19,6 @@ import io.telos.memory.StepRecord;
 import io.telos.model.JointLimits;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -42,7 +39,6 @@ import java.util.function.IntConsumer;
 public final class PushBabbling {
   private static final long TICK_NS = 4_000_000L; // observations at 250 Hz, as runs record
   private static final double DT = TICK_NS / 1e9;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final double TOOL_RADIUS = 0.02;
   private static final double CRUISE = 0.3; // m/s between pushes
 
@@ -118,7 +114,7 @@ public final class PushBabbling {
         String goal = "push-babble-" + episodes;
         long id = store.beginEpisode(new EpisodeMeta(robot.name(), "explore", "push-babbling", goal, false,
             clock.nanos()));
-        store.recordEvent(EventRecord.scene(id, robot.name(), clock.nanos(), json(scene)));
+        store.recordEvent(EventRecord.scene(id, robot.name(), clock.nanos(), SceneExperience.json(scene)));
         Episode e = new Episode(arm, scene, q0, clock, store, id, goal);
         long ticks = Math.min(perEpisode, totalTicks - done);
         while (e.k < ticks && e.push(ticks)) {
@@ -134,14 +130,6 @@ public final class PushBabbling {
     }
     store.flush().join();
     return episodes;
-  }
-
-  private static String json(Scene scene) {
-    try {
-      return JSON.writeValueAsString(scene.asMap());
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private double uniform(double a, double b) {

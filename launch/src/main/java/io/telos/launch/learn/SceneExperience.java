@@ -1,5 +1,6 @@
 package io.telos.launch.learn;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telos.api.ObjectPose;
 import io.telos.api.config.Settings;
@@ -11,6 +12,7 @@ import io.telos.memory.EventRecord;
 import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
 import io.telos.planner.djl.PushTrajectory;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,18 @@ public final class SceneExperience {
       }
     }
     return out;
+  }
+
+  /** {@code scene} as episodic memory keeps it ({@link Scene#asMap()} as JSON); empty for no objects. */
+  public static String json(Scene scene) {
+    if (scene.isEmpty()) {
+      return "";
+    }
+    try {
+      return JSON.writeValueAsString(scene.asMap());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The scene an episode's events record, if any (the first). */
