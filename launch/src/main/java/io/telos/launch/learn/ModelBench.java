@@ -143,9 +143,15 @@ public final class ModelBench implements Callable<Integer> {
       Files.copy(in, script);
     }
     String threads = System.getProperty("ai.djl.pytorch.num_threads", "1");
-    Process p = new ProcessBuilder(python, script.toString(), "" + n, "" + cfg.latent(), "" + cfg.hidden(),
+    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "" + n, "" + cfg.latent(), "" + cfg.hidden(),
         "" + cfg.members(), "" + cfg.window(), "" + cfg.batch(), "" + steps, "" + rolloutBatch, "" + calls, threads)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    // torch.set_num_threads does not bound the BLAS library's own pool: without these the baseline
+    // would sometimes run its matrix products on both cores while DJL runs on one
+    for (String v : new String[] {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}) {
+      pb.environment().put(v, threads);
+    }
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes()).trim();
     if (p.waitFor() != 0 || out.isEmpty()) {
       System.out.println("PyTorch baseline failed (exit " + p.exitValue() + ")");
