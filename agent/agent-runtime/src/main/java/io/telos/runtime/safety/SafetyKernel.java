@@ -14,8 +14,8 @@ import java.util.List;
  * The last word before a robot: turns the active plan (or a stop) into one joint command per servo
  * tick that is always finite and inside the position, velocity and acceleration limits.
  *
- * <p>Per tick: validate the measured state (stale → HOLD), check tracking error (too large →
- * protective stop), adopt the newest plan from the lock-free handoff (malformed → rejected), then
+ * <p>Per tick: validate the measured state (stale → HOLD; the first fresh state after that
+ * re-anchors the command where the arm is), check tracking error (too large → protective stop), adopt the newest plan from the lock-free handoff (malformed → rejected), then
  * interpolate it one tick ahead (in TELEOP: integrate the operator's jog velocity instead, while the
  * lease holder's heartbeat is fresh, else protective stop) and pass the result through a limiter: velocity clamp,
  * acceleration clamp, braking distance to the position limits, position clamp. Without a fresh
@@ -63,6 +63,9 @@ public final class SafetyKernel {
   private boolean stateStaleReported;
   private long staleHoldMark = -1;
   private long freshSinceNs = -1;
+  /** When the current blind spell (stale or invalid states) began, or -1 while states are fresh. */
+  private long blindSinceNs = -1;
+  private volatile long reanchors;
   private boolean planStaleReported;
   private volatile long badPlans; // written by the servo thread only; read by metrics
   private long staleTicks;
@@ -185,21 +188,13 @@ public final class SafetyKernel {
       if (!valid) {
         return false;
       }
-      for (int i = 0; i < n; i++) {
-        cmdPos[i] = clamp(measured[i], lo[i], hi[i]);
-        cmdVel[i] = 0;
-      }
-      if (response != null) {
-        expected = response.filter(dt, cmdPos);
-        expectedRing = new double[EXPECTED_HISTORY][n];
-        System.arraycopy(cmdPos, 0, expectedRing[0], 0, n);
-        expectedCount = 1;
-      }
+      anchor(measured, false);
       initialized = true;
     }
     boolean stale = !valid || nowNs - stateStampNs > config.stateTimeoutNs();
     if (stale) {
       staleTicks++;
+      blindSinceNs = blindSinceNs < 0 ? nowNs : blindSinceNs;
       if (!stateStaleReported) {
         stateStaleReported = true;
         String why = measured == null ? "no joint state" : !valid ? "joint state has non-finite values"
@@ -214,6 +209,9 @@ public final class SafetyKernel {
       stateStaleReported = false;
       if (freshSinceNs < 0) {
         freshSinceNs = nowNs;
+      }
+      if (blindSinceNs >= 0) {
+        reanchorAfterBlindSpell(nowNs, measured);
       }
       if (staleHoldMark >= 0 && config.resumeAfterNs() > 0 && nowNs - freshSinceNs >= config.resumeAfterNs()) {
         // resume only if nobody (operator, another fault) changed the mode since our own HOLD
@@ -292,6 +290,64 @@ public final class SafetyKernel {
       expectedCount++;
     }
     return true;
+  }
+
+  /**
+   * Starts the command where the arm is, with the response's history there too; at rest, or
+   * ({@code keepVelocity}) with the command's velocity kept so that braking goes on within the
+   * acceleration limit instead of stopping in one tick.
+   */
+  private void anchor(double[] measured, boolean keepVelocity) {
+    for (int i = 0; i < n; i++) {
+      cmdPos[i] = clamp(measured[i], lo[i], hi[i]);
+      if (!keepVelocity) {
+        cmdVel[i] = 0;
+      }
+    }
+    if (response != null) {
+      expected = response.filter(dt, cmdPos);
+      expectedRing = new double[EXPECTED_HISTORY][n];
+      System.arraycopy(cmdPos, 0, expectedRing[0], 0, n);
+      expectedHead = 0;
+      expectedCount = 1;
+    }
+  }
+
+  /**
+   * The first fresh state after a blind spell (states stale or invalid). While blind, the kernel
+   * kept braking its own command toward rest, but it cannot know what reached the arm: over a lost
+   * link the arm went on to the last command it received, so the command and the arm may now be
+   * far apart without anything being wrong. Comparing them would stop the arm for a tracking error
+   * it does not have (a protective stop an operator must reset), and braking on from the kernel's
+   * stale command would move the arm. Instead the command starts again where the arm is — as at
+   * start-up, the least motion the arm can be told — braking what is left of its velocity within
+   * the acceleration limit (HOLD), and a gap larger than half the tracking limit is reported ({@code REANCHORED}, a warning). A blocked arm is still caught: from here on
+   * the tracking check compares it with commands that started from where it really is. Plans made
+   * before the spell are not resumed (the HOLD that staleness requested discards them).
+   */
+  private void reanchorAfterBlindSpell(long nowNs, double[] measured) {
+    double worst = 0;
+    int worstJoint = 0;
+    for (int i = 0; i < n; i++) {
+      double e = Math.abs(cmdPos[i] - measured[i]);
+      if (e > worst) {
+        worst = e;
+        worstJoint = i;
+      }
+    }
+    long blindMs = (nowNs - blindSinceNs) / 1_000_000;
+    blindSinceNs = -1;
+    anchor(measured, true);
+    reanchors++;
+    if (worst > config.trackingErrorRad() / 2) {
+      faults.fault(Severity.WARNING, "REANCHORED", "after " + blindMs + " ms without fresh states joint "
+          + worstJoint + " is " + worst + " rad from the last command; holding where the arm is");
+    }
+  }
+
+  /** Times the command was re-anchored at the measured position after a blind spell. */
+  public long reanchors() {
+    return reanchors;
   }
 
   /**

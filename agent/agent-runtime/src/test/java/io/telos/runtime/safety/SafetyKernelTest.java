@@ -1,7 +1,9 @@
 package io.telos.runtime.safety;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.ActionChunk;
@@ -135,6 +137,45 @@ class SafetyKernelTest {
     assertEquals(Mode.HOLD, arbiter.mode());
     assertTrue(arbiter.request(Mode.AUTONOMOUS, "resume"));
     assertEquals(List.of(Mode.PROTECTIVE_STOP, Mode.HOLD, Mode.AUTONOMOUS), modes.stream().map(ModeChange::to).toList());
+  }
+
+  @Test
+  void afterALostLinkTheCommandStartsAgainWhereTheArmIsInsteadOfAProtectiveStop() {
+    kernel.tick(0, new double[] {0, 0}, 0);
+    kernel.offer(plan(0.6, -0.6));
+    run(60, true); // moving toward the plan
+    double[] before = kernel.commandPosition().clone();
+    run(200, false); // the link is down: states stale, the kernel holds (brakes its own command)
+    assertEquals(Mode.HOLD, arbiter.mode());
+    // meanwhile the arm went on to the last command it received, well past the kernel's hold
+    double[] arm = {before[0] + 0.4, before[1] - 0.4};
+    assertTrue(Math.abs(arm[0] - kernel.commandPosition()[0]) > cfg.trackingErrorRad(), "a real tracking gap");
+    kernel.tick(clock.nanos(), arm, clock.nanos());
+    assertFalse(faults.contains("TRACKING_ERROR"), faults.toString());
+    assertTrue(faults.contains("REANCHORED"), faults.toString());
+    assertEquals(1, kernel.reanchors());
+    assertArrayEquals(arm, kernel.commandPosition(), 0.01, "held where the arm is");
+    for (int i = 0; i < 600; i++) { // fresh states where the arm stays: autonomy resumes
+      clock.advance(cfg.periodNs());
+      kernel.tick(clock.nanos(), kernel.commandPosition().clone(), clock.nanos());
+    }
+    assertEquals(Mode.AUTONOMOUS, arbiter.mode());
+    assertNotEquals(Mode.PROTECTIVE_STOP, arbiter.mode());
+    // a blocked arm is still caught afterwards: commands now start from where it really is
+    kernel.tick(clock.nanos(), new double[] {arm[0] - 0.5, arm[1]}, clock.nanos());
+    assertEquals(Mode.PROTECTIVE_STOP, arbiter.mode());
+    assertTrue(faults.contains("TRACKING_ERROR"));
+  }
+
+  @Test
+  void aShortBlindSpellWithTheArmWhereTheKernelHeldItIsNotReported() {
+    kernel.tick(0, new double[] {0, 0}, 0);
+    run(10, true);
+    run(100, false);
+    run(1, true);
+    assertEquals(1, kernel.reanchors());
+    assertFalse(faults.contains("REANCHORED"), faults.toString());
+    assertFalse(faults.contains("TRACKING_ERROR"));
   }
 
   @Test
