@@ -22,8 +22,8 @@ import java.util.Objects;
  * motion. The planner replans from the observed object poses at its rate, which absorbs what a
  * model leaves out.
  *
- * <p>{@link Probe#OBJECT_POSITION} reads the objects' planar centres; every other probe and the
- * uncertainty are the inner model's. Not thread-safe (scratch buffers); deterministic.
+ * <p>{@link Probe#OBJECT_POSITION} reads the objects' planar centres; every other probe is the
+ * inner model's; the uncertainty is the inner model's plus the contact model's ensemble spread. Not thread-safe (scratch buffers); deterministic.
  */
 public final class PushingWorldModel implements WorldModel {
   /** Where an object the observation does not have is put (m, both planar axes): out of reach. */
@@ -41,6 +41,10 @@ public final class PushingWorldModel implements WorldModel {
   private double[] ee = new double[0];
   private double[] objects = new double[0];
   private double[] objectsNext = new double[0];
+  private double[] spread = new double[0];
+  private double[] lastStepStates = new double[0];
+  private double[] lastStepActions = new double[0];
+  private int lastStepBatch = -1;
 
   /**
    * The arm among {@code scene}'s objects under the analytic contact model.
@@ -178,6 +182,11 @@ public final class PushingWorldModel implements WorldModel {
       System.arraycopy(states, b * s + innerSize, objects, b * ow, ow);
     }
     contact.step(eeBefore, ee, objects, batch, objectsNext);
+    if (contact.hasUncertainty()) { // remembered so that uncertainty() for the same step need not step again
+      lastStepStates = copy(lastStepStates, states, batch * s);
+      lastStepActions = copy(lastStepActions, actions, batch * dof());
+      lastStepBatch = batch;
+    }
     for (int b = 0; b < batch; b++) {
       System.arraycopy(packedNext, b * innerSize, next, b * s, innerSize);
       System.arraycopy(objectsNext, b * ow, next, b * s + innerSize, ow);
@@ -250,14 +259,43 @@ public final class PushingWorldModel implements WorldModel {
 
   @Override
   public boolean hasUncertainty() {
-    return inner.hasUncertainty();
+    return inner.hasUncertainty() || contact.hasUncertainty();
   }
 
+  /**
+   * The arm model's uncertainty plus the contact model's ensemble spread for the step
+   * {@link #step} made from these states and actions, in units of {@value #SPREAD_UNIT_M} m (a
+   * spread of 2 cm in one step counts 1). Steps again when asked about other inputs.
+   */
   @Override
   public void uncertainty(double[] states, double[] actions, int batch, double[] out) {
     ensure(batch);
     pack(states, batch, packed);
     inner.uncertainty(packed, actions, batch, out);
+    if (!contact.hasUncertainty()) {
+      return;
+    }
+    int s = stateSize();
+    if (batch != lastStepBatch || !Arrays.equals(states, 0, batch * s, lastStepStates, 0, batch * s)
+        || !Arrays.equals(actions, 0, batch * dof(), lastStepActions, 0, batch * dof())) {
+      step(states, actions, batch, new double[batch * s]);
+    }
+    if (spread.length < batch) {
+      spread = new double[batch];
+    }
+    contact.lastSpread(batch, spread);
+    for (int b = 0; b < batch; b++) {
+      out[b] += spread[b] / SPREAD_UNIT_M;
+    }
+  }
+
+  /** The contact spread that counts as one unit of uncertainty, m. */
+  static final double SPREAD_UNIT_M = 0.02;
+
+  private static double[] copy(double[] buf, double[] src, int len) {
+    double[] b = buf.length >= len ? buf : new double[len];
+    System.arraycopy(src, 0, b, 0, len);
+    return b;
   }
 
   private void pack(double[] states, int batch, double[] out) {

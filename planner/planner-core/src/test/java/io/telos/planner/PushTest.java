@@ -63,6 +63,48 @@ class PushTest {
     return new double[] {next[3], next[4]};
   }
 
+  /** The analytic push with a made-up ensemble spread: 1 cm for samples whose tool ends at x > 0.45. */
+  static final class SpreadingContact implements io.telos.planner.spi.ContactModel {
+    final QuasiStaticContact inner = new QuasiStaticContact(SCENE);
+    int steps;
+    double[] spread = new double[0];
+    @Override public String name() { return "spreading"; }
+    @Override public int width() { return 2; }
+    @Override public List<String> objectNames() { return inner.objectNames(); }
+    @Override public void encode(int j, io.telos.api.ObjectPose p, double[] out, int off) { inner.encode(j, p, out, off); }
+    @Override public void step(double[] before, double[] after, double[] objects, int batch, double[] next) {
+      steps++;
+      inner.step(before, after, objects, batch, next);
+      spread = new double[batch];
+      for (int b = 0; b < batch; b++) {
+        spread[b] = after[3 * b] > 0.45 ? 0.01 : 0;
+      }
+    }
+    @Override public boolean hasUncertainty() { return true; }
+    @Override public void lastSpread(int batch, double[] out) { System.arraycopy(spread, 0, out, 0, batch); }
+  }
+
+  @Test
+  void contactSpreadAddsToTheUncertaintyOfTheStepItWasMadeIn() {
+    SpreadingContact c = new SpreadingContact();
+    PushingWorldModel m = new PushingWorldModel(new PointTool(), SCENE, c);
+    assertTrue(m.hasUncertainty(), "the point tool has none, the contact model has");
+    double[] s = {0.40, -0.1, 0.03, 0.5, -0.1, 0.47, -0.1, 0.03, 0.5, -0.1};
+    double[] a = {0, 0, 0, 0, 0, 0};
+    double[] next = new double[10];
+    m.step(s, a, 2, next);
+    double[] u = new double[2];
+    m.uncertainty(s, a, 2, u);
+    assertEquals(1, c.steps, "the spread of the step just made is reused");
+    assertEquals(0.0, u[0], 1e-12, "far from the object: the ensemble agrees");
+    assertEquals(0.5, u[1], 1e-12, "1 cm of spread = half a unit (2 cm)");
+    double[] other = s.clone();
+    other[5] = 0.40;
+    m.uncertainty(other, a, 2, u);
+    assertEquals(2, c.steps, "other states: stepped again");
+    assertEquals(0.0, u[1], 1e-12);
+  }
+
   @Test
   void toolPushesTheObjectAlongTheLineOfCentres() {
     // the tool 7 cm from the axis at mid height, moving 2 cm towards it in one step: overlap 1 cm

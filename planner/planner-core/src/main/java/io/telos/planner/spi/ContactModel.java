@@ -1,6 +1,7 @@
 package io.telos.planner.spi;
 
 import io.telos.api.ObjectPose;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,4 +47,18 @@ public interface ContactModel {
    * @param next receives {@code batch * objectCount * width()} values; must not alias {@code objects}
    */
   void step(double[] toolBefore, double[] toolAfter, double[] objects, int batch, double[] next);
+
+  /** True when {@link #lastSpread} can return something other than zeros (an ensemble). */
+  default boolean hasUncertainty() {
+    return false;
+  }
+
+  /**
+   * Epistemic uncertainty of the prediction the last {@link #step} made for each sample (m: how far
+   * an ensemble's members disagree about where the sample's objects go in that step, summed over
+   * its objects) into {@code out[0, batch)}; zeros for an exact or single model.
+   */
+  default void lastSpread(int batch, double[] out) {
+    Arrays.fill(out, 0, batch, 0.0);
+  }
 }

@@ -45,6 +45,8 @@ public final class LearnedContactModel implements ContactModel, AutoCloseable {
   private double[] frames = new double[0];
   private int[] index = new int[0];
   private double[] spread = new double[0];
+  private double[] sampleSpread = new double[0];
+  private int lastBatch;
   private double lastSpread;
 
   LearnedContactModel(ContactNet net, Scene scene) {
@@ -146,7 +148,7 @@ public final class LearnedContactModel implements ContactModel, AutoCloseable {
   }
 
   /** The network ensemble's mean spread over the objects it predicted in the last {@link #step} (0 when none). */
-  public double lastSpread() {
+  public double meanSpread() {
     return lastSpread;
   }
 
@@ -194,6 +196,11 @@ public final class LearnedContactModel implements ContactModel, AutoCloseable {
     int f = ContactFeatures.FEATURES;
     int rowsUsed = 0;
     ensure(batch * m);
+    if (sampleSpread.length < batch) {
+      sampleSpread = new double[batch];
+    }
+    Arrays.fill(sampleSpread, 0, batch, 0.0);
+    lastBatch = batch;
     for (int b = 0; b < batch; b++) {
       for (int j = 0; j < m; j++) {
         int o = (b * m + j) * w;
@@ -223,8 +230,9 @@ public final class LearnedContactModel implements ContactModel, AutoCloseable {
         float[] sd = all.sub(all.mean(new int[] {0}, true)).square().mean(new int[] {0}).sqrt().toFloatArray();
         double sum = 0;
         for (int r = 0; r < rowsUsed; r++) {
-          double s = (sd[3 * r] * outScale[0] + sd[3 * r + 1] * outScale[1]) * ContactFeatures.STEP;
+          double s = Math.hypot(sd[3 * r] * outScale[0], sd[3 * r + 1] * outScale[1]) * ContactFeatures.STEP;
           spread[r] = s;
+          sampleSpread[index[r] / (m * w)] += s;
           sum += s;
         }
         lastSpread = sum / rowsUsed;
@@ -237,6 +245,19 @@ public final class LearnedContactModel implements ContactModel, AutoCloseable {
       features.apply(objects, index[r], rows[prior] + mean[3 * r] * outScale[0],
           rows[prior + 1] + mean[3 * r + 1] * outScale[1], mean[3 * r + 2] * outScale[2], frame, next);
     }
+  }
+
+  @Override
+  public boolean hasUncertainty() {
+    return net.spec().members() > 1;
+  }
+
+  @Override
+  public void lastSpread(int batch, double[] out) {
+    if (batch != lastBatch) {
+      throw new IllegalArgumentException("spread asked for a batch of " + batch + ", the last step had " + lastBatch);
+    }
+    System.arraycopy(sampleSpread, 0, out, 0, batch);
   }
 
   private void ensure(int rowsMax) {

@@ -183,6 +183,11 @@ class LearnedContactModelTest {
     assertArrayEquals(new double[] {0.3, 0.2, 0.0, 0, 0, 0}, Arrays.copyOfRange(next, 18, 24), 0.0,
         "the box is nowhere near the tool");
     assertTrue(next[12] > 0.501, "pushed along +x: " + next[12]);
+    assertTrue(c.hasUncertainty(), "an ensemble of 3");
+    double[] spread = new double[2];
+    c.lastSpread(2, spread);
+    assertEquals(0.0, spread[0], 0.0, "nothing touched: nothing to disagree about");
+    assertTrue(spread[1] > 0 && spread[1] < 0.05, "members disagree a little about the push: " + spread[1]);
 
     Files.write(file, new byte[] {'T', 'E', 'L', 'O', 'S', 'C', 'M', '1', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     ConfigException bad = assertThrows(ConfigException.class, () -> Planners.contactModel(two, DT,
