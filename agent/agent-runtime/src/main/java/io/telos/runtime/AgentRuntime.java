@@ -344,6 +344,10 @@ public final class AgentRuntime implements AutoCloseable {
         .summaryUs("telos_servo_period_seconds", "Wall-clock period of the servo loop.", servo.periodHistogramUs())
         .summaryUs("telos_servo_tick_seconds", "Compute time of one servo tick.", servo.tickHistogramUs())
         .summaryUs("telos_planner_step_seconds", "Planner step time.", plannerVerticle.stepHistogramUs())
+        .summaryUs("telos_plan_uncertainty", "The world model's uncertainty along each plan (ensemble spread; 0 for"
+            + " an exact model, not recorded).", plannerVerticle.uncertaintyHistogramMicro())
+        .counter("telos_kernel_reanchors_total", "Commands re-anchored where the arm is after a blind spell.",
+            kernel.reanchors())
         .counter("telos_limit_violations_total", "Commands or measured positions outside the limits.", monitor.total())
         .labelled("telos_faults_total", "Fault records by code.", "counter", "code", faultCounts)
         .labelled("telos_goals_total", "Goals ended, by outcome.", "counter", "outcome", goals)

@@ -39,6 +39,9 @@ public final class PlannerVerticle extends AbstractVerticle {
   private final boolean lockStep;
   private final long periodNs;
   private final Histogram stepUs = new Histogram(1, 60_000_000, 3);
+  /** The world model's uncertainty along each plan, in millionths (recorded when the model has one). */
+  private final Histogram uncertaintyMicro = new Histogram(1, 10_000_000_000L, 2);
+  private double goalUncertaintyMax;
   private volatile Observation latest;
   private volatile boolean resetRequested;
   private Observation lastPlanned;
@@ -182,6 +185,12 @@ public final class PlannerVerticle extends AbstractVerticle {
         chunk.goalId(), chunk.setpoints(), chunk.energy());
     vertx.eventBus().publish(Addresses.plan(robotId), stamped);
     PlanSignals signals = goal == null ? null : planner.signals();
+    if (signals != null && Double.isFinite(signals.uncertainty()) && signals.uncertainty() > 0) {
+      goalUncertaintyMax = Math.max(goalUncertaintyMax, signals.uncertainty());
+      synchronized (uncertaintyMicro) {
+        uncertaintyMicro.recordValue(Math.max(1, Math.min(10_000_000_000L, Math.round(signals.uncertainty() * 1e6))));
+      }
+    }
     vertx.eventBus().publish(Addresses.planSignals(robotId), signals != null ? signals.withHeader(stamped.header())
         : new PlanSignals(stamped.header(), chunk.goalId(), chunk.energy(), Double.NaN, Double.NaN,
             false, false));
@@ -194,12 +203,21 @@ public final class PlannerVerticle extends AbstractVerticle {
 
   private void outcome(GoalOutcome o) {
     onOutcome.accept(o);
-    LOG.info("component=planner/{} event=goal_end goal={} reached={} elapsedMs={} errorMm={}", robotId, o.goalId(),
-        o.reached(), o.elapsedNs() / 1_000_000, String.format("%.2f", o.finalError() * 1000));
+    LOG.info("component=planner/{} event=goal_end goal={} reached={} elapsedMs={} errorMm={} uncertaintyMax={}",
+        robotId, o.goalId(), o.reached(), o.elapsedNs() / 1_000_000, String.format("%.2f", o.finalError() * 1000),
+        String.format("%.4f", goalUncertaintyMax));
+    goalUncertaintyMax = 0;
     vertx.eventBus().publish(Addresses.goalOutcome(robotId), o);
   }
 
   /** Planner step times in µs (a copy). */
+  /** The world model's uncertainty along each plan, in millionths (empty for a model without one). */
+  public Histogram uncertaintyHistogramMicro() {
+    synchronized (uncertaintyMicro) {
+      return uncertaintyMicro.copy();
+    }
+  }
+
   public Histogram stepHistogramUs() {
     synchronized (stepUs) {
       return stepUs.copy();
