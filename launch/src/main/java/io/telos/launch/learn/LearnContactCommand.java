@@ -12,10 +12,12 @@ import io.telos.planner.djl.DjlEngine;
 import io.telos.planner.djl.LearnedContactModelProvider;
 import io.telos.planner.djl.PushTrajectory;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,9 +57,23 @@ public final class LearnContactCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).")
   long seed = 1;
 
+  @Option(names = "--curve", split = ",", paramLabel = "MIN[,MIN...]",
+      description = "Instead: active vs uniform babbling, a model trained and measured after each of these cumulative"
+          + " minutes (e.g. 5,10,20,40), into --curve-out.")
+  List<Double> curve;
+
+  @Option(names = "--curve-out", description = "Folder of the curve's stores, table and plot (default ${DEFAULT-VALUE}).")
+  Path curveOut = Path.of("runs/contact-curve");
+
+  @Option(names = "--held-out", description = "Minutes of uniform pushing the curve is measured on (default ${DEFAULT-VALUE}).")
+  double heldOutMinutes = 20;
+
   @Override
   public Integer call() throws Exception {
     PrintStream o = new PrintStream(System.out, true);
+    if (curve != null) {
+      return curve(o);
+    }
     MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", memory.toString())));
     try (EpisodeStore store = cfg.createStore().orElseThrow()) {
       store.open();
@@ -71,6 +87,26 @@ public final class LearnContactCommand implements Callable<Integer> {
       Result r = learn(store, dt, ContactTrainer.Config.defaults().withSteps(steps).withSeed(seed), out, episodes, o);
       o.println(r.summary());
     }
+    return 0;
+  }
+
+  private int curve(PrintStream o) throws Exception {
+    double[] minutes = curve.stream().mapToDouble(Double::doubleValue).toArray();
+    ContactTrainer.Config training = ContactTrainer.Config.defaults().withSteps(steps).withSeed(seed);
+    o.printf("active vs uniform pushing babble, checkpoints %s min, %d training steps each%n", curve, steps);
+    List<ActiveLearningCurve.Point> points = ActiveLearningCurve.run(RobotModel.load(robot), curveOut, minutes,
+        heldOutMinutes, training, o);
+    StringBuilder md = new StringBuilder("| minutes | learner | training pairs | 16-step median (mm) | p90 (mm) |"
+        + " analytic median / p90 (mm) |\n|---:|---|---:|---:|---:|---|\n");
+    for (ActiveLearningCurve.Point p : points) {
+      md.append(String.format(Locale.ROOT, "| %.0f | %s | %d | %.1f | %.1f | %.1f / %.1f |%n", p.minutes(),
+          p.learner(), p.samples(), p.validation().learnedMedianM() * 1000, p.validation().learnedP90M() * 1000,
+          p.validation().analyticMedianM() * 1000, p.validation().analyticP90M() * 1000));
+    }
+    Files.writeString(curveOut.resolve("curve.md"), md.toString());
+    ActiveLearningCurve.plot(points, curveOut.resolve("curve.png"));
+    o.print(md);
+    o.println("wrote " + curveOut.resolve("curve.md") + " and " + curveOut.resolve("curve.png"));
     return 0;
   }
 

@@ -19,9 +19,11 @@ import io.telos.memory.StepRecord;
 import io.telos.model.JointLimits;
 import io.telos.model.KinematicChain;
 import io.telos.model.RobotModel;
+import io.telos.planner.spi.ContactModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -42,8 +44,19 @@ public final class PushBabbling {
   private static final double TOOL_RADIUS = 0.02;
   private static final double CRUISE = 0.3; // m/s between pushes
 
-  /** Exploration settings. */
-  public record Config(double minutes, double episodeS, long seed) {}
+  /**
+   * Exploration settings; {@code chooser}, when not null, gives a contact model for a scene, and
+   * each push is then the one of {@value #CANDIDATES} random candidates the model is least sure
+   * about (active learning) instead of the first.
+   */
+  public record Config(double minutes, double episodeS, long seed, Function<Scene, ContactModel> chooser) {
+    /** Uniform babbling. */
+    public Config(double minutes, double episodeS, long seed) {
+      this(minutes, episodeS, seed, null);
+    }
+  }
+
+  private Function<Scene, ContactModel> chooser;
 
   private final RobotModel robot;
   private final KinematicChain chain;
@@ -76,7 +89,9 @@ public final class PushBabbling {
    * @return the number of episodes recorded
    */
   public static int run(RobotModel robot, EpisodeStore store, Config config, IntConsumer tick) {
-    return new PushBabbling(robot, config.seed()).record(store, config, tick);
+    PushBabbling b = new PushBabbling(robot, config.seed());
+    b.chooser = config.chooser();
+    return b.record(store, config, tick);
   }
 
   /** A random scene: one or two cylinders on the table in front of the arm. */
@@ -181,23 +196,29 @@ public final class PushBabbling {
       if (reachable.isEmpty()) {
         return false;
       }
-      int j = reachable.get(rnd.nextInt(reachable.size()));
-      SceneObject o = scene.objects().get(j);
-      ObjectPose p = poses.get(j);
-      double theta = uniform(-Math.PI, Math.PI);
-      double ux = Math.cos(theta);
-      double uy = Math.sin(theta);
-      double offset = uniform(-0.9, 0.9) * (o.radiusM() + TOOL_RADIUS);
-      double back = o.radiusM() + TOOL_RADIUS + 0.03;
-      double sx = p.xM() - back * ux - offset * uy;
-      double sy = p.yM() - back * uy + offset * ux;
-      if (sx < 0.28 || sx > 0.64 || Math.abs(sy) > 0.26) {
+      Push push = null;
+      if (chooser == null) {
+        push = draw(reachable, poses);
+      } else {
+        List<Push> candidates = new ArrayList<>();
+        for (int c = 0; c < CANDIDATES; c++) {
+          Push d = draw(reachable, poses);
+          if (d != null) {
+            candidates.add(d);
+          }
+        }
+        push = candidates.isEmpty() ? null : candidates.get(mostUncertain(chooser.apply(scene), scene, poses, candidates));
+      }
+      if (push == null) {
         return ++misses < 50; // not a reachable side; draw another push
       }
-      // below the object's middle, as the planner pushes (scene.pushHeightM), give or take 1 cm
-      double z = uniform(TOOL_RADIUS + 0.006, Math.max(TOOL_RADIUS + 0.008, o.heightM() / 2 + 0.01));
-      double speed = uniform(0.04, 0.35);
-      double length = 0.03 + uniform(0.03, 0.18);
+      double sx = push.sx();
+      double sy = push.sy();
+      double z = push.z();
+      double speed = push.speed();
+      double length = push.length();
+      double ux = Math.cos(push.theta());
+      double uy = Math.sin(push.theta());
       if (!moveTo(sx, sy, safeZ, ticks) || !moveTo(sx, sy, z, ticks)) {
         return ++misses < 50;
       }
@@ -221,6 +242,28 @@ public final class PushBabbling {
       }
       current();
       return moveTo(ee[0], ee[1], safeZ, ticks) || k < ticks;
+    }
+
+    /** A random push of a random reachable object; null when its start is out of the arm's reach. */
+    Push draw(List<Integer> reachable, List<ObjectPose> poses) {
+      int j = reachable.get(rnd.nextInt(reachable.size()));
+      SceneObject o = scene.objects().get(j);
+      ObjectPose p = poses.get(j);
+      double theta = uniform(-Math.PI, Math.PI);
+      double ux = Math.cos(theta);
+      double uy = Math.sin(theta);
+      double offset = uniform(-0.9, 0.9) * (o.radiusM() + TOOL_RADIUS);
+      double back = o.radiusM() + TOOL_RADIUS + 0.03;
+      double sx = p.xM() - back * ux - offset * uy;
+      double sy = p.yM() - back * uy + offset * ux;
+      // below the object's middle, as the planner pushes (scene.pushHeightM), give or take 1 cm
+      double z = uniform(TOOL_RADIUS + 0.006, Math.max(TOOL_RADIUS + 0.008, o.heightM() / 2 + 0.01));
+      double speed = uniform(0.04, 0.35);
+      double length = 0.03 + uniform(0.03, 0.18);
+      if (sx < 0.28 || sx > 0.64 || Math.abs(sy) > 0.26) {
+        return null;
+      }
+      return new Push(theta, sx, sy, z, speed, length);
     }
 
     /** Steers the tool to a point at cruise speed; false when it did not get there within 3 s. */
@@ -313,6 +356,81 @@ public final class PushBabbling {
       k++;
     }
   }
+
+  /** One push: direction, start point and height of the tool, speed and length. */
+  record Push(double theta, double sx, double sy, double z, double speed, double length) {
+    /** The tool's positions at the model step {@code dtS} along the push (start included). */
+    double[][] path(double dtS) {
+      int steps = (int) Math.min(MAX_SCORED_STEPS, Math.ceil(length / speed / dtS));
+      double[][] out = new double[steps + 1][];
+      for (int i = 0; i <= steps; i++) {
+        double d = Math.min(length, speed * dtS * i);
+        out[i] = new double[] {sx + d * Math.cos(theta), sy + d * Math.sin(theta), z};
+      }
+      return out;
+    }
+  }
+
+  /** Candidate pushes drawn for each push made, when a chooser asks for the most uncertain. */
+  static final int CANDIDATES = 8;
+  /** Longest stretch of a candidate scored, model steps. */
+  static final int MAX_SCORED_STEPS = 40;
+
+  /**
+   * Active learning: the index of the candidate along which {@code model}'s ensemble disagrees
+   * most (its spread summed over the push, objects starting at rest where they are), so the
+   * experience goes where the model is least sure.
+   */
+  static int mostUncertain(ContactModel model, Scene scene, List<ObjectPose> poses, List<Push> candidates) {
+    int m = scene.objects().size();
+    int w = model.width();
+    int k = candidates.size();
+    double dt = DT_MODEL;
+    double[][][] paths = new double[k][][];
+    int steps = 0;
+    for (int c = 0; c < k; c++) {
+      paths[c] = candidates.get(c).path(dt);
+      steps = Math.max(steps, paths[c].length - 1);
+    }
+    double[] objects = new double[k * m * w];
+    double[] one = new double[w];
+    for (int j = 0; j < m; j++) {
+      ObjectPose p = poses.get(j);
+      ObjectPose still = new ObjectPose(p.name(), p.xM(), p.yM(), p.zM(), p.yawRad(), 0);
+      for (int c = 0; c < k; c++) {
+        model.encode(j, still, one, 0);
+        System.arraycopy(one, 0, objects, (c * m + j) * w, w);
+      }
+    }
+    double[] next = new double[objects.length];
+    double[] before = new double[3 * k];
+    double[] after = new double[3 * k];
+    double[] spread = new double[k];
+    double[] score = new double[k];
+    for (int t = 0; t < steps; t++) {
+      for (int c = 0; c < k; c++) {
+        double[][] path = paths[c];
+        System.arraycopy(path[Math.min(t, path.length - 1)], 0, before, 3 * c, 3);
+        System.arraycopy(path[Math.min(t + 1, path.length - 1)], 0, after, 3 * c, 3);
+      }
+      model.step(before, after, objects, k, next);
+      model.lastSpread(k, spread);
+      for (int c = 0; c < k; c++) {
+        score[c] += spread[c];
+      }
+      System.arraycopy(next, 0, objects, 0, objects.length);
+    }
+    int best = 0;
+    for (int c = 1; c < k; c++) {
+      if (score[c] > score[best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /** The model step the chooser scores pushes at, s. */
+  static final double DT_MODEL = 0.05;
 
   /** Solves the symmetric positive-definite 3 × 3 system {@code a x = b} (Cramer's rule). */
   static double[] solve3(double[] a, double[] b) {

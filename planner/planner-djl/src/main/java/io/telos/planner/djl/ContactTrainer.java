@@ -8,7 +8,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.telos.api.scene.Scene;
 import io.telos.planner.QuasiStaticContact;
+import io.telos.planner.spi.ContactModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,6 +113,14 @@ public final class ContactTrainer {
     /** Writes it as version {@code version} (atomically). */
     public void write(Path file, int version, Map<String, Object> metrics) throws IOException {
       LearnedContactModel.write(file, net, version, metrics);
+    }
+
+    /**
+     * A contact model of {@code scene}'s objects over this network (for active learning: it shares
+     * the network, so it is valid only while this is open and must not be closed itself).
+     */
+    public ContactModel model(Scene scene) {
+      return new LearnedContactModel(net, scene);
     }
 
     /** Held-out errors after {@code horizon} steps. */
