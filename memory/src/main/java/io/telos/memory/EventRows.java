@@ -2,6 +2,7 @@ package io.telos.memory;
 
 import io.telos.api.HandoverRequest;
 import io.telos.api.Mode;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,7 +37,7 @@ public final class EventRows {
 
   /** Reads columns {@code first .. first+8} of the current row. */
   /** Runs an event query whose long parameters are {@code args} and whose first column starts an event row. */
-  public static List<EventRecord> query(java.sql.Connection c, String sql, long... args) throws SQLException {
+  public static List<EventRecord> query(Connection c, String sql, long... args) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         p.setLong(i + 1, args[i]);
