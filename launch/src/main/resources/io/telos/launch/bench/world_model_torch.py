@@ -5,7 +5,9 @@ Same shapes and computation as planner-djl's LatentModel (model format 2): the l
 as batched matrix products, z' = z + delta * (MLP([z, sin q, cos q, a]) + linear([z, a])); an
 end-effector head (3-layer MLP) trained on detached latents. Loss: the observed part against the next
 observation in units of delta, the learned part against the stop-gradient encoder (JEPA), the head,
-VICReg variance/covariance on h; Adam.
+VICReg variance/covariance on h; Adam with element-wise gradient clipping at 1 and a cosine
+learning rate, as planner-djl's Trainer; each step draws a fresh batch of windows from 8 recorded
+trajectories of 100 steps (as the Java side does) and reads the loss and its parts back.
 Usage: world_model_torch.py DOF LATENT HIDDEN MEMBERS WINDOW BATCH TRAIN_STEPS ROLLOUT_BATCH ROLLOUT_CALLS THREADS
 Prints one JSON line.
 """
@@ -92,22 +94,32 @@ def loss(q, qd, ee, a):
     std = (c.pow(2).mean(0) + 1e-4).sqrt()
     cov = c.t() @ c / (B - 1)
     off = cov.pow(2).sum() - cov.diag().pow(2).sum()
-    return o_sum / K + l_sum / K + 100 * e / (K + 1) + torch.relu(1 - std).mean() + 0.04 * off / L
+    total = o_sum / K + l_sum / K + 100 * e / (K + 1) + torch.relu(1 - std).mean() + 0.04 * off / L
+    return total, o_sum / K + l_sum / K, e / (K + 1)
 
 
 opt = torch.optim.Adam(P.values(), lr=2e-3)
-q = torch.rand(B, K + 1, n)
-qd = torch.rand(B, K + 1, n)
-ee = torch.rand(B, K + 1, 3)
-a = torch.rand(B, K, n)
+sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps + 20, eta_min=2e-5)
+T, LEN = 8, 100
+gen = torch.Generator().manual_seed(1)
+q_all = torch.rand(T, LEN + 1, n, generator=gen)
+qd_all = torch.rand(T, LEN + 1, n, generator=gen)
+ee_all = torch.rand(T, LEN + 1, 3, generator=gen)
+a_all = torch.rand(T, LEN, n, generator=gen)
+span = torch.arange(K + 1)
 times = []
 for s in range(steps + 20):
     t0 = time.perf_counter()
+    tr = torch.randint(T, (B, 1), generator=gen)
+    st = torch.randint(LEN - K + 1, (B, 1), generator=gen) + span
+    q, qd, ee, a = q_all[tr, st], qd_all[tr, st], ee_all[tr, st], a_all[tr, st[:, :K]]
     opt.zero_grad()
-    l = loss(q, qd, ee, a)
+    l, part_latent, part_ee = loss(q, qd, ee, a)
     l.backward()
-    
+    torch.nn.utils.clip_grad_value_(P.values(), 1.0)
     opt.step()
+    sched.step()
+    curve = (l.item(), part_latent.item(), part_ee.item())
     if s >= 20:
         times.append(time.perf_counter() - t0)
 train_s = sum(times)
