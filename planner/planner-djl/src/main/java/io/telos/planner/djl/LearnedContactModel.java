@@ -44,7 +44,6 @@ public final class LearnedContactModel implements ContactModel, AutoCloseable {
   private float[] rows = new float[0];
   private double[] frames = new double[0];
   private int[] index = new int[0];
-  private double[] spread = new double[0];
   private double[] sampleSpread = new double[0];
   private int lastBatch;
   private double lastSpread;
@@ -231,7 +230,6 @@ public final class LearnedContactModel implements ContactModel, AutoCloseable {
         double sum = 0;
         for (int r = 0; r < rowsUsed; r++) {
           double s = Math.hypot(sd[3 * r] * outScale[0], sd[3 * r + 1] * outScale[1]) * ContactFeatures.STEP;
-          spread[r] = s;
           sampleSpread[index[r] / (m * w)] += s;
           sum += s;
         }
@@ -265,7 +263,6 @@ public final class LearnedContactModel implements ContactModel, AutoCloseable {
       rows = new float[rowsMax * ContactFeatures.FEATURES];
       frames = new double[2 * rowsMax];
       index = new int[rowsMax];
-      spread = new double[rowsMax];
     }
   }
 
