@@ -6,9 +6,9 @@ import io.telos.api.SimulatedClock;
 import io.telos.api.WallClock;
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import io.telos.api.scene.Scene;
 import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.Planner;
-import io.telos.api.spi.ResponseIdentifier;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
 import io.telos.api.spi.StateEstimator;
@@ -28,6 +28,7 @@ import io.telos.perception.camera.CameraObjects;
 import io.telos.perception.camera.FiducialTracker;
 import io.telos.perception.response.OnlineResponseIdentifier;
 import io.telos.perception.response.ResponseEstimate;
+import io.telos.planner.AdaptiveResponsePlanner;
 import io.telos.planner.Planners;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.config.LaunchException;
@@ -48,6 +49,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -87,8 +89,25 @@ public final class Composer {
       hardware = objectsFromCamera(spec, hardware, clock, model);
       StateEstimator estimator = Components.estimator(spec.robot().id(), model,
           spec.perception().without(OBJECTS_KEY));
-      Planner planner = Components.planner(model, spec.planner(), derive(spec.seed(), "planner"),
-          spec.scene());
+      long plannerSeed = derive(spec.seed(), "planner");
+      OnlineResponseIdentifier identifier = identifier(model, spec.simulatedTime());
+      Planner planner;
+      Consumer<ActuatorResponse> adopter = null;
+      if (spec.robot().adaptResponse()) {
+        // robot.response.adapt: the planner is rebuilt for each response the runtime adopts
+        RobotModel base = model;
+        Settings section = spec.planner();
+        Scene scene = spec.scene();
+        var adaptive = new AdaptiveResponsePlanner(
+            r -> Planners.create(base.withResponse(r), section, plannerSeed, scene), model.response());
+        planner = adaptive;
+        adopter = r -> {
+          adaptive.adopt(r);
+          identifier.declare(r);
+        };
+      } else {
+        planner = Components.planner(model, spec.planner(), plannerSeed, spec.scene());
+      }
       // planner.guardrails.self_collision: the kernel checks plans against the same collision model,
       // and random targets come from configurations clear of the table and of the arm's own links
       CollisionModel collision = Planners.collisionModel(model, spec.planner()).orElse(null);
@@ -97,7 +116,7 @@ public final class Composer {
           : Tasks.goals(spec.task(), model, derive(spec.seed(), "task"), spec.robot().id(), clearOf(collision));
       return new AgentRuntime.Parts(spec.robot().id(), model, hardware, estimator, planner, goals,
           (long) (spec.task().settleS() * 1e9), spec.safety(), spec.plannerRateHz(), spec.perceptionRateHz(), clock,
-          spec.teleop(), collision, identifier(model, spec.simulatedTime()));
+          spec.teleop(), collision, identifier, adopter);
     } catch (ConfigException | UrdfException e) {
       throw new LaunchException(file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
@@ -195,7 +214,7 @@ public final class Composer {
    * {@code robot.response}), fed by the servo loop; judged directly in lock-step, with a
    * transport's floors otherwise.
    */
-  public static ResponseIdentifier identifier(RobotModel model, boolean lockStep) {
+  public static OnlineResponseIdentifier identifier(RobotModel model, boolean lockStep) {
     return new OnlineResponseIdentifier(model.jointNames(), model.response(),
         lockStep ? ResponseEstimate.Tolerance.DIRECT : ResponseEstimate.Tolerance.TRANSPORT);
   }

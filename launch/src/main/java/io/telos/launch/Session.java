@@ -71,6 +71,10 @@ public final class Session {
    */
   private static RecallWarmStart recallWarmStart(Vertx vertx, LaunchSpec spec, AgentRuntime.Parts parts,
       EpisodeStore store, StepIndex index) {
+    if (spec.robot().adaptResponse()) {
+      throw new LaunchException("memory.recall: not with robot.response.adapt (the planner is rebuilt for each"
+          + " adopted response); declare the response or turn recall off");
+    }
     if (!(parts.planner() instanceof MppiPlanner mppi)) {
       throw new LaunchException("memory.recall: needs an MPPI or CEM planner, not "
           + parts.planner().name());

@@ -18,6 +18,7 @@ import io.telos.api.spi.Planner;
 import io.telos.api.spi.ResponseIdentifier;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.StateEstimator;
+import io.telos.model.ActuatorResponse;
 import io.telos.model.CollisionModel;
 import io.telos.model.RobotModel;
 import io.telos.runtime.bus.Codecs;
@@ -82,7 +83,19 @@ public final class AgentRuntime implements AutoCloseable {
       Clock clock,
       TeleopConfig teleop,
       CollisionModel collision,
-      ResponseIdentifier identifier) {
+      ResponseIdentifier identifier,
+      Consumer<ActuatorResponse> responseAdopter) {
+    /**
+     * Parts whose declared response is kept however the arm is identified (a mismatch is reported,
+     * not adopted).
+     */
+    public Parts(String robotId, RobotModel model, RobotHardware hardware, StateEstimator estimator, Planner planner,
+        List<Goal> goals, long settleNs, SafetyConfig safety, double plannerRateHz, double perceptionRateHz,
+        Clock clock, TeleopConfig teleop, CollisionModel collision, ResponseIdentifier identifier) {
+      this(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
+          clock, teleop, collision, identifier, null);
+    }
+
     /** Parts with the default teleoperation settings. */
     public Parts(String robotId, RobotModel model, RobotHardware hardware, StateEstimator estimator, Planner planner,
         List<Goal> goals, long settleNs, SafetyConfig safety, double plannerRateHz, double perceptionRateHz,
@@ -110,25 +123,36 @@ public final class AgentRuntime implements AutoCloseable {
     /** The same parts with this bridge (e.g. wrapped by a monitor). */
     public Parts withHardware(RobotHardware h) {
       return new Parts(robotId, model, h, estimator, planner, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
-          clock, teleop, collision, identifier);
+          clock, teleop, collision, identifier, responseAdopter);
     }
 
     /** The same parts with this planner. */
     public Parts withPlanner(Planner p) {
       return new Parts(robotId, model, hardware, estimator, p, goals, settleNs, safety, plannerRateHz, perceptionRateHz,
-          clock, teleop, collision, identifier);
+          clock, teleop, collision, identifier, responseAdopter);
     }
 
     /** The same parts with these goals. */
     public Parts withGoals(List<Goal> g) {
       return new Parts(robotId, model, hardware, estimator, planner, g, settleNs, safety, plannerRateHz, perceptionRateHz,
-          clock, teleop, collision, identifier);
+          clock, teleop, collision, identifier, responseAdopter);
+    }
+
+    /**
+     * The same parts adopting the arm's identified response as it runs ({@code robot.response.adapt}):
+     * when the online identification disagrees with the response in force twice running, the
+     * runtime switches the safety kernel's tracking reference to what was identified and hands it
+     * to {@code adopter} (the planner, the identifier's declaration); null keeps the declaration.
+     */
+    public Parts withResponseAdopter(Consumer<ActuatorResponse> adopter) {
+      return new Parts(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz,
+          perceptionRateHz, clock, teleop, collision, identifier, adopter);
     }
 
     /** The same parts with this online identifier of the arm's response (null for none). */
     public Parts withIdentifier(ResponseIdentifier i) {
       return new Parts(robotId, model, hardware, estimator, planner, goals, settleNs, safety, plannerRateHz,
-          perceptionRateHz, clock, teleop, collision, i);
+          perceptionRateHz, clock, teleop, collision, i, responseAdopter);
     }
 
     public Parts {
@@ -212,9 +236,18 @@ public final class AgentRuntime implements AutoCloseable {
     ResponseIdentifier identifier = parts.identifier();
     AgentRuntime rt = new AgentRuntime(vertx, parts);
     if (identifier != null) {
+      Consumer<ActuatorResponse> adopter = parts.responseAdopter() == null ? null : r -> {
+        rt.kernel.adoptResponse(r);
+        parts.responseAdopter().accept(r);
+      };
       rt.responseWatch = new ResponseWatch(parts.robotId(), identifier, parts.clock(), rt::fault,
-          r -> vertx.eventBus().publish(Addresses.response(parts.robotId()), r));
+          r -> vertx.eventBus().publish(Addresses.response(parts.robotId()), r), parts.model().response(), adopter);
       rt.servo.identifyWith(identifier);
+      if (parts.clock().isSimulated()) {
+        // lock-step: every simulated second on the servo thread, so what is adopted lands at the same tick in every run
+        ResponseWatch w = rt.responseWatch;
+        rt.servo.everySimulated(RESPONSE_PERIOD_MS * 1_000_000, () -> poll(w, parts.robotId()));
+      }
     }
     return rt.start().map(v -> rt);
   }
@@ -283,22 +316,26 @@ public final class AgentRuntime implements AutoCloseable {
           startWallNs = System.nanoTime();
           startClockNs = parts.clock().nanos();
           servo.start();
-          if (responseWatch != null) { // on its own low-priority thread: a fit never delays a plan
+          if (responseWatch != null && !parts.clock().isSimulated()) {
+            // on its own low-priority thread: a fit never delays a plan
             ResponseWatch w = responseWatch;
             identification = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .name("telos-identify-" + id).daemon(true).priority(Thread.MIN_PRIORITY).unstarted(r));
-            identification.scheduleWithFixedDelay(() -> {
-              try {
-                w.poll();
-              } catch (RuntimeException e) {
-                LOG.warn("component=identify/{} event=fit_failed reason=\"{}\"", id, e.toString());
-              }
-            }, RESPONSE_PERIOD_MS, RESPONSE_PERIOD_MS, TimeUnit.MILLISECONDS);
+            identification.scheduleWithFixedDelay(() -> poll(w, id), RESPONSE_PERIOD_MS, RESPONSE_PERIOD_MS,
+                TimeUnit.MILLISECONDS);
           }
           LOG.info("component=runtime/{} event=started robot={} dof={} clock={} planner={}", id, parts.model().name(),
               parts.model().dof(), parts.clock().isSimulated() ? "sim" : "wall", parts.planner().name());
           return null;
         });
+  }
+
+  private static void poll(ResponseWatch w, String id) {
+    try {
+      w.poll();
+    } catch (RuntimeException e) {
+      LOG.warn("component=identify/{} event=fit_failed reason=\"{}\"", id, e.toString());
+    }
   }
 
   /**
@@ -364,6 +401,8 @@ public final class AgentRuntime implements AutoCloseable {
             responseWatch == null ? Map.of() : responseWatch.lagS())
         .labelled("telos_response_dead_time_seconds", "Dead time of each joint (command sent to state seen), identified"
             + " online.", "gauge", "joint", responseWatch == null ? Map.of() : responseWatch.deadTimeS())
+        .counter("telos_response_adoptions_total", "Identified responses adopted in place of the one in force"
+            + " (robot.response.adapt).", responseWatch == null ? 0 : responseWatch.adoptions())
         .toString();
   }
 
@@ -388,6 +427,20 @@ public final class AgentRuntime implements AutoCloseable {
   /** The latest online estimate of the arm's response, or null (none yet, or not identified). */
   public ResponseReport responseReport() {
     return responseWatch == null ? null : responseWatch.latest();
+  }
+
+  /**
+   * The response planned for and tracked against now: the declared one, or the one last adopted
+   * ({@code robot.response.adapt}).
+   */
+  public ActuatorResponse responseInForce() {
+    ActuatorResponse r = responseWatch == null ? null : responseWatch.inForce();
+    return r == null ? parts.model().response() : r;
+  }
+
+  /** Identified responses adopted so far ({@code robot.response.adapt}). */
+  public long responseAdoptions() {
+    return responseWatch == null ? 0 : responseWatch.adoptions();
   }
 
   /** Stops the servo loop, the verticles and the bridge, and returns what the run measured. */

@@ -5,7 +5,9 @@ import io.telos.api.Fault.Severity;
 import io.telos.api.Header;
 import io.telos.api.ResponseReport;
 import io.telos.api.spi.ResponseIdentifier;
+import io.telos.model.ActuatorResponse;
 import io.telos.runtime.safety.FaultSink;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -17,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * thread), publishes it, and raises {@code RESPONSE_MISMATCH} when the declared response disagrees
  * with what was identified in {@value #CONFIRM} reports running — the arm is then not silently
  * planned for as declared. The fault is raised again only after the reports agreed in between.
+ *
+ * <p>With an adopter ({@code robot.response.adapt}) a confirmed disagreement is not a fault: the
+ * identified lag and dead time replace the response in force (joint by joint, where the joint
+ * moved enough to tell; speed ceilings kept) and the adopter takes it to the kernel, the planner
+ * and the identifier, whose later reports are judged against it.
  */
 final class ResponseWatch {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseWatch.class);
@@ -32,14 +39,28 @@ final class ResponseWatch {
   private int disagreeing;
   private boolean raised;
   private volatile ResponseReport latest;
+  private final Consumer<ActuatorResponse> adopter;
+  private volatile ActuatorResponse inForce;
+  private volatile long adoptions;
 
   ResponseWatch(String robotId, ResponseIdentifier identifier, Clock clock, FaultSink faults,
       Consumer<ResponseReport> publish) {
+    this(robotId, identifier, clock, faults, publish, null, null);
+  }
+
+  /**
+   * @param declared the response in force at start (the launch file's)
+   * @param adopter takes an identified response into use; null to report a mismatch as a fault instead
+   */
+  ResponseWatch(String robotId, ResponseIdentifier identifier, Clock clock, FaultSink faults,
+      Consumer<ResponseReport> publish, ActuatorResponse declared, Consumer<ActuatorResponse> adopter) {
     this.robotId = robotId;
     this.identifier = identifier;
     this.clock = clock;
     this.faults = faults;
     this.publish = publish;
+    this.inForce = declared;
+    this.adopter = declared == null ? null : adopter;
   }
 
   /** One estimate: identify, publish, judge the declaration. One caller at a time (the runtime's identification thread). */
@@ -59,11 +80,47 @@ final class ResponseWatch {
       return;
     }
     disagreeing++;
+    if (disagreeing >= CONFIRM && adopter != null) {
+      adopt(r);
+      return;
+    }
     if (disagreeing >= CONFIRM && !raised) {
       raised = true;
       faults.fault(Severity.WARNING, "RESPONSE_MISMATCH", "the arm does not respond as robot.response declares: "
           + String.join("; ", r.mismatches()) + " (run `telos identify` and update the launch file)");
     }
+  }
+
+  private void adopt(ResponseReport r) {
+    ActuatorResponse next = inForce.adopting(r.lagS().toArray(), r.deadTimeS().toArray());
+    disagreeing = 0;
+    if (next.equals(inForce)) {
+      return;
+    }
+    inForce = next;
+    adoptions++;
+    adopter.accept(next);
+    LOG.info("component=identify/{} event=response_adopted lag_ms={} dead_time_ms={} disagreeing={} first=\"{}\"",
+        robotId, Arrays.toString(scaled(next.lagS(), 1e3)), Arrays.toString(scaled(next.deadTimeS(), 1e3)),
+        r.mismatches().size(), r.mismatches().get(0));
+  }
+
+  private static double[] scaled(double[] v, double k) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = Math.round(v[i] * k * 10) / 10.0;
+    }
+    return out;
+  }
+
+  /** The response in force: the declared one, or the last adopted; null when not watched for adoption. */
+  ActuatorResponse inForce() {
+    return inForce;
+  }
+
+  /** Identified responses adopted so far. */
+  long adoptions() {
+    return adoptions;
   }
 
   /** The latest report, or null before the first. */

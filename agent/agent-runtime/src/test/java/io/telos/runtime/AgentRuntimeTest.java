@@ -1,6 +1,8 @@
 package io.telos.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.ActionChunk;
@@ -17,6 +19,7 @@ import io.telos.api.Target;
 import io.telos.api.Vec;
 import io.telos.api.spi.Planner;
 import io.telos.api.spi.StateEstimator;
+import io.telos.model.ActuatorResponse;
 import io.telos.model.RobotModel;
 import io.telos.runtime.mock.MockRobotHardware;
 import io.telos.runtime.safety.SafetyConfig;
@@ -155,6 +158,34 @@ class AgentRuntimeTest {
     assertEquals(0.2, rt.responseReport().lagS().get(0));
     rt.stop();
     assertEquals(1, faults.stream().filter("RESPONSE_MISMATCH"::equals).count(), "raised once: " + faults);
+  }
+
+  @Test
+  void withAnAdopterTheIdentifiedResponseIsAdoptedOnceInsteadOfAFault() throws Exception {
+    SimulatedClock clock = new SimulatedClock();
+    MockRobotHardware robot = new MockRobotHardware("arm", PLANAR.jointNames(), new double[] {0, 0}, clock);
+    List<io.telos.api.ResponseReport> reports = new CopyOnWriteArrayList<>();
+    CountDownLatch enough = new CountDownLatch(ResponseWatch.CONFIRM + 3);
+    vertx.eventBus().<io.telos.api.ResponseReport>localConsumer(Addresses.response("arm"), m -> {
+      reports.add(m.body());
+      enough.countDown();
+    });
+    List<String> faults = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<io.telos.api.Fault>localConsumer(Addresses.fault("arm"), m -> faults.add(m.body().code()));
+    List<ActuatorResponse> adopted = new CopyOnWriteArrayList<>();
+    AgentRuntime rt = AgentRuntime.deploy(vertx, parts(robot, clock, List.of(jointGoal("a", 0.5, -0.4),
+        jointGoal("b", -0.3, 0.2), jointGoal("c", 0.4, 0.4), jointGoal("d", 0, 0)))
+        .withIdentifier(new FakeIdentifier()).withResponseAdopter(adopted::add)).await();
+    assertTrue(enough.await(30, TimeUnit.SECONDS), "reports " + reports.size());
+    rt.stop();
+    assertEquals(1, adopted.size(), "adopted once, the same estimate again changes nothing: " + adopted);
+    ActuatorResponse r = adopted.get(0);
+    assertArrayEquals(new double[] {0.2, 0.2}, r.lagS());
+    assertArrayEquals(new double[] {0.02, 0.02}, r.deadTimeS());
+    assertEquals(r, rt.responseInForce());
+    assertEquals(1, rt.responseAdoptions());
+    assertFalse(faults.contains("RESPONSE_MISMATCH"), "adopted, not reported: " + faults);
+    assertTrue(rt.metrics().contains("telos_response_adoptions_total{robot=\"arm\"} 1"), rt.metrics());
   }
 
   @Test

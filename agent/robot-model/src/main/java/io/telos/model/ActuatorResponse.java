@@ -137,6 +137,30 @@ public final class ActuatorResponse {
     return new ActuatorResponse(new double[n], new double[n], inf);
   }
 
+  /**
+   * This response with the lag and dead time identified on the arm where they are known: a
+   * finite entry replaces this response's value for that joint (clamped into range), NaN keeps it
+   * (a joint that did not move enough to tell). The speed ceilings are kept: they are not identified.
+   */
+  public ActuatorResponse adopting(double[] identifiedLagS, double[] identifiedDeadTimeS) {
+    int n = lagS.length;
+    if (identifiedLagS.length != n || identifiedDeadTimeS.length != n) {
+      throw new IllegalArgumentException("identified response for " + identifiedLagS.length + "/"
+          + identifiedDeadTimeS.length + " joints, this one has " + n);
+    }
+    double[] lag = lagS.clone();
+    double[] dead = deadTimeS.clone();
+    for (int i = 0; i < n; i++) {
+      if (Double.isFinite(identifiedLagS[i])) {
+        lag[i] = Math.min(Math.max(identifiedLagS[i], 0), MAX_LAG_S);
+      }
+      if (Double.isFinite(identifiedDeadTimeS[i])) {
+        dead[i] = Math.min(Math.max(identifiedDeadTimeS[i], 0), MAX_DEAD_TIME_S);
+      }
+    }
+    return new ActuatorResponse(lag, dead, maxVelocity);
+  }
+
   /** The same response on every joint; {@code maxVelocity} may be infinite (no ceiling). */
   public static ActuatorResponse uniform(int n, double lagS, double deadTimeS, double maxVelocity) {
     double[] l = new double[n];

@@ -55,4 +55,17 @@ class ActuatorResponseSettingsTest {
         assertThrows(ConfigException.class, () -> ActuatorResponse.parse(section(Map.of("lag_s", List.of())), -1))
             .getMessage());
   }
+
+  @Test
+  void adoptingTakesWhatWasIdentifiedJointByJointAndKeepsTheCeilings() {
+    ActuatorResponse declared = new ActuatorResponse(new double[] {0.1, 0.1, 0.1}, new double[] {0, 0.01, 0},
+        new double[] {1, 2, Double.POSITIVE_INFINITY});
+    ActuatorResponse r = declared.adopting(new double[] {0.15, Double.NaN, 9}, new double[] {0.04, Double.NaN, -0.001});
+    assertArrayEquals(new double[] {0.15, 0.1, ActuatorResponse.MAX_LAG_S}, r.lagS(), "NaN keeps, out of range clamps");
+    assertArrayEquals(new double[] {0.04, 0.01, 0}, r.deadTimeS());
+    assertArrayEquals(declared.maxVelocity(), r.maxVelocity());
+    assertEquals(declared, declared.adopting(new double[] {Double.NaN, Double.NaN, Double.NaN},
+        new double[] {Double.NaN, Double.NaN, Double.NaN}));
+    assertThrows(IllegalArgumentException.class, () -> declared.adopting(new double[2], new double[3]));
+  }
 }

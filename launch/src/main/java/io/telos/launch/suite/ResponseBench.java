@@ -65,6 +65,10 @@ public final class ResponseBench implements Callable<Integer> {
       + " before it knew the arm's response).")
   boolean undeclared;
 
+  @Option(names = "--learned", description = "Also run every cell with nothing declared and robot.response.adapt"
+      + " (the agent adopts the response it identifies online).")
+  boolean learned;
+
   @Option(names = "--transport", description = "sim: in-process, lock-step (default); mqtt or ros2: the simulated"
       + " arm behind that wire (embedded broker / DDS on 127.0.0.1), the agent in real time.")
   String transport = "sim";
@@ -77,12 +81,38 @@ public final class ResponseBench implements Callable<Integer> {
   Path out = Path.of("runs", "response");
 
   /** One cell of the grid. */
-  public record Cell(double lagS, double deadTimeMs, double cap, boolean declared, int goals, long reached,
+  /** What the agent is told of the arm's response. */
+  public enum Knowledge {
+    /** {@code robot.response} declares the simulated arm's response. */
+    DECLARED("declared"),
+    /** Nothing declared: the agent plans as if the arm followed at once. */
+    UNDECLARED("not declared"),
+    /** Nothing declared, {@code robot.response.adapt}: the response identified online is adopted. */
+    LEARNED("learned online");
+
+    private final String label;
+
+    Knowledge(String label) {
+      this.label = label;
+    }
+
+    /** As the table prints it. */
+    public String label() {
+      return label;
+    }
+  }
+
+  public record Cell(double lagS, double deadTimeMs, double cap, Knowledge knowledge, int goals, long reached,
       double meanTimeS, double p95TimeS, long limitViolations, long trackingStops, double boundS,
       Map<String, Long> faults, List<GoalOutcome> outcomes) {
     public Cell {
       faults = Map.copyOf(faults);
       outcomes = List.copyOf(outcomes);
+    }
+
+    /** Whether the response was declared to the agent. */
+    public boolean declared() {
+      return knowledge == Knowledge.DECLARED;
     }
 
     /** The targets missed, e.g. {@code target-3 (8.00 s, 23.4 mm)}; "" for none. */
@@ -131,8 +161,16 @@ public final class ResponseBench implements Callable<Integer> {
     if (domain < 0 || domain > 232) {
       throw new LaunchException("--domain-id: must be in 0..232, was " + domain);
     }
-    List<Cell> cells = run(new Wire(transport, domain), lags, deadTimesMs, caps, targets, seed, undeclared, System.err);
+    List<Knowledge> kinds = new ArrayList<>(List.of(Knowledge.DECLARED));
+    if (undeclared) {
+      kinds.add(Knowledge.UNDECLARED);
+    }
+    if (learned) {
+      kinds.add(Knowledge.LEARNED);
+    }
+    List<Cell> cells = run(new Wire(transport, domain), lags, deadTimesMs, caps, targets, seed, kinds, System.err);
     String cmd = "telos bench-response --targets " + targets + " --seed " + seed + (undeclared ? " --undeclared" : "")
+        + (learned ? " --learned" : "")
         + (transport.equals("sim") ? "" : " --transport " + transport);
     String md = markdown(cells, cmd, transport);
     Files.createDirectories(out);
@@ -175,34 +213,35 @@ public final class ResponseBench implements Callable<Integer> {
   /** Runs the baseline, then every cell of the grid in lock-step; the first row is the baseline. */
   public static List<Cell> run(List<Double> lags, List<Double> deadMs, List<Double> caps, int targets, long seed,
       boolean undeclared, PrintStream log) throws Exception {
-    return run(Wire.SIM, lags, deadMs, caps, targets, seed, undeclared, log);
+    return run(Wire.SIM, lags, deadMs, caps, targets, seed,
+        undeclared ? List.of(Knowledge.DECLARED, Knowledge.UNDECLARED) : List.of(Knowledge.DECLARED), log);
   }
 
   /** Runs the baseline, then every cell of the grid over {@code wire}; the first row is the baseline. */
   public static List<Cell> run(Wire wire, List<Double> lags, List<Double> deadMs, List<Double> caps, int targets,
-      long seed, boolean undeclared, PrintStream log) throws Exception {
+      long seed, List<Knowledge> kinds, PrintStream log) throws Exception {
     List<Cell> cells = new ArrayList<>();
     if (wire.realTime()) {
       // real time: a cold JVM (JIT, first DDS/MQTT sessions) would make the baseline look slow
-      Cell w = cell(wire, 0, 0, 0, true, Math.min(targets, 3), seed + 1, Double.POSITIVE_INFINITY);
+      Cell w = cell(wire, 0, 0, 0, Knowledge.DECLARED, Math.min(targets, 3), seed + 1, Double.POSITIVE_INFINITY);
       log.printf(Locale.ROOT, "warm-up (no lag, not counted): %d/%d, mean %.2f s%n", w.reached(), w.goals(),
           w.meanTimeS());
     }
-    Cell base = cell(wire, 0, 0, 0, true, targets, seed, Double.POSITIVE_INFINITY);
+    Cell base = cell(wire, 0, 0, 0, Knowledge.DECLARED, targets, seed, Double.POSITIVE_INFINITY);
     cells.add(base);
     log.printf(Locale.ROOT, "baseline (no lag): %d/%d, mean %.2f s%n", base.reached(), base.goals(), base.meanTimeS());
-    int total = lags.size() * deadMs.size() * caps.size() * (undeclared ? 2 : 1);
+    int total = lags.size() * deadMs.size() * caps.size() * kinds.size();
     int done = 0;
     for (double cap : caps) {
       for (double d : deadMs) {
         for (double lag : lags) {
           double bound = 1.5 * base.meanTimeS() + lag + d / 1e3;
-          for (boolean declared : undeclared ? List.of(true, false) : List.of(true)) {
-            Cell c = cell(wire, lag, d, cap, declared, targets, seed, bound);
+          for (Knowledge kind : kinds) {
+            Cell c = cell(wire, lag, d, cap, kind, targets, seed, bound);
             cells.add(c);
             done++;
             log.printf(Locale.ROOT, "[%d/%d] lag %.2f s, dead %.0f ms, cap %s, %s: %d/%d, mean %.2f s%s%n", done, total,
-                lag, d, cap > 0 ? cap + " rad/s" : "none", declared ? "declared" : "undeclared", c.reached(), c.goals(),
+                lag, d, cap > 0 ? cap + " rad/s" : "none", kind.label(), c.reached(), c.goals(),
                 c.meanTimeS(), c.passes() ? "" : "  (fails)");
             if (!c.misses().isEmpty() || !c.otherFaults().isEmpty()) {
               log.printf(Locale.ROOT, "      missed: %s; faults: %s%n", c.misses().isEmpty() ? "none" : c.misses(),
@@ -219,7 +258,7 @@ public final class ResponseBench implements Callable<Integer> {
    * One run of the reach task on an arm simulated with this response: lock-step in-process, or a
    * fresh arm behind the wire and the agent in real time.
    */
-  static Cell cell(Wire wire, double lag, double deadMs, double cap, boolean declared, int targets, long seed,
+  static Cell cell(Wire wire, double lag, double deadMs, double cap, Knowledge declared, int targets, long seed,
       double bound) throws Exception {
     LaunchSpec spec = spec(lag, deadMs, cap, declared, targets, seed);
     if (!wire.realTime()) {
@@ -253,7 +292,7 @@ public final class ResponseBench implements Callable<Integer> {
   }
 
   /** A cell's figures from the report of its run. */
-  public static Cell cell(RunReport r, double lag, double deadMs, double cap, boolean declared, double bound) {
+  public static Cell cell(RunReport r, double lag, double deadMs, double cap, Knowledge declared, double bound) {
     double[] times = r.outcomes().stream().filter(GoalOutcome::reached).mapToDouble(o -> o.elapsedNs() / 1e9)
         .sorted().toArray();
     double mean = times.length == 0 ? Double.NaN : Arrays.stream(times).average().orElse(Double.NaN);
@@ -264,11 +303,18 @@ public final class ResponseBench implements Callable<Integer> {
 
   /** The launch file of one cell: the demo's arm and task, lock-step, no memory. */
   public static LaunchSpec spec(double lag, double deadMs, double cap, boolean declared, int targets, long seed) {
+    return spec(lag, deadMs, cap, declared ? Knowledge.DECLARED : Knowledge.UNDECLARED, targets, seed);
+  }
+
+  /** The launch file of one cell: the demo's arm and task, lock-step, no memory. */
+  public static LaunchSpec spec(double lag, double deadMs, double cap, Knowledge knowledge, int targets, long seed) {
+    boolean declared = knowledge == Knowledge.DECLARED;
     String response = String.format(Locale.ROOT, "lag_s: %s, dead_time_ms: %s%s", lag, deadMs,
         cap > 0 ? ", max_velocity: " + cap : "");
     boolean slow = lag > 0 || deadMs > 0 || cap > 0;
     String yaml = "robot:\n  id: arm1\n  description: builtin:telos6\n"
         + (declared && slow ? "  response: { " + response + " }\n" : "")
+        + (knowledge == Knowledge.LEARNED ? "  response: { adapt: true }\n" : "")
         + "clock: sim\nseed: " + seed + "\n"
         + "bridge: { type: sim" + (slow ? ", " + response : "") + " }\n"
         + "perception: { rate_hz: 250 }\nplanner: { type: mppi, rate_hz: 50 }\nsafety: { rate_hz: 1000 }\n"
@@ -293,7 +339,7 @@ public final class ResponseBench implements Callable<Integer> {
       boolean base = c.lagS() == 0 && c.deadTimeMs() == 0 && c.cap() == 0;
       b.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %d/%d | %s | %s | %s | %d | %d | %s | %s |%n",
           base ? "0 (baseline)" : trim(c.lagS()), c.deadTimeMs(), c.cap() > 0 ? trim(c.cap()) : "none",
-          base ? "—" : c.declared() ? "declared" : "not declared", c.reached(), c.goals(), fmt(c.meanTimeS()),
+          base ? "—" : c.knowledge().label(), c.reached(), c.goals(), fmt(c.meanTimeS()),
           fmt(c.p95TimeS()), base ? "—" : fmt(c.boundS()), c.limitViolations(), c.trackingStops(),
           c.otherFaults().isEmpty() ? "—" : c.otherFaults(), base ? "—" : c.passes() ? "yes" : "no"));
     }

@@ -49,7 +49,7 @@ final class ResponsePlot {
     Map<String, List<ResponseBench.Cell>> series = new LinkedHashMap<>();
     for (ResponseBench.Cell c : grid) {
       String key = String.format(Locale.ROOT, "dead %.0f ms, cap %s%s", c.deadTimeMs(),
-          c.cap() > 0 ? c.cap() + " rad/s" : "none", c.declared() ? "" : ", not declared");
+          c.cap() > 0 ? c.cap() + " rad/s" : "none", c.declared() ? "" : ", " + c.knowledge().label());
       series.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
     }
     double maxLag = grid.stream().mapToDouble(ResponseBench.Cell::lagS).max().orElse(0.3);

@@ -37,7 +37,7 @@ public final class OnlineResponseIdentifier implements ResponseIdentifier {
   public static final ResponseEstimator.Config ONLINE = new ResponseEstimator.Config(10, RATE_HZ, 0.120, 0.002);
 
   private final List<String> joints;
-  private final ActuatorResponse declared;
+  private volatile ActuatorResponse declared;
   private final ResponseEstimator estimator;
 
   /**
@@ -80,6 +80,23 @@ public final class OnlineResponseIdentifier implements ResponseIdentifier {
     }
   }
 
+  /**
+   * Judges the estimates from now on against {@code response}: the runtime calls it when it has
+   * adopted what was identified ({@code robot.response.adapt}), so the adopted response is not
+   * reported as a mismatch. Safe from any thread.
+   */
+  public void declare(ActuatorResponse response) {
+    if (response.size() != joints.size()) {
+      throw new IllegalArgumentException("response for " + response.size() + " joints, identifier for " + joints.size());
+    }
+    declared = response;
+  }
+
+  /** The response the estimates are judged against. */
+  public ActuatorResponse declared() {
+    return declared;
+  }
+
   @Override
   public void record(long stampNs, double[] commandPosition, double[] measuredPosition) {
     if (lastRecordedNs != Long.MIN_VALUE && stampNs - lastRecordedNs < MIN_SPACING_NS) {
@@ -114,6 +131,7 @@ public final class OnlineResponseIdentifier implements ResponseIdentifier {
   /** One line per disagreeing quantity, naming the joint. */
   List<String> mismatches(ResponseEstimate e) {
     List<String> out = new ArrayList<>();
+    ActuatorResponse declared = this.declared;
     if (declared.isIdeal()) {
       for (ResponseEstimate.Joint j : e.joints()) {
         if (j.excited() && j.lagS() + j.deadTimeS() > UNDECLARED_TOLERANCE_S) {

@@ -104,8 +104,9 @@ public final class LaunchFile {
     Settings limits = robot.section("limits").requireOnly(Set.of("velocity_scale", "acceleration"));
     limits.number("velocity_scale", 1, 0.01, 1);
     limits.numbers("acceleration", null, -1, 1e-3, 1e4);
-    Settings response = robot.section("response").requireOnly(Set.copyOf(ActuatorResponse.KEYS));
+    Settings response = robot.section("response").requireOnly(RobotSpec.RESPONSE_KEYS);
     ActuatorResponse.check(response);
+    response.bool(RobotSpec.ADAPT, false);
     String clock = s.choice("clock", "wall", Set.of("wall", "sim"));
     long seed = s.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 

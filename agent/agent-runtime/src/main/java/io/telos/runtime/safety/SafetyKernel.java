@@ -9,6 +9,7 @@ import io.telos.model.ActuatorResponse;
 import io.telos.model.CollisionModel;
 import io.telos.model.JointLimits;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The last word before a robot: turns the active plan (or a stop) into one joint command per servo
@@ -42,7 +43,9 @@ public final class SafetyKernel {
   private final double[] desired;
   private final double[] planStartPos;
   /** The arm's response, or null when it follows its commands at once. */
-  private final ActuatorResponse response;
+  private ActuatorResponse response;
+  /** A response adopted from another thread, taken up on the next tick with a fresh state. */
+  private final AtomicReference<ActuatorResponse> adoptedResponse = new AtomicReference<>();
   /** The commands passed through the response: where the arm should be (null for an ideal response). */
   private ActuatorResponse.Filter expected;
   /** The last {@value #EXPECTED_HISTORY} expected positions, one per tick (a ring), newest at {@code expectedHead}. */
@@ -168,6 +171,23 @@ public final class SafetyKernel {
     this.operator = input;
   }
 
+  /**
+   * From the next tick with a fresh state, judges tracking against {@code next} (the response
+   * identified on the arm and adopted by the runtime): the expected positions start again where
+   * the arm is measured and follow the commands through the new response. Safe from any thread.
+   */
+  public void adoptResponse(ActuatorResponse next) {
+    if (next.size() != n) {
+      throw new IllegalArgumentException("response for " + next.size() + " joints, kernel for " + n);
+    }
+    adoptedResponse.set(next);
+  }
+
+  /** The response the tracking check uses now (ideal when the arm is taken to follow at once). */
+  public ActuatorResponse response() {
+    return response == null ? ActuatorResponse.ideal(n) : response;
+  }
+
   /** Hands a new plan to the kernel; safe from any thread. */
   public void offer(ActionChunk plan) {
     offered = plan;
@@ -220,6 +240,10 @@ public final class SafetyKernel {
               + config.resumeAfterNs() / 1_000_000 + " ms");
         }
         staleHoldMark = -1;
+      }
+      ActuatorResponse next = adoptedResponse.getAndSet(null);
+      if (next != null) {
+        switchResponse(next, measured);
       }
       double worst = 0;
       int worstJoint = 0;
@@ -311,6 +335,24 @@ public final class SafetyKernel {
       expectedHead = 0;
       expectedCount = 1;
     }
+  }
+
+  /** Takes up an adopted response: the expected positions restart at the measured ones. */
+  private void switchResponse(ActuatorResponse next, double[] measured) {
+    response = next.isIdeal() ? null : next;
+    if (response == null) {
+      expected = null;
+      return;
+    }
+    double[] q = new double[n];
+    for (int i = 0; i < n; i++) {
+      q[i] = clamp(measured[i], lo[i], hi[i]);
+    }
+    expected = response.filter(dt, q);
+    expectedRing = new double[EXPECTED_HISTORY][n];
+    System.arraycopy(q, 0, expectedRing[0], 0, n);
+    expectedHead = 0;
+    expectedCount = 1;
   }
 
   /**

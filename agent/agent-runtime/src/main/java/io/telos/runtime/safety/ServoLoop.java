@@ -65,6 +65,9 @@ public final class ServoLoop implements AutoCloseable {
   private long lockStepTimeouts;
   private volatile long commandHash = 1125899906842597L;
   private ResponseIdentifier identifier;
+  private long simulatedPeriodNs;
+  private Runnable simulatedTask;
+  private long nextSimulatedTaskNs = Long.MIN_VALUE;
   private long identifiedStampNs = Long.MIN_VALUE;
 
   /**
@@ -118,6 +121,25 @@ public final class ServoLoop implements AutoCloseable {
 
   public boolean lockStep() {
     return simClock != null;
+  }
+
+  /**
+   * In lock-step, runs {@code task} on the servo thread each time simulated time has advanced by
+   * {@code periodNs} (between ticks, so its effect lands at the same tick in every run: what a wall
+   * clock would schedule nondeterministically); call before {@link #start()}.
+   */
+  public void everySimulated(long periodNs, Runnable task) {
+    if (!lockStep()) {
+      throw new IllegalStateException("servo/" + robotId + ": everySimulated needs a lock-step clock");
+    }
+    if (thread != null) {
+      throw new IllegalStateException("servo/" + robotId + ": everySimulated after start");
+    }
+    if (periodNs <= 0) {
+      throw new IllegalArgumentException("period must be > 0, was " + periodNs);
+    }
+    this.simulatedPeriodNs = periodNs;
+    this.simulatedTask = task;
   }
 
   /** Called when the planner has answered the state stamped {@code stampNs} (lock-step release). */
@@ -194,6 +216,9 @@ public final class ServoLoop implements AutoCloseable {
         ticks++;
         tickUs.recordValue(Math.max(1, (System.nanoTime() - computeStart) / 1000));
         if (lockStep()) {
+          if (simulatedTask != null) {
+            runSimulatedTask(now);
+          }
           steppable.step(period);
           simClock.advance(period);
           lastWake = 0;
@@ -207,6 +232,15 @@ public final class ServoLoop implements AutoCloseable {
       kernel.arbiter().protectiveStop("servo loop crashed: " + e);
     }
     LOG.info("component=servo/{} event=stop ticks={}", robotId, ticks);
+  }
+
+  private void runSimulatedTask(long now) {
+    if (nextSimulatedTaskNs == Long.MIN_VALUE) {
+      nextSimulatedTaskNs = now + simulatedPeriodNs;
+    } else if (now >= nextSimulatedTaskNs) {
+      nextSimulatedTaskNs += simulatedPeriodNs;
+      simulatedTask.run();
+    }
   }
 
   private double[] mapState(JointState state) {

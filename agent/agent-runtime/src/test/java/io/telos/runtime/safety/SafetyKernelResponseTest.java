@@ -2,6 +2,7 @@ package io.telos.runtime.safety;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.telos.api.ActionChunk;
@@ -38,6 +39,12 @@ class SafetyKernelResponseTest {
 
   /** As above, with every measurement delivered {@code delayTicks} ticks late (stamped when it was taken). */
   static Run drive(ActuatorResponse declared, ActuatorResponse plant, double blockAtS, int delayTicks, SafetyConfig cfg) {
+    return drive(declared, plant, blockAtS, delayTicks, cfg, null);
+  }
+
+  /** As above, with {@code adopted} handed to the kernel after its first tick (null: none). */
+  static Run drive(ActuatorResponse declared, ActuatorResponse plant, double blockAtS, int delayTicks, SafetyConfig cfg,
+      ActuatorResponse adopted) {
     SimulatedClock clock = new SimulatedClock();
     List<String> faults = new ArrayList<>();
     ModeArbiter arbiter = new ModeArbiter("t", clock, Mode.AUTONOMOUS, m -> { });
@@ -46,6 +53,9 @@ class SafetyKernelResponseTest {
     double[] q = {-1.25};
     ActuatorResponse.Filter arm = plant.filter(CFG.periodNs() / 1e9, q);
     kernel.tick(clock.nanos(), q, clock.nanos());
+    if (adopted != null) {
+      kernel.adoptResponse(adopted);
+    }
     List<Setpoint> sps = new ArrayList<>();
     for (int k = 1; k <= 40; k++) { // 2 s of setpoints, 2.5 rad in total
       sps.add(new Setpoint(k * 50_000_000L, Vec.of(-1.25 + Math.min(2.5, k * 0.1)), Vec.of(2.0)));
@@ -107,5 +117,26 @@ class SafetyKernelResponseTest {
     Run judged = drive(capped, capped, 0);
     assertTrue(judged.worstLagRad() > CFG.trackingErrorRad(), "lagged " + judged.worstLagRad());
     assertFalse(judged.faults().contains("TRACKING_ERROR"), "faults " + judged.faults());
+  }
+
+  /** A response adopted while running (identified online) is the tracking reference from the next tick. */
+  @Test
+  void anAdoptedResponseIsJudgedFromTheNextTick() {
+    ActuatorResponse r = ActuatorResponse.uniform(1, 0.2, 0.04, Double.POSITIVE_INFINITY);
+    Run naive = drive(ActuatorResponse.ideal(1), r, 0);
+    assertEquals(Mode.PROTECTIVE_STOP, naive.mode(), "without the response the arm trips the check");
+    Run adopted = drive(ActuatorResponse.ideal(1), r, 0, 0, CFG, r);
+    assertEquals(Mode.AUTONOMOUS, adopted.mode(), "faults " + adopted.faults());
+    assertFalse(adopted.faults().contains("TRACKING_ERROR"));
+    Run blocked = drive(ActuatorResponse.ideal(1), r, 0.4, 0, CFG, r);
+    assertTrue(blocked.faults().contains("TRACKING_ERROR"), "a blocked arm is still caught after adoption");
+  }
+
+  @Test
+  void anAdoptedResponseMustFitTheArm() {
+    SafetyKernel kernel = new SafetyKernel(LIMITS, CFG, new ModeArbiter("t", new SimulatedClock(), Mode.AUTONOMOUS,
+        m -> { }), (s, code, m) -> { });
+    assertThrows(IllegalArgumentException.class, () -> kernel.adoptResponse(ActuatorResponse.ideal(2)));
+    assertTrue(kernel.response().isIdeal());
   }
 }
