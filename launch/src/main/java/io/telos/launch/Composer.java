@@ -2,6 +2,7 @@ package io.telos.launch;
 
 import io.telos.api.Clock;
 import io.telos.api.Goal;
+import io.telos.api.ResponseReport;
 import io.telos.api.SimulatedClock;
 import io.telos.api.WallClock;
 import io.telos.api.config.ConfigException;
@@ -13,7 +14,9 @@ import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.RobotHardwareProvider;
 import io.telos.api.spi.StateEstimator;
 import io.telos.bridge.ros2.Ros2Description;
+import io.telos.memory.EpisodeStore;
 import io.telos.memory.EpisodeSummary;
+import io.telos.memory.EventRecord;
 import io.telos.memory.MemoryConfig;
 import io.telos.memory.Outcome;
 import io.telos.memory.StepCursor;
@@ -40,17 +43,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: turns a validated {@link LaunchSpec} into the runtime's parts — robot
@@ -68,6 +75,8 @@ public final class Composer {
    * holding over a puck it could no longer see: 3/9 pushes, against 9/9 when it is kept.
    */
   static final long CAMERA_STALE_NS = Long.MAX_VALUE;
+  private static final Logger LOG = LoggerFactory.getLogger(Composer.class);
+
   private Composer() {}
 
   /** Seeds for components derive from the master seed so that they differ but repeat. */
@@ -84,6 +93,9 @@ public final class Composer {
     spec = withFetchedDescription(spec);
     try {
       RobotModel model = model(spec);
+      if (spec.robot().adaptResponse()) { // start from what the arm showed last time, if memory holds it
+        model = model.withResponse(rememberedResponse(spec, model));
+      }
       Clock clock = spec.simulatedTime() ? new SimulatedClock() : WallClock.INSTANCE;
       RobotHardware hardware = hardware(spec, clock);
       hardware = objectsFromCamera(spec, hardware, clock, model);
@@ -143,6 +155,54 @@ public final class Composer {
   /** True when {@code perception.objects} is {@code camera}; checks the key's value. */
   static boolean objectsFromCamera(LaunchSpec spec) {
     return spec.perception().choice(OBJECTS_KEY, "bridge", Set.of("bridge", "camera")).equals("camera");
+  }
+
+  /** Episodes searched, newest first, for the last response estimate of the robot. */
+  static final int REMEMBERED_EPISODES = 500;
+
+  /**
+   * {@code robot.response.adapt}: the response to start from — the declared one with the lag and
+   * dead time of the newest estimate episodic memory holds for this robot (kept with each episode,
+   * ADR 0007) where it has them; the declared one when memory has none or cannot be read.
+   */
+  static ActuatorResponse rememberedResponse(LaunchSpec spec, RobotModel model) {
+    ActuatorResponse declared = model.response();
+    Optional<EpisodeStore> reader;
+    try {
+      MemoryConfig memory = memory(spec);
+      if (memory.type() == MemoryConfig.Type.SQLITE && !Files.exists(memory.path())) {
+        return declared; // a first session: nothing remembered yet
+      }
+      reader = memory.createReader();
+    } catch (RuntimeException e) {
+      return declared;
+    }
+    if (reader.isEmpty()) {
+      return declared;
+    }
+    try (EpisodeStore store = reader.get()) {
+      store.open();
+      for (EpisodeSummary e : store.listEpisodes(REMEMBERED_EPISODES)) {
+        if (!e.meta().robotId().equals(spec.robot().id())) {
+          continue;
+        }
+        List<EventRecord> estimates = store.events(e.id()).stream()
+            .filter(ev -> ev.kind() == EventRecord.Kind.RESPONSE_ESTIMATE).toList();
+        if (estimates.isEmpty()) {
+          continue;
+        }
+        Optional<double[][]> r = ResponseReport.parseSummary(estimates.get(estimates.size() - 1).detail());
+        if (r.isPresent() && r.get()[0].length == model.dof()) {
+          ActuatorResponse remembered = declared.adopting(r.get()[0], r.get()[1]);
+          LOG.info("component=launch/{} event=response_remembered episode={} lag_s={} dead_time_s={}",
+              spec.robot().id(), e.id(), Arrays.toString(remembered.lagS()), Arrays.toString(remembered.deadTimeS()));
+          return remembered;
+        }
+      }
+    } catch (RuntimeException e) { // a memory that cannot be read (yet) is no reason not to start
+      LOG.warn("component=launch/{} event=response_not_remembered reason=\"{}\"", spec.robot().id(), e.toString());
+    }
+    return declared;
   }
 
   /** Random-target configurations with {@link #TARGET_CLEARANCE_M} to spare from the table and between links; all without a model. */

@@ -9,10 +9,14 @@ import io.telos.model.ActuatorResponse;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.config.LaunchSpec;
+import io.telos.api.config.Settings;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code robot.response: {adapt: true}} end to end, lock-step: an arm that lags its commands by
@@ -29,11 +33,37 @@ class ResponseAdaptationTest {
   record Run(RunReport report, ActuatorResponse adopted, long adoptions) {}
 
   static Run run(int targets) throws Exception {
-    LaunchSpec spec = ResponseBench.spec(LAG_S, DEAD_MS, 0, Knowledge.LEARNED, targets, 42);
+    return run(ResponseBench.spec(LAG_S, DEAD_MS, 0, Knowledge.LEARNED, targets, 42));
+  }
+
+  static Run run(LaunchSpec spec) throws Exception {
     AtomicReference<AgentRuntime> rt = new AtomicReference<>();
     RunReport r = Session.run(spec, UnaryOperator.identity(), o -> { }, Duration.ofSeconds(120), -1,
         s -> rt.set(s.runtime()));
     return new Run(r, rt.get().responseInForce(), rt.get().responseAdoptions());
+  }
+
+  /** The next session on the same arm starts from the response its memory holds: nothing left to adopt. */
+  @Test
+  void theNextSessionStartsFromTheResponseItsMemoryHolds(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("memory.db");
+    Run first = run(withMemory(ResponseBench.spec(LAG_S, DEAD_MS, 0, Knowledge.LEARNED, 3, 42), db));
+    assertTrue(first.adoptions() >= 1, "the first session learns the arm");
+    Run second = run(withMemory(ResponseBench.spec(LAG_S, DEAD_MS, 0, Knowledge.LEARNED, 3, 43), db));
+    assertEquals(0, second.adoptions(), "the remembered response agrees with the arm: " + second.adopted());
+    for (int j = 0; j < second.adopted().size(); j++) {
+      assertEquals(LAG_S, second.adopted().lagS(j), 0.02, "joint " + j + ": " + second.adopted());
+      assertEquals(DEAD_MS / 1e3, second.adopted().deadTimeS(j), 0.02, "joint " + j + ": " + second.adopted());
+    }
+    assertEquals(3, second.report().reached(), "outcomes " + second.report().outcomes());
+
+    // without adapt the memory changes nothing: the launch file's (absent) declaration is the contract
+    LaunchSpec declaredNone = withMemory(ResponseBench.spec(LAG_S, DEAD_MS, 0, Knowledge.UNDECLARED, 1, 44), db);
+    assertTrue(Composer.compose(declaredNone).model().response().isIdeal());
+  }
+
+  private static LaunchSpec withMemory(LaunchSpec spec, Path db) {
+    return spec.withMemory(new Settings("memory", Map.of("type", "sqlite", "path", db.toString())));
   }
 
   @Test

@@ -2,6 +2,9 @@ package io.telos.api;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How the arm was measured to follow its commands, identified online from the command/state stream:
@@ -53,6 +56,53 @@ public record ResponseReport(Header header, List<String> joints, Vec lagS, Vec l
       b.append(" mismatch: ").append(String.join("; ", mismatches));
     }
     return b.toString();
+  }
+
+  /**
+   * The lag and dead time per joint, s, read back from a {@link #summary()} (as kept in episodic
+   * memory); NaN for a joint that had no estimate ({@code ?}). Empty when {@code summary} is not one.
+   *
+   * @return {@code [lagS, deadTimeS]}
+   */
+  public static Optional<double[][]> parseSummary(String summary) {
+    if (summary == null) {
+      return Optional.empty();
+    }
+    Matcher m = SUMMARY.matcher(summary);
+    if (!m.lookingAt()) {
+      return Optional.empty();
+    }
+    double[] lag = values(m.group(1), 1);
+    double[] dead = values(m.group(2), 1e-3);
+    if (lag == null || dead == null || lag.length != dead.length || lag.length == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new double[][] {lag, dead});
+  }
+
+  private static final Pattern SUMMARY = Pattern.compile("lag_s=\\[([^\\]]*)\\] dead_time_ms=\\[([^\\]]*)\\]");
+
+  private static double[] values(String list, double scale) {
+    String[] parts = list.split(",");
+    double[] out = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      String v = parts[i].strip();
+      int pm = v.indexOf('±');
+      v = pm >= 0 ? v.substring(0, pm) : v;
+      if (v.equals("?")) {
+        out[i] = Double.NaN;
+        continue;
+      }
+      try {
+        out[i] = Double.parseDouble(v) * scale;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (!Double.isFinite(out[i])) {
+        return null;
+      }
+    }
+    return out;
   }
 
   private static String fmt(double v, double scale) {
