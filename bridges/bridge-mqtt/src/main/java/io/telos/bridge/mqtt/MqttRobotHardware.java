@@ -9,21 +9,17 @@ import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
 import io.telos.api.Vec;
 import io.telos.api.camera.CameraFrame;
-import io.telos.api.spi.RobotHardware;
-import io.telos.bridge.common.CommandOutbox;
-import io.telos.bridge.common.Listeners;
 import io.telos.bridge.common.Rejections;
+import io.telos.bridge.common.WireRobotHardware;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -50,36 +46,28 @@ import org.slf4j.LoggerFactory;
  *       back-off on its own.
  *   <li>{@code <prefix>estop}: any non-empty message is passed to the {@link #onEstop} listeners
  *       (the composition root connects them to the mode arbiter).
+ *   <li>{@code <prefix>camera}: pictures are decoded on the bridge's camera thread and handed to the
+ *       {@link #onFrame} listeners; while one is being decoded or handed over, a newer arrival
+ *       replaces the waiting one ({@link #imagesDropped()}). Refused pictures become
+ *       {@code onRejected} reports.
  * </ul>
  */
-public final class MqttRobotHardware implements RobotHardware {
+public final class MqttRobotHardware extends WireRobotHardware {
   private static final Logger LOG = LoggerFactory.getLogger(MqttRobotHardware.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final long DEGRADED_NS = TimeUnit.SECONDS.toNanos(1);
   private static final long PUBLISH_WAIT_MS = 1000;
 
-  private final String robotId;
-  private final List<String> joints;
   private final MqttConfig config;
-  private final Clock clock;
   private final Topics topics;
   private final JointJson json;
-  private final String component;
   private final long expiryNs;
-  private final CommandOutbox outbox;
-  private final Rejections rejections;
-  private final Rejections.Kind rejectedState;
   private final Rejections.Kind rejectedObjects;
-  private final Rejections.Kind rejectedImages;
-  private final List<Consumer<CameraFrame>> frameListeners = new CopyOnWriteArrayList<>();
   /** The newest picture not yet decoded, with its arrival time; a newer one replaces it. */
   private final AtomicReference<Arrived> images = new AtomicReference<>();
   private final AtomicLong imagesDropped = new AtomicLong();
-  private volatile long imagesDelivered;
   private Thread decoder;
 
   private record Arrived(byte[] payload, long stampNs) {}
-  private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
 
   private EmbeddedBroker broker;
   private MqttLink link;
@@ -91,38 +79,18 @@ public final class MqttRobotHardware implements RobotHardware {
   static final long OBJECTS_TIMEOUT_NS = 500_000_000L;
   private volatile List<ObjectPose> objects = List.of();
   private long stateSequence;
-  private volatile long acceptedStates;
   private volatile boolean robotOffline;
-  private volatile long estops;
-  private volatile String lastEstop;
 
   /**
    * @param jointNames the chain's joint names: the order of {@link #read()} and of commands
    */
   public MqttRobotHardware(String robotId, List<String> jointNames, MqttConfig config, Clock clock) {
-    this.robotId = Objects.requireNonNull(robotId, "robotId");
-    this.joints = List.copyOf(jointNames);
+    super("mqtt", robotId, jointNames, clock);
     this.config = Objects.requireNonNull(config, "config");
-    this.clock = Objects.requireNonNull(clock, "clock");
     this.topics = config.topics();
-    this.json = new JointJson(joints);
-    this.component = "mqtt/" + robotId;
+    this.json = new JointJson(jointNames());
     this.expiryNs = TimeUnit.SECONDS.toNanos(config.commandExpiryS());
-    this.outbox = new CommandOutbox(component, "telos-mqtt-publish-" + robotId, this::send);
-    this.rejections = new Rejections(component);
-    this.rejectedState = rejections.kind("state");
     this.rejectedObjects = rejections.kind("objects");
-    this.rejectedImages = rejections.kind("camera");
-  }
-
-  @Override
-  public String robotId() {
-    return robotId;
-  }
-
-  @Override
-  public List<String> jointNames() {
-    return joints;
   }
 
   public MqttConfig config() {
@@ -157,11 +125,11 @@ public final class MqttRobotHardware implements RobotHardware {
     link = new MqttLink(component, config, uri, topics.status(),
         Map.of(topics.state(), config.qosState(), topics.robotStatus(), 1, topics.estop(), 1, topics.objects(),
             config.qosState(), topics.camera(), 0), new Listener());
-    decoder = Thread.ofPlatform().daemon(true).name("telos-mqtt-camera-" + robotId).start(this::decodeImages);
+    decoder = Thread.ofPlatform().daemon(true).name("telos-mqtt-camera-" + robotId()).start(this::decodeImages);
     outbox.start();
     link.start();
     LOG.info("component={} event=start broker={} prefix={} joints={} qosState={} qosCommand={} expiryS={}",
-        component, uri, topics.prefix(), joints.size(), config.qosState(), config.qosCommand(),
+        component, uri, topics.prefix(), jointNames().size(), config.qosState(), config.qosCommand(),
         config.commandExpiryS());
   }
 
@@ -201,73 +169,15 @@ public final class MqttRobotHardware implements RobotHardware {
   }
 
   @Override
-  public void write(JointCommand command) {
-    outbox.offer(command);
-  }
-
-  @Override
   public Health health() {
     MqttLink l = link;
     if (l == null || !l.up() || robotOffline) {
       return Health.LOST;
     }
-    if (rejectedState.recent(clock.nanos(), DEGRADED_NS)) {
+    if (recentlyRefused()) {
       return Health.DEGRADED;
     }
     return Health.OK;
-  }
-
-  /** Called with the reason on every message on {@code <prefix>estop} (on the MQTT thread; must not block). */
-  @Override
-  public void onEstop(Consumer<String> listener) {
-    estopListeners.add(Objects.requireNonNull(listener, "listener"));
-  }
-
-  /** Called for the 1st, 2nd, 4th… refused state (on the transport's thread; must not block). */
-  @Override
-  public void onRejected(Consumer<String> listener) {
-    rejections.onReported(listener);
-  }
-
-  public long acceptedStates() {
-    return acceptedStates;
-  }
-
-  public long rejectedStates() {
-    return rejectedState.count();
-  }
-
-  /** Why the last rejected state was refused, or null. */
-  public String lastRejection() {
-    return rejectedState.last();
-  }
-
-  /** Commands passed to {@link #write}. */
-  public long writes() {
-    return outbox.writes();
-  }
-
-  /** Commands handed to the MQTT client. */
-  public long sentCommands() {
-    return outbox.sent();
-  }
-
-  /** Commands dropped because the link was down, the command was stale or publishing failed. */
-  public long droppedCommands() {
-    return outbox.dropped();
-  }
-
-  /** Commands replaced by a newer one before they were sent. */
-  public long supersededCommands() {
-    return outbox.superseded();
-  }
-
-  public long estops() {
-    return estops;
-  }
-
-  public String lastEstop() {
-    return lastEstop;
   }
 
   /** Successful (re)connections so far. */
@@ -290,14 +200,14 @@ public final class MqttRobotHardware implements RobotHardware {
     if (broker != null) {
       broker.stop();
     }
-    LOG.info("component={} event=stop acceptedStates={} rejectedStates={} sentCommands={} droppedCommands={}",
-        component, acceptedStates, rejectedState.count(), outbox.sent(), outbox.dropped());
+    logStop();
   }
 
   // ------------------------------------------------------------------ publisher
 
   /** Sends one command on the outbox's thread, at most one in flight: false drops it (link down, stale). */
-  private boolean send(JointCommand taken) throws MqttException {
+  @Override
+  protected boolean send(JointCommand taken) throws MqttException {
     if (!link.up()) {
       return false;
     }
@@ -333,7 +243,7 @@ public final class MqttRobotHardware implements RobotHardware {
         }
         robotOffline = offline;
       } else if (topic.equals(topics.estop())) {
-        estop(message.getPayload());
+        estopMessage(message.getPayload());
       } else if (topic.equals(topics.objects())) {
         objects(message.getPayload());
       } else if (topic.equals(topics.camera())) {
@@ -359,9 +269,9 @@ public final class MqttRobotHardware implements RobotHardware {
       rejectedState.refuse(clock.nanos(), e.getMessage());
       return;
     }
-    latest = new JointState(Header.of(stateSequence++, clock.nanos(), component), joints, Vec.of(s.position()),
+    latest = new JointState(Header.of(stateSequence++, clock.nanos(), component), jointNames(), Vec.of(s.position()),
         Vec.of(s.velocity()), Vec.of(s.effort()));
-    acceptedStates++;
+    accepted();
   }
 
   /** Decodes pictures off the MQTT client's thread (a PNG takes milliseconds) and hands them to the listeners. */
@@ -379,34 +289,13 @@ public final class MqttRobotHardware implements RobotHardware {
         rejectedImages.refuse(clock.nanos(), e.getMessage());
         continue;
       }
-      imagesDelivered++;
-      Listeners.fire(frameListeners, f, component, "frame_listener_failed");
+      deliver(f);
     }
-  }
-
-  /**
-   * Registers a listener for the pictures on {@code <prefix>camera}, decoded on the bridge's camera
-   * thread; while one is being decoded or handed over, a newer arrival replaces the waiting one
-   * ({@link #imagesDropped()}). Refused pictures become {@code onRejected} reports.
-   */
-  @Override
-  public void onFrame(Consumer<CameraFrame> listener) {
-    frameListeners.add(Objects.requireNonNull(listener, "listener"));
-  }
-
-  /** Pictures decoded and delivered. */
-  public long imagesDelivered() {
-    return imagesDelivered;
   }
 
   /** Pictures replaced by a newer one before they were decoded. */
   public long imagesDropped() {
     return imagesDropped.get();
-  }
-
-  /** Pictures refused (malformed, truncated, oversized). */
-  public long imagesRejected() {
-    return rejectedImages.count();
   }
 
   private void objects(byte[] payload) {
@@ -417,7 +306,7 @@ public final class MqttRobotHardware implements RobotHardware {
     }
   }
 
-  private void estop(byte[] payload) {
+  private void estopMessage(byte[] payload) {
     if (payload.length == 0) {
       return; // clearing a retained e-stop
     }
@@ -430,12 +319,6 @@ public final class MqttRobotHardware implements RobotHardware {
     } catch (IOException e) {
       // plain text is fine
     }
-    if (reason.length() > 200) {
-      reason = reason.substring(0, 200);
-    }
-    estops++;
-    lastEstop = reason;
-    LOG.warn("component={} event=estop reason=\"{}\"", component, reason);
-    Listeners.fire(estopListeners, reason, component, "estop_listener_failed");
+    estop(reason);
   }
 }

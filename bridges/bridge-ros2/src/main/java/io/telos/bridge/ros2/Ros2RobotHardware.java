@@ -8,10 +8,7 @@ import io.telos.api.Mode;
 import io.telos.api.Vec;
 import io.telos.api.camera.CameraFrame;
 import io.telos.api.camera.CameraSpec;
-import io.telos.api.spi.RobotHardware;
-import io.telos.bridge.common.CommandOutbox;
-import io.telos.bridge.common.Listeners;
-import io.telos.bridge.common.Rejections;
+import io.telos.bridge.common.WireRobotHardware;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -20,10 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,14 +48,18 @@ import org.slf4j.LoggerFactory;
  *       compressed}, from {@code <namespace>/camera/image_raw/compressed} (sensor_msgs/CompressedImage,
  *       PNG or JPEG), and its calibration from {@code <namespace>/camera/camera_info}: pictures are
  *       refused while the latest camera_info disagrees with the intrinsics the agent was given
- *       ({@code scene.camera}) or with the pictures' size.
+ *       ({@code scene.camera}: size, or fx, fy, cx, cy by more than max(0.5 px, 0.2 %)) or with the
+ *       pictures' size. Register {@link #onFrame} listeners before {@link #start()}: the bridge
+ *       subscribes to the pictures and to camera_info only when someone listens. Pictures arrive
+ *       on the DDS thread as RGB8 ({@code rgb8}, {@code bgr8}, {@code mono8}; compressed ones
+ *       decoded there), stamped on arrival; refused and reported like bad states: another encoding
+ *       or format, a size over 4096 × 4096, a {@code step} shorter than a row, data that is not
+ *       {@code step × height} bytes, compressed data that does not decode.
  * </ul>
  */
-public final class Ros2RobotHardware implements RobotHardware {
+public final class Ros2RobotHardware extends WireRobotHardware {
   private static final Logger LOG = LoggerFactory.getLogger(Ros2RobotHardware.class);
-  private static final long DEGRADED_NS = TimeUnit.SECONDS.toNanos(1);
 
-  private final String robotId;
   private final List<String> joints;
   private final Map<String, Integer> index = new HashMap<>();
   /** The controller's joint order; {@code commandIndex[k]} is the chain index of its k-th joint. */
@@ -71,19 +69,10 @@ public final class Ros2RobotHardware implements RobotHardware {
   private final double[] velocityLimits;
   private final Set<String> ignoredJoints = ConcurrentHashMap.newKeySet();
   private final Ros2Config config;
-  private final Clock clock;
   private final Function<Ros2Config, Ros2Transport> transportFactory;
-  private final String component;
   /** Zero-velocity commands sent on close (velocity interface), and the pause after each. */
   private static final int STOP_REPEATS = 3;
   private static final long STOP_LINGER_NS = 20_000_000L;
-  private final CommandOutbox outbox;
-  private final Rejections rejections;
-  private final Rejections.Kind rejectedState;
-  private final Rejections.Kind rejectedImages;
-  private final List<Consumer<String>> estopListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<CameraFrame>> frameListeners = new CopyOnWriteArrayList<>();
-  private volatile long imagesDelivered;
   /** The intrinsics the agent's tracker assumes ({@code scene.camera}), or null when not given. */
   private final CameraSpec expectedCamera;
   private volatile Ros2Msg.CameraInfo cameraInfo;
@@ -102,9 +91,6 @@ public final class Ros2RobotHardware implements RobotHardware {
   private volatile JointState latest;
   private long stateSequence;
   private volatile long lastStateNs = Long.MIN_VALUE;
-  private volatile long acceptedStates;
-  private volatile long estops;
-  private volatile String lastEstop;
   private Mode publishedMode;
 
   /**
@@ -135,9 +121,9 @@ public final class Ros2RobotHardware implements RobotHardware {
    */
   public Ros2RobotHardware(String robotId, List<String> jointNames, double[] velocityLimits, Ros2Config config,
       Clock clock, CameraSpec expectedCamera, Function<Ros2Config, Ros2Transport> transportFactory) {
+    super("ros2", robotId, jointNames, clock);
     this.expectedCamera = expectedCamera;
-    this.robotId = Objects.requireNonNull(robotId, "robotId");
-    this.joints = List.copyOf(jointNames);
+    this.joints = jointNames();
     for (int i = 0; i < joints.size(); i++) {
       if (index.put(joints.get(i), i) != null) {
         throw new IllegalArgumentException("joint '" + joints.get(i) + "' listed twice");
@@ -153,13 +139,7 @@ public final class Ros2RobotHardware implements RobotHardware {
     for (int k = 0; k < commandJoints.size(); k++) {
       commandIndex[k] = index.get(commandJoints.get(k));
     }
-    this.clock = Objects.requireNonNull(clock, "clock");
     this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
-    this.component = "ros2/" + robotId;
-    this.outbox = new CommandOutbox(component, "telos-ros2-publish-" + robotId, this::send);
-    this.rejections = new Rejections(component);
-    this.rejectedState = rejections.kind("state");
-    this.rejectedImages = rejections.kind("camera");
   }
 
   /** With the IHMC (Fast DDS) transport, node {@code telos_<robotId>}. */
@@ -186,16 +166,6 @@ public final class Ros2RobotHardware implements RobotHardware {
   /** {@code telos_<robotId>} with every character a ROS 2 node name refuses replaced by '_'. */
   public static String nodeName(String robotId) {
     return "telos_" + robotId.replaceAll("[^A-Za-z0-9_]", "_");
-  }
-
-  @Override
-  public String robotId() {
-    return robotId;
-  }
-
-  @Override
-  public List<String> jointNames() {
-    return joints;
   }
 
   public Ros2Config config() {
@@ -226,9 +196,9 @@ public final class Ros2RobotHardware implements RobotHardware {
         trajectoryPub = transport.publisher(Ros2Type.JOINT_TRAJECTORY, config.commandTopic(), config.qos());
       }
       modePub = transport.publisher(Ros2Type.STRING, config.modeTopic(), Ros2Qos.LATCHED);
-      transport.subscribe(Ros2Type.STRING, config.estopTopic(), Ros2Qos.DEFAULT, this::estop);
+      transport.subscribe(Ros2Type.STRING, config.estopTopic(), Ros2Qos.DEFAULT, this::estopMessage);
       stateSub = transport.subscribe(Ros2Type.JOINT_STATE, config.stateTopic(), config.qos(), this::state);
-      if (!frameListeners.isEmpty()) { // someone looks at the camera: subscribe to its pictures and calibration
+      if (framesWanted()) { // someone looks at the camera: subscribe to its pictures and calibration
         if (config.imageTransport() == Ros2Config.ImageTransport.COMPRESSED) {
           transport.subscribe(Ros2Type.COMPRESSED_IMAGE, config.compressedImageTopic(), Ros2Qos.SENSOR_DATA,
               this::compressedImage);
@@ -254,11 +224,6 @@ public final class Ros2RobotHardware implements RobotHardware {
   }
 
   @Override
-  public void write(JointCommand command) {
-    outbox.offer(command);
-  }
-
-  @Override
   public Health health() {
     if (!running) {
       return Health.LOST;
@@ -268,69 +233,16 @@ public final class Ros2RobotHardware implements RobotHardware {
     if (last == Long.MIN_VALUE || now - last > config.stateTimeoutNs()) {
       return Health.LOST;
     }
-    if (rejectedState.recent(now, DEGRADED_NS)) {
+    if (recentlyRefused()) {
       return Health.DEGRADED;
     }
     return Health.OK;
-  }
-
-  /** Called with the reason for each message on {@code <namespace>/telos/estop} (on a DDS thread; must not block). */
-  @Override
-  public void onEstop(Consumer<String> listener) {
-    estopListeners.add(Objects.requireNonNull(listener, "listener"));
-  }
-
-  /** Called for the 1st, 2nd, 4th… refused state (on the transport's thread; must not block). */
-  @Override
-  public void onRejected(Consumer<String> listener) {
-    rejections.onReported(listener);
   }
 
   /** Writers of {@code joint_states} currently matched. */
   public int matchedStatePublishers() {
     Ros2Transport.Subscription s = stateSub;
     return s == null ? 0 : s.matchedPublishers();
-  }
-
-  public long acceptedStates() {
-    return acceptedStates;
-  }
-
-  public long rejectedStates() {
-    return rejectedState.count();
-  }
-
-  /** Why the last rejected state was refused, or null. */
-  public String lastRejection() {
-    return rejectedState.last();
-  }
-
-  /** Commands passed to {@link #write}. */
-  public long writes() {
-    return outbox.writes();
-  }
-
-  /** Commands handed to DDS. */
-  public long sentCommands() {
-    return outbox.sent();
-  }
-
-  /** Commands refused by DDS or with the wrong joints. */
-  public long droppedCommands() {
-    return outbox.dropped();
-  }
-
-  /** Commands replaced by a newer one before they were sent. */
-  public long supersededCommands() {
-    return outbox.superseded();
-  }
-
-  public long estops() {
-    return estops;
-  }
-
-  public String lastEstop() {
-    return lastEstop;
   }
 
   @Override
@@ -354,14 +266,14 @@ public final class Ros2RobotHardware implements RobotHardware {
       }
     }
     transport.close();
-    LOG.info("component={} event=stop acceptedStates={} rejectedStates={} sentCommands={} droppedCommands={}",
-        component, acceptedStates, rejectedState.count(), outbox.sent(), outbox.dropped());
+    logStop();
   }
 
   // ------------------------------------------------------------------ publisher
 
   /** Sends one command on the outbox's thread; false drops it. */
-  private boolean send(JointCommand c) {
+  @Override
+  protected boolean send(JointCommand c) {
     if (!c.names().equals(joints)) {
       LOG.warn("component={} event=command_dropped reason=\"joints {} differ from {}\"", component, c.names(), joints);
       return false;
@@ -424,7 +336,7 @@ public final class Ros2RobotHardware implements RobotHardware {
     latest = new JointState(Header.of(stateSequence++, now, component), joints, Vec.of(pos),
         vel == null ? Vec.empty() : Vec.of(vel), eff == null ? Vec.empty() : Vec.of(eff));
     lastStateNs = now;
-    acceptedStates++;
+    accepted();
   }
 
   /**
@@ -482,39 +394,6 @@ public final class Ros2RobotHardware implements RobotHardware {
 
   private static double finite(double v) {
     return Double.isFinite(v) ? v : Double.NaN;
-  }
-
-  /**
-   * Registers a listener for the pictures on {@code <namespace>/camera/image_raw}
-   * ({@code sensor_msgs/Image}: {@code rgb8}, {@code bgr8} or {@code mono8}) or, with
-   * {@code image_transport: compressed}, on {@code <namespace>/camera/image_raw/compressed}
-   * ({@code sensor_msgs/CompressedImage}: PNG or JPEG, decoded on the DDS thread), called on the DDS
-   * thread with each as RGB8, stamped on arrival. Register before {@link #start()}: the bridge
-   * subscribes to the pictures and to {@code <namespace>/camera/camera_info} only when someone
-   * listens. Refused and reported like bad states: another encoding or format, a size over
-   * 4096 × 4096, a {@code step} shorter than a row, data that is not {@code step × height} bytes,
-   * compressed data that does not decode; and every picture while the latest camera_info disagrees
-   * with the expected intrinsics ({@code scene.camera}: size, or fx, fy, cx, cy by more than
-   * max(0.5 px, 0.2 %)) or with the picture's size.
-   */
-  @Override
-  public void onFrame(Consumer<CameraFrame> listener) {
-    frameListeners.add(Objects.requireNonNull(listener, "listener"));
-  }
-
-  /** Pictures converted and delivered. */
-  public long imagesDelivered() {
-    return imagesDelivered;
-  }
-
-  /** Pictures refused. */
-  public long imagesRejected() {
-    return rejectedImages.count();
-  }
-
-  /** Why the last refused picture was refused, or null. */
-  public String lastImageRejection() {
-    return rejectedImages.last();
   }
 
   /** {@code camera_info} messages received. */
@@ -586,9 +465,7 @@ public final class Ros2RobotHardware implements RobotHardware {
   }
 
   private void deliver(String frameId, long now, int w, int h, byte[] rgb) {
-    CameraFrame frame = new CameraFrame(frameId.isEmpty() ? "camera" : frameId, imagesDelivered, now, w, h, rgb, null);
-    imagesDelivered++;
-    Listeners.fire(frameListeners, frame, component, "frame_listener_failed");
+    deliver(new CameraFrame(frameId.isEmpty() ? "camera" : frameId, imagesDelivered(), now, w, h, rgb, null));
   }
 
   /**
@@ -646,17 +523,11 @@ public final class Ros2RobotHardware implements RobotHardware {
     return null;
   }
 
-  private void estop(Ros2Msg.Text m) {
+  private void estopMessage(Ros2Msg.Text m) {
     String reason = m.data().strip();
     if (reason.isEmpty()) {
       reason = "estop";
     }
-    if (reason.length() > 200) {
-      reason = reason.substring(0, 200);
-    }
-    estops++;
-    lastEstop = reason;
-    LOG.warn("component={} event=estop reason=\"{}\"", component, reason);
-    Listeners.fire(estopListeners, reason, component, "estop_listener_failed");
+    estop(reason);
   }
 }
