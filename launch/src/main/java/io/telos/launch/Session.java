@@ -5,6 +5,8 @@ import io.telos.bridge.teleop.ConsoleConfig;
 import io.telos.bridge.teleop.EpisodeSource;
 import io.telos.bridge.teleop.MqttOperatorStation;
 import io.telos.bridge.teleop.TeleopConsole;
+import io.telos.launch.fleet.Fleet;
+import io.telos.launch.fleet.FleetMember;
 import io.telos.launch.learn.BackgroundTrainer;
 import io.telos.launch.learn.SceneExperience;
 import io.telos.memory.EpisodeStore;
@@ -104,12 +106,16 @@ public final class Session {
     return trainer;
   }
 
+  /** How long to wait for another member claiming this robot id before starting, ms. */
+  static final long FLEET_CHECK_MS = 1500;
+
   /** @param onStarted called once everything is deployed (for tests and tools that drive a live session) */
   public static RunReport run(LaunchSpec spec, UnaryOperator<AgentRuntime.Parts> adapt, Consumer<GoalOutcome> progress,
       Duration maxWall, int metricsPort, Consumer<Started> onStarted) throws InterruptedException {
     MemoryConfig memory = Composer.memory(spec);
     AgentRuntime.Parts parts = adapt.apply(Composer.compose(spec));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
+    // with cluster: a member of the fleet (joining blocks until the member is in); else alone
+    Vertx vertx = Fleet.vertx(spec.cluster(), new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
     Codecs.register(vertx); // before anything publishes (the recorder reports store faults)
     Optional<EpisodeStore> store = memory.createStore();
     StepIndex index = null;
@@ -155,7 +161,16 @@ public final class Session {
           vertx.deployVerticle(new MqttOperatorStation(parts.robotId(), parts.model(), cc)).await();
         }
       }
+      if (spec.cluster() != null) { // before the arm moves: one agent per robot id in the fleet
+        Fleet.requireUnique(vertx, parts.robotId(), FLEET_CHECK_MS);
+      }
       AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
+      if (spec.cluster() != null) {
+        String member = spec.cluster().host() + "/pid " + ProcessHandle.current().pid();
+        vertx.deployVerticle(new FleetMember(rt, member)).await();
+        System.err.println("telos: " + parts.robotId() + " is a member of fleet '" + spec.cluster().name() + "' ("
+            + member + ")");
+      }
       if (metricsPort >= 0) {
         try {
           int port = MetricsEndpoint.start(vertx, "127.0.0.1", metricsPort, rt::metrics).actualPort();

@@ -1,6 +1,7 @@
 package io.telos.launch;
 
 import io.telos.launch.camera.CameraBench;
+import io.telos.launch.fleet.FleetCommand;
 import io.telos.launch.learn.EncoderCommand;
 import io.telos.launch.learn.PlanImageCommand;
 import io.telos.launch.learn.ModelBench;
@@ -30,7 +31,7 @@ import picocli.CommandLine;
     subcommands = {Telos.Run.class, Telos.Demo.class, Bench.class, MppiBench.class, MemoryCommand.class, SimRobotCommand.class,
         IdentifyCommand.class, SuiteCommand.class, ResponseBench.class,
         TrainCommand.class, LearnContactCommand.class, ModelBench.class, CameraBench.class, CalibrateCameraCommand.class, EncoderCommand.class, PlanImageCommand.class,
-        BrokerCommand.class, SoakCommand.class,
+        BrokerCommand.class, SoakCommand.class, FleetCommand.class,
         CommandLine.HelpCommand.class})
 public final class Telos {
   /** Exit status when the run finished but missed its targets or violated limits. */

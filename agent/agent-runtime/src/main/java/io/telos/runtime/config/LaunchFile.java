@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
 public final class LaunchFile {
   public static final Set<String> TOP_KEYS =
       Set.of("robot", "clock", "seed", "bridge", "perception", "planner", "safety", "task", "memory", "teleop",
-          "scene");
+          "scene", "cluster");
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,31}");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -136,7 +136,7 @@ public final class LaunchFile {
     TeleopConfig teleop = s.has("teleop") ? TeleopConfig.from(s.section("teleop")) : TeleopConfig.defaults();
     return new LaunchSpec(source, new RobotSpec(id, description, limits, arm(robot), response), clock, seed, bridge,
         perception, planner,
-        safety, task, memory, plannerRate, perceptionRate, teleop, scene);
+        safety, task, memory, plannerRate, perceptionRate, teleop, scene, ClusterSpec.from(s.section("cluster")));
   }
 
   /** {@code robot.base_link}, {@code robot.tip_link} and {@code robot.tool: {xyz, rpy}}. */

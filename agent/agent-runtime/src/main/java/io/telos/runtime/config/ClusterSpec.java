@@ -1,0 +1,101 @@
+package io.telos.runtime.config;
+
+import io.telos.api.config.ConfigException;
+import io.telos.api.config.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code cluster:} — this agent is a member of a fleet: its event bus joins a cluster of other
+ * agents, consoles and tools (Vert.x clustering on Hazelcast, ADR 0015). Only fleet status and
+ * operator mode requests cross it; the servo loop, the safety kernel and the planner stay local
+ * and never wait on it.
+ *
+ * @param name the cluster's name: members with another name never join (two fleets on one network)
+ * @param host the interface this member binds and announces, e.g. {@code 127.0.0.1}
+ * @param port the first port tried; the next {@value #PORT_RANGE} are tried when it is taken
+ * @param members where to find the other members, {@code host:port} or {@code host:first-last}
+ *     (TCP/IP join: no multicast, which real networks and CI machines rarely allow)
+ * @param heartbeatTimeoutS how long a silent member stays in the cluster before it is declared
+ *     dead and its robot leaves the fleet view
+ */
+public record ClusterSpec(String name, String host, int port, List<String> members, int heartbeatTimeoutS) {
+  /** Ports tried after {@code port} when it is taken. */
+  public static final int PORT_RANGE = 20;
+  /** The keys of {@code cluster:}. */
+  public static final Set<String> KEYS = Set.of("name", "host", "port", "members", "heartbeat_timeout_s");
+  private static final Pattern MEMBER = Pattern.compile("([A-Za-z0-9.\\-]+):(\\d{1,5})(?:-(\\d{1,5}))?");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
+
+  public ClusterSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(host, "host");
+    members = List.copyOf(members);
+  }
+
+  /**
+   * The section as a launch file gives it, or null when there is none (the agent runs alone).
+   *
+   * @throws ConfigException naming the key
+   */
+  public static ClusterSpec from(Settings s) {
+    if (s.asMap().isEmpty()) {
+      return null;
+    }
+    s.requireOnly(KEYS);
+    String name = s.string("name", "telos");
+    if (!NAME.matcher(name).matches()) {
+      throw new ConfigException(s.key("name") + ": must match [A-Za-z0-9][A-Za-z0-9_.-]* (at most 64 characters),"
+          + " was '" + name + "'");
+    }
+    String host = s.string("host", "127.0.0.1");
+    int port = (int) s.integer("port", 5701, 1024, 65535 - PORT_RANGE);
+    Object m = s.asMap().get("members");
+    if (!(m instanceof List<?> list) || list.isEmpty()) {
+      throw new ConfigException(s.key("members") + ": must be a non-empty list of host:port or host:first-last"
+          + " (where the other members listen), was " + m);
+    }
+    List<String> members = new ArrayList<>();
+    for (Object o : list) {
+      Matcher mm = MEMBER.matcher(String.valueOf(o));
+      if (!mm.matches() || !portOk(mm.group(2)) || (mm.group(3) != null && (!portOk(mm.group(3))
+          || Integer.parseInt(mm.group(3)) < Integer.parseInt(mm.group(2))
+          || Integer.parseInt(mm.group(3)) - Integer.parseInt(mm.group(2)) >= MAX_RANGE))) {
+        throw new ConfigException(s.key("members") + ": each must be host:port or host:first-last with ports in"
+            + " [1, 65535], at most " + MAX_RANGE + " in a range, was '" + o + "'");
+      }
+      members.add(String.valueOf(o));
+    }
+    int heartbeat = (int) s.integer("heartbeat_timeout_s", 10, 2, 300);
+    return new ClusterSpec(name, host, port, members, heartbeat);
+  }
+
+  /** The members as single {@code host:port} addresses, port ranges expanded. */
+  public List<String> addresses() {
+    List<String> out = new ArrayList<>();
+    for (String m : members) {
+      Matcher mm = MEMBER.matcher(m);
+      if (!mm.matches()) {
+        throw new IllegalStateException("not a member address: " + m);
+      }
+      int first = Integer.parseInt(mm.group(2));
+      int last = mm.group(3) == null ? first : Integer.parseInt(mm.group(3));
+      for (int p = first; p <= last; p++) {
+        out.add(mm.group(1) + ":" + p);
+      }
+    }
+    return out;
+  }
+
+  /** The most ports one {@code host:first-last} may span. */
+  public static final int MAX_RANGE = 100;
+
+  private static boolean portOk(String p) {
+    int v = Integer.parseInt(p);
+    return v >= 1 && v <= 65535;
+  }
+}

@@ -1,0 +1,71 @@
+package io.telos.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.telos.api.config.ConfigException;
+import io.telos.api.config.Settings;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code cluster:} is read once, with defaults, and every bad value is refused with its key. */
+class ClusterSpecTest {
+  private static ClusterSpec of(Map<String, ?> m) {
+    return ClusterSpec.from(new Settings("cluster", m));
+  }
+
+  @Test
+  void noSectionMeansAlone() {
+    assertNull(of(Map.of()));
+  }
+
+  @Test
+  void defaultsAndAFullSection() {
+    ClusterSpec d = of(Map.of("members", List.of("127.0.0.1:5701-5703")));
+    assertEquals(new ClusterSpec("telos", "127.0.0.1", 5701, List.of("127.0.0.1:5701-5703"), 10), d);
+    ClusterSpec f = of(Map.of("name", "cell-2", "host", "10.0.0.5", "port", 6000, "members",
+        List.of("10.0.0.5:6000", "robot-b.local:6000"), "heartbeat_timeout_s", 4));
+    assertEquals(List.of("10.0.0.5:6000", "robot-b.local:6000"), f.members());
+    assertEquals(4, f.heartbeatTimeoutS());
+    assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), d.addresses());
+  }
+
+  @Test
+  void badValuesNameTheirKey() {
+    Map<Map<String, ?>, String> bad = Map.of(
+        Map.of("members", List.of()), "cluster.members",
+        Map.of("members", "127.0.0.1:5701"), "cluster.members",
+        Map.of("members", List.of("127.0.0.1")), "cluster.members",
+        Map.of("members", List.of("127.0.0.1:5703-5701")), "cluster.members",
+        Map.of("members", List.of("127.0.0.1:70000")), "cluster.members",
+        Map.of("members", List.of("127.0.0.1:1000-2000")), "cluster.members",
+        Map.of("members", List.of("h:1"), "name", "a b"), "cluster.name",
+        Map.of("members", List.of("h:1"), "port", 80), "cluster.port",
+        Map.of("members", List.of("h:1"), "heartbeat_timeout_s", 1), "cluster.heartbeat_timeout_s",
+        Map.of("members", List.of("h:1"), "multicast", true), "multicast");
+    bad.forEach((m, key) -> {
+      ConfigException e = assertThrows(ConfigException.class, () -> of(m), m.toString());
+      assertTrue(e.getMessage().contains(key), e.getMessage());
+    });
+  }
+
+  @Test
+  void aLaunchFileCarriesItToTheSpec() {
+    String yaml = """
+        robot: { id: arm1, description: "builtin:telos6" }
+        bridge: { type: sim }
+        planner: { type: mppi }
+        cluster: { name: cell, members: ["127.0.0.1:5701"] }
+        """;
+    LaunchSpec spec = LaunchFile.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+        Path.of("t.yaml"));
+    assertEquals("cell", spec.cluster().name());
+    assertEquals("cell", spec.withSeed(7).withClock("sim").cluster().name(), "kept by every with-method");
+  }
+}

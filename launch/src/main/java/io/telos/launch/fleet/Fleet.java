@@ -1,0 +1,91 @@
+package io.telos.launch.fleet;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import io.telos.runtime.config.ClusterSpec;
+import io.telos.runtime.config.LaunchException;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * The fleet's cluster: a Vert.x event bus clustered through Hazelcast (ADR 0015), joined over
+ * TCP/IP on the members a {@link ClusterSpec} lists. What crosses it is deliberately small — the
+ * fleet status each agent publishes on {@link #STATUS} and operator mode requests to
+ * {@link #modeAddress(String)}; everything that moves the arm stays on the member's local bus.
+ */
+public final class Fleet {
+  /** Where every member publishes its robot's status (JSON text, about once a second). */
+  public static final String STATUS = "telos.fleet.status";
+  /** Body of the request that asks which member holds a robot id. */
+  static final String WHO = "who";
+
+  private Fleet() {}
+
+  /** Where a robot's agent takes operator mode requests from any member (String in, String reply). */
+  public static String modeAddress(String robotId) {
+    return "telos.fleet." + robotId + ".mode";
+  }
+
+  /** The Hazelcast settings of a member: TCP/IP join on the listed members, this host only, no phoning home. */
+  public static Config hazelcast(ClusterSpec spec) {
+    Config c = new Config();
+    c.setClusterName(spec.name());
+    c.getNetworkConfig().setPort(spec.port()).setPortAutoIncrement(true).setPortCount(ClusterSpec.PORT_RANGE);
+    c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(spec.host());
+    JoinConfig join = c.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true);
+    spec.addresses().forEach(join.getTcpIpConfig()::addMember);
+    c.setProperty("hazelcast.phone.home.enabled", "false");
+    c.setProperty("hazelcast.logging.type", "slf4j");
+    c.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(spec.heartbeatTimeoutS()));
+    c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    c.setProperty("hazelcast.shutdownhook.enabled", "false"); // Vert.x leaves the cluster on close
+    return c;
+  }
+
+  /**
+   * A Vert.x instance for this deployment: clustered when {@code spec} is given (blocks until the
+   * member has joined), else a local one.
+   *
+   * @throws LaunchException naming {@code cluster:} when the member cannot join
+   */
+  public static Vertx vertx(ClusterSpec spec, VertxOptions options) {
+    if (spec == null) {
+      return Vertx.vertx(options);
+    }
+    try {
+      return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(spec)))
+          .buildClustered().await();
+    } catch (RuntimeException e) {
+      throw new LaunchException("cluster: cannot join '" + spec.name() + "' on " + spec.host() + ":" + spec.port()
+          + " (members " + spec.members() + "): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses a robot id another live member already drives: two agents answering the same
+   * operator requests would take turns receiving them. Asks {@link #modeAddress} who holds it;
+   * no answer within {@code timeoutMs} means nobody. (Two agents started in the same instant with
+   * the same id are not caught: a lease in the cluster's CP subsystem would be.)
+   *
+   * @throws LaunchException when another member answers
+   */
+  public static void requireUnique(Vertx vertx, String robotId, long timeoutMs) {
+    try {
+      Object who = vertx.eventBus().request(modeAddress(robotId), WHO, new DeliveryOptions().setSendTimeout(timeoutMs))
+          .await().body();
+      throw new LaunchException("robot.id: '" + robotId + "' already runs in the fleet (" + who + "); each robot needs"
+          + " its own id");
+    } catch (ReplyException e) {
+      if (e.failureType() != ReplyFailure.NO_HANDLERS && e.failureType() != ReplyFailure.TIMEOUT) {
+        throw new LaunchException("cluster: cannot check robot.id '" + robotId + "': " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.telos.launch.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telos.api.config.Settings;
+import io.telos.runtime.config.ClusterSpec;
+import io.telos.runtime.config.LaunchException;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code telos fleet}: an operator's view of the fleet from any machine that can reach it — joins
+ * the cluster as a member, lists every robot that published its status ({@code status}) or sends
+ * one robot a mode request ({@code request ROBOT HOLD}) and prints its agent's answer.
+ */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+    description = "The fleet's robots (status) or a mode request to one of them (request ROBOT MODE), joining the"
+        + " cluster the agents' launch files name in cluster:.",
+    subcommands = {FleetCommand.Status.class, FleetCommand.Request.class})
+public final class FleetCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public Integer call() {
+    System.err.println("telos fleet: say status or request ROBOT MODE (see --help)");
+    return 2;
+  }
+
+  /** How to reach the cluster: the keys of a launch file's {@code cluster:} section as options. */
+  static class Join {
+    @Option(names = "--members", split = ",", required = true,
+        description = "Where the agents listen, host:port or host:first-last (their cluster.members).")
+    List<String> members;
+
+    @Option(names = "--name", description = "The cluster's name (default telos).")
+    String name = "telos";
+
+    @Option(names = "--host", description = "This member's interface (default 127.0.0.1).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", description = "First port this member tries (default 5701).")
+    int port = 5701;
+
+    Vertx join() {
+      Map<String, Object> m = Map.of("name", name, "host", host, "port", port, "members", members);
+      ClusterSpec spec = ClusterSpec.from(new Settings("cluster", m));
+      return Fleet.vertx(spec, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Joins the cluster, listens to the robots' status for --seconds and prints one line per robot.")
+  static final class Status extends Join implements Callable<Integer> {
+    @Option(names = "--seconds", description = "How long to listen (default 3).")
+    double seconds = 3;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!(seconds > 0 && seconds <= 600)) {
+        throw new LaunchException("--seconds: must be in (0, 600], was " + seconds);
+      }
+      Vertx vertx = join();
+      Map<String, JsonNode> robots = new ConcurrentHashMap<>();
+      try {
+        vertx.eventBus().<String>consumer(Fleet.STATUS, m -> {
+          try {
+            JsonNode n = JSON.readTree(m.body());
+            robots.put(n.path("robot").asText("?"), n);
+          } catch (IOException e) {
+            // a member that speaks another version: not ours to list
+          }
+        }).completion().await();
+        Thread.sleep((long) (seconds * 1000));
+      } finally {
+        vertx.close().await();
+      }
+      System.out.println(table(new TreeMap<>(robots)));
+      return robots.isEmpty() ? 1 : 0;
+    }
+  }
+
+  /** One line per robot: id, mode, goals, handover, member. */
+  static String table(Map<String, JsonNode> robots) {
+    StringBuilder b = new StringBuilder("| robot | mode | goals reached / ended | handover | member |\n|---|---|---|---|---|\n");
+    robots.forEach((id, n) -> b.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %s | %s |%n", id,
+        n.path("mode").asText(), n.path("goals_reached").asLong(), n.path("goals_ended").asLong(),
+        n.path("handover_open").asBoolean() ? "open" : "—", n.path("member").asText())));
+    return b.toString();
+  }
+
+  @Command(name = "request", mixinStandardHelpOptions = true,
+      description = "Sends one robot's agent a mode request (AUTONOMOUS, HOLD, TELEOP, reset, estop) and prints its"
+          + " answer: the mode it is in, or REFUSED and why.")
+  static final class Request extends Join implements Callable<Integer> {
+    @Parameters(index = "0", description = "The robot's id.")
+    String robot;
+
+    @Parameters(index = "1", description = "AUTONOMOUS, HOLD, TELEOP, reset or estop.")
+    String request;
+
+    @Override
+    public Integer call() {
+      if (!FleetMember.REQUESTS.contains(request)) {
+        throw new LaunchException("REQUEST: must be one of " + String.join(", ",
+            FleetMember.REQUESTS.stream().sorted().toList()) + ", was '" + request + "'");
+      }
+      Vertx vertx = join();
+      try {
+        String answer = vertx.eventBus().<String>request(Fleet.modeAddress(robot), request,
+            new DeliveryOptions().setSendTimeout(5000)).await().body();
+        System.out.println(robot + ": " + answer);
+        return answer.startsWith("REFUSED") ? 1 : 0;
+      } catch (RuntimeException e) {
+        System.err.println("telos fleet: no answer from " + robot + ": " + e.getMessage());
+        return 3;
+      } finally {
+        vertx.close().await();
+      }
+    }
+  }
+}
