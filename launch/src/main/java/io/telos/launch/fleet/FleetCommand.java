@@ -3,6 +3,7 @@ package io.telos.launch.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telos.api.config.Settings;
+import io.telos.bridge.common.BenchStats;
 import io.telos.runtime.config.ClusterSpec;
 import io.telos.runtime.config.LaunchException;
 import io.vertx.core.Vertx;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "fleet", mixinStandardHelpOptions = true,
     description = "The fleet's robots (status) or a mode request to one of them (request ROBOT MODE), joining the"
         + " cluster the agents' launch files name in cluster:.",
-    subcommands = {FleetCommand.Status.class, FleetCommand.Request.class})
+    subcommands = {FleetCommand.Status.class, FleetCommand.Request.class, FleetCommand.Bench.class})
 public final class FleetCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +52,14 @@ public final class FleetCommand implements Callable<Integer> {
 
     @Option(names = "--port", description = "First port this member tries (default 5701).")
     int port = 5701;
+
+    /** These options with this member's port and the members list. */
+    Join at(int p, String memberList) {
+      this.port = p;
+      this.members = List.of(memberList);
+      this.name = "telos-bench";
+      return this;
+    }
 
     Vertx join() {
       Map<String, Object> m = Map.of("name", name, "host", host, "port", port, "members", members);
@@ -127,6 +136,72 @@ public final class FleetCommand implements Callable<Integer> {
       } finally {
         vertx.close().await();
       }
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Request/reply round trips across two cluster members (two Hazelcast members in this JVM,"
+          + " talking over loopback TCP) beside the same on a local event bus, in one run: p50/p99/p99.9 and ratios.")
+  static final class Bench implements Callable<Integer> {
+    @Option(names = "--messages", description = "Round trips measured per path, after as many for warm-up / 10"
+        + " (default 5000).")
+    int messages = 5000;
+
+    @Option(names = "--payload-bytes", description = "Size of each request's body (default 200, a status line).")
+    int payloadBytes = 200;
+
+    @Option(names = "--port", description = "First port of the two members (default 5751).")
+    int port = 5751;
+
+    @Override
+    public Integer call() {
+      if (messages < 10 || messages > 1_000_000) {
+        throw new LaunchException("--messages: must be in [10, 1000000], was " + messages);
+      }
+      if (payloadBytes < 1 || payloadBytes > 1 << 20) {
+        throw new LaunchException("--payload-bytes: must be in [1, 1048576], was " + payloadBytes);
+      }
+      String body = "x".repeat(payloadBytes);
+      BenchStats stats = new BenchStats(String.format(Locale.ROOT,
+          "Event-bus request/reply round trip, %d-byte String body, one in flight (%d measured per path)",
+          payloadBytes, messages));
+      Vertx local = Vertx.vertx();
+      BenchStats.Row localRow;
+      try {
+        local.eventBus().<String>consumer("bench.echo", m -> m.reply(m.body()));
+        localRow = roundTrips(stats, "local event bus (one JVM, no cluster)", local, body);
+      } finally {
+        local.close().await();
+      }
+      String members = "127.0.0.1:" + port + "-" + (port + 1);
+      Vertx a = new Join().at(port, members).join();
+      Vertx b = new Join().at(port + 1, members).join();
+      BenchStats.Row clusterRow;
+      try {
+        b.eventBus().<String>consumer("bench.echo", m -> m.reply(m.body())).completion().await();
+        clusterRow = roundTrips(stats, "across cluster members (Hazelcast, loopback TCP)", a, body);
+      } finally {
+        a.close().await();
+        b.close().await();
+      }
+      System.out.println(stats.table(clusterRow, localRow).replace("ratio bridge / native", "ratio cluster / local"));
+      return 0;
+    }
+
+    private BenchStats.Row roundTrips(BenchStats stats, String path, Vertx from, String body) {
+      int warm = Math.max(10, messages / 10);
+      long[] ns = new long[messages];
+      long delivered = 0;
+      for (int i = 0; i < warm + messages; i++) {
+        long t0 = System.nanoTime();
+        from.eventBus().<String>request("bench.echo", body).await();
+        long dt = System.nanoTime() - t0;
+        if (i >= warm) {
+          ns[i - warm] = dt;
+          delivered++;
+        }
+      }
+      return stats.add(path, ns, messages, messages, delivered);
     }
   }
 }
