@@ -4,8 +4,8 @@ import io.telos.memory.EpisodeStore;
 import io.telos.memory.EpisodeSummary;
 import io.telos.model.RobotModel;
 import io.telos.planner.djl.Trainer;
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Promise;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * hot-swaps it in at its next plan. One training at a time; a failed training is logged and the
  * running model stays.
  */
-public final class BackgroundTrainer extends AbstractVerticle {
+public final class BackgroundTrainer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger("learn.trainer");
   private final EpisodeStore store;
   private final RobotModel robot;
@@ -62,9 +62,9 @@ public final class BackgroundTrainer extends AbstractVerticle {
   }
 
   @Override
-  public void start(Promise<Void> started) {
+  public Future<?> start() {
     vertx.setPeriodic(periodMs, id -> check());
-    started.complete();
+    return Future.succeededFuture();
   }
 
   private void check() {

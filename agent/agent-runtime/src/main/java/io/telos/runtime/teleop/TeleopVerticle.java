@@ -9,9 +9,8 @@ import io.telos.api.OperatorAction;
 import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorReply;
 import io.telos.api.PlanSignals;
-import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import java.util.function.Function;
 
 /**
@@ -20,7 +19,7 @@ import java.util.function.Function;
  * changes and the operators' audit trail ({@link OperatorAction}) out. Runs on one event loop, so
  * the service sees everything in order.
  */
-public final class TeleopVerticle extends AbstractVerticle {
+public final class TeleopVerticle extends VerticleBase {
   private final String robotId;
   private final Function<TeleopService.Sink, TeleopService> factory;
   private TeleopService service;
@@ -32,7 +31,7 @@ public final class TeleopVerticle extends AbstractVerticle {
   }
 
   @Override
-  public void start(Promise<Void> started) {
+  public Future<?> start() {
     service = factory.apply(new TeleopService.Sink() {
       @Override
       public void handover(HandoverRequest request) {
@@ -50,7 +49,7 @@ public final class TeleopVerticle extends AbstractVerticle {
       }
     });
     var bus = vertx.eventBus();
-    Future.all(
+    return Future.all(
             bus.<OperatorCommand>localConsumer(Addresses.teleop(robotId), m -> {
               OperatorReply r = service.handle(m.body());
               m.reply(r);
@@ -58,8 +57,7 @@ public final class TeleopVerticle extends AbstractVerticle {
             bus.<PlanSignals>localConsumer(Addresses.planSignals(robotId), m -> service.onSignals(m.body())).completion(),
             bus.<Fault>localConsumer(Addresses.fault(robotId), m -> service.onFault(m.body())).completion(),
             bus.<ModeChange>localConsumer(Addresses.mode(robotId), m -> service.onMode(m.body())).completion())
-        .<Void>mapEmpty()
-        .onComplete(started);
+        .mapEmpty();
   }
 
   public TeleopService service() {

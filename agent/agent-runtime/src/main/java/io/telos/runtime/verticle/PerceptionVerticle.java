@@ -8,15 +8,15 @@ import io.telos.api.JointState;
 import io.telos.api.ObjectPose;
 import io.telos.api.Observation;
 import io.telos.api.spi.StateEstimator;
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Promise;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Hosts a {@link StateEstimator}: joint states in, observations out; a bad state becomes a fault record. */
-public final class PerceptionVerticle extends AbstractVerticle {
+public final class PerceptionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PerceptionVerticle.class);
   private final String robotId;
   private final StateEstimator estimator;
@@ -41,7 +41,7 @@ public final class PerceptionVerticle extends AbstractVerticle {
   }
 
   @Override
-  public void start(Promise<Void> started) {
+  public Future<?> start() {
     var consumer = vertx.eventBus().<JointState>localConsumer(Addresses.robotState(robotId), msg -> {
       Observation obs;
       try {
@@ -68,7 +68,7 @@ public final class PerceptionVerticle extends AbstractVerticle {
       }
       vertx.eventBus().publish(Addresses.observation(robotId), obs);
     });
-    consumer.completion().onComplete(started);
+    return consumer.completion();
   }
 
   private List<ObjectPose> finite(List<ObjectPose> tracked) {

@@ -14,9 +14,8 @@ import io.telos.api.Setpoint;
 import io.telos.api.Vec;
 import io.telos.api.spi.Planner;
 import io.telos.runtime.task.GoalTracker;
-import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * observation, so the servo loop can advance. Every plan is stamped with the observation it was
  * planned from. When there is no goal it publishes a hold plan at the observed position.
  */
-public final class PlannerVerticle extends AbstractVerticle {
+public final class PlannerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PlannerVerticle.class);
   private final String robotId;
   private final Planner planner;
@@ -69,7 +68,7 @@ public final class PlannerVerticle extends AbstractVerticle {
   }
 
   @Override
-  public void start(Promise<Void> started) {
+  public Future<?> start() {
     MessageConsumer<Observation> observations = null;
     if (lockStep) {
       // lock-step: answer every observation, in order (the servo loop waits for each answer)
@@ -86,9 +85,8 @@ public final class PlannerVerticle extends AbstractVerticle {
       // states, instead of building a backlog of ever older ones
       vertx.setTimer(1, id -> loop());
     }
-    (observations == null ? goals.completion()
-        : Future.all(observations.completion(), goals.completion()).<Void>mapEmpty())
-        .onComplete(started);
+    return observations == null ? goals.completion()
+        : Future.all(observations.completion(), goals.completion());
   }
 
   /** The newest observation (wall-clock mode); safe from any thread. */

@@ -5,9 +5,10 @@ import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorCommand.Kind;
 import io.telos.api.OperatorReply;
 import io.telos.model.RobotModel;
-import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * The deadman is the same as in the browser: the lease holder sends {@code heartbeat} faster than
  * {@code teleop.heartbeat_ms}; a station that loses its broker loses the arm to a protective stop.
  */
-public final class MqttOperatorStation extends AbstractVerticle {
+public final class MqttOperatorStation extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MqttOperatorStation.class);
 
   private final String robotId;
@@ -91,7 +92,8 @@ public final class MqttOperatorStation extends AbstractVerticle {
   }
 
   @Override
-  public void start(Promise<Void> started) {
+  public Future<?> start() {
+    Promise<Void> started = Promise.promise();
     Context ctx = vertx.getOrCreateContext();
     vertx.executeBlocking(() -> {
       MqttAsyncClient c = new MqttAsyncClient(config.mqttServer(), "telos-operator-" + robotId + "-" + ProcessHandle.current().pid(),
@@ -153,10 +155,11 @@ public final class MqttOperatorStation extends AbstractVerticle {
       started.complete();
     }).onFailure(e -> started.fail(new IllegalStateException("operator MQTT station: cannot connect to "
         + config.mqttServer() + ": " + e.getMessage(), e)));
+    return started.future();
   }
 
   @Override
-  public void stop() {
+  public Future<?> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -170,6 +173,7 @@ public final class MqttOperatorStation extends AbstractVerticle {
         LOG.debug("component=operator-mqtt/{} event=close_failed reason=\"{}\"", robotId, e.toString());
       }
     }
+    return Future.succeededFuture();
   }
 
   private static String signature(MqttProperties p) {

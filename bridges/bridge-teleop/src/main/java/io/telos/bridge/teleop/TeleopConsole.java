@@ -7,9 +7,9 @@ import io.telos.api.OperatorCommand.Kind;
 import io.telos.api.OperatorCommand;
 import io.telos.api.OperatorReply;
 import io.telos.model.RobotModel;
-import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * as its session: logout, {@code POST /api/sessions/revoke} (every session of the caller) or
  * expiry closes it (code 4401).
  */
-public final class TeleopConsole extends AbstractVerticle {
+public final class TeleopConsole extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TeleopConsole.class);
   static final String COOKIE = "telos_session";
   private static final long FRAME_MS = 50;
@@ -80,7 +80,8 @@ public final class TeleopConsole extends AbstractVerticle {
   }
 
   @Override
-  public void start(Promise<Void> started) {
+  public Future<?> start() {
+    Promise<Void> started = Promise.promise();
     telemetry.start(vertx, this::broadcast);
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
@@ -139,10 +140,11 @@ public final class TeleopConsole extends AbstractVerticle {
         })
         .onFailure(e -> started.fail(new IllegalStateException("console: cannot listen on " + config.host() + ":"
             + config.port() + ": " + e.getMessage(), e)));
+    return started.future();
   }
 
   @Override
-  public void stop() {
+  public Future<?> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -151,6 +153,7 @@ public final class TeleopConsole extends AbstractVerticle {
     if (server != null) {
       server.close();
     }
+    return Future.succeededFuture();
   }
 
   /** The port actually listened on (after start). */
