@@ -7,7 +7,10 @@ import io.telos.api.ResponseReport;
 import io.telos.api.spi.ResponseIdentifier;
 import io.telos.model.ActuatorResponse;
 import io.telos.runtime.safety.FaultSink;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -29,6 +32,14 @@ final class ResponseWatch {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseWatch.class);
   /** Consecutive disagreeing reports before the fault: one report may rest on a short motion. */
   static final int CONFIRM = 2;
+  /**
+   * The longest lag adopted, s: position controllers lag tens to hundreds of milliseconds; a
+   * longer fit is a joint that was blocked or held while commanded, not a response to plan for.
+   */
+  static final double MAX_ADOPTED_LAG_S = 1.0;
+  /** A joint's lag is adopted only when its uncertainty is within this fraction of it, or {@link #MIN_SIGMA_S}. */
+  static final double SIGMA_FRACTION = 0.5;
+  static final double MIN_SIGMA_S = 0.02;
 
   private final String robotId;
   private final ResponseIdentifier identifier;
@@ -92,8 +103,27 @@ final class ResponseWatch {
   }
 
   private void adopt(ResponseReport r) {
-    ActuatorResponse next = inForce.adopting(r.lagS().toArray(), r.deadTimeS().toArray());
     disagreeing = 0;
+    double[] lag = r.lagS().toArray();
+    double[] dead = r.deadTimeS().toArray();
+    List<String> refused = new ArrayList<>();
+    for (int i = 0; i < lag.length; i++) {
+      if (!Double.isFinite(lag[i])) {
+        continue;
+      }
+      double sigma = r.lagSigmaS().get(i);
+      if (lag[i] > MAX_ADOPTED_LAG_S || !(sigma <= Math.max(MIN_SIGMA_S, SIGMA_FRACTION * lag[i]))) {
+        refused.add(String.format(Locale.ROOT, "%s: lag %.3f ± %.3f s", r.joints().get(i), lag[i], sigma));
+        lag[i] = Double.NaN; // keep what is in force for this joint
+        dead[i] = Double.NaN;
+      }
+    }
+    if (!refused.isEmpty() && !raised) {
+      raised = true;
+      faults.fault(Severity.WARNING, "RESPONSE_MISMATCH", "identified response not adopted where implausible (a lag"
+          + " over " + MAX_ADOPTED_LAG_S + " s or too uncertain: a blocked or held joint?): " + String.join("; ", refused));
+    }
+    ActuatorResponse next = inForce.adopting(lag, dead);
     if (next.equals(inForce)) {
       return;
     }
