@@ -213,56 +213,11 @@ public final class SafetyKernel {
     }
     boolean stale = !valid || nowNs - stateStampNs > config.stateTimeoutNs();
     if (stale) {
-      staleTicks++;
-      blindSinceNs = blindSinceNs < 0 ? nowNs : blindSinceNs;
-      if (!stateStaleReported) {
-        stateStaleReported = true;
-        String why = measured == null ? "no joint state" : !valid ? "joint state has non-finite values"
-            : "joint state is " + (nowNs - stateStampNs) / 1_000_000 + " ms old";
-        faults.fault(Severity.ERROR, "STATE_STALE", why + "; holding");
-        if (arbiter.mode() == Mode.AUTONOMOUS && arbiter.request(Mode.HOLD, "STATE_STALE: " + why)) {
-          staleHoldMark = arbiter.transitions();
-        }
-      }
-      freshSinceNs = -1;
+      onStale(nowNs, measured, stateStampNs, valid);
     } else {
-      stateStaleReported = false;
-      if (freshSinceNs < 0) {
-        freshSinceNs = nowNs;
-      }
-      if (blindSinceNs >= 0) {
-        reanchorAfterBlindSpell(nowNs, measured);
-      }
-      if (staleHoldMark >= 0 && config.resumeAfterNs() > 0 && nowNs - freshSinceNs >= config.resumeAfterNs()) {
-        // resume only if nobody (operator, another fault) changed the mode since our own HOLD
-        if (arbiter.transitions() == staleHoldMark && arbiter.mode() == Mode.HOLD) {
-          arbiter.request(Mode.AUTONOMOUS, "STATE_FRESH: states fresh again for "
-              + config.resumeAfterNs() / 1_000_000 + " ms");
-        }
-        staleHoldMark = -1;
-      }
-      ActuatorResponse next = adoptedResponse.getAndSet(null);
-      if (next != null) {
-        switchResponse(next, measured);
-      }
-      double worst = 0;
-      int worstJoint = 0;
-      double[] reference = expected == null ? cmdPos : expectedAt(nowNs - stateStampNs);
-      for (int i = 0; i < n; i++) {
-        double e = Math.abs(reference[i] - measured[i]);
-        if (e > worst) {
-          worst = e;
-          worstJoint = i;
-        }
-      }
-      if (worst > config.trackingErrorRad() && arbiter.mode() != Mode.PROTECTIVE_STOP) {
-        faults.fault(Severity.CRITICAL, "TRACKING_ERROR",
-            "joint " + worstJoint + " is " + worst + " from " + (expected == null ? "its command" : "its command passed"
-                + " through the arm's response") + " (limit " + config.trackingErrorRad() + ")");
-        arbiter.protectiveStop("TRACKING_ERROR on joint " + worstJoint);
-      }
+      onFresh(nowNs, measured);
+      checkTracking(nowNs, measured, stateStampNs);
     }
-
     Mode mode = arbiter.mode();
     if (mode != lastMode) {
       if (mode == Mode.AUTONOMOUS && lastMode != null) {
@@ -275,33 +230,7 @@ public final class SafetyKernel {
       lastMode = mode;
     }
     adoptOffered(nowNs);
-    following = false;
-    if (mode == Mode.TELEOP) {
-      OperatorInput in = operator;
-      if (in == null || !in.alive(nowNs)) {
-        if (!deadmanReported) {
-          deadmanReported = true;
-          String why = in == null ? "no teleoperation input is connected" : in.deadReason(nowNs);
-          faults.fault(Severity.CRITICAL, "DEADMAN", why + "; protective stop");
-          arbiter.protectiveStop("DEADMAN: " + why);
-        }
-      } else if (!stale && in.velocity(nowNs, cmdPos, cmdVel, jogVel)) {
-        for (int i = 0; i < n; i++) {
-          desired[i] = cmdPos[i] + jogVel[i] * dt;
-        }
-        following = true;
-      }
-    } else if (mode == Mode.AUTONOMOUS && !stale && active != null) {
-      if (nowNs - active.header().stampNs() <= config.planTimeoutNs()) {
-        interpolate(nowNs + periodNs);
-        following = true;
-        planStaleReported = false;
-      } else if (!planStaleReported) {
-        planStaleReported = true;
-        faults.fault(Severity.WARNING, "PLAN_STALE",
-            "no plan newer than " + config.planTimeoutNs() / 1_000_000 + " ms; controlled stop");
-      }
-    }
+    following = follow(nowNs, mode, stale);
     if (collision != null && following) {
       guardedLimit();
     } else {
@@ -314,6 +243,112 @@ public final class SafetyKernel {
       expectedCount++;
     }
     return true;
+  }
+
+  /** A stale or invalid state: reported once per spell, and the arm held if it was autonomous. */
+  private void onStale(long nowNs, double[] measured, long stateStampNs, boolean valid) {
+    staleTicks++;
+    blindSinceNs = blindSinceNs < 0 ? nowNs : blindSinceNs;
+    if (!stateStaleReported) {
+      stateStaleReported = true;
+      String why = measured == null ? "no joint state" : !valid ? "joint state has non-finite values"
+          : "joint state is " + (nowNs - stateStampNs) / 1_000_000 + " ms old";
+      faults.fault(Severity.ERROR, "STATE_STALE", why + "; holding");
+      if (arbiter.mode() == Mode.AUTONOMOUS && arbiter.request(Mode.HOLD, "STATE_STALE: " + why)) {
+        staleHoldMark = arbiter.transitions();
+      }
+    }
+    freshSinceNs = -1;
+  }
+
+  /**
+   * A fresh state: re-anchors after a blind spell, resumes autonomy after our own stale HOLD once
+   * states have been fresh long enough, and takes up an adopted response.
+   */
+  private void onFresh(long nowNs, double[] measured) {
+    stateStaleReported = false;
+    if (freshSinceNs < 0) {
+      freshSinceNs = nowNs;
+    }
+    if (blindSinceNs >= 0) {
+      reanchorAfterBlindSpell(nowNs, measured);
+    }
+    if (staleHoldMark >= 0 && config.resumeAfterNs() > 0 && nowNs - freshSinceNs >= config.resumeAfterNs()) {
+      // resume only if nobody (operator, another fault) changed the mode since our own HOLD
+      if (arbiter.transitions() == staleHoldMark && arbiter.mode() == Mode.HOLD) {
+        arbiter.request(Mode.AUTONOMOUS, "STATE_FRESH: states fresh again for "
+            + config.resumeAfterNs() / 1_000_000 + " ms");
+      }
+      staleHoldMark = -1;
+    }
+    ActuatorResponse next = adoptedResponse.getAndSet(null);
+    if (next != null) {
+      switchResponse(next, measured);
+    }
+  }
+
+  /**
+   * The tracking-error check: the measurement against the command (or, for an arm that lags, the
+   * command passed through its response at the measurement's stamp); too far is a protective stop.
+   */
+  private void checkTracking(long nowNs, double[] measured, long stateStampNs) {
+    double worst = 0;
+    int worstJoint = 0;
+    double[] reference = expected == null ? cmdPos : expectedAt(nowNs - stateStampNs);
+    for (int i = 0; i < n; i++) {
+      double e = Math.abs(reference[i] - measured[i]);
+      if (e > worst) {
+        worst = e;
+        worstJoint = i;
+      }
+    }
+    if (worst > config.trackingErrorRad() && arbiter.mode() != Mode.PROTECTIVE_STOP) {
+      faults.fault(Severity.CRITICAL, "TRACKING_ERROR",
+          "joint " + worstJoint + " is " + worst + " from " + (expected == null ? "its command" : "its command passed"
+              + " through the arm's response") + " (limit " + config.trackingErrorRad() + ")");
+      arbiter.protectiveStop("TRACKING_ERROR on joint " + worstJoint);
+    }
+  }
+
+  /**
+   * What the command should follow this tick into {@link #desired} (the operator's jog in TELEOP,
+   * the active plan in AUTONOMOUS); false to brake to rest instead (a stale state, deadman lost —
+   * checked even while states are stale —, no plan or a stale one, any other mode).
+   */
+  private boolean follow(long nowNs, Mode mode, boolean stale) {
+    if (mode == Mode.TELEOP) {
+      OperatorInput in = operator;
+      if (in == null || !in.alive(nowNs)) {
+        if (!deadmanReported) {
+          deadmanReported = true;
+          String why = in == null ? "no teleoperation input is connected" : in.deadReason(nowNs);
+          faults.fault(Severity.CRITICAL, "DEADMAN", why + "; protective stop");
+          arbiter.protectiveStop("DEADMAN: " + why);
+        }
+        return false;
+      }
+      if (stale || !in.velocity(nowNs, cmdPos, cmdVel, jogVel)) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        desired[i] = cmdPos[i] + jogVel[i] * dt;
+      }
+      return true;
+    }
+    if (mode != Mode.AUTONOMOUS || stale || active == null) {
+      return false;
+    }
+    if (nowNs - active.header().stampNs() <= config.planTimeoutNs()) {
+      interpolate(nowNs + periodNs);
+      planStaleReported = false;
+      return true;
+    }
+    if (!planStaleReported) {
+      planStaleReported = true;
+      faults.fault(Severity.WARNING, "PLAN_STALE",
+          "no plan newer than " + config.planTimeoutNs() / 1_000_000 + " ms; controlled stop");
+    }
+    return false;
   }
 
   /**
