@@ -130,37 +130,9 @@ public final class Session {
       if (memory.learn() != null && store.isPresent()) {
         trainer = backgroundTrainer(vertx, spec, parts, store.get(), memory.learn());
       }
-      String recorder = null;
-      if (store.isPresent()) {
-        String source = spec.source() == null ? "builtin:demo" : spec.source().toString();
-        MemoryRecorder r = new MemoryRecorder(parts.robotId(), store.get(),
-            new MemoryRecorder.Info(source, parts.planner().name(), false, SceneExperience.json(spec.scene())),
-            parts.clock(), memory.frames());
-        if (r.frameArchive() != null) { // before the bridge starts: every picture of every episode
-          parts.hardware().onFrame(r.frameArchive()::offer);
-          System.err.println("telos: keeping camera pictures with the episodes in " + memory.frames().dir());
-        }
-        recorder = vertx.deployVerticle(r).await();
-      }
+      String recorder = store.isPresent() ? startRecorder(vertx, spec, parts, store.get(), memory) : null;
       // the operator console comes up before the arm moves: if it cannot, the run does not start
-      int consolePort = -1;
-      if (!spec.teleop().console().asMap().isEmpty()) {
-        ConsoleConfig cc = ConsoleConfig.from(spec.teleop().console(),
-            spec.source() == null ? null : spec.source().toAbsolutePath().getParent());
-        TeleopConsole console = new TeleopConsole(parts.robotId(), parts.model(), cc,
-            store.<EpisodeSource>map(ConsoleEpisodes::new).orElse(EpisodeSource.NONE));
-        try {
-          vertx.deployVerticle(console).await();
-        } catch (RuntimeException e) {
-          throw new LaunchException(e.getMessage(), e);
-        }
-        consolePort = console.port();
-        System.err.println("telos: operator console at " + (cc.tls() ? "https" : "http") + "://" + cc.host() + ":"
-            + consolePort + "/" + (cc.generatedToken() ? "  (token " + cc.token() + ")" : ""));
-        if (cc.mqtt()) {
-          vertx.deployVerticle(new MqttOperatorStation(parts.robotId(), parts.model(), cc)).await();
-        }
-      }
+      int consolePort = startConsole(vertx, spec, parts, store);
       if (spec.cluster() != null) { // before the arm moves: one agent per robot id in the fleet
         Fleet.requireUnique(vertx, parts.robotId(), FLEET_CHECK_MS);
       }
@@ -230,5 +202,48 @@ public final class Session {
       }
       store.ifPresent(EpisodeStore::close);
     }
+  }
+
+  /**
+   * {@code teleop.console}: the operator's web console (and its MQTT station), deployed before the
+   * arm moves; returns its port, or -1 when the launch file has none.
+   *
+   * @throws LaunchException when it cannot listen
+   */
+  private static int startConsole(Vertx vertx, LaunchSpec spec, AgentRuntime.Parts parts,
+      Optional<EpisodeStore> store) {
+    if (spec.teleop().console().asMap().isEmpty()) {
+      return -1;
+    }
+    ConsoleConfig cc = ConsoleConfig.from(spec.teleop().console(),
+        spec.source() == null ? null : spec.source().toAbsolutePath().getParent());
+    TeleopConsole console = new TeleopConsole(parts.robotId(), parts.model(), cc,
+        store.<EpisodeSource>map(ConsoleEpisodes::new).orElse(EpisodeSource.NONE));
+    try {
+      vertx.deployVerticle(console).await();
+    } catch (RuntimeException e) {
+      throw new LaunchException(e.getMessage(), e);
+    }
+    int port = console.port();
+    System.err.println("telos: operator console at " + (cc.tls() ? "https" : "http") + "://" + cc.host() + ":"
+        + port + "/" + (cc.generatedToken() ? "  (token " + cc.token() + ")" : ""));
+    if (cc.mqtt()) {
+      vertx.deployVerticle(new MqttOperatorStation(parts.robotId(), parts.model(), cc)).await();
+    }
+    return port;
+  }
+
+  /** Episodic memory's recorder for this run (deployment id), hooked to the camera before the bridge starts. */
+  private static String startRecorder(Vertx vertx, LaunchSpec spec, AgentRuntime.Parts parts, EpisodeStore store,
+      MemoryConfig memory) {
+    String source = spec.source() == null ? "builtin:demo" : spec.source().toString();
+    MemoryRecorder r = new MemoryRecorder(parts.robotId(), store,
+        new MemoryRecorder.Info(source, parts.planner().name(), false, SceneExperience.json(spec.scene())),
+        parts.clock(), memory.frames());
+    if (r.frameArchive() != null) { // before the bridge starts: every picture of every episode
+      parts.hardware().onFrame(r.frameArchive()::offer);
+      System.err.println("telos: keeping camera pictures with the episodes in " + memory.frames().dir());
+    }
+    return vertx.deployVerticle(r).await();
   }
 }
