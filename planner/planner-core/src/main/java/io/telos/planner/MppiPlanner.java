@@ -366,65 +366,20 @@ public final class MppiPlanner implements InstrumentedPlanner {
   public ActionChunk plan(Observation observation, Goal goal) {
     long startNs = System.nanoTime(); // diagnostics only
     Target target = goal.target();
-    if (target instanceof Target.Joints j) {
-      ReachCost.checkJoints(j, n);
-    }
-    if (target instanceof Target.Observed o && o.position().size() != n) {
-      throw new IllegalArgumentException("goal observation has " + o.position().size() + " joints, the arm " + n);
-    }
-    if (target instanceof Target.Push && pushModel == null) {
-      throw new IllegalArgumentException("a push goal needs a contact world model: declare the object in scene.objects");
-    }
-    Chunks.requireFinite(observation);
-    if (target instanceof Target.Push push && !PushingWorldModel.sees(observation, push.object())) {
-      throw new Planner.NotReady("push goal: object '" + push.object() + "' is not in the observation");
-    }
+    checkGoal(observation, target);
     model.encode(observation, x0);
     System.arraycopy(x0, 0, measured, 0, x0.length);
     String goalKey = goal.id();
-    int o = target instanceof Target.Push push ? objectOffset(push.object()) : -1;
     if (target instanceof Target.Push push && pushLayer != null) { // the upper level picks the subgoal
-      model.probe(Probe.END_EFFECTOR_POSITION, measured, 1, ee0);
-      PushLayer.Decision d = pushLayer.update(goal.id(), push, ee0, measured[o], measured[o + 1]);
-      if (d.phase() != lastPhase) {
-        LOG.debug("component=planner/{} event=push_phase goal={} phase={} stampNs={} tool=[{}, {}, {}] object=[{}, {}]",
-            name, goal.id(), d.phase(), observation.header().stampNs(), ee0[0], ee0[1], ee0[2], measured[o],
-            measured[o + 1]);
-      }
-      lastPhase = d.phase();
+      PushLayer.Decision d = pushDecision(goal, push, observation);
       if (d.phase() != PushLayer.Phase.PUSH) {
         target = d.waypoint();
       }
       goalKey = goal.id() + "#" + d.index();
     }
     long stamp = observation.header().stampNs();
-    long start = stamp;
-    double seamDeviation = Double.NaN;
-    int continuedFrom = -1;
-    if (continuity.enabled() && haveSent) {
-      double f = (double) (stamp - sentStartNs) / dtNs; // where the observation falls in the sent plan
-      double g = f + (double) latencyNs / dtNs; // where the new plan will be applied
-      if (f >= 0 && g <= horizon) {
-        model.probe(Probe.JOINT_POSITION, x0, 1, measuredQ);
-        seamDeviation = 0;
-        for (int i = 0; i < n; i++) {
-          double predicted = interpolate(sentPositions, n, i, f);
-          seamDeviation = Math.max(seamDeviation, Math.abs(predicted - measuredQ[i]));
-        }
-        if (seamDeviation <= continuity.resyncRad()) {
-          int size = model.stateSize();
-          for (int j = 0; j < size; j++) {
-            sentAtStamp[j] = interpolate(sentStates, size, j, f);
-            sentLater[j] = interpolate(sentStates, size, j, g);
-          }
-          // the measurement, advanced by what the plan in flight does meanwhile (for a lagging arm:
-          // the commands in flight as sent, the arm's part corrected by the measurement)
-          model.assimilate(observation, sentAtStamp, sentLater, x0);
-          start = stamp + latencyNs;
-          continuedFrom = Math.min(horizon - 1, (int) Math.floor(g));
-        }
-      }
-    }
+    int continuedFrom = continueSentPlan(observation, stamp);
+    long start = continuedFrom >= 0 ? stamp + latencyNs : stamp;
     if (model.separatesCommand()) {
       correctCommands(stamp, continuedFrom >= 0 ? sentAtStamp : measured);
     }
@@ -439,6 +394,105 @@ public final class MppiPlanner implements InstrumentedPlanner {
       encodeGoal(target, observation);
     }
     warmStart(start);
+    seedPreviousAction(observation, continuedFrom);
+    double error = taskError(target);
+    double scale = anneal(target, error);
+    double bestCost = optimise(target);
+    Gate gate = gate(target, bestCost);
+    boolean infeasible = Energy.breaksHardLimit(bestCost);
+    boolean stuck = stuckDetector.update(stamp, error, goal.tolerance());
+    warm = true;
+    lastStartNs = start;
+
+    int[] clipped = new int[1];
+    Header header = new Header(sequence++, stamp, "planner/" + name, observation.header().frame());
+    ActionChunk chunk = Chunks.build(header, start, observation, goal.id(), planRollout, limits, dtNs, gate.energy(),
+        clipped);
+    remember(start);
+    double uncertainty = 0;
+    for (int t = 1; t <= horizon; t++) {
+      uncertainty += planRollout.uncertainty(t)[0] / horizon;
+    }
+    diagnostics = new PlanDiagnostics(name, goal.id(), stamp, chunk.energy(), bestCost, error,
+        predictedError(planRollout, target), scale, samples, config.iterations(), uncertainty, gate.fallback(),
+        clipped[0], System.nanoTime() - startNs, gate.hold(), infeasible, stuck);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("component=planner/{} event=plan goal={} stampNs={} energy={} best={} errorM={} noiseScale={} "
+              + "fallback={} hold={} infeasible={} stuck={} clipped={} stepUs={}", name, goal.id(), stamp,
+          chunk.energy(), bestCost, error, scale, gate.fallback(), gate.hold(), infeasible, stuck, clipped[0],
+          diagnostics.stepNs() / 1000);
+    }
+    return chunk;
+  }
+
+  /** Refuses a goal this planner cannot pursue from this observation (wrong size, no contact model, object unseen). */
+  private void checkGoal(Observation observation, Target target) {
+    if (target instanceof Target.Joints j) {
+      ReachCost.checkJoints(j, n);
+    }
+    if (target instanceof Target.Observed o && o.position().size() != n) {
+      throw new IllegalArgumentException("goal observation has " + o.position().size() + " joints, the arm " + n);
+    }
+    if (target instanceof Target.Push && pushModel == null) {
+      throw new IllegalArgumentException("a push goal needs a contact world model: declare the object in scene.objects");
+    }
+    Chunks.requireFinite(observation);
+    if (target instanceof Target.Push push && !PushingWorldModel.sees(observation, push.object())) {
+      throw new Planner.NotReady("push goal: object '" + push.object() + "' is not in the observation");
+    }
+  }
+
+  /** The push layer's phase and waypoint for the measured tool and object (the upper level of a push). */
+  private PushLayer.Decision pushDecision(Goal goal, Target.Push push, Observation observation) {
+    int o = objectOffset(push.object());
+    model.probe(Probe.END_EFFECTOR_POSITION, measured, 1, ee0);
+    PushLayer.Decision d = pushLayer.update(goal.id(), push, ee0, measured[o], measured[o + 1]);
+    if (d.phase() != lastPhase) {
+      LOG.debug("component=planner/{} event=push_phase goal={} phase={} stampNs={} tool=[{}, {}, {}] object=[{}, {}]",
+          name, goal.id(), d.phase(), observation.header().stampNs(), ee0[0], ee0[1], ee0[2], measured[o],
+          measured[o + 1]);
+    }
+    lastPhase = d.phase();
+    return d;
+  }
+
+  /**
+   * Latency compensation ({@link Continuity}): when the plan in flight still covers the moment this
+   * plan will apply and the arm is where it said, starts from its state there ({@link #x0}, with the
+   * measurement assimilated) and returns the step of the sent plan at that seam; -1 to start from
+   * the measurement.
+   */
+  private int continueSentPlan(Observation observation, long stamp) {
+    if (!continuity.enabled() || !haveSent) {
+      return -1;
+    }
+    double f = (double) (stamp - sentStartNs) / dtNs; // where the observation falls in the sent plan
+    double g = f + (double) latencyNs / dtNs; // where the new plan will be applied
+    if (f < 0 || g > horizon) {
+      return -1;
+    }
+    model.probe(Probe.JOINT_POSITION, x0, 1, measuredQ);
+    double seamDeviation = 0;
+    for (int i = 0; i < n; i++) {
+      double predicted = interpolate(sentPositions, n, i, f);
+      seamDeviation = Math.max(seamDeviation, Math.abs(predicted - measuredQ[i]));
+    }
+    if (seamDeviation > continuity.resyncRad()) {
+      return -1;
+    }
+    int size = model.stateSize();
+    for (int j = 0; j < size; j++) {
+      sentAtStamp[j] = interpolate(sentStates, size, j, f);
+      sentLater[j] = interpolate(sentStates, size, j, g);
+    }
+    // the measurement, advanced by what the plan in flight does meanwhile (for a lagging arm:
+    // the commands in flight as sent, the arm's part corrected by the measurement)
+    model.assimilate(observation, sentAtStamp, sentLater, x0);
+    return Math.min(horizon - 1, (int) Math.floor(g));
+  }
+
+  /** The action before the first one planned: the command at the seam, else the measured velocity (bounded), else rest. */
+  private void seedPreviousAction(Observation observation, int continuedFrom) {
     double[] previous = rollout.previousAction();
     if (continuedFrom >= 0) { // the command being executed at the seam
       System.arraycopy(sentActions, continuedFrom * n, previous, 0, n);
@@ -451,10 +505,14 @@ public final class MppiPlanner implements InstrumentedPlanner {
       Arrays.fill(previous, 0.0);
     }
     System.arraycopy(previous, 0, planRollout.previousAction(), 0, n);
+  }
 
-    double error = taskError(target);
-    // Anneal on the error that can still be removed: for a target outside the reachable workspace,
-    // the distance left at the best configuration inverse kinematics found does not count.
+  /**
+   * Sets the sampling noise for the error still to remove (and the subgoal's weight); returns the
+   * noise scale. For a target outside the reachable workspace, the distance left at the best
+   * configuration inverse kinematics found does not count.
+   */
+  private double anneal(Target target, double error) {
     double excess = Math.max(0.0, error - achievableError);
     double anneal = target instanceof Target.Joints || target instanceof Target.Observed ? config.annealDistanceRad()
         : config.annealDistance();
@@ -471,7 +529,11 @@ public final class MppiPlanner implements InstrumentedPlanner {
     for (int t = 0; t < horizon; t++) {
       System.arraycopy(baseSigma, 0, sigma, t * n, n);
     }
+    return scale;
+  }
 
+  /** The sampling iterations (MPPI update or CEM refit); keeps the best sample seen in {@link #best}, returns its cost. */
+  private double optimise(Target target) {
     double bestCost = Double.POSITIVE_INFINITY;
     for (int it = 0; it < config.iterations(); it++) {
       sample();
@@ -498,7 +560,17 @@ public final class MppiPlanner implements InstrumentedPlanner {
         updateMppi();
       }
     }
+    return bestCost;
+  }
 
+  /** What the plan gate let through: its energy, whether the best sample replaced the mean, whether it holds. */
+  private record Gate(double energy, boolean fallback, boolean hold) {}
+
+  /**
+   * The plan gate: the mean sequence, unless it breaks a hard limit the best sample keeps (fallback),
+   * or enters a keep-out volume — then the best sample if it stays clear, else hold in place.
+   */
+  private Gate gate(Target target, double bestCost) {
     double planEnergy = evaluatePlan(mean, target);
     boolean fallback = false;
     if (Energy.breaksHardLimit(planEnergy) && bestCost < planEnergy) {
@@ -527,30 +599,7 @@ public final class MppiPlanner implements InstrumentedPlanner {
         }
       }
     }
-    boolean infeasible = Energy.breaksHardLimit(bestCost);
-    boolean stuck = stuckDetector.update(stamp, error, goal.tolerance());
-    warm = true;
-    lastStartNs = start;
-
-    int[] clipped = new int[1];
-    Header header = new Header(sequence++, stamp, "planner/" + name, observation.header().frame());
-    ActionChunk chunk = Chunks.build(header, start, observation, goal.id(), planRollout, limits, dtNs, planEnergy,
-        clipped);
-    remember(start);
-    double uncertainty = 0;
-    for (int t = 1; t <= horizon; t++) {
-      uncertainty += planRollout.uncertainty(t)[0] / horizon;
-    }
-    diagnostics = new PlanDiagnostics(name, goal.id(), stamp, chunk.energy(), bestCost, error,
-        predictedError(planRollout, target), scale, samples, config.iterations(), uncertainty, fallback, clipped[0],
-        System.nanoTime() - startNs, hold, infeasible, stuck);
-    if (LOG.isDebugEnabled()) {
-      LOG.debug("component=planner/{} event=plan goal={} stampNs={} energy={} best={} errorM={} noiseScale={} "
-              + "fallback={} hold={} infeasible={} stuck={} clipped={} stepUs={}", name, goal.id(), stamp,
-          chunk.energy(), bestCost, error, scale, fallback, hold, infeasible, stuck, clipped[0],
-          diagnostics.stepNs() / 1000);
-    }
-    return chunk;
+    return new Gate(planEnergy, fallback, hold);
   }
 
   /**
