@@ -220,32 +220,10 @@ public final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     float[][] flat = new float[episodes * perEpisode][];
     long[] keys = new long[flat.length];
-    int k = 0;
     try (SqliteEpisodeStore store = new SqliteEpisodeStore(f,
         SqliteEpisodeStore.Options.defaults().withQueueCapacity(1 << 20))) {
       store.open();
-      for (int e = 0; e < episodes; e++) {
-        long ep = store.beginEpisode(new EpisodeMeta("bench", "", "bench", "g" + e, false, 0));
-        double[] q = new double[12];
-        for (int j = 0; j < 12; j++) {
-          q[j] = r.nextGaussian();
-        }
-        for (int i = 0; i < perEpisode; i++) {
-          for (int j = 0; j < 12; j++) {
-            q[j] += 0.05 * r.nextGaussian();
-          }
-          Vec state = Vec.of(q.clone());
-          store.append(new StepRecord(ep, i, 1_000_000L * i, state, null, null, Vec.of(i, e), null, null, Double.NaN,
-              null, null));
-          flat[k] = floats(state);
-          keys[k++] = (ep << 32) | i;
-        }
-        store.endEpisode(ep, e % 2 == 0 ? Outcome.REACHED : Outcome.FAILED, perEpisode);
-        if (e % 50 == 49) {
-          store.flush().get(120, TimeUnit.SECONDS);
-        }
-      }
-      store.flush().get(120, TimeUnit.SECONDS);
+      writeRandomWalks(store, episodes, perEpisode, r, flat, keys);
       double writeS = (System.nanoTime() - t0) / 1e9;
 
       long t1 = System.nanoTime();
@@ -314,6 +292,37 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
       }
     }
+  }
+
+  /**
+   * Writes {@code episodes} random walks of {@code perEpisode} 12-d states (half reached, half
+   * failed) and keeps each state as floats in {@code flat} with its key (episode, index) in {@code keys}.
+   */
+  private static void writeRandomWalks(SqliteEpisodeStore store, int episodes, int perEpisode, Random r,
+      float[][] flat, long[] keys) throws Exception {
+    int k = 0;
+    for (int e = 0; e < episodes; e++) {
+      long ep = store.beginEpisode(new EpisodeMeta("bench", "", "bench", "g" + e, false, 0));
+      double[] q = new double[12];
+      for (int j = 0; j < 12; j++) {
+        q[j] = r.nextGaussian();
+      }
+      for (int i = 0; i < perEpisode; i++) {
+        for (int j = 0; j < 12; j++) {
+          q[j] += 0.05 * r.nextGaussian();
+        }
+        Vec state = Vec.of(q.clone());
+        store.append(new StepRecord(ep, i, 1_000_000L * i, state, null, null, Vec.of(i, e), null, null, Double.NaN,
+            null, null));
+        flat[k] = floats(state);
+        keys[k++] = (ep << 32) | i;
+      }
+      store.endEpisode(ep, e % 2 == 0 ? Outcome.REACHED : Outcome.FAILED, perEpisode);
+      if (e % 50 == 49) {
+        store.flush().get(120, TimeUnit.SECONDS);
+      }
+    }
+    store.flush().get(120, TimeUnit.SECONDS);
   }
 
   private void row(String what, long[] ns) {
