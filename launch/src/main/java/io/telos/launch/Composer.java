@@ -193,9 +193,10 @@ public final class Composer {
         }
         Optional<double[][]> r = ResponseReport.parseSummary(estimates.get(estimates.size() - 1).detail());
         if (r.isPresent() && r.get()[0].length == model.dof()) {
-          ActuatorResponse remembered = declared.adopting(r.get()[0], r.get()[1]);
-          LOG.info("component=launch/{} event=response_remembered episode={} lag_s={} dead_time_s={}",
-              spec.robot().id(), e.id(), Arrays.toString(remembered.lagS()), Arrays.toString(remembered.deadTimeS()));
+          ActuatorResponse remembered = declared.adopting(r.get()[0], r.get()[1], r.get()[2]);
+          LOG.info("component=launch/{} event=response_remembered episode={} lag_s={} dead_time_s={}"
+              + " max_velocity={}", spec.robot().id(), e.id(), Arrays.toString(remembered.lagS()),
+              Arrays.toString(remembered.deadTimeS()), Arrays.toString(remembered.maxVelocity()));
           return remembered;
         }
       }

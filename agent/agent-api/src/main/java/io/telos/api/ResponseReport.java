@@ -1,5 +1,6 @@
 package io.telos.api;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,13 +21,29 @@ import java.util.regex.Pattern;
  * @param mismatches one line per joint whose declared response lies outside the estimate's
  *     confidence (e.g. {@code "shoulder: lag declared 0.4 s, identified 0.2 ± 0.01 s"}); empty when
  *     the declaration agrees, or nothing is declared
+ * @param maxVelocity the speed ceiling seen per joint (a plateau of the measured speed where the
+ *     lag asked for more), rad/s or m/s; +∞ where none was seen, NaN where unknown
  */
 public record ResponseReport(Header header, List<String> joints, Vec lagS, Vec lagSigmaS, Vec deadTimeS,
-    Vec deadTimeSigmaS, long samples, List<String> mismatches) implements Message {
+    Vec deadTimeSigmaS, long samples, List<String> mismatches, Vec maxVelocity) implements Message {
+  /** A report without speed ceilings (none seen). */
+  public ResponseReport(Header header, List<String> joints, Vec lagS, Vec lagSigmaS, Vec deadTimeS,
+      Vec deadTimeSigmaS, long samples, List<String> mismatches) {
+    this(header, joints, lagS, lagSigmaS, deadTimeS, deadTimeSigmaS, samples, mismatches, null);
+  }
+
   public ResponseReport {
     Objects.requireNonNull(header, "header");
     joints = List.copyOf(joints);
     int n = joints.size();
+    if (maxVelocity == null) {
+      double[] none = new double[n];
+      Arrays.fill(none, Double.POSITIVE_INFINITY);
+      maxVelocity = Vec.of(none);
+    } else if (maxVelocity.size() != n) {
+      throw new IllegalArgumentException("a response report has one speed ceiling per joint (" + n + "), had "
+          + maxVelocity.size());
+    }
     for (Vec v : List.of(lagS, lagSigmaS, deadTimeS, deadTimeSigmaS)) {
       if (v.size() != n) {
         throw new IllegalArgumentException("a response report has one value per joint (" + n + "), had " + v.size());
@@ -51,7 +68,20 @@ public record ResponseReport(Header header, List<String> joints, Vec lagS, Vec l
       b.append(i == 0 ? "" : ", ").append(fmt(deadTimeS.get(i) * 1e3, 10)).append("±")
           .append(fmt(deadTimeSigmaS.get(i) * 1e3, 10));
     }
-    b.append("] samples=").append(samples);
+    b.append("]");
+    boolean ceiling = false;
+    for (int i = 0; i < joints.size(); i++) {
+      ceiling |= Double.isFinite(maxVelocity.get(i));
+    }
+    if (ceiling) {
+      b.append(" max_velocity=[");
+      for (int i = 0; i < joints.size(); i++) {
+        double v = maxVelocity.get(i);
+        b.append(i == 0 ? "" : ", ").append(v == Double.POSITIVE_INFINITY ? "none" : fmt(v, 1e3));
+      }
+      b.append("]");
+    }
+    b.append(" samples=").append(samples);
     if (mismatch()) {
       b.append(" mismatch: ").append(String.join("; ", mismatches));
     }
@@ -59,10 +89,12 @@ public record ResponseReport(Header header, List<String> joints, Vec lagS, Vec l
   }
 
   /**
-   * The lag and dead time per joint, s, read back from a {@link #summary()} (as kept in episodic
-   * memory); NaN for a joint that had no estimate ({@code ?}). Empty when {@code summary} is not one.
+   * The lag and dead time per joint, s, and the speed ceiling seen, read back from a
+   * {@link #summary()} (as kept in episodic memory); NaN for a joint that had no estimate
+   * ({@code ?}) and for ceilings a summary does not give, +∞ for "none". Empty when {@code summary}
+   * is not one.
    *
-   * @return {@code [lagS, deadTimeS]}
+   * @return {@code [lagS, deadTimeS, maxVelocity]}
    */
   public static Optional<double[][]> parseSummary(String summary) {
     if (summary == null) {
@@ -77,10 +109,16 @@ public record ResponseReport(Header header, List<String> joints, Vec lagS, Vec l
     if (lag == null || dead == null || lag.length != dead.length || lag.length == 0) {
       return Optional.empty();
     }
-    return Optional.of(new double[][] {lag, dead});
+    double[] vmax = m.group(3) == null ? null : values(m.group(3), 1);
+    if (vmax == null || vmax.length != lag.length) {
+      vmax = new double[lag.length];
+      Arrays.fill(vmax, Double.NaN);
+    }
+    return Optional.of(new double[][] {lag, dead, vmax});
   }
 
-  private static final Pattern SUMMARY = Pattern.compile("lag_s=\\[([^\\]]*)\\] dead_time_ms=\\[([^\\]]*)\\]");
+  private static final Pattern SUMMARY = Pattern.compile(
+      "lag_s=\\[([^\\]]*)\\] dead_time_ms=\\[([^\\]]*)\\](?: max_velocity=\\[([^\\]]*)\\])?");
 
   private static double[] values(String list, double scale) {
     String[] parts = list.split(",");
@@ -91,6 +129,10 @@ public record ResponseReport(Header header, List<String> joints, Vec lagS, Vec l
       v = pm >= 0 ? v.substring(0, pm) : v;
       if (v.equals("?")) {
         out[i] = Double.NaN;
+        continue;
+      }
+      if (v.equals("none")) {
+        out[i] = Double.POSITIVE_INFINITY;
         continue;
       }
       try {

@@ -17,6 +17,12 @@ class ResponseReportTest {
     double[][] back = ResponseReport.parseSummary(r.summary()).orElseThrow();
     assertArrayEquals(new double[] {0.15, Double.NaN, 0.02}, back[0], 1e-12, r.summary());
     assertArrayEquals(new double[] {0.0385, Double.NaN, 0.0}, back[1], 1e-12, r.summary());
+    assertTrue(Double.isNaN(back[2][0]), "no ceilings in this summary");
+    ResponseReport capped = new ResponseReport(Header.of(0, 0, "t"), List.of("a", "b"), Vec.of(0.3, 0.3),
+        Vec.of(0.001, 0.001), Vec.of(0.05, 0.05), Vec.of(0.0001, 0.0001), 10, List.of(),
+        Vec.of(1.0, Double.POSITIVE_INFINITY));
+    assertArrayEquals(new double[] {1.0, Double.POSITIVE_INFINITY}, ResponseReport.parseSummary(capped.summary())
+        .orElseThrow()[2], capped.summary());
   }
 
   @Test

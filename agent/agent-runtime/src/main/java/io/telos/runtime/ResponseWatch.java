@@ -106,6 +106,7 @@ final class ResponseWatch {
     disagreeing = 0;
     double[] lag = r.lagS().toArray();
     double[] dead = r.deadTimeS().toArray();
+    double[] ceiling = r.maxVelocity().toArray();
     List<String> refused = new ArrayList<>();
     for (int i = 0; i < lag.length; i++) {
       if (!Double.isFinite(lag[i])) {
@@ -116,6 +117,7 @@ final class ResponseWatch {
         refused.add(String.format(Locale.ROOT, "%s: lag %.3f ± %.3f s", r.joints().get(i), lag[i], sigma));
         lag[i] = Double.NaN; // keep what is in force for this joint
         dead[i] = Double.NaN;
+        ceiling[i] = Double.NaN;
       }
     }
     if (!refused.isEmpty() && !raised) {
@@ -123,15 +125,16 @@ final class ResponseWatch {
       faults.fault(Severity.WARNING, "RESPONSE_MISMATCH", "identified response not adopted where implausible (a lag"
           + " over " + MAX_ADOPTED_LAG_S + " s or too uncertain: a blocked or held joint?): " + String.join("; ", refused));
     }
-    ActuatorResponse next = inForce.adopting(lag, dead);
+    ActuatorResponse next = inForce.adopting(lag, dead, ceiling);
     if (next.equals(inForce)) {
       return;
     }
     inForce = next;
     adoptions++;
     adopter.accept(next);
-    LOG.info("component=identify/{} event=response_adopted lag_ms={} dead_time_ms={} disagreeing={} first=\"{}\"",
-        robotId, Arrays.toString(scaled(next.lagS(), 1e3)), Arrays.toString(scaled(next.deadTimeS(), 1e3)),
+    LOG.info("component=identify/{} event=response_adopted lag_ms={} dead_time_ms={} max_velocity={} disagreeing={}"
+        + " first=\"{}\"", robotId, Arrays.toString(scaled(next.lagS(), 1e3)),
+        Arrays.toString(scaled(next.deadTimeS(), 1e3)), Arrays.toString(next.maxVelocity()),
         r.mismatches().size(), r.mismatches().get(0));
   }
 

@@ -140,16 +140,29 @@ public final class ActuatorResponse {
   /**
    * This response with the lag and dead time identified on the arm where they are known: a
    * finite entry replaces this response's value for that joint (clamped into range), NaN keeps it
-   * (a joint that did not move enough to tell). The speed ceilings are kept: they are not identified.
+   * (a joint that did not move enough to tell). The speed ceilings are kept.
    */
   public ActuatorResponse adopting(double[] identifiedLagS, double[] identifiedDeadTimeS) {
+    double[] keep = new double[lagS.length];
+    Arrays.fill(keep, Double.NaN);
+    return adopting(identifiedLagS, identifiedDeadTimeS, keep);
+  }
+
+  /**
+   * As {@link #adopting(double[], double[])}, with the speed ceilings seen on the arm: a finite
+   * ceiling replaces this response's (clamped to at least 0.001); NaN or +∞ (none seen — the arm may
+   * just not have gone that fast) keeps it.
+   */
+  public ActuatorResponse adopting(double[] identifiedLagS, double[] identifiedDeadTimeS,
+      double[] identifiedMaxVelocity) {
     int n = lagS.length;
-    if (identifiedLagS.length != n || identifiedDeadTimeS.length != n) {
+    if (identifiedLagS.length != n || identifiedDeadTimeS.length != n || identifiedMaxVelocity.length != n) {
       throw new IllegalArgumentException("identified response for " + identifiedLagS.length + "/"
-          + identifiedDeadTimeS.length + " joints, this one has " + n);
+          + identifiedDeadTimeS.length + "/" + identifiedMaxVelocity.length + " joints, this one has " + n);
     }
     double[] lag = lagS.clone();
     double[] dead = deadTimeS.clone();
+    double[] ceiling = maxVelocity.clone();
     for (int i = 0; i < n; i++) {
       if (Double.isFinite(identifiedLagS[i])) {
         lag[i] = Math.min(Math.max(identifiedLagS[i], 0), MAX_LAG_S);
@@ -157,8 +170,11 @@ public final class ActuatorResponse {
       if (Double.isFinite(identifiedDeadTimeS[i])) {
         dead[i] = Math.min(Math.max(identifiedDeadTimeS[i], 0), MAX_DEAD_TIME_S);
       }
+      if (Double.isFinite(identifiedMaxVelocity[i])) {
+        ceiling[i] = Math.min(Math.max(identifiedMaxVelocity[i], MIN_CEILING), MAX_CEILING);
+      }
     }
-    return new ActuatorResponse(lag, dead, maxVelocity);
+    return new ActuatorResponse(lag, dead, ceiling);
   }
 
   /** The same response on every joint; {@code maxVelocity} may be infinite (no ceiling). */

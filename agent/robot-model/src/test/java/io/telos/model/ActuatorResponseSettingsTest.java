@@ -67,5 +67,9 @@ class ActuatorResponseSettingsTest {
     assertEquals(declared, declared.adopting(new double[] {Double.NaN, Double.NaN, Double.NaN},
         new double[] {Double.NaN, Double.NaN, Double.NaN}));
     assertThrows(IllegalArgumentException.class, () -> declared.adopting(new double[2], new double[3]));
+    ActuatorResponse capped = declared.adopting(new double[] {0.1, 0.1, 0.1}, new double[] {0, 0.01, 0},
+        new double[] {0.8, Double.POSITIVE_INFINITY, Double.NaN});
+    assertArrayEquals(new double[] {0.8, 2, Double.POSITIVE_INFINITY}, capped.maxVelocity(),
+        "a ceiling seen replaces, none seen or unknown keeps");
   }
 }

@@ -117,15 +117,17 @@ public final class OnlineResponseIdentifier implements ResponseIdentifier {
     double[] lagSigma = new double[n];
     double[] dead = new double[n];
     double[] deadSigma = new double[n];
+    double[] vmax = new double[n];
     for (ResponseEstimate.Joint j : e.joints()) {
       int i = j.joint();
+      vmax[i] = j.excited() ? j.maxVelocity() : Double.NaN;
       lag[i] = j.lagS();
       lagSigma[i] = j.lagSigmaS();
       dead[i] = j.deadTimeS();
       deadSigma[i] = j.deadTimeSigmaS();
     }
     return new ResponseReport(header, joints, Vec.of(lag), Vec.of(lagSigma), Vec.of(dead), Vec.of(deadSigma),
-        e.samples(), mismatches(e));
+        e.samples(), mismatches(e), Vec.of(vmax));
   }
 
   /** One line per disagreeing quantity, naming the joint. */
