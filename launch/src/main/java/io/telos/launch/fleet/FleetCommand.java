@@ -4,18 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telos.api.config.Settings;
 import io.telos.bridge.common.BenchStats;
+import io.telos.launch.Session;
+import io.telos.runtime.RunReport;
 import io.telos.runtime.config.ClusterSpec;
 import io.telos.runtime.config.LaunchException;
+import io.telos.runtime.config.LaunchFile;
+import io.telos.runtime.config.LaunchSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,7 +39,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "fleet", mixinStandardHelpOptions = true,
     description = "The fleet's robots (status) or a mode request to one of them (request ROBOT MODE), joining the"
         + " cluster the agents' launch files name in cluster:.",
-    subcommands = {FleetCommand.Status.class, FleetCommand.Request.class, FleetCommand.Bench.class})
+    subcommands = {FleetCommand.Status.class, FleetCommand.Request.class, FleetCommand.Bench.class,
+        FleetCommand.Capacity.class})
 public final class FleetCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -202,6 +214,92 @@ public final class FleetCommand implements Callable<Integer> {
         }
       }
       return stats.add(path, ns, messages, messages, delivered);
+    }
+  }
+
+  @Command(name = "capacity", mixinStandardHelpOptions = true,
+      description = "How many simulated robots this machine carries in real time: 1, 2, ... agents side by side in"
+          + " this JVM (each its own arm, servo loop at 1 kHz and MPPI at 50 Hz), until the first planning deadline"
+          + " miss (planner step p99 over 20 ms, or a target missed); prints the curve.")
+  static final class Capacity implements Callable<Integer> {
+    @Option(names = "--max", description = "Most robots tried (default 4).")
+    int max = 4;
+
+    @Option(names = "--targets", description = "Targets per robot at each step (default 5).")
+    int targets = 5;
+
+    /** A planner step over its period, at p99, is a deadline miss. */
+    static final double PLANNER_PERIOD_US = 20_000;
+
+    @Override
+    public Integer call() throws Exception {
+      if (max < 1 || max > 32) {
+        throw new LaunchException("--max: must be in [1, 32], was " + max);
+      }
+      if (targets < 1 || targets > 100) {
+        throw new LaunchException("--targets: must be in [1, 100], was " + targets);
+      }
+      StringBuilder b = new StringBuilder("| robots | reached | servo period p99 / p99.9 (us, worst robot) | planner"
+          + " step p50 / p99 (ms, worst robot) | limit violations | deadline met |\n|---|---|---|---|---|---|\n");
+      int carried = 0;
+      side(1); // warm-up (JIT, first physics worlds): not counted
+      for (int k = 1; k <= max; k++) {
+        List<RunReport> reports = side(k);
+        double servo99 = 0;
+        double servo999 = 0;
+        double step50 = 0;
+        double step99 = 0;
+        long reached = 0;
+        long goals = 0;
+        long violations = 0;
+        for (RunReport r : reports) {
+          servo99 = Math.max(servo99, r.servoPeriodUs().getValueAtPercentile(99));
+          servo999 = Math.max(servo999, r.servoPeriodUs().getValueAtPercentile(99.9));
+          step50 = Math.max(step50, r.plannerStepUs().getValueAtPercentile(50) / 1e3);
+          step99 = Math.max(step99, r.plannerStepUs().getValueAtPercentile(99) / 1e3);
+          reached += r.reached();
+          goals += r.outcomes().size();
+          violations += r.limitViolations();
+        }
+        boolean met = step99 * 1e3 <= PLANNER_PERIOD_US && reached == goals;
+        b.append(String.format(Locale.ROOT, "| %d | %d/%d | %.0f / %.0f | %.1f / %.1f | %d | %s |%n", k, reached, goals,
+            servo99, servo999, step50, step99, violations, met ? "yes" : "no"));
+        System.err.printf(Locale.ROOT, "telos fleet capacity: %d robot(s): servo p99 %.0f us, planner p99 %.1f ms%s%n",
+            k, servo99, step99, met ? "" : " (deadline missed)");
+        if (!met) {
+          break;
+        }
+        carried = k;
+      }
+      System.out.println(b + "\nrobots carried before the first deadline miss: " + carried
+          + " (deadline: planner step p99 <= 20 ms at 50 Hz, every target reached; the servo period is shown, it"
+          + " misses 2 ms at p99 on a 2-core machine with one robot already, see telos bench)");
+      return 0;
+    }
+
+    /** {@code k} agents side by side, each on its own simulated arm, on the wall clock. */
+    private List<RunReport> side(int k) throws Exception {
+      List<Future<RunReport>> runs = new ArrayList<>();
+      try (var pool = Executors.newFixedThreadPool(k)) {
+        for (int i = 1; i <= k; i++) {
+          LaunchSpec spec = spec("arm" + i, 40 + i);
+          runs.add(pool.submit(() -> Session.run(spec, o -> { }, Duration.ofSeconds(30L + 15L * targets))));
+        }
+        List<RunReport> out = new ArrayList<>();
+        for (var f : runs) {
+          out.add(f.get());
+        }
+        return out;
+      }
+    }
+
+    private LaunchSpec spec(String id, long seed) {
+      String yaml = "robot: { id: " + id + ", description: \"builtin:telos6\" }\nclock: wall\nseed: " + seed + "\n"
+          + "bridge: { type: sim }\nplanner: { type: mppi, rate_hz: 50 }\nsafety: { rate_hz: 1000 }\n"
+          + "task: { type: reach_random, count: " + targets + ", tolerance_m: 0.01, timeout_s: 8, settle_s: 0.1 }\n"
+          + "memory: { type: none }\n";
+      return LaunchFile.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+          Path.of("fleet-capacity.yaml"));
     }
   }
 }
