@@ -14,6 +14,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two agents in two JVMs, each driving its own simulated arm, clustered on loopback
  * with this test as a third member (an operator's tool): every robot's status reaches the
- * operator, a mode request crosses the cluster to the right robot only, a second agent claiming a
+ * operator, a mode request crosses the cluster to the right robot only, arm1's web console lists
+ * both robots and holds arm2 from the other process, a second agent claiming a
  * robot id already in the fleet refuses to start, and after kill -9 of one member the cluster
  * drops it within its failure detection while the other robot carries on. The arms run lock-step
  * (simulated time): the fleet is what is under test, and two real-time servo loops plus the
@@ -51,7 +58,8 @@ class FleetIT {
   void operatorsSeeEveryRobotAndReachTheRightOne(@TempDir Path dir) throws Exception {
     int base = freeBase();
     String members = "127.0.0.1:" + base + "-" + (base + 3);
-    Process arm1 = agent(dir, "arm1", base, members);
+    Process arm1 = agent(dir, "arm1", "arm1", base, members,
+        "teleop: { console: { host: 127.0.0.1, port: 0, token: " + TOKEN + " } }");
     Process arm2 = agent(dir, "arm2", base + 1, members);
 
     ClusterSpec spec = ClusterSpec.from(new Settings("cluster", Map.of("name", "telos-it", "port", base + 2,
@@ -82,6 +90,27 @@ class FleetIT {
       assertEquals("AUTONOMOUS", seen.get("arm1").path("mode").asText(), "arm1 untouched: " + seen.get("arm1"));
       assertTrue(request(operator, "arm2", "FLY").startsWith("REFUSED unknown request"));
       assertEquals("AUTONOMOUS", request(operator, "arm2", "AUTONOMOUS"));
+      await(() -> "AUTONOMOUS".equals(seen.get("arm2").path("mode").asText()), 10, () -> "arm2 back: " + seen.get("arm2"));
+
+      // arm1's web console, in another process, lists the fleet and holds arm2 through it
+      String console = consoleUrl(dir.resolve("arm1.log"));
+      HttpClient http = HttpClient.newHttpClient();
+      String session = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(console + "api/login"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+              "{\"user\":\"ana\",\"token\":\"" + TOKEN + "\"}")).build(), HttpResponse.BodyHandlers.ofString()).body())
+          .path("session").asText();
+      JsonNode[] listed = new JsonNode[1];
+      await(() -> {
+        listed[0] = tree(call(http, HttpRequest.newBuilder(URI.create(console + "api/fleet"))
+            .header("Cookie", "telos_session=" + session).build()));
+        return listed[0].path("robots").size() == 2;
+      }, 10, () -> "arm1's console lists both robots: " + listed[0]);
+      JsonNode held = JSON.readTree(call(http, HttpRequest.newBuilder(URI.create(console + "api/fleet/mode"))
+          .header("Content-Type", "application/json").header("Cookie", "telos_session=" + session)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"robot\":\"arm2\",\"request\":\"HOLD\"}")).build()));
+      assertEquals("HOLD", held.path("answer").asText(), held.toString());
+      await(() -> "HOLD".equals(seen.get("arm2").path("mode").asText()), 10, () -> "arm2 held from arm1's console");
+      assertEquals("AUTONOMOUS", request(operator, "arm2", "AUTONOMOUS"));
 
       // a second agent for arm2 refuses to start: the fleet already has one
       Process twin = agent(dir, "arm2-twin", "arm2", base + 3, members);
@@ -105,17 +134,54 @@ class FleetIT {
     }
   }
 
+  private static final String TOKEN = "fleet-it-token-0123456789";
+  private static final Pattern CONSOLE = Pattern.compile("operator console at (http://\\S+/)");
+
+  /** The console URL arm1 printed when it came up. */
+  private static String consoleUrl(Path log) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < end) {
+      Matcher m = CONSOLE.matcher(Files.readString(log));
+      if (m.find()) {
+        return m.group(1);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no console URL in " + log);
+  }
+
+  private static JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalStateException(json, e);
+    }
+  }
+
+  private static String call(HttpClient http, HttpRequest r) {
+    try {
+      return http.send(r, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String request(Vertx v, String robot, String body) {
     return v.eventBus().<String>request(Fleet.modeAddress(robot), body, new DeliveryOptions().setSendTimeout(10_000))
         .await().body();
   }
 
   private Process agent(Path dir, String id, int port, String members) throws IOException {
-    return agent(dir, id, id, port, members);
+    return agent(dir, id, id, port, members, "");
+  }
+
+  private Process agent(Path dir, String name, String robotId, int port, String members) throws IOException {
+    return agent(dir, name, robotId, port, members, "");
   }
 
   /** An agent JVM running {@code telos run} on a launch file for robot {@code robotId} in the fleet. */
-  private Process agent(Path dir, String name, String robotId, int port, String members) throws IOException {
+  private Process agent(Path dir, String name, String robotId, int port, String members, String extra)
+      throws IOException {
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, """
         robot: { id: %s, description: "builtin:telos6" }
@@ -126,7 +192,8 @@ class FleetIT {
         safety: { rate_hz: 500 }
         task: { type: reach_random, count: 500, tolerance_m: 0.02, timeout_s: 8, settle_s: 0.05 }
         cluster: { name: telos-it, port: %d, members: ["%s"], heartbeat_timeout_s: %d }
-        """.formatted(robotId, port, port, members, HEARTBEAT_S));
+        %s
+        """.formatted(robotId, port, port, members, HEARTBEAT_S, extra));
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-Xss2m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         "io.telos.launch.Telos", "run", file.toString());

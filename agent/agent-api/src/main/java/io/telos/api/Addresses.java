@@ -81,4 +81,17 @@ public final class Addresses {
   public static String response(String robotId) {
     return "agent." + robotId + ".response";
   }
+
+  /**
+   * Where every agent of a fleet publishes its robot's status (JSON text, about once a second); on a
+   * clustered event bus it reaches every member (ADR 0015).
+   */
+  public static String fleetStatus() {
+    return "telos.fleet.status";
+  }
+
+  /** Where a robot's agent takes operator mode requests from any member of its fleet (String in, String reply). */
+  public static String fleetMode(String robotId) {
+    return "telos.fleet." + robotId + ".mode";
+  }
 }

@@ -2,6 +2,7 @@ package io.telos.launch.fleet;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import io.telos.api.Addresses;
 import io.telos.runtime.config.ClusterSpec;
 import io.telos.runtime.config.LaunchException;
 import io.vertx.core.Vertx;
@@ -19,7 +20,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  */
 public final class Fleet {
   /** Where every member publishes its robot's status (JSON text, about once a second). */
-  public static final String STATUS = "telos.fleet.status";
+  public static final String STATUS = Addresses.fleetStatus();
   /** Body of the request that asks which member holds a robot id. */
   static final String WHO = "who";
 
@@ -27,7 +28,7 @@ public final class Fleet {
 
   /** Where a robot's agent takes operator mode requests from any member (String in, String reply). */
   public static String modeAddress(String robotId) {
-    return "telos.fleet." + robotId + ".mode";
+    return Addresses.fleetMode(robotId);
   }
 
   /** The Hazelcast settings of a member: TCP/IP join on the listed members, this host only, no phoning home. */

@@ -10,10 +10,12 @@ import io.telos.model.RobotModel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -66,6 +69,10 @@ public final class TeleopConsole extends VerticleBase {
   private final LoginThrottle throttle = new LoginThrottle();
   private long frames;
   private final AtomicLong sequence = new AtomicLong();
+  /** The fleet's robots as their agents last reported them (empty when this agent is not in a fleet). */
+  private final Map<String, JsonObject> fleet = new ConcurrentHashMap<>();
+  /** A fleet status older than this is shown as stale: its member may have left. */
+  static final long FLEET_STALE_MS = 3000;
   private HttpServer server;
   private long timer = -1;
   private volatile int port;
@@ -116,6 +123,20 @@ public final class TeleopConsole extends VerticleBase {
             ctx.response().setStatusCode(503).end("episodes unavailable: " + r.cause().getMessage());
           }
         })));
+    router.get("/api/fleet").handler(ctx -> withSession(ctx).ifPresent(op -> json(ctx, fleetView())));
+    router.post("/api/fleet/mode").handler(ctx -> withSession(ctx).ifPresent(op -> fleetRequest(ctx, op)));
+    // in a fleet (a clustered bus): every agent's status, and mode requests to any robot
+    vertx.eventBus().<String>consumer(Addresses.fleetStatus(), m -> {
+      try {
+        JsonObject o = new JsonObject(m.body());
+        String robot = o.getString("robot");
+        if (robot != null) {
+          fleet.put(robot, o.put("seen_ms", System.currentTimeMillis()));
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("component=console/{} event=fleet_status_unreadable reason=\"{}\"", robotId, e.toString());
+      }
+    });
     router.route("/*").handler(StaticHandler.create("io/telos/bridge/teleop/web").setCachingEnabled(false));
 
     HttpServerOptions opts = new HttpServerOptions().setHost(config.host()).setPort(config.port())
@@ -272,6 +293,52 @@ public final class TeleopConsole extends VerticleBase {
     var c = ctx.request().getCookie(COOKIE);
     return c != null ? c.getValue() : ctx.request().getParam("session");
   }
+
+  /** The fleet as this console sees it, robots sorted by id, each with {@code stale} when not heard from lately. */
+  JsonObject fleetView() {
+    long now = System.currentTimeMillis();
+    JsonArray robots = new JsonArray();
+    new TreeMap<>(fleet).values().forEach(o -> robots.add(o.copy()
+        .put("stale", now - o.getLong("seen_ms", 0L) > FLEET_STALE_MS).put("this", robotId.equals(o.getString("robot")))));
+    return new JsonObject().put("robots", robots);
+  }
+
+  /**
+   * {@code POST /api/fleet/mode {robot, request}}: a mode request to any robot of the fleet, through
+   * its agent's fleet address (the same arbiter and checks as its own console); audited here.
+   */
+  private void fleetRequest(RoutingContext ctx, String op) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    String robot = body == null ? null : body.getValue("robot") instanceof String r ? r : null;
+    String request = body == null ? null : body.getValue("request") instanceof String q ? q : null;
+    if (robot == null || request == null || !robot.matches("[a-z][a-z0-9_]{0,31}")
+        || !FLEET_REQUESTS.contains(request)) {
+      ctx.response().setStatusCode(400).end("robot: a robot id, request: one of " + String.join(", ",
+          FLEET_REQUESTS.stream().sorted().toList()));
+      return;
+    }
+    vertx.eventBus().<String>request(Addresses.fleetMode(robot), request,
+        new DeliveryOptions().setSendTimeout(5000)).onComplete(r -> {
+          boolean ok = r.succeeded() && !r.result().body().startsWith("REFUSED");
+          String answer = r.succeeded() ? r.result().body() : "no answer: " + r.cause().getMessage();
+          audit(op, "fleet_" + request + "_" + robot, ok, answer + ", " + from(ctx));
+          LOG.info("component=console/{} event=fleet_request operator={} robot={} request={} answer=\"{}\"", robotId,
+              op, robot, request, answer);
+          if (r.succeeded()) {
+            json(ctx, new JsonObject().put("robot", robot).put("answer", answer));
+          } else {
+            ctx.response().setStatusCode(504).end(answer);
+          }
+        });
+  }
+
+  /** What an operator may ask of any robot in the fleet from this console. */
+  static final Set<String> FLEET_REQUESTS = Set.of("AUTONOMOUS", "HOLD", "reset", "estop");
 
   private static void json(RoutingContext ctx, JsonObject o) {
     ctx.response().putHeader("Content-Type", "application/json").end(o.encode());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.telos.api.Addresses;
 import io.telos.api.OperatorCommand.Kind;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,9 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -171,5 +174,61 @@ class TeleopConsoleTest {
     var plain = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
         () -> get(HttpClient.newHttpClient(), "http://127.0.0.1:" + port + "/", null));
     assertNotNull(plain);
+  }
+
+  /** In a fleet the console lists every robot's status and forwards mode requests to any of them. */
+  @Test
+  void theFleetIsListedAndAnyRobotCanBeHeldFromHere() throws Exception {
+    int port = start(ConsoleConfig.withToken("127.0.0.1", 0, TOKEN));
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + port;
+    List<String> asked = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<String>consumer(Addresses.fleetMode("arm7"), m -> {
+      asked.add(m.body());
+      m.reply(m.body().equals("AUTONOMOUS") ? "REFUSED PROTECTIVE_STOP" : m.body());
+    }).completion().await();
+    assertEquals(401, get(http, base + "/api/fleet", null).statusCode());
+    String session = new JsonObject(post(http, base + "/api/login", new JsonObject().put("user", "ana")
+        .put("token", TOKEN)).body()).getString("session");
+    assertEquals(0, new JsonObject(get(http, base + "/api/fleet", session).body()).getJsonArray("robots").size(),
+        "alone: no fleet");
+
+    vertx.eventBus().publish(Addresses.fleetStatus(), new JsonObject().put("robot", "arm7")
+        .put("mode", "AUTONOMOUS").put("goals_ended", 3).put("goals_reached", 2).put("member", "10.0.0.7/pid 1")
+        .encode());
+    vertx.eventBus().publish(Addresses.fleetStatus(), "not json");
+    JsonObject fleet = null;
+    for (int i = 0; i < 100; i++) { // the status is delivered on the console's event loop
+      fleet = new JsonObject(get(http, base + "/api/fleet", session).body());
+      if (!fleet.getJsonArray("robots").isEmpty()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertEquals("arm7", fleet.getJsonArray("robots").getJsonObject(0).getString("robot"));
+    assertEquals(false, fleet.getJsonArray("robots").getJsonObject(0).getBoolean("stale"));
+
+    HttpResponse<String> hold = postAs(http, base + "/api/fleet/mode", session,
+        new JsonObject().put("robot", "arm7").put("request", "HOLD"));
+    assertEquals(200, hold.statusCode(), hold.body());
+    assertEquals("HOLD", new JsonObject(hold.body()).getString("answer"));
+    assertEquals("REFUSED PROTECTIVE_STOP", new JsonObject(postAs(http, base + "/api/fleet/mode", session,
+        new JsonObject().put("robot", "arm7").put("request", "AUTONOMOUS")).body()).getString("answer"));
+    assertEquals(List.of("HOLD", "AUTONOMOUS"), asked);
+    assertEquals(400, postAs(http, base + "/api/fleet/mode", session,
+        new JsonObject().put("robot", "arm7").put("request", "FLY")).statusCode());
+    assertEquals(400, postAs(http, base + "/api/fleet/mode", session,
+        new JsonObject().put("robot", "../x").put("request", "HOLD")).statusCode());
+    assertEquals(504, postAs(http, base + "/api/fleet/mode", session,
+        new JsonObject().put("robot", "arm9").put("request", "HOLD")).statusCode(), "no agent answers for arm9");
+    assertEquals(401, post(http, base + "/api/fleet/mode", new JsonObject().put("robot", "arm7")
+        .put("request", "HOLD")).statusCode(), "not without a session");
+    assertEquals(2, asked.size(), "refused requests never reached the agent");
+  }
+
+  static HttpResponse<String> postAs(HttpClient http, String url, String session, JsonObject body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .header("Cookie", "telos_session=" + session).POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

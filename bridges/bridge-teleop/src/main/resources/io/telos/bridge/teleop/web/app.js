@@ -22,6 +22,8 @@
     $('console-view').hidden = false;
     connect();
     loadEpisodes();
+    loadFleet();
+    setInterval(loadFleet, 2000);
   }
 
   function connect() {
@@ -251,6 +253,44 @@
     drawArm($('arm-side'), pts, 0, 2, state.trail);
     drawArm($('arm-top'), pts, 0, 1, state.trail);
     drawPlot();
+  }
+
+  async function loadFleet() {
+    const r = await fetch('api/fleet', { credentials: 'same-origin' });
+    if (!r.ok) return;
+    const j = await r.json();
+    $('fleet').hidden = j.robots.length === 0;
+    $('fleet-none').hidden = j.robots.length > 0;
+    const tb = document.querySelector('#fleet tbody');
+    tb.innerHTML = '';
+    for (const f of j.robots) {
+      const tr = document.createElement('tr');
+      if (f.stale) tr.className = 'stale';
+      const cells = [f.robot + (f.this ? ' (this)' : ''), f.stale ? f.mode + ' (not heard from)' : f.mode,
+        f.goals_reached + ' / ' + f.goals_ended, f.handover_open ? 'requested' : '', f.member];
+      for (const c of cells) {
+        const td = document.createElement('td');
+        td.textContent = String(c);
+        tr.appendChild(td);
+      }
+      const td = document.createElement('td');
+      for (const req of ['HOLD', 'AUTONOMOUS', 'reset']) {
+        const b = document.createElement('button');
+        b.textContent = req;
+        b.addEventListener('click', () => fleetRequest(f.robot, req));
+        td.appendChild(b);
+      }
+      tr.appendChild(td);
+      tb.appendChild(tr);
+    }
+  }
+
+  async function fleetRequest(robot, request) {
+    const r = await fetch('api/fleet/mode', { method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ robot: robot, request: request }) });
+    const text = await r.text();
+    log('fleet ' + robot + ' ' + request + ': ' + (r.ok ? JSON.parse(text).answer : text));
+    loadFleet();
   }
 
   async function loadEpisodes() {
