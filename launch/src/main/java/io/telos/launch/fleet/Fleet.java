@@ -7,9 +7,12 @@ import io.telos.runtime.config.ClusterSpec;
 import io.telos.runtime.config.LaunchException;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
@@ -59,6 +62,12 @@ public final class Fleet {
   public static Vertx vertx(ClusterSpec spec, VertxOptions options) {
     if (spec == null) {
       return Vertx.vertx(options);
+    }
+    if (spec.tls() != null) { // mutual TLS between the members' event buses
+      options.getEventBusOptions().setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(spec.tls().cert().toString())
+              .setKeyPath(spec.tls().key().toString()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(spec.tls().ca().toString()));
     }
     try {
       return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(spec)))

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +66,10 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--port", description = "First port this member tries (default 5701).")
     int port = 5701;
 
+    @Option(names = "--tls", split = ",", paramLabel = "CERT,KEY,CA",
+        description = "The fleet's bus TLS (cluster.tls): this member's certificate, its key and the fleet's CA, PEM.")
+    List<Path> tls;
+
     /** These options with this member's port and the members list. */
     Join at(int p, String memberList) {
       this.port = p;
@@ -74,7 +79,14 @@ public final class FleetCommand implements Callable<Integer> {
     }
 
     Vertx join() {
-      Map<String, Object> m = Map.of("name", name, "host", host, "port", port, "members", members);
+      Map<String, Object> m = new HashMap<>(Map.of("name", name, "host", host, "port", port,
+          "members", members));
+      if (tls != null) {
+        if (tls.size() != 3) {
+          throw new LaunchException("--tls: CERT,KEY,CA (three PEM files), was " + tls);
+        }
+        m.put("tls", Map.of("cert", tls.get(0).toString(), "key", tls.get(1).toString(), "ca", tls.get(2).toString()));
+      }
       ClusterSpec spec = ClusterSpec.from(new Settings("cluster", m));
       return Fleet.vertx(spec, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     }

@@ -2,6 +2,8 @@ package io.telos.runtime.config;
 
 import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,12 +24,30 @@ import java.util.regex.Pattern;
  *     (TCP/IP join: no multicast, which real networks and CI machines rarely allow)
  * @param heartbeatTimeoutS how long a silent member stays in the cluster before it is declared
  *     dead and its robot leaves the fleet view
+ * @param tls the event bus's TLS between members (PEM files: this member's certificate and key, the
+ *     CA that signed every member's), mutual: a member without a certificate from that CA can join
+ *     the membership but no message reaches it or comes from it; null for plain TCP
  */
-public record ClusterSpec(String name, String host, int port, List<String> members, int heartbeatTimeoutS) {
+public record ClusterSpec(String name, String host, int port, List<String> members, int heartbeatTimeoutS,
+    Tls tls) {
+  /** PEM files of the bus's mutual TLS. */
+  public record Tls(Path cert, Path key, Path ca) {
+    public Tls {
+      Objects.requireNonNull(cert, "cert");
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(ca, "ca");
+    }
+  }
+
+  /** A member on plain TCP. */
+  public ClusterSpec(String name, String host, int port, List<String> members, int heartbeatTimeoutS) {
+    this(name, host, port, members, heartbeatTimeoutS, null);
+  }
+
   /** Ports tried after {@code port} when it is taken. */
   public static final int PORT_RANGE = 20;
   /** The keys of {@code cluster:}. */
-  public static final Set<String> KEYS = Set.of("name", "host", "port", "members", "heartbeat_timeout_s");
+  public static final Set<String> KEYS = Set.of("name", "host", "port", "members", "heartbeat_timeout_s", "tls");
   private static final Pattern MEMBER = Pattern.compile("([A-Za-z0-9.\\-]+):(\\d{1,5})(?:-(\\d{1,5}))?");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
 
@@ -43,6 +63,14 @@ public record ClusterSpec(String name, String host, int port, List<String> membe
    * @throws ConfigException naming the key
    */
   public static ClusterSpec from(Settings s) {
+    return from(s, null);
+  }
+
+  /**
+   * As {@link #from(Settings)}, with relative TLS file paths resolved against {@code base} (the
+   * launch file's folder; null for the working directory).
+   */
+  public static ClusterSpec from(Settings s, Path base) {
     if (s.asMap().isEmpty()) {
       return null;
     }
@@ -71,7 +99,23 @@ public record ClusterSpec(String name, String host, int port, List<String> membe
       members.add(String.valueOf(o));
     }
     int heartbeat = (int) s.integer("heartbeat_timeout_s", 10, 2, 300);
-    return new ClusterSpec(name, host, port, members, heartbeat);
+    Tls tls = null;
+    if (s.has("tls")) {
+      Settings t = s.section("tls").requireOnly(Set.of("cert", "key", "ca"));
+      tls = new Tls(file(t, "cert", base), file(t, "key", base), file(t, "ca", base));
+    }
+    return new ClusterSpec(name, host, port, members, heartbeat, tls);
+  }
+
+  private static Path file(Settings t, String key, Path base) {
+    Path p = Path.of(t.requiredString(key));
+    if (!p.isAbsolute() && base != null) {
+      p = base.resolve(p).normalize();
+    }
+    if (!Files.isReadable(p)) {
+      throw new ConfigException(t.key(key) + ": cannot read '" + p + "' (a PEM file)");
+    }
+    return p;
   }
 
   /** The members as single {@code host:port} addresses, port ranges expanded. */

@@ -136,7 +136,8 @@ public final class LaunchFile {
     TeleopConfig teleop = s.has("teleop") ? TeleopConfig.from(s.section("teleop")) : TeleopConfig.defaults();
     return new LaunchSpec(source, new RobotSpec(id, description, limits, arm(robot), response), clock, seed, bridge,
         perception, planner,
-        safety, task, memory, plannerRate, perceptionRate, teleop, scene, ClusterSpec.from(s.section("cluster")));
+        safety, task, memory, plannerRate, perceptionRate, teleop, scene, ClusterSpec.from(s.section("cluster"),
+        source == null ? null : source.toAbsolutePath().getParent()));
   }
 
   /** {@code robot.base_link}, {@code robot.tip_link} and {@code robot.tool: {xyz, rpy}}. */

@@ -68,4 +68,23 @@ class ClusterSpecTest {
     assertEquals("cell", spec.cluster().name());
     assertEquals("cell", spec.withSeed(7).withClock("sim").cluster().name(), "kept by every with-method");
   }
+
+  @Test
+  void tlsFilesResolveAgainstTheLaunchFileAndMustBeReadable(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    for (String f : List.of("m.pem", "m.key", "ca.pem")) {
+      java.nio.file.Files.writeString(dir.resolve(f), "-----BEGIN-----\n");
+    }
+    ClusterSpec t = ClusterSpec.from(new Settings("cluster", Map.of("members", List.of("h:1"), "tls",
+        Map.of("cert", "m.pem", "key", "m.key", "ca", "ca.pem"))), dir);
+    assertEquals(dir.resolve("m.pem"), t.tls().cert());
+    ConfigException missing = assertThrows(ConfigException.class, () -> ClusterSpec.from(new Settings("cluster",
+        Map.of("members", List.of("h:1"), "tls", Map.of("cert", "nope.pem", "key", "m.key", "ca", "ca.pem"))), dir));
+    assertTrue(missing.getMessage().contains("cluster.tls.cert"), missing.getMessage());
+    ConfigException extra = assertThrows(ConfigException.class, () -> ClusterSpec.from(new Settings("cluster",
+        Map.of("members", List.of("h:1"), "tls", Map.of("cert", "m.pem", "key", "m.key", "ca", "ca.pem",
+            "verify", false))), dir));
+    assertTrue(extra.getMessage().contains("verify"), extra.getMessage());
+    assertEquals(null, of(Map.of("members", List.of("h:1"))).tls());
+  }
 }
