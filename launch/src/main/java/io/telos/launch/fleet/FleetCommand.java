@@ -133,13 +133,13 @@ public final class FleetCommand implements Callable<Integer> {
   }
 
   @Command(name = "request", mixinStandardHelpOptions = true,
-      description = "Sends one robot's agent a mode request (AUTONOMOUS, HOLD, TELEOP, reset, estop) and prints its"
+      description = "Sends one robot's agent a mode request (AUTONOMOUS, HOLD, reset, estop) and prints its"
           + " answer: the mode it is in, or REFUSED and why.")
   static final class Request extends Join implements Callable<Integer> {
     @Parameters(index = "0", description = "The robot's id.")
     String robot;
 
-    @Parameters(index = "1", description = "AUTONOMOUS, HOLD, TELEOP, reset or estop.")
+    @Parameters(index = "1", description = "AUTONOMOUS, HOLD, reset or estop.")
     String request;
 
     @Override
