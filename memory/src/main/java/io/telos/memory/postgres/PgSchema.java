@@ -1,5 +1,6 @@
 package io.telos.memory.postgres;
 
+import io.telos.memory.jdbc.Sql;
 import java.util.List;
 
 /**
@@ -92,27 +93,16 @@ final class PgSchema {
   static final String HAS_OBJECTS = "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
       + " to_regclass('telos_steps') AND attname = 'objects' AND NOT attisdropped)";
 
-  static final String INSERT_EVENT = """
-      INSERT INTO telos_events (episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
-  static final String EVENT_COLUMNS = "episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open";
-
-  static final String INSERT_EPISODE = """
+  /** How the shared store spells its statements for these tables. */
+  static final Sql SQL = new Sql("telos_episodes", "telos_steps", "telos_events", """
       INSERT INTO telos_episodes (id, robot_id, launch_source, policy, goal_id, operator, start_ns, writer_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
-
-  static final String END_EPISODE =
-      "UPDATE telos_episodes SET outcome = ?, end_ns = ? WHERE id = ? AND outcome IS NULL";
-
-  static final String ADD_STEPS = "UPDATE telos_episodes SET steps = steps + ? WHERE id = ?";
-
-  static final String ADD_GAPS = "UPDATE telos_episodes SET gaps = gaps + ? WHERE id = ?";
-
-  static final String INSERT_STEP = """
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""", """
       INSERT INTO telos_steps (episode_id, step_index, stamp_ns, state, ee_position, latent,
         command_position, command_velocity, mode, energy, goal_id, fault_code, objects)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (episode_id, step_index) DO NOTHING""";
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (episode_id, step_index) DO NOTHING""",
+      "SELECT count(*), count(*) FILTER (WHERE outcome IS NULL), COALESCE(sum(steps), 0), COALESCE(sum(gaps), 0),"
+          + " pg_total_relation_size('telos_episodes') + pg_total_relation_size('telos_steps') FROM telos_episodes",
+      "recorded_at DESC, id DESC", "NULL::bytea", false);
 
   /** Writers (other than the caller) that left episodes open. */
   static final String OPEN_WRITERS =
@@ -123,32 +113,4 @@ final class PgSchema {
       UPDATE telos_episodes e SET outcome = 'incomplete',
         end_ns = COALESCE((SELECT max(s.stamp_ns) FROM telos_steps s WHERE s.episode_id = e.id), e.start_ns)
       WHERE e.writer_id = ? AND e.outcome IS NULL""";
-
-  static final String EPISODE_COLUMNS =
-      "id, robot_id, launch_source, policy, goal_id, operator, start_ns, end_ns, outcome, steps, gaps, recorded_at";
-
-  /**
-   * Steps of an episode, in order; column 13 is {@code objects}. {@code NULL} stands in for it in a
-   * version-1 or -2 schema that a reader sees before a writer migrated it.
-   */
-  static String selectSteps(boolean withObjects) {
-    return withObjects ? SELECT_STEPS : SELECT_STEPS_BEFORE_V3;
-  }
-
-  /** Like {@link #selectSteps(boolean)} from a step index on, at most a limit of them. */
-  static String selectStepRange(boolean withObjects) {
-    return withObjects ? SELECT_STEP_RANGE : SELECT_STEP_RANGE_BEFORE_V3;
-  }
-
-  private static final String SELECT_STEPS = selectSteps("objects", "");
-  private static final String SELECT_STEPS_BEFORE_V3 = selectSteps("NULL::bytea", "");
-  private static final String SELECT_STEP_RANGE = selectSteps("objects", " AND step_index >= ?") + " LIMIT ?";
-  private static final String SELECT_STEP_RANGE_BEFORE_V3 =
-      selectSteps("NULL::bytea", " AND step_index >= ?") + " LIMIT ?";
-
-  private static String selectSteps(String objects, String andWhere) {
-    return "SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,"
-        + " command_velocity, mode, energy, goal_id, fault_code, " + objects
-        + " FROM telos_steps WHERE episode_id = ?" + andWhere + " ORDER BY step_index";
-  }
 }

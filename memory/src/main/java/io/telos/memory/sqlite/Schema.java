@@ -1,5 +1,6 @@
 package io.telos.memory.sqlite;
 
+import io.telos.memory.jdbc.Sql;
 import java.util.List;
 
 /**
@@ -75,59 +76,19 @@ final class Schema {
   /** A row when {@code steps} has the version-3 {@code objects} column. */
   static final String HAS_OBJECTS = "SELECT 1 FROM pragma_table_info('steps') WHERE name = 'objects'";
 
-  static final String INSERT_EVENT = """
-      INSERT INTO events (episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
-  static final String EVENT_COLUMNS = "episode_id, robot_id, stamp_ns, kind, from_mode, to_mode, trigger, detail, open";
-
-  static final String INSERT_EPISODE = """
+  /** How the shared store spells its statements for this file. */
+  static final Sql SQL = new Sql("episodes", "steps", "events", """
       INSERT OR IGNORE INTO episodes (id, robot_id, launch_source, policy, goal_id, operator, start_ns)
-      VALUES (?, ?, ?, ?, ?, ?, ?)""";
-
-  static final String END_EPISODE =
-      "UPDATE episodes SET outcome = ?, end_ns = ? WHERE id = ? AND outcome IS NULL";
-
-  static final String ADD_STEPS = "UPDATE episodes SET steps = steps + ? WHERE id = ?";
-
-  static final String ADD_GAPS = "UPDATE episodes SET gaps = gaps + ? WHERE id = ?";
-
-  static final String INSERT_STEP = """
+      VALUES (?, ?, ?, ?, ?, ?, ?)""", """
       INSERT OR IGNORE INTO steps (episode_id, step_index, stamp_ns, state, ee_position, latent,
         command_position, command_velocity, mode, energy, goal_id, fault_code, objects)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+      "SELECT COUNT(*), COALESCE(SUM(outcome IS NULL), 0), COALESCE(SUM(steps), 0), COALESCE(SUM(gaps), 0) FROM episodes",
+      "id DESC", "NULL", true);
 
   /** Episodes a crash left open end at their last stored step (or their start). */
   static final String RECOVER = """
       UPDATE episodes SET outcome = 'incomplete',
         end_ns = COALESCE((SELECT max(s.stamp_ns) FROM steps s WHERE s.episode_id = episodes.id), start_ns)
       WHERE outcome IS NULL""";
-
-  static final String EPISODE_COLUMNS =
-      "id, robot_id, launch_source, policy, goal_id, operator, start_ns, end_ns, outcome, steps, gaps, recorded_at";
-
-  /**
-   * Steps of an episode, in order; column 13 is {@code objects}. {@code NULL} stands in for it in a
-   * version-1 or -2 file that a reader sees before a writer migrated it.
-   */
-  static String selectSteps(boolean withObjects) {
-    return withObjects ? SELECT_STEPS : SELECT_STEPS_BEFORE_V3;
-  }
-
-  /** Like {@link #selectSteps(boolean)} from a step index on, at most a limit of them. */
-  static String selectStepRange(boolean withObjects) {
-    return withObjects ? SELECT_STEP_RANGE : SELECT_STEP_RANGE_BEFORE_V3;
-  }
-
-  private static final String SELECT_STEPS = selectSteps("objects", "");
-  private static final String SELECT_STEPS_BEFORE_V3 = selectSteps("NULL", "");
-  private static final String SELECT_STEP_RANGE = selectSteps("objects", " AND step_index >= ?") + " LIMIT ?";
-  private static final String SELECT_STEP_RANGE_BEFORE_V3 =
-      selectSteps("NULL", " AND step_index >= ?") + " LIMIT ?";
-
-  private static String selectSteps(String objects, String andWhere) {
-    return "SELECT episode_id, step_index, stamp_ns, state, ee_position, latent, command_position,"
-        + " command_velocity, mode, energy, goal_id, fault_code, " + objects
-        + " FROM steps WHERE episode_id = ?" + andWhere + " ORDER BY step_index";
-  }
 }
