@@ -154,4 +154,16 @@ class LaunchCliTest {
     assertTrue(err.toString().contains("must record to SQLite with memory.frames and have a scene.camera"),
         err.toString());
   }
+
+  @Test
+  void fleetToolsRefuseBadOptionsWithTheirName() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Telos.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "status", "--members", "foo"));
+    assertTrue(err.toString().contains("--members: each must be host:port"), err.toString());
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "request", "arm1", "FLY", "--members", "127.0.0.1:5701"));
+    assertTrue(err.toString().contains("REQUEST: must be one of"), err.toString());
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "capacity", "--max", "0"));
+  }
 }

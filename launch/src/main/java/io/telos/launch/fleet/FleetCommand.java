@@ -2,6 +2,7 @@ package io.telos.launch.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.bridge.common.BenchStats;
 import io.telos.launch.Session;
@@ -87,7 +88,12 @@ public final class FleetCommand implements Callable<Integer> {
         }
         m.put("tls", Map.of("cert", tls.get(0).toString(), "key", tls.get(1).toString(), "ca", tls.get(2).toString()));
       }
-      ClusterSpec spec = ClusterSpec.from(new Settings("cluster", m));
+      ClusterSpec spec;
+      try {
+        spec = ClusterSpec.from(new Settings("cluster", m));
+      } catch (ConfigException e) { // the options are the cluster section's keys: say which option
+        throw new LaunchException(e.getMessage().replace("cluster.", "--"), e);
+      }
       return Fleet.vertx(spec, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     }
   }
