@@ -1,5 +1,7 @@
 package io.telos.api;
 
+import java.util.Set;
+
 /**
  * Every event-bus address, in one place. Nothing else in the code base spells an address.
  * Per-robot addresses are {@code <family>.<robotId>.<topic>}.
@@ -90,7 +92,13 @@ public final class Addresses {
     return "telos.fleet.status";
   }
 
-  /** Where a robot's agent takes operator mode requests from any member of its fleet (String in, String reply). */
+  /**
+   * What {@link #fleetMode} takes: autonomy, hold, reset of a stop, e-stop. Not TELEOP: taking
+   * control is a console's lease with a live jog input; a bare TELEOP would end in a deadman stop.
+   */
+  public static final Set<String> FLEET_REQUESTS = Set.of("AUTONOMOUS", "HOLD", "reset", "estop");
+
+  /** Where a robot's agent takes operator mode requests ({@link #FLEET_REQUESTS}) from any member of its fleet (String in, String reply). */
   public static String fleetMode(String robotId) {
     return "telos.fleet." + robotId + ".mode";
   }

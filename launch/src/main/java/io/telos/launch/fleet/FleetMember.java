@@ -32,12 +32,8 @@ public final class FleetMember extends VerticleBase {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Status period, ms. */
   public static final long PERIOD_MS = 1000;
-  /**
-   * What an operator may ask across the fleet: autonomy, hold, reset of a stop, e-stop. Not TELEOP:
-   * taking control is the console's lease with a live jog input, and a bare mode change to TELEOP
-   * with nobody jogging would only end in a deadman stop.
-   */
-  static final Set<String> REQUESTS = Set.of("AUTONOMOUS", "HOLD", "reset", "estop");
+  /** What an operator may ask across the fleet ({@link Addresses#FLEET_REQUESTS}). */
+  static final Set<String> REQUESTS = Addresses.FLEET_REQUESTS;
 
   private final AgentRuntime runtime;
   private final String robotId;

@@ -281,9 +281,8 @@ public final class SafetyKernel {
       }
       staleHoldMark = -1;
     }
-    ActuatorResponse next = adoptedResponse.getAndSet(null);
-    if (next != null) {
-      switchResponse(next, measured);
+    if (adoptedResponse.get() != null) { // a plain read per tick; the swap only when one was adopted
+      switchResponse(adoptedResponse.getAndSet(null), measured);
     }
   }
 

@@ -338,7 +338,7 @@ public final class TeleopConsole extends VerticleBase {
   }
 
   /** What an operator may ask of any robot in the fleet from this console. */
-  static final Set<String> FLEET_REQUESTS = Set.of("AUTONOMOUS", "HOLD", "reset", "estop");
+  static final Set<String> FLEET_REQUESTS = Addresses.FLEET_REQUESTS;
 
   private static void json(RoutingContext ctx, JsonObject o) {
     ctx.response().putHeader("Content-Type", "application/json").end(o.encode());
