@@ -264,10 +264,32 @@ public final class Composer {
 
   public static MemoryConfig memory(LaunchSpec spec) {
     try {
-      return MemoryConfig.from(spec.memory());
+      return MemoryConfig.from(fleetDefault(spec));
     } catch (IllegalArgumentException e) {
       throw new LaunchException((spec.source() == null ? "launch file" : spec.source().toString()) + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code memory:} with the fleet's default: a member of a fleet ({@code cluster:}) records to the
+   * fleet's one PostgreSQL store unless its launch file names another type, so that every robot's
+   * episodes are in one place for the fleet trainer and for recall.
+   *
+   * @throws LaunchException when a fleet member names no store url and no other type
+   */
+  static Settings fleetDefault(LaunchSpec spec) {
+    Settings m = spec.memory();
+    if (spec.cluster() == null || m.has("type")) {
+      return m;
+    }
+    if (!m.has("url")) {
+      throw new LaunchException("memory.url: a member of a fleet (cluster:) records to the fleet's PostgreSQL store:"
+          + " give its url (jdbc:postgresql://host:port/database), or memory.type: sqlite to keep this robot's"
+          + " memory on this machine (or none)");
+    }
+    Map<String, Object> withType = new LinkedHashMap<>(m.asMap());
+    withType.put("type", "postgres");
+    return new Settings("memory", withType);
   }
 
   /**

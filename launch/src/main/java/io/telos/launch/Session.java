@@ -1,12 +1,14 @@
 package io.telos.launch;
 
 import io.telos.api.GoalOutcome;
+import io.telos.api.config.Settings;
 import io.telos.bridge.teleop.ConsoleConfig;
 import io.telos.bridge.teleop.EpisodeSource;
 import io.telos.bridge.teleop.MqttOperatorStation;
 import io.telos.bridge.teleop.TeleopConsole;
 import io.telos.launch.fleet.Fleet;
 import io.telos.launch.fleet.FleetMember;
+import io.telos.launch.fleet.ModelInstaller;
 import io.telos.launch.learn.BackgroundTrainer;
 import io.telos.launch.learn.SceneExperience;
 import io.telos.memory.EpisodeStore;
@@ -20,15 +22,18 @@ import io.telos.planner.djl.Trainer;
 import io.telos.runtime.AgentRuntime;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.bus.Codecs;
+import io.telos.runtime.config.ClusterSpec;
 import io.telos.runtime.config.LaunchException;
 import io.telos.runtime.config.LaunchSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /** Runs one launch spec to the end of its task (or until stopped) and returns what it measured. */
@@ -106,6 +111,26 @@ public final class Session {
     return trainer;
   }
 
+  /**
+   * {@code cluster.models}: the installer of the fleet trainer's releases, writing where the learned
+   * world model watches ({@code planner.world_model.path}); null without {@code cluster.models}.
+   *
+   * @throws LaunchException when the planner's world model does not watch a folder
+   */
+  static ModelInstaller modelInstaller(LaunchSpec spec) {
+    ClusterSpec.Models m = spec.cluster() == null ? null : spec.cluster().models();
+    if (m == null) {
+      return null;
+    }
+    Settings wm = spec.planner().section("world_model");
+    if (!"learned".equals(wm.string("type", "")) || !(wm.number("watch_s", 0, 0, 3600) > 0)) {
+      throw new LaunchException("cluster.models: the fleet's models are adopted by a learned world model that"
+          + " watches its folder: set planner.world_model: {type: learned, path: DIR, watch_s: 1}");
+    }
+    return new ModelInstaller(spec.robot().id(), new ModelInstaller.Settings(Path.of(wm.string("path",
+        ".telos/models")), m.pin(), m.canaryGoals(), m.maxDrop()));
+  }
+
   /** How long to wait for another member claiming this robot id before starting, ms. */
   static final long FLEET_CHECK_MS = 1500;
 
@@ -139,7 +164,8 @@ public final class Session {
       AgentRuntime rt = AgentRuntime.deploy(vertx, parts).await();
       if (spec.cluster() != null) {
         String member = spec.cluster().host() + "/pid " + ProcessHandle.current().pid();
-        vertx.deployVerticle(new FleetMember(rt, member)).await();
+        vertx.deployVerticle(new FleetMember(rt, member, modelInstaller(spec),
+            store.<LongSupplier>map(st -> st::durableSteps).orElse(null))).await();
         System.err.println("telos: " + parts.robotId() + " is a member of fleet '" + spec.cluster().name() + "' ("
             + member + ")");
       }

@@ -1,31 +1,38 @@
 package io.telos.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telos.api.Addresses;
 import io.telos.api.config.Settings;
 import io.telos.launch.fleet.Fleet;
+import io.telos.memory.postgres.PgServer;
 import io.telos.runtime.config.ClusterSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -34,136 +41,224 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two agents in two JVMs, each driving its own simulated arm, clustered on loopback
- * with this test as a third member (an operator's tool): every robot's status reaches the
- * operator, a mode request crosses the cluster to the right robot only, arm1's web console lists
- * both robots and holds arm2 from the other process, a second agent claiming a
- * robot id already in the fleet refuses to start, and after kill -9 of one member the cluster
- * drops it within its failure detection while the other robot carries on. The arms run lock-step
- * (simulated time): the fleet is what is under test, and two real-time servo loops plus the
- * cluster on two cores would make the robots hold for late states (they would be right to).
+ * A fleet on loopback, every part in its own JVM: three agents (each driving its own simulated arm
+ * lock-step, recording to one PostgreSQL store), the fleet trainer, and this test as an operator's
+ * member. Checked in one run, in order:
+ *
+ * <ol>
+ *   <li>every robot's status reaches the operator and every robot reaches targets;
+ *   <li>the trainer learns a model from the three robots' joint experience in the fleet store and
+ *       publishes it; all three agents adopt it (checksummed, installed where their learned world
+ *       model watches, loaded at the next plan), judge it by a canary over their next goals, and keep
+ *       reaching targets (on it, or on what they rolled back to);
+ *   <li>an operator on arm1's web console takes robot arm2 (served by another member), jogs it and
+ *       releases it; while she holds it, neither a mode request from the fleet nor another
+ *       operator can take it;
+ *   <li>arm1's member paused (SIGSTOP) while she holds arm2: the lease is freed (deadman or the
+ *       cluster's failure detection), another operator takes arm2, and when arm1 resumes her
+ *       console can neither keep nor steal it;
+ *   <li>PostgreSQL restarted mid-run: every step a store acknowledged is in the database;
+ *   <li>a second agent claiming arm2's id refuses to start;
+ *   <li>kill -9 of arm3's member: the cluster drops it within its failure detection, the others
+ *       carry on.
+ * </ol>
+ *
+ * The arms run lock-step (simulated time): the fleet is what is under test, and three real-time
+ * servo loops, a trainer and the database on two cores would make the robots hold for late states.
  */
-@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FleetIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int HEARTBEAT_S = 4;
+  private static final String TOKEN = "fleet-it-token-0123456789";
+  private static final Pattern CONSOLE = Pattern.compile("operator console at http://127\\.0\\.0\\.1:(\\d+)/");
   private final List<Process> children = new ArrayList<>();
+  private final Map<String, JsonObject> seen = new ConcurrentHashMap<>();
+  private final Map<String, Long> seenAt = new ConcurrentHashMap<>();
+  private Path dir;
 
   @AfterEach
-  void stop() {
-    children.forEach(Process::destroyForcibly);
+  void stop() throws IOException {
+    children.forEach(Process::destroyForcibly); // SIGKILL ends a stopped process too
+    if (dir != null) { // the members' logs stay beside the test reports
+      Path keep = Files.createDirectories(Path.of("target", "fleet-it-logs"));
+      try (var logs = Files.list(dir)) {
+        for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+          Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   @Test
-  void operatorsSeeEveryRobotAndReachTheRightOne(@TempDir Path dir) throws Exception {
-    int base = freeBase();
-    String members = "127.0.0.1:" + base + "-" + (base + 3);
-    Process arm1 = agent(dir, "arm1", "arm1", base, members,
-        "teleop: { console: { host: 127.0.0.1, port: 0, token: " + TOKEN + " } }");
-    Process arm2 = agent(dir, "arm2", base + 1, members);
+  void threeAgentsLearnTogetherAndAreOperatedFromAnywhere(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    PgServer pg = PgServer.get();
+    String store = pg.freshSchemaUrl();
+    int base = freeBase(6);
+    String members = "127.0.0.1:" + base + "-" + (base + 5);
+    Process arm1 = agent("arm1", "arm1", base, members, store,
+        "teleop: { heartbeat_ms: 10000, triggers: { stuck: false }, console: { host: 127.0.0.1, port: 0, token: " + TOKEN
+        + " } }");
+    Process arm2 = agent("arm2", "arm2", base + 1, members, store,
+        "teleop: { heartbeat_ms: 10000, triggers: { stuck: false } }");
+    Process arm3 = agent("arm3", "arm3", base + 2, members, store, "teleop: { triggers: { stuck: false } }");
 
-    ClusterSpec spec = ClusterSpec.from(new Settings("cluster", Map.of("name", "telos-it", "port", base + 2,
+    ClusterSpec spec = ClusterSpec.from(new Settings("cluster", Map.of("name", "telos-it", "port", base + 4,
         "members", List.of(members), "heartbeat_timeout_s", HEARTBEAT_S)));
     HazelcastClusterManager cm = new HazelcastClusterManager(Fleet.hazelcast(spec));
     Vertx operator = Vertx.builder().withClusterManager(cm).buildClustered().await();
     try {
-      Map<String, JsonNode> seen = new ConcurrentHashMap<>();
-      Map<String, Long> seenAt = new ConcurrentHashMap<>();
       operator.eventBus().<String>consumer(Fleet.STATUS, m -> {
-        try {
-          JsonNode n = JSON.readTree(m.body());
-          seen.put(n.path("robot").asText(), n);
-          seenAt.put(n.path("robot").asText(), System.nanoTime());
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
+        JsonObject n = new JsonObject(m.body());
+        seen.put(n.getString("robot"), n);
+        seenAt.put(n.getString("robot"), System.nanoTime());
       }).completion().await();
-      await(() -> seen.containsKey("arm1") && seen.containsKey("arm2"), 120,
-          () -> "both robots' status; seen " + seen.keySet() + "\n" + tail(dir, "arm1") + tail(dir, "arm2"));
-      assertEquals("AUTONOMOUS", seen.get("arm1").path("mode").asText(), tail(dir, "arm1"));
-      assertEquals("AUTONOMOUS", seen.get("arm2").path("mode").asText(), tail(dir, "arm2"));
-      assertNotEquals(seen.get("arm1").path("member").asText(), seen.get("arm2").path("member").asText());
 
-      // an operator anywhere takes arm2 out of autonomy; arm1 is not touched
-      assertEquals("HOLD", request(operator, "arm2", "HOLD"));
-      await(() -> "HOLD".equals(seen.get("arm2").path("mode").asText()), 10, () -> "arm2 HOLD: " + seen.get("arm2"));
-      assertEquals("AUTONOMOUS", seen.get("arm1").path("mode").asText(), "arm1 untouched: " + seen.get("arm1"));
-      assertTrue(request(operator, "arm2", "FLY").startsWith("REFUSED unknown request"));
-      assertEquals("AUTONOMOUS", request(operator, "arm2", "AUTONOMOUS"));
-      await(() -> "AUTONOMOUS".equals(seen.get("arm2").path("mode").asText()), 10, () -> "arm2 back: " + seen.get("arm2"));
+      // 1. every robot is seen and reaches targets
+      await(() -> List.of("arm1", "arm2", "arm3").stream().allMatch(r -> reached(r) >= 2), 180,
+          () -> "all three robots reach targets; seen " + seen + "\n" + tail("arm1") + tail("arm2") + tail("arm3"));
+      assertEquals(3, List.of("arm1", "arm2", "arm3").stream().map(r -> seen.get(r).getString("node")).distinct()
+          .count(), "three members");
 
-      // arm1's web console, in another process, lists the fleet and holds arm2 through it
-      String console = consoleUrl(dir.resolve("arm1.log"));
-      HttpClient http = HttpClient.newHttpClient();
-      String session = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(console + "api/login"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-              "{\"user\":\"ana\",\"token\":\"" + TOKEN + "\"}")).build(), HttpResponse.BodyHandlers.ofString()).body())
-          .path("session").asText();
-      JsonNode[] listed = new JsonNode[1];
-      await(() -> {
-        listed[0] = tree(call(http, HttpRequest.newBuilder(URI.create(console + "api/fleet"))
-            .header("Cookie", "telos_session=" + session).build()));
-        return listed[0].path("robots").size() == 2;
-      }, 10, () -> "arm1's console lists both robots: " + listed[0]);
-      JsonNode held = JSON.readTree(call(http, HttpRequest.newBuilder(URI.create(console + "api/fleet/mode"))
-          .header("Content-Type", "application/json").header("Cookie", "telos_session=" + session)
-          .POST(HttpRequest.BodyPublishers.ofString("{\"robot\":\"arm2\",\"request\":\"HOLD\"}")).build()));
-      assertEquals("HOLD", held.path("answer").asText(), held.toString());
-      await(() -> "HOLD".equals(seen.get("arm2").path("mode").asText()), 10, () -> "arm2 held from arm1's console");
-      assertEquals("AUTONOMOUS", request(operator, "arm2", "AUTONOMOUS"));
+      // 2. one trainer learns from the fleet's joint experience; every agent adopts its model, judges it by its
+      // canary (a version that makes its robot miss more is rolled back there) and keeps reaching targets
+      trainer(base + 3, members, store);
+      for (String r : List.of("arm1", "arm2", "arm3")) { // installed, then loaded by the planner at its next plan
+        await(() -> log(r).contains("event=model_installed version=") && log(r).contains("now planning with learned-v"),
+            300, () -> r + " adopts the fleet's model\n" + tail(r) + tail("trainer"));
+      }
+      String released = Files.readString(dir.resolve("trainer.log"));
+      assertTrue(released.contains("event=released version=1") && released.contains("robots=[arm1, arm2, arm3]"),
+          "version 1 learned from all three robots' episodes:\n" + released);
+      Map<String, Long> atAdoption = new ConcurrentHashMap<>();
+      List.of("arm1", "arm2", "arm3").forEach(r -> atAdoption.put(r, reached(r)));
+      await(() -> atAdoption.keySet().stream().allMatch(r -> reached(r) > atAdoption.get(r)), 180,
+          () -> "every robot reaches targets on the fleet's model: " + seen);
 
-      // a second agent for arm2 refuses to start: the fleet already has one
-      Process twin = agent(dir, "arm2-twin", "arm2", base + 3, members);
+      // 3. an operator on arm1's console takes arm2, served by another member
+      int port = consolePort(dir.resolve("arm1.log"));
+      String session = OperatorClient.login(port, "ana", TOKEN)[1];
+      try (OperatorClient ana = OperatorClient.connect(port, session)) {
+        JsonObject took = ana.call(forArm2("take"), 10);
+        assertNotNull(took, "ana's take is answered");
+        assertTrue(took.getBoolean("accepted"), took.encode());
+        String anaHolds = took.getString("holder");
+        assertTrue(anaHolds.startsWith("ana@") && anaHolds.endsWith(seen.get("arm1").getString("node")),
+            "the lease is held by ana on arm1's member: " + anaHolds);
+        AtomicBoolean beating = new AtomicBoolean(true);
+        Thread heart = Thread.ofVirtual().start(() -> {
+          while (beating.get()) {
+            ana.send(forArm2("heartbeat"));
+            try {
+              Thread.sleep(50);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        });
+        await(() -> "TELEOP".equals(seen.get("arm2").getString("mode")) && anaHolds.equals(holder("arm2")), 10,
+            () -> "arm2 in TELEOP, held by ana: " + seen.get("arm2"));
+        assertEquals("AUTONOMOUS", seen.get("arm1").getString("mode"), "arm1 untouched");
+        JsonObject jog = ana.call(forArm2("jog").put("frame", "base").put("v", new JsonArray(List.of(0.02, 0, 0, 0,
+            0, 0))), 10);
+        assertTrue(jog.getBoolean("accepted"), "ana jogs arm2: " + jog.encode());
+        assertTrue(request(operator, "arm2", "AUTONOMOUS").startsWith("REFUSED the lease is held by 'ana@"),
+            "a mode request from the fleet cannot take arm2 from its holder");
+        JsonObject bobTake = operatorCommand(operator, cm, "bob", "take");
+        assertFalse(bobTake.getBoolean("accepted"), "bob cannot take a held lease: " + bobTake.encode());
+        JsonObject released2 = ana.call(forArm2("release"), 10);
+        assertTrue(released2.getBoolean("accepted"), released2.encode());
+        await(() -> "AUTONOMOUS".equals(seen.get("arm2").getString("mode")) && holder("arm2").isEmpty(), 10,
+            () -> "arm2 back in autonomy: " + seen.get("arm2"));
+
+        // 4. arm1's member paused while ana holds arm2: the lease goes, bob takes it, ana cannot get it back
+        assertTrue(ana.call(forArm2("take"), 10).getBoolean("accepted"));
+        await(() -> holder("arm2").startsWith("ana@"), 10, () -> "ana holds arm2 again: " + seen.get("arm2"));
+        signal(arm1, "STOP");
+        await(() -> holder("arm2").isEmpty(), HEARTBEAT_S * 4L + 10, () -> "arm2's lease freed after arm1 paused: "
+            + seen.get("arm2"));
+        if ("PROTECTIVE_STOP".equals(seen.get("arm2").getString("mode"))) { // the deadman came first
+          assertTrue(operatorCommand(operator, cm, "bob", "reset").getBoolean("accepted"));
+        }
+        JsonObject bob = operatorCommand(operator, cm, "bob", "take");
+        assertTrue(bob.getBoolean("accepted"), "bob takes the freed lease: " + bob.encode());
+        String bobHolds = bob.getString("holder");
+        Thread bobHeart = Thread.ofVirtual().start(() -> {
+          while (beating.get()) {
+            operatorCommand(operator, cm, "bob", "heartbeat");
+            try {
+              Thread.sleep(50);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        });
+        long resumed = System.nanoTime();
+        signal(arm1, "CONT");
+        await(() -> seenAt.getOrDefault("arm1", 0L) > resumed, 90, () -> "arm1 back in the fleet\n" + tail("arm1"));
+        JsonObject steal = ana.call(forArm2("take"), 15);
+        assertTrue(steal == null || !steal.getBoolean("accepted", false), "ana cannot steal arm2 back: " + steal);
+        long after = System.nanoTime();
+        await(() -> seenAt.getOrDefault("arm2", 0L) > after, 10, () -> "a fresh arm2 status");
+        assertEquals(bobHolds, holder("arm2"), "bob keeps arm2 after arm1 resumed: " + seen.get("arm2"));
+        beating.set(false);
+        heart.join();
+        bobHeart.join();
+        assertTrue(operatorCommand(operator, cm, "bob", "release").getBoolean("accepted"));
+      }
+
+      // 5. PostgreSQL restarted mid-run: no acknowledged step is lost
+      pg.restart();
+      Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+      List.of("arm1", "arm2", "arm3").forEach(r -> acknowledged.put(r, seen.get(r).getLong("steps_durable")));
+      await(() -> acknowledged.keySet().stream().allMatch(r -> seen.get(r).getLong("steps_durable")
+          > acknowledged.get(r) + 100), 120, () -> "every store writes again after the restart: " + seen);
+      List.of("arm1", "arm2", "arm3").forEach(r -> acknowledged.put(r, seen.get(r).getLong("steps_durable")));
+      for (String r : List.of("arm1", "arm2", "arm3")) {
+        long stored = stepsInStore(store, pg.user(), r);
+        assertTrue(stored >= acknowledged.get(r), r + ": " + acknowledged.get(r) + " steps acknowledged, "
+            + stored + " in the store");
+      }
+
+      // 6. a second agent for arm2 refuses to start: the fleet already has one
+      Process twin = agent("arm2-twin", "arm2", base + 5, members, store, "");
       assertTrue(twin.waitFor(120, TimeUnit.SECONDS), "the twin exits");
       assertNotEquals(0, twin.exitValue());
-      String twinLog = Files.readString(dir.resolve("arm2-twin.log"));
-      assertTrue(twinLog.contains("already runs in the fleet"), twinLog);
+      assertTrue(Files.readString(dir.resolve("arm2-twin.log")).contains("already runs in the fleet"), tail("arm2-twin"));
 
-      // kill -9 of arm1's member: the cluster drops it, arm2 goes on
-      await(() -> cm.getNodes().size() == 3, 30, () -> "the twin left; nodes " + cm.getNodes()); // operator, arm1, arm2
-      arm1.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      await(() -> cm.getNodes().size() == 2, HEARTBEAT_S * 4L, () -> "arm1's member dropped; nodes " + cm.getNodes());
-      long afterDrop = System.nanoTime();
-      await(() -> seenAt.getOrDefault("arm2", 0L) > afterDrop, 10, () -> "arm2 still publishes");
-      assertTrue(arm2.isAlive(), "arm2's agent carries on");
-      long ended = seen.get("arm2").path("goals_ended").asLong();
-      await(() -> seen.get("arm2").path("goals_ended").asLong() > ended, 30, () -> "arm2 keeps reaching targets: "
-          + seen.get("arm2"));
+      // 7. kill -9 of arm3's member: the cluster drops it, the others go on
+      await(() -> cm.getNodes().size() == 5, 60, () -> "the twin left; nodes " + cm.getNodes());
+      arm3.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      await(() -> cm.getNodes().size() == 4, HEARTBEAT_S * 4L, () -> "arm3's member dropped; nodes " + cm.getNodes());
+      for (String r : List.of("arm1", "arm2")) {
+        long ended = seen.get(r).getLong("goals_ended");
+        await(() -> seen.get(r).getLong("goals_ended") > ended, 60, () -> r + " keeps reaching targets: " + seen.get(r));
+      }
+      assertTrue(arm1.isAlive() && arm2.isAlive(), "arm1 and arm2 carry on");
     } finally {
       operator.close().await();
     }
   }
 
-  private static final String TOKEN = "fleet-it-token-0123456789";
-  private static final Pattern CONSOLE = Pattern.compile("operator console at (http://\\S+/)");
-
-  /** The console URL arm1 printed when it came up. */
-  private static String consoleUrl(Path log) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < end) {
-      Matcher m = CONSOLE.matcher(Files.readString(log));
-      if (m.find()) {
-        return m.group(1);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no console URL in " + log);
+  private long reached(String robot) {
+    JsonObject s = seen.get(robot);
+    return s == null ? 0 : s.getLong("goals_reached", 0L);
   }
 
-  private static JsonNode tree(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (IOException e) {
-      throw new IllegalStateException(json, e);
-    }
+  private String holder(String robot) {
+    JsonObject s = seen.get(robot);
+    return s == null ? "?" : s.getString("holder", "?");
   }
 
-  private static String call(HttpClient http, HttpRequest r) {
-    try {
-      return http.send(r, HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+  private static JsonObject forArm2(String type) {
+    return new JsonObject().put("robot", "arm2").put("type", type);
+  }
+
+  /** An operator command to arm2 from this test's member, as a console here would send it. */
+  private static JsonObject operatorCommand(Vertx v, HazelcastClusterManager cm, String who, String type) {
+    JsonObject m = new JsonObject().put("type", type).put("operator", who).put("member", cm.getNodeId());
+    return new JsonObject(v.eventBus().<String>request(Addresses.fleetOperator("arm2"), m.encode(),
+        new DeliveryOptions().setSendTimeout(10_000)).await().body());
   }
 
   private static String request(Vertx v, String robot, String body) {
@@ -171,16 +266,46 @@ class FleetIT {
         .await().body();
   }
 
-  private Process agent(Path dir, String id, int port, String members) throws IOException {
-    return agent(dir, id, id, port, members, "");
+  private static void signal(Process p, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal);
   }
 
-  private Process agent(Path dir, String name, String robotId, int port, String members) throws IOException {
-    return agent(dir, name, robotId, port, members, "");
+  /** Steps of {@code robot} in the fleet store. */
+  private static long stepsInStore(String url, String user, String robot) throws Exception {
+    try (Connection c = DriverManager.getConnection(url, user, "");
+        PreparedStatement s = c.prepareStatement("SELECT count(*) FROM telos_steps s JOIN telos_episodes e"
+            + " ON s.episode_id = e.id WHERE e.robot_id = ?")) {
+      s.setString(1, robot);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
   }
 
-  /** An agent JVM running {@code telos run} on a launch file for robot {@code robotId} in the fleet. */
-  private Process agent(Path dir, String name, String robotId, int port, String members, String extra)
+  /** The console port arm1 printed when it came up. */
+  private static int consolePort(Path log) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < end) {
+      Matcher m = CONSOLE.matcher(Files.readString(log));
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no console URL in " + log);
+  }
+
+  /** The fleet trainer: {@code telos fleet trainer} on the fleet store. */
+  private void trainer(int port, String members, String store) throws IOException {
+    start("trainer", List.of("fleet", "trainer", "--name", "telos-it", "--port", Integer.toString(port), "--members",
+        members, "--store-url", store, "--store-user", "telos", "--every-episodes", "30", "--steps", "1500",
+        "--republish-s", "1", "--out", dir.resolve("trainer-models").toString()));
+  }
+
+  /** An agent JVM running {@code telos run} for robot {@code robotId}, learned model, in the fleet. */
+  private Process agent(String name, String robotId, int port, String members, String store, String extra)
       throws IOException {
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, """
@@ -188,22 +313,44 @@ class FleetIT {
         clock: sim
         seed: %d
         bridge: { type: sim }
-        planner: { type: mppi, rate_hz: 25 }
+        planner:
+          type: mppi
+          rate_hz: 25
+          world_model: { type: learned, path: "%s", watch_s: 0.5 }
         safety: { rate_hz: 500 }
-        task: { type: reach_random, count: 500, tolerance_m: 0.02, timeout_s: 8, settle_s: 0.05 }
-        cluster: { name: telos-it, port: %d, members: ["%s"], heartbeat_timeout_s: %d }
+        task: { type: reach_random, count: 5000, tolerance_m: 0.02, timeout_s: 8, settle_s: 0.05 }
+        memory: { url: "%s", user: telos }
+        cluster:
+          name: telos-it
+          port: %d
+          members: ["%s"]
+          heartbeat_timeout_s: %d
+          models: { canary_goals: 5, max_drop: 0.2 }
         %s
-        """.formatted(robotId, port, port, members, HEARTBEAT_S, extra));
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        """.formatted(robotId, port, dir.resolve(name + "-models"), store, port, members, HEARTBEAT_S, extra));
+    return start(name, List.of("run", file.toString()));
+  }
+
+  private Process start(String name, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-Xss2m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "io.telos.launch.Telos", "run", file.toString());
+        "io.telos.launch.Telos"));
+    cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
         .start();
     children.add(p);
     return p;
   }
 
-  private static String tail(Path dir, String name) {
+  private String log(String name) {
+    try {
+      return Files.readString(dir.resolve(name + ".log"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private String tail(String name) {
     try {
       List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
       return "--- " + name + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))
@@ -214,7 +361,7 @@ class FleetIT {
   }
 
   /** Waits for {@code condition}, polling every 50 ms, up to {@code seconds}. */
-  private static void await(BooleanSupplier condition, long seconds, java.util.function.Supplier<String> what)
+  private static void await(BooleanSupplier condition, long seconds, Supplier<String> what)
       throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
@@ -225,8 +372,8 @@ class FleetIT {
     }
   }
 
-  /** A port with the next three free too. */
-  private static int freeBase() throws IOException {
+  /** A port with the next {@code n - 1} free too. */
+  static int freeBase(int n) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int p;
       try (ServerSocket s = new ServerSocket(0)) {
@@ -236,7 +383,7 @@ class FleetIT {
         continue;
       }
       boolean free = true;
-      for (int k = 1; k < 4 && free; k++) {
+      for (int k = 1; k < n && free; k++) {
         try (ServerSocket s = new ServerSocket(p + k)) {
           free = true;
         } catch (IOException e) {
@@ -247,6 +394,6 @@ class FleetIT {
         return p;
       }
     }
-    throw new IOException("no four consecutive free ports");
+    throw new IOException("no " + n + " consecutive free ports");
   }
 }

@@ -88,10 +88,19 @@ final class OperatorClient implements AutoCloseable {
 
   /** Sends a command with an id and waits for its reply. */
   JsonObject call(String type) throws InterruptedException {
+    return call(new JsonObject().put("type", type), 10);
+  }
+
+  /** Sends {@code m} with an id and waits up to {@code seconds} for its reply or error; null if none came. */
+  JsonObject call(JsonObject m, long seconds) throws InterruptedException {
     int from = mark();
-    int id = send(new JsonObject().put("type", type));
-    return await(from, m -> ("reply".equals(m.getString("type")) || "error".equals(m.getString("type")))
-        && Integer.valueOf(id).equals(m.getInteger("id")), 10);
+    int id;
+    synchronized (this) {
+      id = nextId++;
+    }
+    send(m.put("id", id));
+    return await(from, r -> ("reply".equals(r.getString("type")) || "error".equals(r.getString("type")))
+        && Integer.valueOf(id).equals(r.getInteger("id")), seconds);
   }
 
   /** How many messages have arrived so far: pass it to {@link #await(int, Predicate, long)}. */

@@ -176,7 +176,7 @@ public record MemoryConfig(Type type, Path path, int queueCapacity, Postgres pos
             + PostgresUrls.redact(url) + "'");
       }
       return new MemoryConfig(Type.POSTGRES, Path.of(DEFAULT_PATH), (int) q,
-          new Postgres(url, s.string("user", null), s.string("password", null)));
+          new Postgres(url, s.string("user", null), s.secret("password", null)));
     }
     for (String k : POSTGRES_KEYS) {
       if (s.has(k)) {

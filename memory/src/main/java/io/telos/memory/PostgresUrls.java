@@ -1,10 +1,10 @@
 package io.telos.memory;
 
 /** Masks passwords in JDBC URLs before they reach a log or a message. */
-final class PostgresUrls {
+public final class PostgresUrls {
   private PostgresUrls() {}
 
-  static String redact(String url) {
+  public static String redact(String url) {
     return url.replaceAll("(?i)(password=)[^&]*", "$1***");
   }
 }

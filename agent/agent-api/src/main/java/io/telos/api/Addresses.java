@@ -102,4 +102,19 @@ public final class Addresses {
   public static String fleetMode(String robotId) {
     return "telos.fleet." + robotId + ".mode";
   }
+
+  /**
+   * Where a robot's agent takes operator commands from a console on any member of its fleet: the
+   * operator protocol's JSON object plus {@code operator} (the authenticated name) and
+   * {@code member} (the console's cluster node); the reply is the protocol's reply object. The
+   * lease is held as {@code operator@member}, so it dies with the member that holds it.
+   */
+  public static String fleetOperator(String robotId) {
+    return "telos.fleet." + robotId + ".operator";
+  }
+
+  /** Where the fleet trainer publishes each new model version (JSON text with the model's bytes). */
+  public static String fleetModels() {
+    return "telos.fleet.models";
+  }
 }

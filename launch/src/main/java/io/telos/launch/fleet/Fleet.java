@@ -1,5 +1,7 @@
 package io.telos.launch.fleet;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import io.telos.api.Addresses;
@@ -11,9 +13,12 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.function.Consumer;
 
 /**
  * The fleet's cluster: a Vert.x event bus clustered through Hazelcast (ADR 0015), joined over
@@ -24,6 +29,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 public final class Fleet {
   /** Where every member publishes its robot's status (JSON text, about once a second). */
   public static final String STATUS = Addresses.fleetStatus();
+  /** The Hazelcast member attribute in which the cluster manager keeps the member's Vert.x node id. */
+  static final String VERTX_NODE_ID = "__vertx.nodeId";
   /** Body of the request that asks which member holds a robot id. */
   static final String WHO = "who";
 
@@ -96,6 +103,36 @@ public final class Fleet {
       if (e.failureType() != ReplyFailure.NO_HANDLERS && e.failureType() != ReplyFailure.TIMEOUT) {
         throw new LaunchException("cluster: cannot check robot.id '" + robotId + "': " + e.getMessage(), e);
       }
+    }
+  }
+
+  /** This member's Vert.x node id in the cluster, or {@code "local"} when not clustered. */
+  public static String nodeId(Vertx vertx) {
+    ClusterManager cm = ((VertxInternal) vertx).clusterManager();
+    return cm == null ? "local" : cm.getNodeId();
+  }
+
+  /**
+   * Tells {@code left} the node id of every member the cluster drops — one that left, crashed or
+   * was paused beyond the failure detection ({@code heartbeat_timeout_s}) — on a cluster-manager
+   * thread. Nothing happens on a local instance.
+   */
+  public static void onMemberLeft(Vertx vertx, Consumer<String> left) {
+    if (((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager h) {
+      h.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent e) {
+          // a member joining changes nothing an agent holds
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent e) {
+          String node = e.getMember().getAttribute(VERTX_NODE_ID); // Vert.x's node id, not Hazelcast's UUID
+          if (node != null) {
+            left.accept(node);
+          }
+        }
+      });
     }
   }
 }

@@ -6,6 +6,11 @@ import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.bridge.common.BenchStats;
 import io.telos.launch.Session;
+import io.telos.memory.EpisodeStore;
+import io.telos.memory.PostgresUrls;
+import io.telos.memory.postgres.PostgresEpisodeStore;
+import io.telos.model.RobotModel;
+import io.telos.planner.djl.Trainer;
 import io.telos.runtime.RunReport;
 import io.telos.runtime.config.ClusterSpec;
 import io.telos.runtime.config.LaunchException;
@@ -27,8 +32,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,7 +49,7 @@ import picocli.CommandLine.Parameters;
     description = "The fleet's robots (status) or a mode request to one of them (request ROBOT MODE), joining the"
         + " cluster the agents' launch files name in cluster:.",
     subcommands = {FleetCommand.Status.class, FleetCommand.Request.class, FleetCommand.Bench.class,
-        FleetCommand.Capacity.class})
+        FleetCommand.Capacity.class, FleetCommand.TrainerCommand.class})
 public final class FleetCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -166,6 +173,85 @@ public final class FleetCommand implements Callable<Integer> {
       } finally {
         vertx.close().await();
       }
+    }
+  }
+
+  @Command(name = "trainer", mixinStandardHelpOptions = true,
+      description = "Joins the cluster as the fleet's trainer: learns the world model from every robot's episodes"
+          + " in the fleet's PostgreSQL store and publishes each version (bytes, SHA-256, provenance) to the agents"
+          + " whose launch files have cluster.models.")
+  static final class TrainerCommand extends Join implements Callable<Integer> {
+    @Option(names = "--store-url", required = true, description = "The fleet store, jdbc:postgresql://host:port/db.")
+    String url;
+
+    @Option(names = "--store-user", description = "Its user (default ${DEFAULT-VALUE}).")
+    String user = "telos";
+
+    @Option(names = "--store-password-env", description = "Environment variable holding its password (default"
+        + " ${DEFAULT-VALUE}; unset: no password).")
+    String passwordEnv = "TELOS_STORE_PASSWORD";
+
+    @Option(names = "--robot", description = "The fleet's robot model (default ${DEFAULT-VALUE}).")
+    String robot = "builtin:telos6";
+
+    @Option(names = "--out", description = "Where the trainer keeps its versions (default ${DEFAULT-VALUE}).")
+    Path out = Path.of(".telos/fleet-models");
+
+    @Option(names = "--dt", description = "Model step, s: the agents' planner dt_s (default ${DEFAULT-VALUE}).")
+    double dt = 0.05;
+
+    @Option(names = "--steps", description = "Training steps per version (default ${DEFAULT-VALUE}).")
+    int steps = Trainer.Config.defaults().steps();
+
+    @Option(names = "--every-episodes", description = "New closed episodes, any robot, that start the next"
+        + " training (default ${DEFAULT-VALUE}).")
+    int everyEpisodes = 20;
+
+    @Option(names = "--republish-s", description = "How often the newest release is published again for members"
+        + " that joined later (default ${DEFAULT-VALUE}).")
+    double republishS = 5;
+
+    @Option(names = "--minutes", description = "Stop after this long (default: until interrupted).")
+    double minutes = 0;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!url.startsWith("jdbc:postgresql://")) {
+        throw new LaunchException("--store-url: must start with jdbc:postgresql://, was '" + PostgresUrls.redact(url)
+            + "'");
+      }
+      if (steps < 1 || everyEpisodes < 1 || !(dt > 0 && dt <= 1) || !(republishS >= 0.1) || !(minutes >= 0)) {
+        throw new LaunchException("--steps and --every-episodes: ≥ 1; --dt: (0, 1]; --republish-s: ≥ 0.1;"
+            + " --minutes: ≥ 0");
+      }
+      RobotModel arm;
+      try {
+        arm = RobotModel.load(robot);
+      } catch (RuntimeException e) {
+        throw new LaunchException("--robot: " + e.getMessage(), e);
+      }
+      String password = System.getenv(passwordEnv);
+      try (EpisodeStore store = PostgresEpisodeStore.reader(url, user, password == null ? "" : password)) {
+        store.open();
+        Vertx vertx = join();
+        try {
+          FleetTrainer trainer = new FleetTrainer(store, arm, dt, out, Trainer.Config.defaults().withSteps(steps),
+              everyEpisodes, 1000, (long) (republishS * 1000));
+          vertx.deployVerticle(trainer).await();
+          System.err.println("telos fleet trainer: learning from " + PostgresUrls.redact(url) + " every "
+              + everyEpisodes + " new episodes; versions in " + out);
+          CountDownLatch stop = new CountDownLatch(1);
+          Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+          if (minutes > 0) {
+            stop.await((long) (minutes * 60_000), TimeUnit.MILLISECONDS);
+          } else {
+            stop.await();
+          }
+        } finally {
+          vertx.close().await();
+        }
+      }
+      return 0;
     }
   }
 

@@ -5,15 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telos.api.Addresses;
 import io.telos.api.GoalOutcome;
 import io.telos.api.HandoverRequest;
+import io.telos.api.OperatorCommand;
+import io.telos.api.OperatorReply;
+import io.telos.bridge.teleop.OperatorProtocol;
 import io.telos.runtime.AgentRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +30,21 @@ import org.slf4j.LoggerFactory;
  * as the local console sends. It only reads the runtime and never blocks it: if the cluster is
  * lost the arm keeps its local deadman, watchdogs and kernel, and holds.
  *
- * <p>Status JSON: {@code robot}, {@code member} (this process), {@code mode}, {@code goals_ended},
- * {@code goals_reached}, {@code handover_open}, {@code last_goal}, {@code stamp_ms} (wall clock).
+ * <p>Operators on other members take, jog and release the arm through
+ * {@link Addresses#fleetOperator}: the command goes to this agent's own lease and teleop service,
+ * with the operator named {@code name@node} after the cluster node of the console that sent it.
+ * One authority per robot — this agent — decides who holds it, so the lease is exactly-one across
+ * the cluster without a distributed lock; the cluster manager's failure detection tells when a
+ * holder's member is gone ({@link Fleet#onMemberLeft}), and the arm then holds and the lease is
+ * revoked. A member paused past that point finds, when it resumes, the lease revoked or held by
+ * someone else: its heartbeats and jogs are refused. While an operator holds the lease, mode
+ * requests from the fleet other than e-stop are refused (take the lease to change the mode).
+ *
+ * <p>Status JSON: {@code robot}, {@code member} (this process), {@code node} (its cluster node),
+ * {@code mode}, {@code holder} (the lease), {@code goals_ended}, {@code goals_reached},
+ * {@code handover_open}, {@code last_goal}, {@code stamp_ms} (wall clock); with a store
+ * {@code steps_durable} (steps it acknowledged); following the fleet's models {@code model_version}
+ * (0: the analytic model), {@code model_on_trial} and {@code model_withdrawn} (rolled back here).
  */
 public final class FleetMember extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FleetMember.class);
@@ -43,19 +62,46 @@ public final class FleetMember extends VerticleBase {
   private volatile boolean handoverOpen;
   private volatile String lastGoal = "";
   private long timer;
+  private long sequence;
+  private String node = "local";
+  private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern NODE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
-  /** @param member how this process names itself in the status (e.g. host/pid) */
+  private final ModelInstaller models;
+
+  private final LongSupplier durableSteps;
+
+  /** A member that does not follow the fleet trainer's models and reports no store. */
   public FleetMember(AgentRuntime runtime, String member) {
+    this(runtime, member, null, null);
+  }
+
+  /**
+   * @param member how this process names itself in the status (e.g. host/pid)
+   * @param models installs the fleet trainer's releases for the planner, or null to ignore them
+   * @param durableSteps steps the episode store has acknowledged as durable so far, or null without a store
+   */
+  public FleetMember(AgentRuntime runtime, String member, ModelInstaller models, LongSupplier durableSteps) {
     this.runtime = runtime;
     this.robotId = runtime.parts().robotId();
     this.member = member;
-    runtime.onOutcome(this::outcome);
+    this.models = models;
+    this.durableSteps = durableSteps;
   }
 
   @Override
   public Future<?> start() {
     vertx.eventBus().<HandoverRequest>localConsumer(Addresses.handover(robotId), m -> handoverOpen = m.body().open());
     vertx.eventBus().<String>consumer(Fleet.modeAddress(robotId), this::request);
+    vertx.eventBus().<String>consumer(Addresses.fleetOperator(robotId), this::operator);
+    node = Fleet.nodeId(vertx);
+    var here = context;
+    Fleet.onMemberLeft(vertx, left -> here.runOnContext(v -> memberLeft(left)));
+    runtime.onOutcome(o -> here.runOnContext(v -> outcome(o)));
+    if (models != null) {
+      vertx.eventBus().<String>consumer(Addresses.fleetModels(), this::release);
+    }
     timer = vertx.setPeriodic(0, PERIOD_MS, t -> vertx.eventBus().publish(Fleet.STATUS, status()));
     LOG.info("component=fleet/{} event=joined member={}", robotId, member);
     return Future.succeededFuture();
@@ -73,6 +119,26 @@ public final class FleetMember extends VerticleBase {
       reached.incrementAndGet();
     }
     lastGoal = o.goalId();
+    if (models != null) {
+      models.outcome(o.reached());
+    }
+  }
+
+  /** A model release from the fleet trainer: checked and, when it is the next to run here, installed. */
+  private void release(Message<String> m) {
+    ModelRelease r;
+    try {
+      r = ModelRelease.parse(m.body() == null ? "" : m.body());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("component=fleet/{} event=model_release_unreadable reason=\"{}\"", robotId, e.getMessage());
+      return;
+    }
+    try {
+      models.offer(r);
+    } catch (RuntimeException e) {
+      LOG.error("component=fleet/{} event=model_install_failed version={} reason=\"{}\"", robotId, r.version(),
+          e.getMessage());
+    }
   }
 
   /** The status this member publishes now. */
@@ -80,11 +146,21 @@ public final class FleetMember extends VerticleBase {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("robot", robotId);
     s.put("member", member);
+    s.put("node", node);
     s.put("mode", runtime.arbiter().mode().name());
+    s.put("holder", runtime.lease().holder());
     s.put("goals_ended", ended.get());
     s.put("goals_reached", reached.get());
     s.put("handover_open", handoverOpen);
     s.put("last_goal", lastGoal);
+    if (durableSteps != null) {
+      s.put("steps_durable", durableSteps.getAsLong());
+    }
+    if (models != null) {
+      s.put("model_version", models.version());
+      s.put("model_on_trial", models.onTrial());
+      s.put("model_withdrawn", models.withdrawn());
+    }
     s.put("stamp_ms", System.currentTimeMillis());
     try {
       return JSON.writeValueAsString(s);
@@ -104,10 +180,56 @@ public final class FleetMember extends VerticleBase {
           + ")");
       return;
     }
+    String holder = runtime.lease().holder();
+    if (!holder.isEmpty() && !body.equals("estop")) {
+      m.reply("REFUSED the lease is held by '" + holder + "'");
+      return;
+    }
     LOG.info("component=fleet/{} event=operator_request request={}", robotId, body);
     // the same path as the local console: the runtime's mode-request address, answered by the arbiter
-    vertx.eventBus().<String>request(Addresses.modeRequest(robotId), body, new DeliveryOptions().setLocalOnly(true))
+    vertx.eventBus().<String>request(Addresses.modeRequest(robotId), body, LOCAL)
         .onSuccess(r -> m.reply(r.body()))
         .onFailure(e -> m.fail(500, "mode request failed: " + e.getMessage()));
+  }
+
+  /** An operator command from a console on any member (see the class comment). */
+  private void operator(Message<String> m) {
+    JsonObject o;
+    try {
+      o = OperatorProtocol.object(m.body() == null ? "" : m.body());
+    } catch (OperatorProtocol.ProtocolException e) {
+      m.reply(OperatorProtocol.error(null, e.getMessage()).encode());
+      return;
+    }
+    Object id = o.getValue("id");
+    String name = o.getValue("operator") instanceof String n ? n : "";
+    String via = o.getValue("member") instanceof String v ? v : "";
+    if (!OPERATOR.matcher(name).matches() || !NODE.matcher(via).matches()) {
+      m.reply(OperatorProtocol.error(id, "a fleet operator command needs \"operator\" (a name) and \"member\""
+          + " (the console's cluster node)").encode());
+      return;
+    }
+    OperatorCommand cmd;
+    try {
+      cmd = OperatorProtocol.parse(o, name + "@" + via, sequence++, 0);
+    } catch (OperatorProtocol.ProtocolException e) {
+      m.reply(OperatorProtocol.error(id, e.getMessage()).encode());
+      return;
+    }
+    vertx.eventBus().<OperatorReply>request(Addresses.teleop(robotId), cmd, LOCAL)
+        .onSuccess(r -> m.reply(OperatorProtocol.reply(id, r.body()).encode()))
+        .onFailure(e -> m.reply(OperatorProtocol.error(id, "the agent did not answer: " + e.getMessage()).encode()));
+  }
+
+  /** A member the cluster dropped: if it held this robot's lease, the arm holds and the lease goes. */
+  private void memberLeft(String left) {
+    String holder = runtime.lease().holder();
+    if (!holder.endsWith("@" + left)) {
+      return;
+    }
+    LOG.warn("component=fleet/{} event=lease_holder_left operator={} node={}", robotId, holder, left);
+    // TELEOP -> HOLD: the teleop service revokes the lease on that transition, the arm brakes to rest
+    vertx.eventBus().<String>request(Addresses.modeRequest(robotId), "HOLD", LOCAL)
+        .onFailure(e -> LOG.error("component=fleet/{} event=hold_failed reason=\"{}\"", robotId, e.getMessage()));
   }
 }

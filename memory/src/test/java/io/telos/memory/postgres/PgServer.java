@@ -107,10 +107,7 @@ public final class PgServer {
       int port = freePort();
       PgServer s = new PgServer(bin, dir, port, root);
       try {
-        s.pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-            dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-            "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off -c max_connections=200",
-            "start"), 90);
+        s.pgStart();
         return s;
       } catch (IOException e) {
         last = e;
@@ -163,6 +160,24 @@ public final class PgServer {
     } catch (IOException ignored) {
       // temp dir
     }
+  }
+
+  /**
+   * Stops the server at once, as a crash or a power cut would ({@code -m immediate}: no checkpoint,
+   * clients cut), and starts it again on the same port and data; returns when it accepts
+   * connections.
+   */
+  public synchronized void restart() throws IOException, InterruptedException {
+    pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w",
+        "stop"), 30);
+    pgStart();
+  }
+
+  private void pgStart() throws IOException, InterruptedException {
+    pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+        dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+        "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off -c max_connections=200",
+        "start"), 90);
   }
 
   public int port() {

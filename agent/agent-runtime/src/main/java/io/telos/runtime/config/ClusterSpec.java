@@ -27,9 +27,36 @@ import java.util.regex.Pattern;
  * @param tls the event bus's TLS between members (PEM files: this member's certificate and key, the
  *     CA that signed every member's), mutual: a member without a certificate from that CA can join
  *     the membership but no message reaches it or comes from it; null for plain TCP
+ * @param models how this agent follows the fleet trainer's model releases, or null to ignore them
  */
 public record ClusterSpec(String name, String host, int port, List<String> members, int heartbeatTimeoutS,
-    Tls tls) {
+    Tls tls, Models models) {
+  /**
+   * {@code cluster.models}: install the fleet trainer's releases where the learned world model
+   * looks for them ({@code planner.world_model.path}), judge each by a canary and roll back one
+   * that makes the robot worse.
+   *
+   * @param pin the only version to run (0: follow the newest)
+   * @param canaryGoals goals after an adoption that judge it (0: no canary)
+   * @param maxDrop largest drop of the success rate over those goals, against as many before, that
+   *     keeps the version
+   */
+  public record Models(int pin, int canaryGoals, double maxDrop) {
+    /** The keys of {@code cluster.models}. */
+    public static final Set<String> KEYS = Set.of("pin", "canary_goals", "max_drop");
+
+    static Models from(Settings m) {
+      m.requireOnly(KEYS);
+      return new Models((int) m.integer("pin", 0, 0, 1_000_000), (int) m.integer("canary_goals", 5, 0, 10_000),
+          m.number("max_drop", 0.2, 0, 1));
+    }
+  }
+
+  /** A member that does not follow model releases. */
+  public ClusterSpec(String name, String host, int port, List<String> members, int heartbeatTimeoutS, Tls tls) {
+    this(name, host, port, members, heartbeatTimeoutS, tls, null);
+  }
+
   /** PEM files of the bus's mutual TLS. */
   public record Tls(Path cert, Path key, Path ca) {
     public Tls {
@@ -41,13 +68,14 @@ public record ClusterSpec(String name, String host, int port, List<String> membe
 
   /** A member on plain TCP. */
   public ClusterSpec(String name, String host, int port, List<String> members, int heartbeatTimeoutS) {
-    this(name, host, port, members, heartbeatTimeoutS, null);
+    this(name, host, port, members, heartbeatTimeoutS, null, null);
   }
 
   /** Ports tried after {@code port} when it is taken. */
   public static final int PORT_RANGE = 20;
   /** The keys of {@code cluster:}. */
-  public static final Set<String> KEYS = Set.of("name", "host", "port", "members", "heartbeat_timeout_s", "tls");
+  public static final Set<String> KEYS = Set.of("name", "host", "port", "members", "heartbeat_timeout_s", "tls",
+      "models");
   private static final Pattern MEMBER = Pattern.compile("([A-Za-z0-9.\\-]+):(\\d{1,5})(?:-(\\d{1,5}))?");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
 
@@ -104,7 +132,8 @@ public record ClusterSpec(String name, String host, int port, List<String> membe
       Settings t = s.section("tls").requireOnly(Set.of("cert", "key", "ca"));
       tls = new Tls(file(t, "cert", base), file(t, "key", base), file(t, "ca", base));
     }
-    return new ClusterSpec(name, host, port, members, heartbeat, tls);
+    Models models = s.has("models") ? Models.from(s.section("models")) : null;
+    return new ClusterSpec(name, host, port, members, heartbeat, tls, models);
   }
 
   private static Path file(Settings t, String key, Path base) {

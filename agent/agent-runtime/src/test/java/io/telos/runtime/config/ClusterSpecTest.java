@@ -37,6 +37,20 @@ class ClusterSpecTest {
   }
 
   @Test
+  void modelsAreFollowedOnlyWhenAsked() {
+    assertNull(of(Map.of("members", List.of("h:1"))).models());
+    assertEquals(new ClusterSpec.Models(0, 5, 0.2), of(Map.of("members", List.of("h:1"), "models", Map.of())).models());
+    assertEquals(new ClusterSpec.Models(3, 10, 0.1), of(Map.of("members", List.of("h:1"), "models",
+        Map.of("pin", 3, "canary_goals", 10, "max_drop", 0.1))).models());
+    Map<Object, String> bad = Map.of(Map.of("pin", -1), "cluster.models.pin", Map.of("max_drop", 2),
+        "cluster.models.max_drop", Map.of("canary", 3), "cluster.models.canary", true, "cluster.models");
+    bad.forEach((m, key) -> {
+      ConfigException e = assertThrows(ConfigException.class, () -> of(Map.of("members", List.of("h:1"), "models", m)));
+      assertTrue(e.getMessage().contains(key), e.getMessage());
+    });
+  }
+
+  @Test
   void badValuesNameTheirKey() {
     Map<Map<String, ?>, String> bad = Map.of(
         Map.of("members", List.of()), "cluster.members",

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
@@ -76,6 +77,8 @@ public final class TeleopConsole extends VerticleBase {
   private HttpServer server;
   private long timer = -1;
   private volatile int port;
+  /** This console's node in the fleet's cluster, or null when its agent is not in a fleet. */
+  private String member;
 
   public TeleopConsole(String robotId, RobotModel model, ConsoleConfig config, EpisodeSource episodes) {
     this.robotId = robotId;
@@ -88,6 +91,8 @@ public final class TeleopConsole extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    var cluster = ((VertxInternal) vertx).clusterManager();
+    member = cluster == null ? null : cluster.getNodeId();
     Promise<Void> started = Promise.promise();
     telemetry.start(vertx, this::broadcast);
     Router router = Router.router(vertx);
@@ -410,6 +415,11 @@ public final class TeleopConsole extends VerticleBase {
       return;
     }
     Object id = m.getValue("id");
+    Object target = m.getValue("robot");
+    if (target != null && !robotId.equals(target)) {
+      fleetCommand(ws, operator, m, id, target);
+      return;
+    }
     OperatorCommand cmd;
     try {
       cmd = OperatorProtocol.parse(m, operator, sequence.getAndIncrement(), 0);
@@ -429,6 +439,54 @@ public final class TeleopConsole extends VerticleBase {
       }
     });
   }
+
+  /**
+   * A message for another robot of the fleet ({@code "robot": "arm2"}): checked here as the
+   * protocol says, then sent with the operator's authenticated name and this console's cluster node
+   * to that robot's agent ({@link Addresses#fleetOperator}), whose own lease, arbiter and checks
+   * decide; its reply comes back tagged with the robot. The lease is held as
+   * {@code operator@node}, so it cannot outlive this member in the cluster.
+   */
+  private void fleetCommand(ServerWebSocket ws, String operator, JsonObject m, Object id, Object target) {
+    if (!(target instanceof String robot) || !robot.matches("[a-z][a-z0-9_]{0,31}")) {
+      ws.writeTextMessage(OperatorProtocol.error(id, "\"robot\" must be a robot id").encode());
+      return;
+    }
+    if (member == null) {
+      ws.writeTextMessage(OperatorProtocol.error(id, "robot '" + robot + "': this agent is not in a fleet").encode());
+      return;
+    }
+    OperatorCommand cmd;
+    try {
+      cmd = OperatorProtocol.parse(m, operator, 0, 0); // checked here; the agent parses it again as its own input
+    } catch (OperatorProtocol.ProtocolException e) {
+      ws.writeTextMessage(OperatorProtocol.error(id, e.getMessage()).encode());
+      return;
+    }
+    JsonObject out = m.copy().put("operator", operator).put("member", member);
+    vertx.eventBus().<String>request(Addresses.fleetOperator(robot), out.encode(),
+        new DeliveryOptions().setSendTimeout(FLEET_TIMEOUT_MS)).onComplete(r -> {
+          JsonObject reply;
+          try {
+            reply = r.succeeded() ? new JsonObject(r.result().body())
+                : OperatorProtocol.error(id, "robot '" + robot + "' did not answer: " + r.cause().getMessage());
+          } catch (RuntimeException e) {
+            reply = OperatorProtocol.error(id, "robot '" + robot + "' answered something unreadable");
+          }
+          boolean quiet = reply.getBoolean("accepted", false) && id == null
+              && (cmd.kind() == Kind.HEARTBEAT || cmd.kind() == Kind.JOG);
+          if (cmd.kind() != Kind.HEARTBEAT && cmd.kind() != Kind.JOG) {
+            LOG.info("component=console/{} event=fleet_operator operator={} robot={} command={} accepted={}", robotId,
+                operator, robot, cmd.kind().name().toLowerCase(Locale.ROOT), reply.getBoolean("accepted", false));
+          }
+          if (!quiet) {
+            ws.writeTextMessage(reply.put("robot", robot).encode());
+          }
+        });
+  }
+
+  /** How long a console waits for another member's agent to answer an operator command, ms. */
+  static final long FLEET_TIMEOUT_MS = 2000;
 
   /** Sends an operator command to the agent and returns its reply. */
   Future<OperatorReply> send(OperatorCommand cmd) {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * model from a file, or the newest version in a folder. {@code ee_probe: kinematic} reads the
  * end-effector through the arm's forward kinematics of the joint-position head instead of the
  * learned end-effector head. With {@code watch_s > 0} the folder is
- * polled and each new version is hot-swapped in ({@link SwappableWorldModel}). When no usable
- * model exists yet the analytic model plans until one arrives.
+ * polled and the planner follows its newest version ({@link SwappableWorldModel}): a new version is
+ * hot-swapped in, and a version withdrawn from the folder (a fleet agent rolling back a failed
+ * canary, or a person deleting it) hands over to the newest one left, or to the analytic model when
+ * none is. When no usable model exists yet the analytic model plans until one arrives.
  */
 public final class LearnedWorldModelProvider implements WorldModelProvider {
   private static final Logger LOG = LoggerFactory.getLogger("planner.learned");
@@ -69,12 +72,14 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
     SwappableWorldModel model = new SwappableWorldModel(initial, width,
         f -> DjlWorldModel.load(f, bounds, dtS, chain));
     if (watchS > 0) {
-      watch(model, path, watchS, file.map(f -> ModelVersions.latest(path)).orElse(0));
+      watch(model, path, watchS, file.map(f -> ModelVersions.latest(path)).orElse(0),
+          () -> new AnalyticWorldModel(robot, dtS));
     }
     return model;
   }
 
-  private static void watch(SwappableWorldModel model, Path dir, double periodS, int startVersion) {
+  private static void watch(SwappableWorldModel model, Path dir, double periodS, int startVersion,
+      Supplier<WorldModel> analytic) {
     ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "planner.learned-watch");
       t.setDaemon(true);
@@ -84,13 +89,22 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
     long ms = Math.max(1, (long) (periodS * 1000));
     ex.scheduleWithFixedDelay(() -> {
       int v = ModelVersions.latest(dir);
-      if (v > seen[0]) {
-        seen[0] = v;
-        try {
+      if (v == seen[0]) {
+        return;
+      }
+      if (v < seen[0]) {
+        LOG.warn("[planner.learned] version {} was withdrawn from {}; going back to {}", seen[0], dir,
+            v == 0 ? "the analytic model" : "version " + v);
+      }
+      seen[0] = v;
+      try {
+        if (v == 0) {
+          model.fallBack(analytic.get());
+        } else {
           model.offer(ModelVersions.file(dir, v));
-        } catch (RuntimeException e) {
-          LOG.error("[planner.learned] refused version {}: {}; the running model stays", v, e.getMessage());
         }
+      } catch (RuntimeException e) {
+        LOG.error("[planner.learned] refused version {}: {}; the running model stays", v, e.getMessage());
       }
     }, ms, ms, TimeUnit.MILLISECONDS);
   }

@@ -63,6 +63,18 @@ public final class SwappableWorldModel implements WorldModel, AutoCloseable {
     LOG.info("[planner.learned] accepted {} from {}; it takes over at the next plan", next.name(), file);
   }
 
+  /**
+   * Queues {@code model} (the analytic fallback, already built) to replace the running one at the
+   * next plan: what a planner returns to when every learned version has been withdrawn.
+   */
+  public void fallBack(WorldModel model) {
+    if (model.dof() != current.dof() || model.stateSize() > width) {
+      throw new IllegalArgumentException(model.name() + " does not fit the running planner");
+    }
+    closeQuietly(pending.getAndSet(model));
+    LOG.info("[planner.learned] no learned version left; {} takes over at the next plan", model.name());
+  }
+
   /** The model currently answering. */
   public WorldModel current() {
     return current;

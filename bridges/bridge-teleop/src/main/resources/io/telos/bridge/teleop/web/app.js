@@ -4,7 +4,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const state = { me: '', robot: null, last: null, holder: '', mode: '?', ws: null, msgId: 1,
-    jog: {}, jogging: false, history: [], trail: [], events: [] };
+    jog: {}, jogging: false, history: [], trail: [], events: [], remote: null };
   window.telos = state; // for people debugging in the browser, and for the browser tests
 
   async function login(ev) {
@@ -101,6 +101,13 @@
         loadEpisodes();
         break;
       case 'reply':
+        if (m.robot) { // a robot of the fleet served by another member
+          if (m.accepted && m.holder && m.holder.startsWith(state.me + '@')) state.remote = m.robot;
+          else if (state.remote === m.robot && !m.holder.startsWith(state.me + '@')) state.remote = null;
+          log('fleet ' + m.robot + ': ' + (m.accepted ? 'OK: ' : 'Refused: ') + m.message);
+          $('remote').textContent = state.remote || 'none';
+          break;
+        }
         $('reply').textContent = (m.accepted ? 'OK: ' : 'Refused: ') + m.message;
         $('reply').className = m.accepted ? '' : 'error';
         if (m.holder !== undefined) { state.holder = m.holder; $('holder').textContent = m.holder || 'free'; }
@@ -183,6 +190,13 @@
     const speed = 0.25 * scale; // m/s; the agent enforces its own limit whatever is sent
     return [lin[0] * speed, lin[1] * speed, lin[2] * speed, 0, 0, 0];
   }
+
+  setInterval(() => { // a robot of the fleet held from here: its heartbeat and jog carry its id
+    if (!state.ws || !state.remote) return;
+    send({ type: 'heartbeat', robot: state.remote });
+    const v = jogVector();
+    if (v) { send({ type: 'jog', robot: state.remote, frame: $('frame').value, v: v }); state.jogging = true; }
+  }, 50);
 
   setInterval(() => {
     if (!state.ws || state.holder !== state.me || !state.me) return;
@@ -267,7 +281,7 @@
       const tr = document.createElement('tr');
       if (f.stale) tr.className = 'stale';
       const cells = [f.robot + (f.this ? ' (this)' : ''), f.stale ? f.mode + ' (not heard from)' : f.mode,
-        f.goals_reached + ' / ' + f.goals_ended, f.handover_open ? 'requested' : '', f.member];
+        f.goals_reached + ' / ' + f.goals_ended, f.handover_open ? 'requested' : '', f.holder || '', f.member];
       for (const c of cells) {
         const td = document.createElement('td');
         td.textContent = String(c);
@@ -279,6 +293,14 @@
         b.textContent = req;
         b.addEventListener('click', () => fleetRequest(f.robot, req));
         td.appendChild(b);
+      }
+      if (!f.this) { // take and release another member's robot through its own agent's lease
+        for (const type of ['take', 'release']) {
+          const b = document.createElement('button');
+          b.textContent = type;
+          b.addEventListener('click', () => send({ type: type, robot: f.robot, id: state.msgId++ }));
+          td.appendChild(b);
+        }
       }
       tr.appendChild(td);
       tb.appendChild(tr);

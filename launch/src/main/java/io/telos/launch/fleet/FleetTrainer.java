@@ -1,0 +1,99 @@
+package io.telos.launch.fleet;
+
+import io.telos.api.Addresses;
+import io.telos.launch.learn.BackgroundTrainer;
+import io.telos.launch.learn.TrainCommand;
+import io.telos.memory.EpisodeStore;
+import io.telos.model.RobotModel;
+import io.telos.planner.djl.Trainer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet's trainer: learns the world model from every robot's episodes in the fleet store and
+ * publishes each version as a {@link ModelRelease} on {@link Addresses#fleetModels()} — the file's
+ * bytes, SHA-256 and provenance. The newest release is published again every
+ * {@code republishMs}, so a member that joins later (or missed one) gets it; members ignore what
+ * they already run. Training runs on a worker thread ({@link BackgroundTrainer}), one at a time.
+ */
+public final class FleetTrainer extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetTrainer.class);
+  private final EpisodeStore store;
+  private final RobotModel robot;
+  private final double dtS;
+  private final Path dir;
+  private final Trainer.Config config;
+  private final int everyEpisodes;
+  private final long periodMs;
+  private final long republishMs;
+  private final AtomicReference<ModelRelease> latest = new AtomicReference<>();
+
+  /**
+   * @param store the fleet store, open
+   * @param dir where the trainer keeps its versions
+   * @param everyEpisodes new closed episodes (any robot) that start the next training
+   */
+  public FleetTrainer(EpisodeStore store, RobotModel robot, double dtS, Path dir, Trainer.Config config,
+      int everyEpisodes, long periodMs, long republishMs) {
+    this.store = store;
+    this.robot = robot;
+    this.dtS = dtS;
+    this.dir = dir;
+    this.config = config;
+    this.everyEpisodes = everyEpisodes;
+    this.periodMs = periodMs;
+    this.republishMs = republishMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    var trainer = new BackgroundTrainer(store, robot, dtS, dir, config, everyEpisodes, periodMs,
+        r -> vertx.executeBlocking(() -> release(r)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            publish(ar.result(), r);
+          } else {
+            LOG.error("component=fleet/trainer event=release_failed version={} reason=\"{}\"", r.version(),
+                ar.cause().toString());
+          }
+        }));
+    vertx.setPeriodic(republishMs, id -> {
+      ModelRelease r = latest.get();
+      if (r != null) {
+        vertx.eventBus().publish(Addresses.fleetModels(), r.toJson());
+      }
+    });
+    LOG.info("component=fleet/trainer event=started every_episodes={} steps={} out={}", everyEpisodes,
+        config.steps(), dir);
+    return vertx.deployVerticle(trainer);
+  }
+
+  /** The release of a trained version: its file's bytes and the robots whose episodes taught it (blocking). */
+  private ModelRelease release(TrainCommand.Result r) throws IOException {
+    byte[] bytes = Files.readAllBytes(r.file());
+    List<String> robots = List.copyOf(store.listEpisodes(10_000).stream().map(e -> e.meta().robotId())
+        .collect(Collectors.toCollection(TreeSet::new)));
+    return ModelRelease.of(r.version(), bytes, r.trainEpisodes(), robots, r.validation().ee16Median() * 1000);
+  }
+
+  private void publish(ModelRelease release, TrainCommand.Result r) {
+    latest.set(release);
+    vertx.eventBus().publish(Addresses.fleetModels(), release.toJson());
+    LOG.info("component=fleet/trainer event=released version={} bytes={} sha256={} episodes={} robots={}"
+        + " ee16_median_mm={}", release.version(), release.bytes().length, release.sha256().substring(0, 12),
+        r.trainEpisodes(), release.robots(), String.format("%.2f", release.ee16MedianMm()));
+  }
+
+  /** The newest release, or null before the first. */
+  public ModelRelease latest() {
+    return latest.get();
+  }
+}
