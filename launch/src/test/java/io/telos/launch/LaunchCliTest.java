@@ -165,5 +165,13 @@ class LaunchCliTest {
     assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "request", "arm1", "FLY", "--members", "127.0.0.1:5701"));
     assertTrue(err.toString().contains("REQUEST: must be one of"), err.toString());
     assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "capacity", "--max", "0"));
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "up", "--robots", "0", "--store-url",
+        "jdbc:postgresql://127.0.0.1/telos"));
+    assertTrue(err.toString().contains("--robots: 1 to 32"), err.toString());
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "up", "--store-url", "mysql://x?password=secret"));
+    assertTrue(err.toString().contains("--store-url: must start with jdbc:postgresql://"), err.toString());
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "trainer", "--members", "127.0.0.1:5701", "--store-url",
+        "jdbc:postgresql://127.0.0.1/telos", "--steps", "0"));
+    assertTrue(err.toString().contains("--steps and --every-episodes"), err.toString());
   }
 }

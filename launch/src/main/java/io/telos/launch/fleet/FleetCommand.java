@@ -46,16 +46,16 @@ import picocli.CommandLine.Parameters;
  * one robot a mode request ({@code request ROBOT HOLD}) and prints its agent's answer.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-    description = "The fleet's robots (status) or a mode request to one of them (request ROBOT MODE), joining the"
-        + " cluster the agents' launch files name in cluster:.",
+    description = "A fleet on this machine (up), its trainer (trainer), its robots (status) or a mode request to one"
+        + " of them (request ROBOT MODE), joining the cluster the agents' launch files name in cluster:.",
     subcommands = {FleetCommand.Status.class, FleetCommand.Request.class, FleetCommand.Bench.class,
-        FleetCommand.Capacity.class, FleetCommand.TrainerCommand.class})
+        FleetCommand.Capacity.class, FleetCommand.TrainerCommand.class, FleetUpCommand.class})
 public final class FleetCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public Integer call() {
-    System.err.println("telos fleet: say status or request ROBOT MODE (see --help)");
+    System.err.println("telos fleet: say up, trainer, status, request ROBOT MODE, bench or capacity (see --help)");
     return 2;
   }
 
