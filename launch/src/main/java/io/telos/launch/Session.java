@@ -131,8 +131,8 @@ public final class Session {
         ".telos/models")), m.pin(), m.canaryGoals(), m.maxDrop()));
   }
 
-  /** How long to wait for another member claiming this robot id before starting, ms. */
-  static final long FLEET_CHECK_MS = 1500;
+  /** How long claiming this robot id in the fleet may take before the start is refused, ms. */
+  static final long FLEET_CHECK_MS = 15_000;
 
   /** @param onStarted called once everything is deployed (for tests and tools that drive a live session) */
   public static RunReport run(LaunchSpec spec, UnaryOperator<AgentRuntime.Parts> adapt, Consumer<GoalOutcome> progress,

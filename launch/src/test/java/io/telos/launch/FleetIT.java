@@ -13,6 +13,8 @@ import io.telos.memory.postgres.PgServer;
 import io.telos.runtime.config.ClusterSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -43,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A fleet on loopback, every part in its own JVM: three agents (each driving its own simulated arm
  * lock-step, recording to one PostgreSQL store), the fleet trainer, and this test as an operator's
- * member. Checked in one run, in order:
+ * member. Checked in one run (the trainer learns while the operators act):
  *
  * <ol>
  *   <li>every robot's status reaches the operator and every robot reaches targets;
@@ -59,8 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       console can neither keep nor steal it;
  *   <li>PostgreSQL restarted mid-run: every step a store acknowledged is in the database;
  *   <li>a second agent claiming arm2's id refuses to start;
- *   <li>kill -9 of arm3's member: the cluster drops it within its failure detection, the others
- *       carry on.
+ *   <li>kill -9 of arm3's member while an operator on its console holds arm2: the cluster drops
+ *       it within its failure detection, no lease is held by it after that, arm1 and arm2 carry on.
  * </ol>
  *
  * The arms run lock-step (simulated time): the fleet is what is under test, and three real-time
@@ -75,6 +77,12 @@ class FleetIT {
   private final Map<String, JsonObject> seen = new ConcurrentHashMap<>();
   private final Map<String, Long> seenAt = new ConcurrentHashMap<>();
   private Path dir;
+  private final long began = System.nanoTime();
+
+  /** Marks the start of a phase in the test's output, with the time since the test began. */
+  private void phase(String what) {
+    System.out.printf("[FleetIT] %6.1f s  %s%n", (System.nanoTime() - began) / 1e9, what);
+  }
 
   @AfterEach
   void stop() throws IOException {
@@ -101,7 +109,8 @@ class FleetIT {
         + " } }");
     Process arm2 = agent("arm2", "arm2", base + 1, members, store,
         "teleop: { heartbeat_ms: 10000, triggers: { stuck: false } }");
-    Process arm3 = agent("arm3", "arm3", base + 2, members, store, "teleop: { triggers: { stuck: false } }");
+    Process arm3 = agent("arm3", "arm3", base + 2, members, store,
+        "teleop: { triggers: { stuck: false }, console: { host: 127.0.0.1, port: 0, token: " + TOKEN + " } }");
 
     ClusterSpec spec = ClusterSpec.from(new Settings("cluster", Map.of("name", "telos-it", "port", base + 4,
         "members", List.of(members), "heartbeat_timeout_s", HEARTBEAT_S)));
@@ -114,27 +123,16 @@ class FleetIT {
         seenAt.put(n.getString("robot"), System.nanoTime());
       }).completion().await();
 
+      phase("1 targets");
       // 1. every robot is seen and reaches targets
       await(() -> List.of("arm1", "arm2", "arm3").stream().allMatch(r -> reached(r) >= 2), 180,
           () -> "all three robots reach targets; seen " + seen + "\n" + tail("arm1") + tail("arm2") + tail("arm3"));
       assertEquals(3, List.of("arm1", "arm2", "arm3").stream().map(r -> seen.get(r).getString("node")).distinct()
           .count(), "three members");
 
-      // 2. one trainer learns from the fleet's joint experience; every agent adopts its model, judges it by its
-      // canary (a version that makes its robot miss more is rolled back there) and keeps reaching targets
+      // the trainer starts learning now; its model is checked for after the operators' part (2)
       trainer(base + 3, members, store);
-      for (String r : List.of("arm1", "arm2", "arm3")) { // installed, then loaded by the planner at its next plan
-        await(() -> log(r).contains("event=model_installed version=") && log(r).contains("now planning with learned-v"),
-            300, () -> r + " adopts the fleet's model\n" + tail(r) + tail("trainer"));
-      }
-      String released = Files.readString(dir.resolve("trainer.log"));
-      assertTrue(released.contains("event=released version=1") && released.contains("robots=[arm1, arm2, arm3]"),
-          "version 1 learned from all three robots' episodes:\n" + released);
-      Map<String, Long> atAdoption = new ConcurrentHashMap<>();
-      List.of("arm1", "arm2", "arm3").forEach(r -> atAdoption.put(r, reached(r)));
-      await(() -> atAdoption.keySet().stream().allMatch(r -> reached(r) > atAdoption.get(r)), 180,
-          () -> "every robot reaches targets on the fleet's model: " + seen);
-
+      phase("3 teleop across members");
       // 3. an operator on arm1's console takes arm2, served by another member
       int port = consolePort(dir.resolve("arm1.log"));
       String session = OperatorClient.login(port, "ana", TOKEN)[1];
@@ -171,6 +169,22 @@ class FleetIT {
         await(() -> "AUTONOMOUS".equals(seen.get("arm2").getString("mode")) && holder("arm2").isEmpty(), 10,
             () -> "arm2 back in autonomy: " + seen.get("arm2"));
 
+        phase("2 adoption (the trainer started before 3)");
+        // 2. one trainer learns from the fleet's joint experience; every agent adopts its model, judges it by its
+        // canary (a version that makes its robot miss more is rolled back there) and keeps reaching targets
+        for (String r : List.of("arm1", "arm2", "arm3")) { // installed, then loaded by the planner at its next plan
+          await(() -> log(r).contains("event=model_installed version=") && log(r).contains("now planning with learned-v"),
+              300, () -> r + " adopts the fleet's model\n" + tail(r) + tail("trainer"));
+        }
+        String released = Files.readString(dir.resolve("trainer.log"));
+        assertTrue(released.contains("event=released version=1") && released.contains("robots=[arm1, arm2, arm3]"),
+            "version 1 learned from all three robots' episodes:\n" + released);
+        Map<String, Long> atAdoption = new ConcurrentHashMap<>();
+        List.of("arm1", "arm2", "arm3").forEach(r -> atAdoption.put(r, reached(r)));
+        await(() -> atAdoption.keySet().stream().allMatch(r -> reached(r) > atAdoption.get(r)), 180,
+            () -> "every robot reaches targets on the fleet's model: " + seen);
+
+        phase("4 SIGSTOP of the holder");
         // 4. arm1's member paused while ana holds arm2: the lease goes, bob takes it, ana cannot get it back
         assertTrue(ana.call(forArm2("take"), 10).getBoolean("accepted"));
         await(() -> holder("arm2").startsWith("ana@"), 10, () -> "ana holds arm2 again: " + seen.get("arm2"));
@@ -197,6 +211,7 @@ class FleetIT {
         signal(arm1, "CONT");
         await(() -> seenAt.getOrDefault("arm1", 0L) > resumed, 90, () -> "arm1 back in the fleet\n" + tail("arm1"));
         JsonObject steal = ana.call(forArm2("take"), 15);
+        phase("ana's take after she resumed: " + steal);
         assertTrue(steal == null || !steal.getBoolean("accepted", false), "ana cannot steal arm2 back: " + steal);
         long after = System.nanoTime();
         await(() -> seenAt.getOrDefault("arm2", 0L) > after, 10, () -> "a fresh arm2 status");
@@ -205,14 +220,24 @@ class FleetIT {
         heart.join();
         bobHeart.join();
         assertTrue(operatorCommand(operator, cm, "bob", "release").getBoolean("accepted"));
+        // arm1 itself was paused too: its lock-step planner missed its deadline, so its arm holds and asks for an
+        // operator (LOCKSTEP_TIMEOUT) -- one sends it back to work from here
+        long askFrom = System.nanoTime();
+        await(() -> reachable(operator, "arm1"), 60, () -> "arm1's agent takes requests again after it rejoined");
+        phase("arm1 takes requests again " + (System.nanoTime() - askFrom) / 1_000_000 + " ms after it was asked");
+        if ("PROTECTIVE_STOP".equals(seen.get("arm1").getString("mode"))) {
+          assertEquals("HOLD", request(operator, "arm1", "reset"));
+        }
+        assertEquals("AUTONOMOUS", request(operator, "arm1", "AUTONOMOUS"));
       }
 
+      phase("5 PostgreSQL restart");
       // 5. PostgreSQL restarted mid-run: no acknowledged step is lost
       pg.restart();
       Map<String, Long> acknowledged = new ConcurrentHashMap<>();
       List.of("arm1", "arm2", "arm3").forEach(r -> acknowledged.put(r, seen.get(r).getLong("steps_durable")));
       await(() -> acknowledged.keySet().stream().allMatch(r -> seen.get(r).getLong("steps_durable")
-          > acknowledged.get(r) + 100), 120, () -> "every store writes again after the restart: " + seen);
+          > acknowledged.get(r) + 20), 120, () -> "every store writes again after the restart: " + seen);
       List.of("arm1", "arm2", "arm3").forEach(r -> acknowledged.put(r, seen.get(r).getLong("steps_durable")));
       for (String r : List.of("arm1", "arm2", "arm3")) {
         long stored = stepsInStore(store, pg.user(), r);
@@ -220,21 +245,48 @@ class FleetIT {
             + stored + " in the store");
       }
 
+      phase("6 twin");
       // 6. a second agent for arm2 refuses to start: the fleet already has one
       Process twin = agent("arm2-twin", "arm2", base + 5, members, store, "");
       assertTrue(twin.waitFor(120, TimeUnit.SECONDS), "the twin exits");
       assertNotEquals(0, twin.exitValue());
       assertTrue(Files.readString(dir.resolve("arm2-twin.log")).contains("already runs in the fleet"), tail("arm2-twin"));
 
-      // 7. kill -9 of arm3's member: the cluster drops it, the others go on
+      phase("7 kill -9");
+      // 7. kill -9 of the member whose console holds arm2: the cluster drops it, the lease goes, the others go on
       await(() -> cm.getNodes().size() == 5, 60, () -> "the twin left; nodes " + cm.getNodes());
-      arm3.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      await(() -> cm.getNodes().size() == 4, HEARTBEAT_S * 4L, () -> "arm3's member dropped; nodes " + cm.getNodes());
+      int port3 = consolePort(dir.resolve("arm3.log"));
+      try (OperatorClient cy = OperatorClient.connect(port3, OperatorClient.login(port3, "cy", TOKEN)[1])) {
+        JsonObject took = cy.call(forArm2("take"), 10);
+        assertTrue(took != null && took.getBoolean("accepted"), "cy takes arm2 from arm3's console: " + took);
+        AtomicBoolean alive = new AtomicBoolean(true);
+        Thread cyHeart = Thread.ofVirtual().start(() -> {
+          while (alive.get()) {
+            cy.send(forArm2("heartbeat"));
+            try {
+              Thread.sleep(50);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        });
+        await(() -> holder("arm2").startsWith("cy@"), 10, () -> "cy holds arm2: " + seen.get("arm2"));
+        arm3.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        alive.set(false);
+        cyHeart.join();
+        await(() -> cm.getNodes().size() == 4, HEARTBEAT_S * 4L, () -> "arm3's member dropped; nodes " + cm.getNodes());
+        await(() -> holder("arm2").isEmpty(), 10, () -> "no lease held by the dead member: " + seen.get("arm2"));
+      }
+      if ("PROTECTIVE_STOP".equals(seen.get("arm2").getString("mode"))) { // the deadman came first
+        assertEquals("HOLD", request(operator, "arm2", "reset"));
+      }
+      assertEquals("AUTONOMOUS", request(operator, "arm2", "AUTONOMOUS"));
       for (String r : List.of("arm1", "arm2")) {
         long ended = seen.get(r).getLong("goals_ended");
         await(() -> seen.get(r).getLong("goals_ended") > ended, 60, () -> r + " keeps reaching targets: " + seen.get(r));
       }
       assertTrue(arm1.isAlive() && arm2.isAlive(), "arm1 and arm2 carry on");
+      phase("done");
     } finally {
       operator.close().await();
     }
@@ -257,13 +309,46 @@ class FleetIT {
   /** An operator command to arm2 from this test's member, as a console here would send it. */
   private static JsonObject operatorCommand(Vertx v, HazelcastClusterManager cm, String who, String type) {
     JsonObject m = new JsonObject().put("type", type).put("operator", who).put("member", cm.getNodeId());
-    return new JsonObject(v.eventBus().<String>request(Addresses.fleetOperator("arm2"), m.encode(),
-        new DeliveryOptions().setSendTimeout(10_000)).await().body());
+    return new JsonObject(ask(v, Addresses.fleetOperator("arm2"), m.encode()));
   }
 
   private static String request(Vertx v, String robot, String body) {
-    return v.eventBus().<String>request(Fleet.modeAddress(robot), body, new DeliveryOptions().setSendTimeout(10_000))
-        .await().body();
+    return ask(v, Fleet.modeAddress(robot), body);
+  }
+
+  /**
+   * A request across the cluster, asked again (for up to 30 s) while nobody answers: after a member
+   * was cut off and merged back the bus's registry can miss an address for a few seconds, and an
+   * operator's console asks again too.
+   */
+  private static String ask(Vertx v, String address, String body) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return v.eventBus().<String>request(address, body, new DeliveryOptions().setSendTimeout(5000)).await().body();
+      } catch (ReplyException e) {
+        if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE || System.nanoTime() > end) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Whether a robot's agent answers requests from the fleet (a member that rejoined may not, for a while). */
+  private static boolean reachable(Vertx v, String robot) {
+    try {
+      v.eventBus().<String>request(Fleet.modeAddress(robot), "who", new DeliveryOptions().setSendTimeout(2000))
+          .await();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static void signal(Process p, String signal) throws Exception {
@@ -300,8 +385,9 @@ class FleetIT {
   /** The fleet trainer: {@code telos fleet trainer} on the fleet store. */
   private void trainer(int port, String members, String store) throws IOException {
     start("trainer", List.of("fleet", "trainer", "--name", "telos-it", "--port", Integer.toString(port), "--members",
-        members, "--store-url", store, "--store-user", "telos", "--every-episodes", "30", "--steps", "1500",
-        "--republish-s", "1", "--out", dir.resolve("trainer-models").toString()));
+        members, "--store-url", store, "--store-user", "telos", "--every-episodes", "20", "--steps", "300", "--hidden", "48",
+        "--batch", "64",
+        "--out", dir.resolve("trainer-models").toString()));
   }
 
   /** An agent JVM running {@code telos run} for robot {@code robotId}, learned model, in the fleet. */

@@ -172,6 +172,6 @@ class LaunchCliTest {
     assertTrue(err.toString().contains("--store-url: must start with jdbc:postgresql://"), err.toString());
     assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "trainer", "--members", "127.0.0.1:5701", "--store-url",
         "jdbc:postgresql://127.0.0.1/telos", "--steps", "0"));
-    assertTrue(err.toString().contains("--steps and --every-episodes"), err.toString());
+    assertTrue(err.toString().contains("--steps, --every-episodes and --batch: ≥ 1"), err.toString());
   }
 }

@@ -113,7 +113,10 @@ public final class Addresses {
     return "telos.fleet." + robotId + ".operator";
   }
 
-  /** Where the fleet trainer publishes each new model version (JSON text with the model's bytes). */
+  /**
+   * The cluster-wide map in which the fleet trainer keeps its model releases (JSON text with the
+   * model's bytes, under {@code "vK"}) and the newest version's number (under {@code "latest"}).
+   */
   public static String fleetModels() {
     return "telos.fleet.models";
   }

@@ -203,13 +203,15 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Training steps per version (default ${DEFAULT-VALUE}).")
     int steps = Trainer.Config.defaults().steps();
 
+    @Option(names = "--hidden", description = "Hidden width of encoder and predictor (default ${DEFAULT-VALUE}).")
+    int hidden = Trainer.Config.defaults().hidden();
+
+    @Option(names = "--batch", description = "Windows per training step (default ${DEFAULT-VALUE}).")
+    int batch = Trainer.Config.defaults().batch();
+
     @Option(names = "--every-episodes", description = "New closed episodes, any robot, that start the next"
         + " training (default ${DEFAULT-VALUE}).")
     int everyEpisodes = 20;
-
-    @Option(names = "--republish-s", description = "How often the newest release is published again for members"
-        + " that joined later (default ${DEFAULT-VALUE}).")
-    double republishS = 5;
 
     @Option(names = "--minutes", description = "Stop after this long (default: until interrupted).")
     double minutes = 0;
@@ -220,8 +222,8 @@ public final class FleetCommand implements Callable<Integer> {
         throw new LaunchException("--store-url: must start with jdbc:postgresql://, was '" + PostgresUrls.redact(url)
             + "'");
       }
-      if (steps < 1 || everyEpisodes < 1 || !(dt > 0 && dt <= 1) || !(republishS >= 0.1) || !(minutes >= 0)) {
-        throw new LaunchException("--steps and --every-episodes: ≥ 1; --dt: (0, 1]; --republish-s: ≥ 0.1;"
+      if (steps < 1 || everyEpisodes < 1 || hidden < 4 || batch < 1 || !(dt > 0 && dt <= 1) || !(minutes >= 0)) {
+        throw new LaunchException("--steps, --every-episodes and --batch: ≥ 1; --hidden: ≥ 4; --dt: (0, 1];"
             + " --minutes: ≥ 0");
       }
       RobotModel arm;
@@ -235,8 +237,10 @@ public final class FleetCommand implements Callable<Integer> {
         store.open();
         Vertx vertx = join();
         try {
-          FleetTrainer trainer = new FleetTrainer(store, arm, dt, out, Trainer.Config.defaults().withSteps(steps),
-              everyEpisodes, 1000, (long) (republishS * 1000));
+          Trainer.Config d = Trainer.Config.defaults();
+          Trainer.Config config = new Trainer.Config(d.latent(), hidden, d.members(), d.window(), batch, steps,
+              d.learningRate(), d.seed(), d.ema());
+          FleetTrainer trainer = new FleetTrainer(store, arm, dt, out, config, everyEpisodes, 1000);
           vertx.deployVerticle(trainer).await();
           System.err.println("telos fleet trainer: learning from " + PostgresUrls.redact(url) + " every "
               + everyEpisodes + " new episodes; versions in " + out);

@@ -13,10 +13,14 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -63,6 +67,13 @@ public final class FleetMember extends VerticleBase {
   private volatile String lastGoal = "";
   private long timer;
   private long sequence;
+  private final List<MessageConsumer<String>> consumers = new ArrayList<>();
+  private long checkingSinceNs;
+  private long checkFailures;
+  /** How long one look-up of the fleet's models may take before it is given up, ns. */
+  private static final long CHECK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+  /** How often the fleet's newest model release is looked up, ms. */
+  static final long MODEL_CHECK_MS = 1000;
   private String node = "local";
   private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern NODE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -93,23 +104,36 @@ public final class FleetMember extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.eventBus().<HandoverRequest>localConsumer(Addresses.handover(robotId), m -> handoverOpen = m.body().open());
-    vertx.eventBus().<String>consumer(Fleet.modeAddress(robotId), this::request);
-    vertx.eventBus().<String>consumer(Addresses.fleetOperator(robotId), this::operator);
     node = Fleet.nodeId(vertx);
     var here = context;
+    register();
+    // a member that was cut off and merged back may have lost its place in the bus's registry
+    Fleet.onRejoined(vertx, () -> here.runOnContext(v -> {
+      LOG.warn("component=fleet/{} event=rejoined node={}: registering again", robotId, node);
+      consumers.forEach(MessageConsumer::unregister);
+      register();
+    }));
     Fleet.onMemberLeft(vertx, left -> here.runOnContext(v -> memberLeft(left)));
     runtime.onOutcome(o -> here.runOnContext(v -> outcome(o)));
-    if (models != null) {
-      vertx.eventBus().<String>consumer(Addresses.fleetModels(), this::release);
+    if (models != null) { // the trainer's releases are read from the cluster-wide map, not awaited
+      vertx.setPeriodic(MODEL_CHECK_MS, id -> checkModels());
     }
     timer = vertx.setPeriodic(0, PERIOD_MS, t -> vertx.eventBus().publish(Fleet.STATUS, status()));
     LOG.info("component=fleet/{} event=joined member={}", robotId, member);
     return Future.succeededFuture();
   }
 
+  /** The addresses the fleet reaches this agent at. */
+  private void register() {
+    consumers.clear();
+    consumers.add(vertx.eventBus().<String>consumer(Fleet.modeAddress(robotId), this::request));
+    consumers.add(vertx.eventBus().<String>consumer(Addresses.fleetOperator(robotId), this::operator));
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    Fleet.release(vertx, robotId);
     return Future.succeededFuture();
   }
 
@@ -124,11 +148,37 @@ public final class FleetMember extends VerticleBase {
     }
   }
 
+  /** Reads the fleet's newest release number and fetches the release when it is the next to run here. */
+  private void checkModels() {
+    long now = System.nanoTime();
+    if (checkingSinceNs != 0 && now - checkingSinceNs < CHECK_TIMEOUT_NS) {
+      return; // the last look-up is still out (a look-up that never answers is given up after the timeout)
+    }
+    checkingSinceNs = now;
+    vertx.sharedData().<String, String>getAsyncMap(Addresses.fleetModels())
+        .compose(map -> map.get(FleetTrainer.LATEST).compose(latest -> {
+          int want = latest == null ? 0 : models.wanted(Integer.parseInt(latest));
+          return want == 0 ? Future.<String>succeededFuture() : map.get("v" + want);
+        }))
+        .timeout(CHECK_TIMEOUT_NS, TimeUnit.NANOSECONDS)
+        .onComplete(ar -> {
+          checkingSinceNs = 0;
+          if (ar.failed()) {
+            if (checkFailures++ % 30 == 0) { // the first, then every 30th: the cluster may be reshuffling
+              LOG.warn("component=fleet/{} event=model_check_failed failures={} reason=\"{}\"", robotId,
+                  checkFailures, ar.cause().toString());
+            }
+          } else if (ar.result() != null) {
+            release(ar.result());
+          }
+        });
+  }
+
   /** A model release from the fleet trainer: checked and, when it is the next to run here, installed. */
-  private void release(Message<String> m) {
+  private void release(String text) {
     ModelRelease r;
     try {
-      r = ModelRelease.parse(m.body() == null ? "" : m.body());
+      r = ModelRelease.parse(text);
     } catch (IllegalArgumentException e) {
       LOG.warn("component=fleet/{} event=model_release_unreadable reason=\"{}\"", robotId, e.getMessage());
       return;

@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fleet's trainer: learns the world model from every robot's episodes in the fleet store and
- * publishes each version as a {@link ModelRelease} on {@link Addresses#fleetModels()} — the file's
- * bytes, SHA-256 and provenance. The newest release is published again every
- * {@code republishMs}, so a member that joins later (or missed one) gets it; members ignore what
- * they already run. Training runs on a worker thread ({@link BackgroundTrainer}), one at a time.
+ * releases each version as a {@link ModelRelease} — the file's bytes, SHA-256 and provenance — into
+ * the cluster-wide map {@link Addresses#fleetModels()} (release K under {@code "vK"}, then its
+ * number under {@link #LATEST}). Agents read the map rather than wait for a message, so one that
+ * joins later, restarts or missed an event finds the newest release, and a release outlives the
+ * trainer (the cluster manager keeps a backup of every entry). Training runs on a worker thread
+ * ({@link BackgroundTrainer}), one at a time.
  */
 public final class FleetTrainer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FleetTrainer.class);
@@ -34,7 +36,8 @@ public final class FleetTrainer extends VerticleBase {
   private final Trainer.Config config;
   private final int everyEpisodes;
   private final long periodMs;
-  private final long republishMs;
+  /** The key under which the newest release's version number is kept. */
+  public static final String LATEST = "latest";
   private final AtomicReference<ModelRelease> latest = new AtomicReference<>();
 
   /**
@@ -43,7 +46,7 @@ public final class FleetTrainer extends VerticleBase {
    * @param everyEpisodes new closed episodes (any robot) that start the next training
    */
   public FleetTrainer(EpisodeStore store, RobotModel robot, double dtS, Path dir, Trainer.Config config,
-      int everyEpisodes, long periodMs, long republishMs) {
+      int everyEpisodes, long periodMs) {
     this.store = store;
     this.robot = robot;
     this.dtS = dtS;
@@ -51,7 +54,6 @@ public final class FleetTrainer extends VerticleBase {
     this.config = config;
     this.everyEpisodes = everyEpisodes;
     this.periodMs = periodMs;
-    this.republishMs = republishMs;
   }
 
   @Override
@@ -65,12 +67,6 @@ public final class FleetTrainer extends VerticleBase {
                 ar.cause().toString());
           }
         }));
-    vertx.setPeriodic(republishMs, id -> {
-      ModelRelease r = latest.get();
-      if (r != null) {
-        vertx.eventBus().publish(Addresses.fleetModels(), r.toJson());
-      }
-    });
     LOG.info("component=fleet/trainer event=started every_episodes={} steps={} out={}", everyEpisodes,
         config.steps(), dir);
     return vertx.deployVerticle(trainer);
@@ -85,8 +81,16 @@ public final class FleetTrainer extends VerticleBase {
   }
 
   private void publish(ModelRelease release, TrainCommand.Result r) {
+    vertx.sharedData().<String, String>getAsyncMap(Addresses.fleetModels())
+        .compose(map -> map.put("v" + release.version(), release.toJson())
+            .compose(v -> map.put(LATEST, Integer.toString(release.version()))))
+        .onSuccess(v -> released(release, r))
+        .onFailure(e -> LOG.error("component=fleet/trainer event=release_failed version={} reason=\"{}\"",
+            release.version(), e.toString()));
+  }
+
+  private void released(ModelRelease release, TrainCommand.Result r) {
     latest.set(release);
-    vertx.eventBus().publish(Addresses.fleetModels(), release.toJson());
     LOG.info("component=fleet/trainer event=released version={} bytes={} sha256={} episodes={} robots={}"
         + " ee16_median_mm={}", release.version(), release.bytes().length, release.sha256().substring(0, 12),
         r.trainEpisodes(), release.robots(), String.format("%.2f", release.ee16MedianMm()));

@@ -55,17 +55,33 @@ public final class ModelInstaller {
     this.version = ModelVersions.latest(settings.dir());
   }
 
+  /**
+   * The version to fetch when the fleet's newest is {@code latest}, or 0 for none: the pinned
+   * version until it runs, else {@code latest} when it is newer than what runs, was not withdrawn
+   * here and no canary is running.
+   */
+  public int wanted(int latest) {
+    if (settings.pin() > 0) {
+      return version == settings.pin() || latest < settings.pin() ? 0 : settings.pin();
+    }
+    return latest > version && !withdrawn.contains(latest) && trialGoals < 0 ? latest : 0;
+  }
+
   /** Checks a release and, if it is the next one to run here, writes it where the planner will find it. */
   public Decision offer(ModelRelease r) {
     if (!r.intact()) {
       LOG.error("component=fleet/{} event=model_refused version={} reason=\"SHA-256 mismatch\"", robotId, r.version());
       return Decision.REFUSED;
     }
-    if ((settings.pin() > 0 && r.version() != settings.pin()) || r.version() <= version
-        || withdrawn.contains(r.version()) || trialGoals >= 0) {
+    boolean pinned = settings.pin() > 0;
+    if (pinned ? r.version() != settings.pin() || version == settings.pin()
+        : r.version() <= version || withdrawn.contains(r.version()) || trialGoals >= 0) {
       return Decision.IGNORED; // pinned elsewhere, not newer, rolled back here, or a canary still running
     }
     install(r);
+    if (pinned) {
+      withdrawNewerThan(r.version()); // the planner runs the newest version in the folder: the pinned one
+    }
     int previous = version;
     version = r.version();
     if (settings.canaryGoals() > 0) {
@@ -103,15 +119,25 @@ public final class ModelInstaller {
     }
     int failed = version;
     withdrawn.add(failed);
-    try {
-      Files.deleteIfExists(ModelVersions.file(settings.dir(), failed));
-      Files.deleteIfExists(ModelVersions.metrics(settings.dir(), failed));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot withdraw model version " + failed + " from " + settings.dir(), e);
-    }
+    remove(failed);
     version = ModelVersions.latest(settings.dir());
     LOG.warn("component=fleet/{} event=model_rolled_back version={} success={} before={} now={}", robotId, failed,
         rate, baseline, version == 0 ? "analytic" : "v" + version);
+  }
+
+  private void withdrawNewerThan(int v) {
+    for (int newer = ModelVersions.latest(settings.dir()); newer > v; newer = ModelVersions.latest(settings.dir())) {
+      remove(newer);
+    }
+  }
+
+  private void remove(int v) {
+    try {
+      Files.deleteIfExists(ModelVersions.file(settings.dir(), v));
+      Files.deleteIfExists(ModelVersions.metrics(settings.dir(), v));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot withdraw model version " + v + " from " + settings.dir(), e);
+    }
   }
 
   private void install(ModelRelease r) {

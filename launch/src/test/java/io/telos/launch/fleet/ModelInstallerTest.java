@@ -24,7 +24,11 @@ class ModelInstallerTest {
   }
 
   private ModelInstaller installer(int pin, int canaryGoals) {
-    return new ModelInstaller("arm1", new ModelInstaller.Settings(dir, pin, canaryGoals, 0.2));
+    return installer(dir, pin, canaryGoals);
+  }
+
+  private static ModelInstaller installer(Path in, int pin, int canaryGoals) {
+    return new ModelInstaller("arm1", new ModelInstaller.Settings(in, pin, canaryGoals, 0.2));
   }
 
   @Test
@@ -43,6 +47,24 @@ class ModelInstallerTest {
   }
 
   @Test
+  void asksOnlyForWhatItWouldInstall() {
+    ModelInstaller follow = installer(0, 2);
+    assertEquals(0, follow.wanted(0), "nothing released yet");
+    assertEquals(3, follow.wanted(3));
+    follow.offer(release(3));
+    assertEquals(0, follow.wanted(3), "runs it already");
+    assertEquals(0, follow.wanted(4), "its canary is running");
+    follow.outcome(true);
+    follow.outcome(true);
+    assertEquals(4, follow.wanted(4));
+    ModelInstaller pinned = installer(dir.resolve("pinned"), 2, 0);
+    assertEquals(0, pinned.wanted(1), "its version is not out yet");
+    assertEquals(2, pinned.wanted(5), "the pinned one, not the newest");
+    pinned.offer(release(2));
+    assertEquals(0, pinned.wanted(5));
+  }
+
+  @Test
   void refusesBytesThatAreNotTheOnesTheDigestNames() {
     ModelRelease r = release(1);
     JsonObject o = new JsonObject(r.toJson()).put("sha256", ModelRelease.of(1, new byte[] {1}, 1, List.of(), 1)
@@ -53,11 +75,13 @@ class ModelInstallerTest {
 
   @Test
   void aPinnedAgentRunsOnlyItsVersion() {
+    installer(0, 0).offer(release(3)); // a newer version ran here before the pin
     ModelInstaller m = installer(2, 0);
     assertEquals(ModelInstaller.Decision.IGNORED, m.offer(release(1)));
     assertEquals(ModelInstaller.Decision.INSTALLED, m.offer(release(2)));
     assertEquals(ModelInstaller.Decision.IGNORED, m.offer(release(3)));
     assertEquals(2, m.version());
+    assertEquals(2, ModelVersions.latest(dir), "the newer version is withdrawn: the planner runs the pinned one");
   }
 
   @Test
