@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,6 @@ public final class FleetTrainer extends VerticleBase {
   private final long periodMs;
   /** The key under which the newest release's version number is kept. */
   public static final String LATEST = "latest";
-  private final AtomicReference<ModelRelease> latest = new AtomicReference<>();
 
   /**
    * @param store the fleet store, open
@@ -90,14 +88,8 @@ public final class FleetTrainer extends VerticleBase {
   }
 
   private void released(ModelRelease release, TrainCommand.Result r) {
-    latest.set(release);
     LOG.info("component=fleet/trainer event=released version={} bytes={} sha256={} episodes={} robots={}"
         + " ee16_median_mm={}", release.version(), release.bytes().length, release.sha256().substring(0, 12),
         r.trainEpisodes(), release.robots(), String.format("%.2f", release.ee16MedianMm()));
-  }
-
-  /** The newest release, or null before the first. */
-  public ModelRelease latest() {
-    return latest.get();
   }
 }
