@@ -3,6 +3,7 @@ package io.telos.launch.memory;
 import io.telos.api.Mode;
 import io.telos.api.Vec;
 import io.telos.memory.EpisodeMeta;
+import io.telos.memory.EpisodeStore;
 import io.telos.memory.Outcome;
 import io.telos.memory.Recall;
 import io.telos.memory.StepRecord;
@@ -10,7 +11,9 @@ import io.telos.memory.VectorBytes;
 import io.telos.memory.recall.SimilarityRecall;
 import io.telos.memory.recall.StepIndex;
 import io.telos.memory.recall.VectorSpace;
+import io.telos.memory.postgres.PostgresEpisodeStore;
 import io.telos.memory.sqlite.SqliteEpisodeStore;
+import io.telos.runtime.config.LaunchException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,35 +31,49 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code telos memory bench}: what the embedded store and recall cost on this machine.
+ * {@code telos memory bench}: what the episodic store and recall cost on this machine.
  *
  * <ol>
- *   <li><b>Writes.</b> The same synthetic 6-joint steps written (a) through
+ *   <li><b>Writes</b> (SQLite only). The same synthetic 6-joint steps written (a) through
  *       {@link SqliteEpisodeStore} (group commit, {@code synchronous=FULL}, every step durable when
  *       {@code flush()} returns) and (b) as a raw SQLite batch: plain JDBC {@code executeBatch} of
  *       the same rows in one transaction on the same schema and settings, the floor any store on
  *       SQLite pays.
  *   <li><b>Recall</b> at each size: a store of that many steps (random walks of 12-d states, 1000
- *       steps an episode) is written, the HNSW {@link StepIndex} is built from it, then k = 10
- *       queries near the data are timed: the index search alone, the full
- *       {@link SimilarityRecall} (index + horizon of 10 commands + outcome read from SQLite), an
+ *       steps an episode, {@link RandomWalks}) is written, the HNSW {@link StepIndex} is built from
+ *       it, then k = 10 queries near the data are timed: the index search alone, the full
+ *       {@link SimilarityRecall} (index + horizon of 10 commands + outcome read from the store), an
  *       exact scan of the same vectors in RAM (the best brute force can do), and the reference
  *       {@link Recall} (a streamed scan of the store, few queries: it reads every step). recall@10
  *       of the index against the exact scan is printed alongside.
  * </ol>
  *
- * Everything is written under a temporary directory (deleted at the end unless {@code --keep}).
+ * <p><b>Stores.</b> {@code --store sqlite} (the default) writes the walks through the store under a
+ * temporary directory (deleted at the end unless {@code --keep}). {@code --store postgres --url
+ * jdbc:postgresql://HOST:PORT/DB} measures the fleet store ({@link PostgresEpisodeStore}): each size
+ * gets a schema of its own in that database (dropped at the end unless {@code --keep}), loaded by
+ * binary COPY in one transaction ({@link PgBenchStore}) rather than through the group-commit writer,
+ * then read through the store like the SQLite one. The index is timed once Lucene's background
+ * merges are over and the searcher sees the merged segments.
+ *
+ * <p>Progress goes to stderr for stores of {@value #PROGRESS_FROM} steps or more (not with
+ * {@code --quiet}); the figures go to stdout.
  */
 @Command(name = "bench", description = "Measure durable write rate (group commit vs a raw SQLite batch) and "
-    + "recall latency (HNSW vs brute force) at 100k and 1M steps.")
+    + "recall latency (HNSW vs brute force) at 100k and 1M steps, on SQLite (default) or on a PostgreSQL fleet "
+    + "store (--store postgres --url ...).")
 public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -92,25 +109,99 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed = 1;
 
+  @Option(names = "--store", description = "Store to measure: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  StoreKind store = StoreKind.sqlite;
+
+  @Option(names = "--url", description = "With --store postgres: the database, jdbc:postgresql://HOST:PORT/DB (the "
+      + "bench writes in schemas of its own there).")
+  String url;
+
+  @Option(names = "--user", description = "With --store postgres: the role (default: from the URL).")
+  String user;
+
+  @Option(names = "--password", description = "With --store postgres: the password (default: $PGPASSWORD, if set).")
+  String password;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+  boolean quiet;
+
+  /** Stores the bench measures. */
+  public enum StoreKind { sqlite, postgres }
+
+  /** Stores this large (steps) or larger show progress. */
+  static final int PROGRESS_FROM = 1_000_000;
+  private static final int K = 10;
+  private static final int HORIZON = 10;
+  private static final double GIB = 1024.0 * 1024 * 1024;
+
   private PrintWriter out;
+  private PrintWriter err;
 
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
-    Path base = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("telos-memory-bench");
+    err = spec.commandLine().getErr();
+    checkStoreOptions();
+    Path base = store == StoreKind.sqlite ? workDir() : null;
     try {
-      out.printf(Locale.ROOT, "telos memory bench: %d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
-          System.getProperty("java.version"), base);
-      writes(base);
+      out.printf(Locale.ROOT, "telos memory bench: %s store, %d cores, Java %s, max heap %.1f GiB, %s%n", store,
+          Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+          Runtime.getRuntime().maxMemory() / GIB, base != null ? base : shownUrl(url));
+      if (base != null) {
+        writes(base);
+      } else {
+        out.printf(Locale.ROOT, "%nwrites: not measured with --store postgres (the steps are loaded by COPY)%n");
+      }
       for (int n : sizes) {
         recall(base, n);
       }
     } finally {
-      if (!keep) {
+      if (base != null && !keep) {
         delete(base);
       }
     }
     return 0;
+  }
+
+  /** Refuses options that do not fit {@code --store} (exit status 2, with the usage). */
+  private void checkStoreOptions() {
+    if (store == StoreKind.postgres) {
+      if (url == null) {
+        throw usage("--store postgres needs --url jdbc:postgresql://HOST:PORT/DB");
+      }
+      if (!url.startsWith("jdbc:postgresql://")) {
+        throw usage("--url must be a PostgreSQL JDBC URL, jdbc:postgresql://HOST:PORT/DB, was " + shownUrl(url));
+      }
+      if (url.contains("currentSchema=")) {
+        throw usage("--url must not name currentSchema: the bench makes schemas of its own");
+      }
+      if (dir != null) {
+        throw usage("--dir is for --store sqlite");
+      }
+      if (password == null) {
+        password = System.getenv("PGPASSWORD");
+      }
+    } else if (url != null || user != null || password != null) {
+      throw usage("--url, --user and --password are for --store postgres");
+    }
+    for (int n : sizes) {
+      if (n < 1) {
+        throw usage("--sizes must be positive, was " + n);
+      }
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private Path workDir() throws IOException {
+    return dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("telos-memory-bench");
+  }
+
+  /** The URL as printed: any password in it masked. */
+  static String shownUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&]*", "$1***");
   }
 
   // ---------------------------------------------------------------- writes
@@ -212,120 +303,216 @@ public final class BenchCommand implements Callable<Integer> {
 
   // ---------------------------------------------------------------- recall
 
+  /** A store of about {@code n} steps of {@link RandomWalks}, the index built from it, the queries timed. */
   private void recall(Path base, int n) throws Exception {
-    int perEpisode = 1_000;
-    int episodes = Math.max(1, n / perEpisode);
-    Path f = base.resolve("recall-" + n + ".db");
+    RandomWalks walks = new RandomWalks(n);
     Random r = new Random(seed);
-    long t0 = System.nanoTime();
-    float[][] flat = new float[episodes * perEpisode][];
-    long[] keys = new long[flat.length];
-    try (SqliteEpisodeStore store = new SqliteEpisodeStore(f,
-        SqliteEpisodeStore.Options.defaults().withQueueCapacity(1 << 20))) {
-      store.open();
-      writeRandomWalks(store, episodes, perEpisode, r, flat, keys);
-      double writeS = (System.nanoTime() - t0) / 1e9;
-
-      long t1 = System.nanoTime();
-      try (StepIndex index = new StepIndex(store, 1_000, efSearch, maxConn, beamWidth)) {
-        long indexed = index.build();
-        double buildS = (System.nanoTime() - t1) / 1e9;
-        out.printf(Locale.ROOT, "%nrecall, k=10, %,d steps (%d episodes of %d 12-d states): store written in %.1f s, "
-            + "HNSW (M %d, beam %d) built from it in %.1f s (%,d steps/s), efSearch %d, %d queries near the data%n",
-            indexed, episodes, perEpisode, writeS, maxConn, beamWidth, buildS, (long) (indexed / buildS),
-            index.efSearch(), queries);
-        Vec[] qs = new Vec[queries];
-        for (int i = 0; i < queries; i++) {
-          float[] at = flat[r.nextInt(flat.length)];
-          double[] q = new double[12];
-          for (int j = 0; j < 12; j++) {
-            q[j] = at[j] + 0.1 * r.nextGaussian();
-          }
-          qs[i] = Vec.of(q);
-        }
-        // warm up (JIT) on the same queries
-        for (int i = 0; i < Math.min(500, queries); i++) {
-          index.search(VectorSpace.STATE, qs[i], 10);
-          exactScan(flat, keys, floats(qs[i]), 10);
-        }
-        long[] hnsw = new long[queries];
-        int agree = 0;
-        List<List<Long>> hnswKeys = new ArrayList<>();
-        for (int i = 0; i < queries; i++) {
-          long s = System.nanoTime();
-          List<StepIndex.Hit> hits = index.search(VectorSpace.STATE, qs[i], 10);
-          hnsw[i] = System.nanoTime() - s;
-          hnswKeys.add(hits.stream().map(h -> (h.episodeId() << 32) | h.index()).toList());
-        }
-        long[] exact = new long[queries];
-        for (int i = 0; i < queries; i++) {
-          long s = System.nanoTime();
-          List<Long> truth = exactScan(flat, keys, floats(qs[i]), 10);
-          exact[i] = System.nanoTime() - s;
-          for (long key : hnswKeys.get(i)) {
-            if (truth.contains(key)) {
-              agree++;
-            }
-          }
-        }
-        SimilarityRecall sr = new SimilarityRecall(store, index);
-        long[] full = new long[queries];
-        for (int i = 0; i < queries; i++) {
-          long s = System.nanoTime();
-          sr.nearest(VectorSpace.STATE, qs[i], 10, 10);
-          full[i] = System.nanoTime() - s;
-        }
-        Recall brute = new Recall(store);
-        int bq = Math.min(storeScanQueries, queries);
-        long[] scan = new long[bq];
-        for (int i = 0; i < bq; i++) {
-          long s = System.nanoTime();
-          brute.nearest(qs[i], 10);
-          scan[i] = System.nanoTime() - s;
-        }
-        out.printf(Locale.ROOT, "%-52s %10s %10s %10s %8s%n", "", "p50 ms", "p99 ms", "p99.9 ms", "queries");
-        row("HNSW search (StepIndex)", hnsw);
-        row("HNSW + horizon 10 + outcome (SimilarityRecall)", full);
-        row("exact scan of the vectors in RAM", exact);
-        row("brute force Recall (streamed scan of the store)", scan);
-        out.printf(Locale.ROOT, "HNSW recall@10 against the exact scan: %.3f%n", agree / (10.0 * queries));
-        out.flush();
+    boolean show = !quiet && walks.steps() >= PROGRESS_FROM;
+    if (store == StoreKind.postgres) {
+      try (PgBenchStore pg = openPostgres(walks.steps())) {
+        String written = loadPostgres(pg, walks, r, show);
+        note(written, show);
+        measure(pg.store(), walks, r, written, show);
       }
+    } else {
+      try (SqliteEpisodeStore s = new SqliteEpisodeStore(base.resolve("recall-" + n + ".db"),
+          SqliteEpisodeStore.Options.defaults().withQueueCapacity(1 << 20))) {
+        s.open();
+        String written = writeSqlite(s, walks, r, show);
+        note(written, show);
+        measure(s, walks, r, written, show);
+      }
+    }
+  }
+
+  /** Writes the walks through the store (group commit), flushing every 50 episodes; says what it took. */
+  private String writeSqlite(SqliteEpisodeStore s, RandomWalks walks, Random r, boolean show) throws Exception {
+    long t0 = System.nanoTime();
+    walks.write(r, new RandomWalks.Sink() {
+      @Override
+      public long begin(int e) {
+        return s.beginEpisode(new EpisodeMeta("bench", "", "bench", "g" + e, false, 0));
+      }
+
+      @Override
+      public void step(StepRecord step) {
+        s.append(step);
+      }
+
+      @Override
+      public void end(int e, long episodeId, Outcome outcome, long endNs) throws Exception {
+        s.endEpisode(episodeId, outcome, endNs);
+        if (e % 50 == 49) {
+          s.flush().get(120, TimeUnit.SECONDS);
+        }
+      }
+    }, progress("steps written", show));
+    s.flush().get(120, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return String.format(Locale.ROOT, "store written in %.1f s (%,d steps/s through the store)", seconds,
+        (long) (walks.steps() / seconds));
+  }
+
+  private PgBenchStore openPostgres(int steps) {
+    try {
+      return PgBenchStore.create(url, user, password, steps, keep);
+    } catch (SQLException | IllegalStateException e) {
+      throw new LaunchException("memory bench: cannot set up a store in " + shownUrl(url) + ": " + e.getMessage());
+    }
+  }
+
+  /** Loads the walks by COPY, then vacuums and analyzes the tables; says what it took. */
+  private String loadPostgres(PgBenchStore pg, RandomWalks walks, Random r, boolean show) throws Exception {
+    PgBenchStore.Load load = pg.load(walks, r, progress("steps loaded (COPY)", show));
+    double vacuumS = pg.vacuumAnalyze();
+    return String.format(Locale.ROOT, "store loaded in %.1f s (binary COPY in one transaction, %,d steps/s; "
+        + "VACUUM ANALYZE %.1f s; %.2f GiB on disk in schema %s)", load.seconds(), (long) load.stepsPerSecond(),
+        vacuumS, pg.bytesOnDisk() / GIB, pg.schema());
+  }
+
+  /** Builds the index from {@code es} and times the four ways of recalling; prints the table. */
+  private void measure(EpisodeStore es, RandomWalks walks, Random r, String written, boolean show) throws Exception {
+    long heapBefore = heapInUse();
+    try (StepIndex index = new StepIndex(es, 1_000, efSearch, maxConn, beamWidth)) {
+      long t1 = System.nanoTime();
+      long indexed = build(index, walks.steps(), show);
+      double buildS = (System.nanoTime() - t1) / 1e9;
+      note(String.format(Locale.ROOT, "HNSW built in %.1f s; waiting for Lucene's background merges", buildS), show);
+      double mergeS = awaitIndexMerges();
+      index.sync(); // searches see the merged segments, as a long-running index's do
+      out.printf(Locale.ROOT, "%nrecall, k=10, %,d steps (%d episodes of %d 12-d states): %s, HNSW (M %d, beam %d) "
+          + "built from it in %.1f s (%,d steps/s), efSearch %d, %d queries near the data%n", indexed, walks.episodes,
+          RandomWalks.PER_EPISODE, written, maxConn, beamWidth, buildS, (long) (indexed / buildS), index.efSearch(),
+          queries);
+      out.printf(Locale.ROOT, "index in RAM: %.2f GiB of heap (in use after the build minus before it; max %.1f GiB); "
+          + "Lucene merges went on %.1f s after the build%n", (heapInUse() - heapBefore) / GIB,
+          Runtime.getRuntime().maxMemory() / GIB, mergeS);
+      out.flush();
+      timeQueries(es, index, walks, queries(walks, r), show);
+    }
+  }
+
+  /** Builds the index, showing progress once a second (the end once, when built); returns the steps indexed. */
+  private long build(StepIndex index, long total, boolean show) throws InterruptedException {
+    StepProgress p = progress("steps indexed", show);
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread t = new Thread(task, "memory-bench-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleAtFixedRate(() -> p.update(Math.min(index.size(), total - 1), total), 1, 1, TimeUnit.SECONDS);
+    try {
+      return index.build();
+    } finally {
+      ticker.shutdownNow();
+      ticker.awaitTermination(5, TimeUnit.SECONDS);
+      p.update(index.size(), total);
     }
   }
 
   /**
-   * Writes {@code episodes} random walks of {@code perEpisode} 12-d states (half reached, half
-   * failed) and keeps each state as floats in {@code flat} with its key (episode, index) in {@code keys}.
+   * Waits until Lucene's merge threads, which go on after {@link StepIndex#build()}, are done, so
+   * that they do not share the CPUs with the timings; returns the seconds waited.
    */
-  private static void writeRandomWalks(SqliteEpisodeStore store, int episodes, int perEpisode, Random r,
-      float[][] flat, long[] keys) throws Exception {
-    int k = 0;
-    for (int e = 0; e < episodes; e++) {
-      long ep = store.beginEpisode(new EpisodeMeta("bench", "", "bench", "g" + e, false, 0));
-      double[] q = new double[12];
-      for (int j = 0; j < 12; j++) {
-        q[j] = r.nextGaussian();
+  private static double awaitIndexMerges() throws InterruptedException {
+    long t0 = System.nanoTime();
+    while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("Lucene Merge Thread"))) {
+      Thread.sleep(100);
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Bytes of heap in use after a full collection. */
+  private static long heapInUse() {
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  /** Queries near the data: a stored state plus Gaussian noise (sigma 0.1 per coordinate). */
+  private Vec[] queries(RandomWalks walks, Random r) {
+    Vec[] qs = new Vec[queries];
+    for (int i = 0; i < queries; i++) {
+      float[] at = walks.flat[r.nextInt(walks.flat.length)];
+      double[] q = new double[RandomWalks.DIMS];
+      for (int j = 0; j < q.length; j++) {
+        q[j] = at[j] + 0.1 * r.nextGaussian();
       }
-      for (int i = 0; i < perEpisode; i++) {
-        for (int j = 0; j < 12; j++) {
-          q[j] += 0.05 * r.nextGaussian();
+      qs[i] = Vec.of(q);
+    }
+    return qs;
+  }
+
+  private void timeQueries(EpisodeStore es, StepIndex index, RandomWalks walks, Vec[] qs, boolean show) {
+    for (int i = 0; i < Math.min(500, queries); i++) { // warm up (JIT) on the same queries
+      index.search(VectorSpace.STATE, qs[i], K);
+      exactScan(walks.flat, walks.keys, RandomWalks.floats(qs[i]), K);
+    }
+    List<List<Long>> found = new ArrayList<>(queries);
+    long[] hnsw = time("HNSW searches", queries, show, i -> found.add(keys(index.search(VectorSpace.STATE, qs[i], K))));
+    List<List<Long>> truth = new ArrayList<>(queries);
+    long[] exact = time("exact scans", queries, show,
+        i -> truth.add(exactScan(walks.flat, walks.keys, RandomWalks.floats(qs[i]), K)));
+    SimilarityRecall sr = new SimilarityRecall(es, index);
+    long[] full = time("similarity recalls", queries, show, i -> sr.nearest(VectorSpace.STATE, qs[i], K, HORIZON));
+    Recall brute = new Recall(es);
+    long[] scan = time("store scans", Math.min(storeScanQueries, queries), show, i -> brute.nearest(qs[i], K));
+    out.printf(Locale.ROOT, "%-52s %10s %10s %10s %8s%n", "", "p50 ms", "p99 ms", "p99.9 ms", "queries");
+    row("HNSW search (StepIndex)", hnsw);
+    row("HNSW + horizon 10 + outcome (SimilarityRecall)", full);
+    row("exact scan of the vectors in RAM", exact);
+    row("brute force Recall (streamed scan of the store)", scan);
+    out.printf(Locale.ROOT, "HNSW recall@10 against the exact scan: %.3f%n", agreement(found, truth));
+    out.flush();
+  }
+
+  /** Runs {@code query} for 0 .. count-1 and returns each one's nanoseconds. */
+  private long[] time(String what, int count, boolean show, IntConsumer query) {
+    StepProgress p = progress(what, show);
+    long[] ns = new long[count];
+    for (int i = 0; i < count; i++) {
+      long s = System.nanoTime();
+      query.accept(i);
+      ns[i] = System.nanoTime() - s;
+      p.update(i + 1, count);
+    }
+    return ns;
+  }
+
+  /** A phase's result on stderr as soon as it is known (the figures come out after the timings). */
+  private void note(String line, boolean show) {
+    if (show) {
+      err.println("  " + line);
+      err.flush();
+    }
+  }
+
+  private StepProgress progress(String what, boolean show) {
+    return new StepProgress(err, what, !show);
+  }
+
+  private static List<Long> keys(List<StepIndex.Hit> hits) {
+    return hits.stream().map(h -> (h.episodeId() << 32) | h.index()).toList();
+  }
+
+  /** The share of the exact k nearest that the index found. */
+  private static double agreement(List<List<Long>> found, List<List<Long>> truth) {
+    long agree = 0;
+    for (int i = 0; i < found.size(); i++) {
+      for (long key : found.get(i)) {
+        if (truth.get(i).contains(key)) {
+          agree++;
         }
-        Vec state = Vec.of(q.clone());
-        store.append(new StepRecord(ep, i, 1_000_000L * i, state, null, null, Vec.of(i, e), null, null, Double.NaN,
-            null, null));
-        flat[k] = floats(state);
-        keys[k++] = (ep << 32) | i;
-      }
-      store.endEpisode(ep, e % 2 == 0 ? Outcome.REACHED : Outcome.FAILED, perEpisode);
-      if (e % 50 == 49) {
-        store.flush().get(120, TimeUnit.SECONDS);
       }
     }
-    store.flush().get(120, TimeUnit.SECONDS);
+    return agree / ((double) K * found.size());
   }
 
   private void row(String what, long[] ns) {
+    if (ns.length == 0) {
+      out.printf(Locale.ROOT, "%-52s %10s %10s %10s %8d%n", what, "-", "-", "-", 0);
+      return;
+    }
     long[] s = ns.clone();
     Arrays.sort(s);
     out.printf(Locale.ROOT, "%-52s %10.3f %10.3f %10s %8d%n", what, q(s, 0.5) / 1e6, q(s, 0.99) / 1e6,
@@ -367,14 +554,6 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return out;
-  }
-
-  private static float[] floats(Vec v) {
-    float[] f = new float[v.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = (float) v.get(i);
-    }
-    return f;
   }
 
   private static void delete(Path base) throws IOException {
