@@ -49,11 +49,15 @@ import org.slf4j.LoggerFactory;
  * store ({@code where}) and the cause; reads of an unavailable store throw
  * {@link EpisodeStoreException} with that message.
  *
- * <p><b>Reads</b> open a connection per call ({@link #readConnection()}); {@link #readSteps}
- * streams through a cursor that owns its connection.
+ * <p><b>Reads</b> borrow a connection per call ({@link #readConnection()}) from a small pool of
+ * idle ones ({@link ReadPool}: validated before reuse, so a restarted server costs no failed read);
+ * {@link #readSteps} streams through a cursor that holds its connection until closed.
  */
 public abstract class JdbcEpisodeStore implements EpisodeStore {
   private enum State { NEW, OPEN, READ_ONLY, UNAVAILABLE, CLOSED }
+
+  /** Read connections kept idle between reads (recall reads from a few threads at most). */
+  static final int READ_POOL_IDLE = 4;
 
   /** Producer-side bookkeeping of an episode open in this instance. */
   private static final class Live {
@@ -84,6 +88,7 @@ public abstract class JdbcEpisodeStore implements EpisodeStore {
   private final boolean readOnly;
   private final long closeWaitMs;
   private final Map<Long, Live> live = new ConcurrentHashMap<>();
+  private final ReadPool reads = new ReadPool(this::openReadConnection, READ_POOL_IDLE);
   private volatile State state = State.NEW;
   private volatile long recovered;
   /** Whether the steps table has the version-3 {@code objects} column; once true it stays so. */
@@ -178,8 +183,18 @@ public abstract class JdbcEpisodeStore implements EpisodeStore {
     throw new SQLException("the writer's connection cannot be opened again");
   }
 
-  /** A new connection for one read. */
-  protected abstract Connection readConnection() throws SQLException;
+  /** Opens a new connection for reads (kept in the read pool between reads). */
+  protected abstract Connection openReadConnection() throws SQLException;
+
+  /** How many read connections this store has opened (reads reuse idle ones). */
+  public long readConnectionsOpened() {
+    return reads.opened();
+  }
+
+  /** A connection for one read, from the read pool; closing it gives it back. */
+  protected final Connection readConnection() throws SQLException {
+    return reads.borrow();
+  }
 
   /** Readies a read connection for streaming a large result; by default nothing. */
   protected void prepareForStreaming(Connection c) throws SQLException {}
@@ -259,6 +274,7 @@ public abstract class JdbcEpisodeStore implements EpisodeStore {
         return;
       }
       state = State.CLOSED;
+      reads.close();
       if (prev != State.OPEN) {
         live.clear();
         releaseQuietly();

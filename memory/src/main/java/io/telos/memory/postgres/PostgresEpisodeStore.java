@@ -434,7 +434,7 @@ public final class PostgresEpisodeStore extends JdbcEpisodeStore {
   // ---------------------------------------------------------------- reading
 
   @Override
-  protected Connection readConnection() throws SQLException {
+  protected Connection openReadConnection() throws SQLException {
     return connect();
   }
 

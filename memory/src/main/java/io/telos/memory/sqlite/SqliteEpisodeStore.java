@@ -317,7 +317,7 @@ public final class SqliteEpisodeStore extends JdbcEpisodeStore {
   // ---------------------------------------------------------------- reading
 
   @Override
-  protected Connection readConnection() throws SQLException {
+  protected Connection openReadConnection() throws SQLException {
     return connect(true);
   }
 

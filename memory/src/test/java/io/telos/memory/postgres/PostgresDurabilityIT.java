@@ -102,6 +102,45 @@ class PostgresDurabilityIT {
   }
 
   @Test
+  void readsReuseTheirConnectionsAndGoOnAfterTheServerRestarts() throws Exception {
+    String url = PgServer.get().freshSchemaUrl();
+    PostgresEpisodeStore s = store(url, 8192);
+    try {
+      long e = s.beginEpisode(meta("g", 1));
+      for (int i = 0; i < 50; i++) {
+        s.append(step(e, i));
+      }
+      s.flush().get(T, TimeUnit.SECONDS);
+      long before = s.readConnectionsOpened();
+      for (int i = 0; i < 40; i++) { // what a recall does per hit: a range of steps and the episode
+        try (var c = s.readSteps(e, i, 10)) {
+          assertEquals(10, drain(c));
+        }
+        assertEquals(50, s.episode(e).orElseThrow().steps());
+      }
+      assertTrue(s.readConnectionsOpened() - before <= 1,
+          "80 reads opened " + (s.readConnectionsOpened() - before) + " connections");
+
+      PgServer.get().restart(); // every connection the store held is cut
+      assertEquals(50, s.episode(e).orElseThrow().steps(), "the first read after a restart succeeds");
+      try (var c = s.readSteps(e, 0, 50)) {
+        assertEquals(50, drain(c));
+      }
+    } finally {
+      s.close();
+    }
+  }
+
+  private static int drain(io.telos.memory.StepCursor c) {
+    int n = 0;
+    while (c.hasNext()) {
+      c.next();
+      n++;
+    }
+    return n;
+  }
+
+  @Test
   void aFullQueueCountsGapsThenAWriteFailureIsReportedAndRecovers() throws Exception {
     String url = PgServer.get().freshSchemaUrl();
     PostgresEpisodeStore s = store(url, 16);
