@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -88,12 +89,34 @@ public final class Session {
     }
     store.open();
     index.build();
+    if (spec.cluster() != null) {
+      followFleet(vertx, index);
+    }
     vertx.deployVerticle(new RecallService(parts.robotId(), new SimilarityRecall(store, index))).await();
     // steps are recorded per observation: at the planner rate in lock-step, the perception rate otherwise
     double recordPeriod = 1.0 / (spec.simulatedTime() ? spec.plannerRateHz()
         : Math.min(spec.perceptionRateHz(), spec.safety().rateHz()));
     System.err.println("telos: planner warm starts from memory (" + index.size() + " steps indexed)");
     return new RecallWarmStart(mppi, vertx, RecallService.address(parts.robotId()), recordPeriod, 500_000_000L);
+  }
+
+  /** How often a fleet member's recall index reads what the other robots committed, ms. */
+  static final long FLEET_RECALL_PERIOD_MS = 5_000;
+  /** How many of the store's newest episodes each such read looks at. */
+  static final int FLEET_RECALL_EPISODES = 64;
+
+  /**
+   * In a fleet the store is shared: the index hears its own robot's commits, and reads the other
+   * robots' steps every {@value #FLEET_RECALL_PERIOD_MS} ms on a worker thread (one read at a time).
+   */
+  private static void followFleet(Vertx vertx, StepIndex index) {
+    AtomicBoolean busy = new AtomicBoolean();
+    vertx.setPeriodic(FLEET_RECALL_PERIOD_MS, id -> {
+      if (busy.compareAndSet(false, true)) {
+        vertx.executeBlocking(() -> index.catchUp(FLEET_RECALL_EPISODES), false)
+            .onComplete(r -> busy.set(false));
+      }
+    });
   }
 
   /** memory.learn: the trainer verticle writing the next model version as episodes land. */

@@ -2,6 +2,7 @@ package io.telos.memory.recall;
 
 import io.telos.api.Vec;
 import io.telos.memory.EpisodeStore;
+import io.telos.memory.EpisodeStoreException;
 import io.telos.memory.EpisodeSummary;
 import io.telos.memory.StepCursor;
 import io.telos.memory.StepRecord;
@@ -82,6 +83,9 @@ public final class StepIndex implements AutoCloseable {
   private final ExecutorService indexer;
   /** Highest step index indexed per episode (indexing thread only). */
   private final Map<Long, Long> highest = new HashMap<>();
+  /** Steps an episode held when last read by {@link #catchUp} or {@link #build} (indexing thread only). */
+  private final Map<Long, Long> seenSteps = new HashMap<>();
+  private boolean catchUpFailing;
   private final AtomicLong indexed = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final StoreListener listener = new StoreListener() {
@@ -190,16 +194,9 @@ public final class StepIndex implements AutoCloseable {
         store.addListener(listener);
       }
       for (EpisodeSummary e : store.listEpisodes(Integer.MAX_VALUE)) {
+        seenSteps.put(e.id(), e.steps());
         try (StepCursor c = store.readSteps(e.id())) {
-          List<StepRecord> chunk = new ArrayList<>(1024);
-          while (c.hasNext()) {
-            chunk.add(c.next());
-            if (chunk.size() == 1024) {
-              addAll(chunk);
-              chunk.clear();
-            }
-          }
-          addAll(chunk);
+          addAll(c);
         }
       }
       refresh();
@@ -208,6 +205,52 @@ public final class StepIndex implements AutoCloseable {
     await(f);
     LOG.info("component=memory/index event=built steps={} skipped={}", indexed.get(), skipped.get());
     return indexed.get();
+  }
+
+  /**
+   * Indexes what other writers of a shared store (the fleet's other robots) committed since the
+   * last look, which no listener of this instance hears: of the {@code newestEpisodes} newest
+   * episodes, each holding more steps than when last seen is read on from its highest indexed
+   * step. This instance's own commits come by listener and cost one empty read at most. Blocks
+   * until done (on the indexing thread, in order with everything else); returns the steps added.
+   * A store that cannot be read is logged once per outage and leaves the index as it was (0).
+   */
+  public long catchUp(int newestEpisodes) {
+    if (newestEpisodes < 1) {
+      throw new IllegalArgumentException("newestEpisodes must be >= 1, was " + newestEpisodes);
+    }
+    Future<?> f = submit(() -> {
+      long before = indexed.get();
+      try {
+        for (EpisodeSummary e : store.listEpisodes(newestEpisodes)) {
+          Long seen = seenSteps.get(e.id());
+          if (seen != null && seen >= e.steps()) {
+            continue;
+          }
+          Long top = highest.get(e.id());
+          try (StepCursor c = store.readSteps(e.id(), top == null ? 0 : top + 1, Integer.MAX_VALUE)) {
+            addAll(c);
+          }
+          seenSteps.put(e.id(), e.steps());
+        }
+        if (catchUpFailing) {
+          catchUpFailing = false;
+          LOG.info("component=memory/index event=catch_up_recovered");
+        }
+      } catch (EpisodeStoreException e) {
+        if (!catchUpFailing) {
+          catchUpFailing = true;
+          LOG.warn("component=memory/index event=catch_up_failed reason=\"{}\"", e.getMessage());
+        }
+      }
+      return indexed.get() - before;
+    });
+    await(f);
+    try {
+      return (Long) f.get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e); // await has thrown already
+    }
   }
 
   /**
@@ -325,6 +368,19 @@ public final class StepIndex implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- indexing thread
+
+  /** Indexes the rest of a cursor's steps, 1024 at a time. */
+  private void addAll(StepCursor c) throws IOException {
+    List<StepRecord> chunk = new ArrayList<>(1024);
+    while (c.hasNext()) {
+      chunk.add(c.next());
+      if (chunk.size() == 1024) {
+        addAll(chunk);
+        chunk.clear();
+      }
+    }
+    addAll(chunk);
+  }
 
   private void addAll(List<StepRecord> steps) throws IOException {
     boolean any = false;
