@@ -172,6 +172,13 @@ class LaunchCliTest {
     assertTrue(err.toString().contains("--store-url: must start with jdbc:postgresql://"), err.toString());
     assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "trainer", "--members", "127.0.0.1:5701", "--store-url",
         "jdbc:postgresql://127.0.0.1/telos", "--steps", "0"));
-    assertTrue(err.toString().contains("--steps, --every-episodes and --batch: ≥ 1"), err.toString());
+    assertTrue(err.toString().contains("--steps and --batch: must be ≥ 1"), err.toString());
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("fleet", "trainer", "--members", "127.0.0.1:5701", "--store-url",
+        "jdbc:postgresql://127.0.0.1/telos", "--every-episodes", "0"));
+    assertTrue(err.toString().contains("--every-episodes: ≥ 1"), err.toString());
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("train", "--dt", "0"));
+    assertTrue(err.toString().contains("--dt: must be in (0, 1] s"), err.toString());
+    assertEquals(Telos.EXIT_BAD_LAUNCH, cl.execute("train", "--robot", "builtin:nope"));
+    assertTrue(err.toString().contains("--robot: "), err.toString());
   }
 }

@@ -6,8 +6,8 @@ import io.telos.api.config.ConfigException;
 import io.telos.api.config.Settings;
 import io.telos.bridge.common.BenchStats;
 import io.telos.launch.Session;
+import io.telos.launch.learn.TrainingOptions;
 import io.telos.memory.EpisodeStore;
-import io.telos.memory.PostgresUrls;
 import io.telos.memory.postgres.PostgresEpisodeStore;
 import io.telos.model.RobotModel;
 import io.telos.planner.djl.Trainer;
@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -181,33 +182,18 @@ public final class FleetCommand implements Callable<Integer> {
           + " in the fleet's PostgreSQL store and publishes each version (bytes, SHA-256, provenance) to the agents"
           + " whose launch files have cluster.models.")
   static final class TrainerCommand extends Join implements Callable<Integer> {
-    @Option(names = "--store-url", required = true, description = "The fleet store, jdbc:postgresql://host:port/db.")
-    String url;
-
-    @Option(names = "--store-user", description = "Its user (default ${DEFAULT-VALUE}).")
-    String user = "telos";
+    @Mixin
+    FleetStoreOptions store = new FleetStoreOptions();
 
     @Option(names = "--store-password-env", description = "Environment variable holding its password (default"
         + " ${DEFAULT-VALUE}; unset: no password).")
     String passwordEnv = "TELOS_STORE_PASSWORD";
 
-    @Option(names = "--robot", description = "The fleet's robot model (default ${DEFAULT-VALUE}).")
-    String robot = "builtin:telos6";
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
 
     @Option(names = "--out", description = "Where the trainer keeps its versions (default ${DEFAULT-VALUE}).")
     Path out = Path.of(".telos/fleet-models");
-
-    @Option(names = "--dt", description = "Model step, s: the agents' planner dt_s (default ${DEFAULT-VALUE}).")
-    double dt = 0.05;
-
-    @Option(names = "--steps", description = "Training steps per version (default ${DEFAULT-VALUE}).")
-    int steps = Trainer.Config.defaults().steps();
-
-    @Option(names = "--hidden", description = "Hidden width of encoder and predictor (default ${DEFAULT-VALUE}).")
-    int hidden = Trainer.Config.defaults().hidden();
-
-    @Option(names = "--batch", description = "Windows per training step (default ${DEFAULT-VALUE}).")
-    int batch = Trainer.Config.defaults().batch();
 
     @Option(names = "--every-episodes", description = "New closed episodes, any robot, that start the next"
         + " training (default ${DEFAULT-VALUE}).")
@@ -218,31 +204,22 @@ public final class FleetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      if (!url.startsWith("jdbc:postgresql://")) {
-        throw new LaunchException("--store-url: must start with jdbc:postgresql://, was '" + PostgresUrls.redact(url)
-            + "'");
+      String url = store.url();
+      training.check();
+      if (everyEpisodes < 1 || !(minutes >= 0)) {
+        throw new LaunchException("--every-episodes: ≥ 1; --minutes: ≥ 0");
       }
-      if (steps < 1 || everyEpisodes < 1 || hidden < 4 || batch < 1 || !(dt > 0 && dt <= 1) || !(minutes >= 0)) {
-        throw new LaunchException("--steps, --every-episodes and --batch: ≥ 1; --hidden: ≥ 4; --dt: (0, 1];"
-            + " --minutes: ≥ 0");
-      }
-      RobotModel arm;
-      try {
-        arm = RobotModel.load(robot);
-      } catch (RuntimeException e) {
-        throw new LaunchException("--robot: " + e.getMessage(), e);
-      }
+      RobotModel arm = training.arm();
       String password = System.getenv(passwordEnv);
-      try (EpisodeStore store = PostgresEpisodeStore.reader(url, user, password == null ? "" : password)) {
-        store.open();
+      try (EpisodeStore episodes = PostgresEpisodeStore.reader(url, store.user(),
+          password == null ? "" : password)) {
+        episodes.open();
         Vertx vertx = join();
         try {
-          Trainer.Config d = Trainer.Config.defaults();
-          Trainer.Config config = new Trainer.Config(d.latent(), hidden, d.members(), d.window(), batch, steps,
-              d.learningRate(), d.seed(), d.ema());
-          FleetTrainer trainer = new FleetTrainer(store, arm, dt, out, config, everyEpisodes, 1000);
+          FleetTrainer trainer = new FleetTrainer(episodes, arm, training.dt(), out,
+              training.config(Trainer.Config.defaults().seed()), everyEpisodes, 1000);
           vertx.deployVerticle(trainer).await();
-          System.err.println("telos fleet trainer: learning from " + PostgresUrls.redact(url) + " every "
+          System.err.println("telos fleet trainer: learning from " + store.shown() + " every "
               + everyEpisodes + " new episodes; versions in " + out);
           CountDownLatch stop = new CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -1,6 +1,5 @@
 package io.telos.launch.fleet;
 
-import io.telos.memory.PostgresUrls;
 import io.telos.runtime.config.LaunchException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,12 +29,8 @@ public final class FleetUpCommand implements Callable<Integer> {
   @Option(names = "--robots", description = "Agents, one simulated arm each (default ${DEFAULT-VALUE}).")
   int robots = 3;
 
-  @Option(names = "--store-url", required = true, description = "The fleet's PostgreSQL store,"
-      + " jdbc:postgresql://host:port/db.")
-  String url;
-
-  @Option(names = "--store-user", description = "Its user (default ${DEFAULT-VALUE}).")
-  String user = "telos";
+  @Mixin
+  FleetStoreOptions store = new FleetStoreOptions();
 
   @Option(names = "--dir", description = "Launch files, logs and models (default ${DEFAULT-VALUE}).")
   Path dir = Path.of("runs", "fleet");
@@ -78,7 +74,7 @@ public final class FleetUpCommand implements Callable<Integer> {
         all.put(id, p);
       }
       all.put("trainer", start("trainer", List.of("fleet", "trainer", "--name", "telos-fleet", "--port",
-          Integer.toString(port + robots), "--members", members, "--store-url", url, "--store-user", user,
+          Integer.toString(port + robots), "--members", members, "--store-url", store.url(), "--store-user", store.user(),
           "--steps", Integer.toString(trainerSteps), "--every-episodes", Integer.toString(everyEpisodes), "--out",
           dir.resolve("trainer-models").toString())));
       System.out.printf("telos fleet up: %d agents, the trainer%s; cluster telos-fleet on %s; logs in %s%n"
@@ -113,10 +109,7 @@ public final class FleetUpCommand implements Callable<Integer> {
     if (robots < 1 || robots > 32) {
       throw new LaunchException("--robots: 1 to 32, was " + robots);
     }
-    if (!url.startsWith("jdbc:postgresql://")) {
-      throw new LaunchException("--store-url: must start with jdbc:postgresql://, was '" + PostgresUrls.redact(url)
-          + "'");
-    }
+    store.url(); // checked
     if (port < 1024 || port > 65000 - robots) {
       throw new LaunchException("--port: 1024 to " + (65000 - robots) + ", was " + port);
     }
@@ -150,7 +143,7 @@ public final class FleetUpCommand implements Callable<Integer> {
           members: ["%s"]
           models: { canary_goals: 5, max_drop: 0.2 }
         """.formatted(id, clock, 40 + index, clock.equals("sim") ? 25 : 50, dir.resolve(id + "-models"),
-        clock.equals("sim") ? 500 : 1000, targets, url, user, port + index - 1, members) + console;
+        clock.equals("sim") ? 500 : 1000, targets, store.url(), store.user(), port + index - 1, members) + console;
   }
 
   private Process start(String name, List<String> args) throws IOException {

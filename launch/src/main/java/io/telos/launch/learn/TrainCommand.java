@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,17 +42,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Model folder (default ${DEFAULT-VALUE}).")
   Path out = Path.of(".telos/models");
 
-  @Option(names = "--robot", description = "Robot model (default ${DEFAULT-VALUE}).")
-  String robot = "builtin:telos6";
-
-  @Option(names = "--dt", description = "Model step in seconds; must match the planner's dt_s (default ${DEFAULT-VALUE}).")
-  double dt = 0.05;
-
-  @Option(names = "--steps", description = "Training steps (default ${DEFAULT-VALUE}).")
-  int steps = Trainer.Config.defaults().steps();
-
-  @Option(names = "--hidden", description = "Hidden width of encoder and predictor (default ${DEFAULT-VALUE}).")
-  int hidden = Trainer.Config.defaults().hidden();
+  @Mixin
+  TrainingOptions training = new TrainingOptions();
 
   @Option(names = "--explore", description = "First record this many minutes of simulated motor babbling (default ${DEFAULT-VALUE}).")
   double exploreMinutes = 0;
@@ -65,7 +57,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream o = new PrintStream(spec.commandLine().getOut() == null ? System.out : System.out, true);
-    RobotModel arm = RobotModel.load(robot);
+    training.check();
+    RobotModel arm = training.arm();
     MemoryConfig cfg = MemoryConfig.from(new Settings("memory", Map.of("path", memory.toString())));
     try (EpisodeStore store = cfg.createStore().orElseThrow()) {
       store.open();
@@ -76,10 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
             s -> bar(o, "explore", s, total));
         o.printf("%n  %d episodes recorded%n", eps);
       }
-      Trainer.Config d = Trainer.Config.defaults();
-      Trainer.Config config = new Trainer.Config(d.latent(), hidden, d.members(), d.window(), d.batch(), steps,
-          d.learningRate(), seed, d.ema());
-      Result r = train(store, arm, dt, config, out, episodes, o);
+      Result r = train(store, arm, training.dt(), training.config(seed), out, episodes, o);
       o.println(r.summary());
     }
     return 0;
