@@ -44,10 +44,7 @@ class AgentLossOverMqttIT {
           task: { type: reach_random, count: 100, tolerance_m: 0.01, timeout_s: 8, settle_s: 0.1 }
           memory: { type: none }
           """.formatted(robot.mqtt().brokerUri()));
-      Process agent = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "--enable-native-access=ALL-UNNAMED", "-Xss2m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-          "io.telos.launch.Telos", "run", file.toString())).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("agent.log").toFile()).start();
+      Process agent = TelosProcess.builder("512m", List.of("run", file.toString()), dir.resolve("agent.log")).start();
       try {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (speed(robot.arm().groundTruth()) < MOVING_RAD_S) { // the agent drives the arm

@@ -418,12 +418,7 @@ class FleetIT {
   }
 
   private Process start(String name, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-Xss2m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "io.telos.launch.Telos"));
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
-        .start();
+    Process p = TelosProcess.builder("512m", args, dir.resolve(name + ".log")).start();
     children.add(p);
     return p;
   }

@@ -63,9 +63,8 @@ class SlowArmOverMqttIT extends SlowArmCorners {
         mosquitto = new Mosquitto(dir);
       }
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-Xss2m", "-cp", System.getProperty("java.class.path"),
-        "io.telos.launch.Telos", "sim-robot", "--transport", "mqtt", "--id", "arm1", "--robot", "builtin:telos6"));
+    List<String> cmd = new ArrayList<>(List.of("sim-robot", "--transport", "mqtt", "--id", "arm1", "--robot",
+        "builtin:telos6"));
     if (mosquitto != null) {
       cmd.addAll(List.of("--broker", mosquitto.uri()));
     } else {
@@ -77,7 +76,7 @@ class SlowArmOverMqttIT extends SlowArmCorners {
     if (Double.isFinite(vmax)) {
       cmd.addAll(List.of("--max-velocity", num(vmax)));
     }
-    return new Child(new ProcessBuilder(cmd).start());
+    return new Child(new ProcessBuilder(TelosProcess.command(null, cmd)).start());
   }
 
   private static String num(double v) {

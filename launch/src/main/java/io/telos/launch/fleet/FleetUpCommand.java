@@ -1,5 +1,6 @@
 package io.telos.launch.fleet;
 
+import io.telos.launch.TelosProcess;
 import io.telos.runtime.config.LaunchException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -147,11 +148,6 @@ public final class FleetUpCommand implements Callable<Integer> {
   }
 
   private Process start(String name, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "--enable-native-access=ALL-UNNAMED", "-Xss2m", "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-        "io.telos.launch.Telos"));
-    cmd.addAll(args);
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
-        .start();
+    return TelosProcess.builder("768m", args, dir.resolve(name + ".log")).start();
   }
 }
