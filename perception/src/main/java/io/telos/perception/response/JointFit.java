@@ -431,13 +431,49 @@ final class JointFit {
   }
 
   private ResponseEstimate.Joint finish(int joint, Fit fit, boolean[] mask, double ceiling, int saturated) {
-    int u = idx.length;
     double beta = fit.beta();
     double[] x = fit.x();
     // the measurement noise, from the median residual (most steps are quiet, so unmodelled
     // dynamics during motion do not inflate it)
     double sigmaQ = noise(fit, mask);
     double threshold = Math.max(3 * sigmaQ, 1e-6);
+    Excitation ex = excitation(x, mask, threshold);
+    int informative = ex.informative();
+    double cMin = ex.cMin();
+    double cMax = ex.cMax();
+    if (cMax - cMin < Math.max(20 * sigmaQ, 1e-5)) {
+      return ResponseEstimate.Joint.none(joint, "the command did not move (range " + fmt(cMax - cMin) + " rad)");
+    }
+    if (informative < MIN_INFORMATIVE) {
+      return ResponseEstimate.Joint.none(joint, "only " + informative + " informative samples");
+    }
+    if (beta <= betaMin * 1.000001) {
+      return ResponseEstimate.Joint.none(joint, "no response to the command");
+    }
+    Spread spread = spread(fit, mask);
+    double tau = spread.tau();
+    double sigmaTau = spread.sigmaTau();
+    double sigmaD = spread.sigmaD();
+    if (fit.gridIndex() == gridSize - 1) {
+      return ResponseEstimate.Joint.none(joint, "dead time at or beyond the search limit (" + fmt(fit.d() * 1e3)
+          + " ms)");
+    }
+    if (!(sigmaTau <= MAX_RELATIVE_LAG_SIGMA * tau + Math.max(1e-3, hMed)) || !(sigmaD <= MAX_DEAD_TIME_SIGMA_S)) {
+      return ResponseEstimate.Joint.none(joint, "too little excitation to tell (lag " + fmt(tau) + " ± "
+          + fmt(sigmaTau) + " s, dead time " + fmt(fit.d() * 1e3) + " ± " + fmt(sigmaD * 1e3) + " ms)");
+    }
+    if (tau > ActuatorResponse.MAX_LAG_S) {
+      return ResponseEstimate.Joint.none(joint, "lag beyond " + ActuatorResponse.MAX_LAG_S + " s");
+    }
+    return new ResponseEstimate.Joint(joint, true, tau, sigmaTau, fit.d(), sigmaD, ceiling, informative, saturated,
+        "");
+  }
+
+  /** How the command ranged over the fit and how many samples stand out of the noise. */
+  private record Excitation(int informative, double cMin, double cMax) {}
+
+  private Excitation excitation(double[] x, boolean[] mask, double threshold) {
+    int u = idx.length;
     int informative = 0;
     int recent = Math.max(1, (int) Math.round(RECENT_S / hMed));
     double cMin = Double.POSITIVE_INFINITY;
@@ -453,15 +489,20 @@ final class JointFit {
         informative++;
       }
     }
-    if (cMax - cMin < Math.max(20 * sigmaQ, 1e-5)) {
-      return ResponseEstimate.Joint.none(joint, "the command did not move (range " + fmt(cMax - cMin) + " rad)");
-    }
-    if (informative < MIN_INFORMATIVE) {
-      return ResponseEstimate.Joint.none(joint, "only " + informative + " informative samples");
-    }
-    if (beta <= betaMin * 1.000001) {
-      return ResponseEstimate.Joint.none(joint, "no response to the command");
-    }
+    return new Excitation(informative, cMin, cMax);
+  }
+
+  /** The lag, and the lag's and dead time's standard deviations. */
+  private record Spread(double tau, double sigmaTau, double sigmaD) {}
+
+  /**
+   * The fit's uncertainty: the Jacobian of the one-step prediction in (β, d), its residuals and
+   * their Newey–West covariance; a lag faster than the sampling resolves is reported as none.
+   */
+  private Spread spread(Fit fit, boolean[] mask) {
+    int u = idx.length;
+    double beta = fit.beta();
+    double[] x = fit.x();
     // Jacobian of the one-step prediction in (β, d), residuals, Newey–West covariance
     double eps = step / 2;
     double[] xp = new double[u];
@@ -551,19 +592,7 @@ final class JointFit {
       }
       sigmaD = a22 > 0 ? Math.sqrt(Math.max(0, s22only)) / a22 : Double.POSITIVE_INFINITY;
     }
-    if (fit.gridIndex() == gridSize - 1) {
-      return ResponseEstimate.Joint.none(joint, "dead time at or beyond the search limit (" + fmt(fit.d() * 1e3)
-          + " ms)");
-    }
-    if (!(sigmaTau <= MAX_RELATIVE_LAG_SIGMA * tau + Math.max(1e-3, hMed)) || !(sigmaD <= MAX_DEAD_TIME_SIGMA_S)) {
-      return ResponseEstimate.Joint.none(joint, "too little excitation to tell (lag " + fmt(tau) + " ± "
-          + fmt(sigmaTau) + " s, dead time " + fmt(fit.d() * 1e3) + " ± " + fmt(sigmaD * 1e3) + " ms)");
-    }
-    if (tau > ActuatorResponse.MAX_LAG_S) {
-      return ResponseEstimate.Joint.none(joint, "lag beyond " + ActuatorResponse.MAX_LAG_S + " s");
-    }
-    return new ResponseEstimate.Joint(joint, true, tau, sigmaTau, fit.d(), sigmaD, ceiling, informative, saturated,
-        "");
+    return new Spread(tau, sigmaTau, sigmaD);
   }
 
   /** Robust standard deviation of the measured positions: 1.4826 × median |residual| / √2. */
