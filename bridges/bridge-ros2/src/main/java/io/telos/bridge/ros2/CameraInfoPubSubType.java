@@ -19,10 +19,7 @@ final class CameraInfoPubSubType extends CdrOnlyPubSubType<CameraInfoPubSubType.
   static final int MAX_DISTORTION = Ros2Msg.CameraInfo.MAX_DISTORTION;
 
   /** The message's fields, reused between messages. */
-  static final class Buffer {
-    int stampSec;
-    long stampNanosec;
-    final StringBuilder frameId = new StringBuilder();
+  static final class Buffer extends Stamped {
     long height;
     long width;
     final StringBuilder distortionModel = new StringBuilder();
@@ -55,9 +52,7 @@ final class CameraInfoPubSubType extends CdrOnlyPubSubType<CameraInfoPubSubType.
 
   @Override
   public void serialize(Buffer b, CDR cdr) {
-    cdr.write_type_2(b.stampSec);
-    cdr.write_type_4(b.stampNanosec);
-    cdr.write_type_d(b.frameId);
+    b.writeHeader(cdr);
     cdr.write_type_4(b.height);
     cdr.write_type_4(b.width);
     cdr.write_type_d(b.distortionModel);
@@ -85,9 +80,7 @@ final class CameraInfoPubSubType extends CdrOnlyPubSubType<CameraInfoPubSubType.
 
   @Override
   public void deserialize(Buffer b, CDR cdr) {
-    b.stampSec = cdr.read_type_2();
-    b.stampNanosec = cdr.read_type_4();
-    readText(cdr, b.frameId, MAX_TEXT, "frame_id");
+    b.readHeader(cdr);
     b.height = cdr.read_type_4();
     b.width = cdr.read_type_4();
     readText(cdr, b.distortionModel, MAX_TEXT, "distortion_model");
@@ -116,14 +109,10 @@ final class CameraInfoPubSubType extends CdrOnlyPubSubType<CameraInfoPubSubType.
 
   @Override
   public void copy(Buffer src, Buffer dest) {
-    dest.stampSec = src.stampSec;
-    dest.stampNanosec = src.stampNanosec;
-    dest.frameId.setLength(0);
-    dest.frameId.append(src.frameId);
+    dest.copyHeader(src);
     dest.height = src.height;
     dest.width = src.width;
-    dest.distortionModel.setLength(0);
-    dest.distortionModel.append(src.distortionModel);
+    copyText(src.distortionModel, dest.distortionModel);
     dest.d = Arrays.copyOf(src.d, Math.max(MAX_DISTORTION, src.d.length));
     dest.dLength = src.dLength;
     System.arraycopy(src.k, 0, dest.k, 0, 9);

@@ -1,6 +1,7 @@
 package io.telos.bridge.ros2;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import us.ihmc.idl.CDR;
 import us.ihmc.idl.InterchangeSerializer;
@@ -87,6 +88,70 @@ abstract class CdrOnlyPubSubType<T> implements TopicDataType<T> {
   @Override
   public final T createData() {
     return factory.get();
+  }
+
+  /**
+   * The {@code std_msgs/Header} every stamped message starts with ({@code int32 sec},
+   * {@code uint32 nanosec}, {@code string frame_id}), and what its messages' data objects share.
+   */
+  static class Stamped {
+    int stampSec;
+    long stampNanosec;
+    final StringBuilder frameId = new StringBuilder();
+
+    final void writeHeader(CDR cdr) {
+      cdr.write_type_2(stampSec);
+      cdr.write_type_4(stampNanosec);
+      cdr.write_type_d(frameId);
+    }
+
+    final void readHeader(CDR cdr) {
+      stampSec = cdr.read_type_2();
+      stampNanosec = cdr.read_type_4();
+      readText(cdr, frameId, MAX_TEXT, "frame_id");
+    }
+
+    final void copyHeader(Stamped src) {
+      stampSec = src.stampSec;
+      stampNanosec = src.stampNanosec;
+      copyText(src.frameId, frameId);
+    }
+  }
+
+  /** {@code dest} becomes a copy of {@code src}. */
+  static void copyText(CharSequence src, StringBuilder dest) {
+    dest.setLength(0);
+    dest.append(src);
+  }
+
+  /** A stamped message that carries a {@code sequence<uint8>} last (a picture): its first {@code length} bytes of {@code data}. */
+  static class StampedBytes extends Stamped {
+    byte[] data = new byte[0];
+    int length;
+
+    final void writeData(CDR cdr) {
+      cdr.write_type_2(length);
+      for (int i = 0; i < length; i++) {
+        cdr.write_type_9(data[i]);
+      }
+    }
+
+    /** Reads the sequence, refusing more than {@code max} bytes before anything is allocated for it. */
+    final void readData(CDR cdr, int max, String field) {
+      int n = readLength(cdr, max, field);
+      if (data.length < n) {
+        data = new byte[n];
+      }
+      for (int i = 0; i < n; i++) {
+        data[i] = cdr.read_type_9();
+      }
+      length = n;
+    }
+
+    final void copyData(StampedBytes src) {
+      data = Arrays.copyOf(src.data, src.length);
+      length = src.length;
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.telos.bridge.ros2;
 
-import java.util.Arrays;
 import us.ihmc.idl.CDR;
 import us.ihmc.pubsub.TopicDataType;
 
@@ -15,13 +14,8 @@ final class CompressedImagePubSubType extends CdrOnlyPubSubType<CompressedImageP
   static final int MAX_DATA_BYTES = 6 << 20;
 
   /** The message's fields, reused between messages. */
-  static final class Buffer {
-    int stampSec;
-    long stampNanosec;
-    final StringBuilder frameId = new StringBuilder();
+  static final class Buffer extends StampedBytes {
     final StringBuilder format = new StringBuilder();
-    byte[] data = new byte[0];
-    int length;
   }
 
   CompressedImagePubSubType() {
@@ -39,42 +33,23 @@ final class CompressedImagePubSubType extends CdrOnlyPubSubType<CompressedImageP
 
   @Override
   public void serialize(Buffer d, CDR cdr) {
-    cdr.write_type_2(d.stampSec);
-    cdr.write_type_4(d.stampNanosec);
-    cdr.write_type_d(d.frameId);
+    d.writeHeader(cdr);
     cdr.write_type_d(d.format);
-    cdr.write_type_2(d.length);
-    for (int i = 0; i < d.length; i++) {
-      cdr.write_type_9(d.data[i]);
-    }
+    d.writeData(cdr);
   }
 
   @Override
   public void deserialize(Buffer d, CDR cdr) {
-    d.stampSec = cdr.read_type_2();
-    d.stampNanosec = cdr.read_type_4();
-    readText(cdr, d.frameId, MAX_TEXT, "frame_id");
+    d.readHeader(cdr);
     readText(cdr, d.format, MAX_TEXT, "format");
-    int n = readLength(cdr, MAX_DATA_BYTES, "compressed image data");
-    if (d.data.length < n) {
-      d.data = new byte[n];
-    }
-    for (int i = 0; i < n; i++) {
-      d.data[i] = cdr.read_type_9();
-    }
-    d.length = n;
+    d.readData(cdr, MAX_DATA_BYTES, "compressed image data");
   }
 
   @Override
   public void copy(Buffer src, Buffer dest) {
-    dest.stampSec = src.stampSec;
-    dest.stampNanosec = src.stampNanosec;
-    dest.frameId.setLength(0);
-    dest.frameId.append(src.frameId);
-    dest.format.setLength(0);
-    dest.format.append(src.format);
-    dest.data = Arrays.copyOf(src.data, src.length);
-    dest.length = src.length;
+    dest.copyHeader(src);
+    copyText(src.format, dest.format);
+    dest.copyData(src);
   }
 
   @Override

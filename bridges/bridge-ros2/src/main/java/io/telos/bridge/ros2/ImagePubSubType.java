@@ -1,6 +1,5 @@
 package io.telos.bridge.ros2;
 
-import java.util.Arrays;
 import us.ihmc.idl.CDR;
 import us.ihmc.pubsub.TopicDataType;
 
@@ -16,17 +15,12 @@ final class ImagePubSubType extends CdrOnlyPubSubType<ImagePubSubType.Buffer> {
   static final int MAX_DATA_BYTES = 6 << 20;
 
   /** The message's fields, reused between messages. */
-  static final class Buffer {
-    int stampSec;
-    long stampNanosec;
-    final StringBuilder frameId = new StringBuilder();
+  static final class Buffer extends StampedBytes {
     long height;
     long width;
     final StringBuilder encoding = new StringBuilder();
     byte isBigendian;
     long step;
-    byte[] data = new byte[0];
-    int length;
   }
 
   ImagePubSubType() {
@@ -44,54 +38,35 @@ final class ImagePubSubType extends CdrOnlyPubSubType<ImagePubSubType.Buffer> {
 
   @Override
   public void serialize(Buffer d, CDR cdr) {
-    cdr.write_type_2(d.stampSec);
-    cdr.write_type_4(d.stampNanosec);
-    cdr.write_type_d(d.frameId);
+    d.writeHeader(cdr);
     cdr.write_type_4(d.height);
     cdr.write_type_4(d.width);
     cdr.write_type_d(d.encoding);
     cdr.write_type_9(d.isBigendian);
     cdr.write_type_4(d.step);
-    cdr.write_type_2(d.length);
-    for (int i = 0; i < d.length; i++) {
-      cdr.write_type_9(d.data[i]);
-    }
+    d.writeData(cdr);
   }
 
   @Override
   public void deserialize(Buffer d, CDR cdr) {
-    d.stampSec = cdr.read_type_2();
-    d.stampNanosec = cdr.read_type_4();
-    readText(cdr, d.frameId, MAX_TEXT, "frame_id");
+    d.readHeader(cdr);
     d.height = cdr.read_type_4();
     d.width = cdr.read_type_4();
     readText(cdr, d.encoding, MAX_TEXT, "encoding");
     d.isBigendian = cdr.read_type_9();
     d.step = cdr.read_type_4();
-    int n = readLength(cdr, MAX_DATA_BYTES, "image data");
-    if (d.data.length < n) {
-      d.data = new byte[n];
-    }
-    for (int i = 0; i < n; i++) {
-      d.data[i] = cdr.read_type_9();
-    }
-    d.length = n;
+    d.readData(cdr, MAX_DATA_BYTES, "image data");
   }
 
   @Override
   public void copy(Buffer src, Buffer dest) {
-    dest.stampSec = src.stampSec;
-    dest.stampNanosec = src.stampNanosec;
-    dest.frameId.setLength(0);
-    dest.frameId.append(src.frameId);
+    dest.copyHeader(src);
     dest.height = src.height;
     dest.width = src.width;
-    dest.encoding.setLength(0);
-    dest.encoding.append(src.encoding);
+    copyText(src.encoding, dest.encoding);
     dest.isBigendian = src.isBigendian;
     dest.step = src.step;
-    dest.data = Arrays.copyOf(src.data, src.length);
-    dest.length = src.length;
+    dest.copyData(src);
   }
 
   @Override
