@@ -173,7 +173,8 @@ class FleetIT {
         // 2. one trainer learns from the fleet's joint experience; every agent adopts its model, judges it by its
         // canary (a version that makes its robot miss more is rolled back there) and keeps reaching targets
         for (String r : List.of("arm1", "arm2", "arm3")) { // installed, then loaded by the planner at its next plan
-          await(() -> log(r).contains("event=model_installed version=") && log(r).contains("now planning with learned-v"),
+          await(() -> log(r).contains("event=model_installed version=")
+              && log(r).contains("event=now_planning model=learned-v"),
               300, () -> r + " adopts the fleet's model\n" + tail(r) + tail("trainer"));
         }
         String released = Files.readString(dir.resolve("trainer.log"));

@@ -16,9 +16,8 @@ import io.telos.api.OperatorAction;
 import io.telos.api.Pose;
 import io.telos.api.ResponseReport;
 import io.telos.api.Vec;
-import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -61,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * stop the open episode ends as incomplete and the store is flushed; the store itself is left open
  * for its owner to close.
  */
-public final class MemoryRecorder extends AbstractVerticle {
+public final class MemoryRecorder extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MemoryRecorder.class);
   private static final int ENDED_GOALS_KEPT = 64;
   private static final long FLUSH_TIMEOUT_MS = 10_000;
@@ -155,9 +154,9 @@ public final class MemoryRecorder extends AbstractVerticle {
   }
 
   @Override
-  public void start(Promise<Void> started) {
+  public Future<?> start() {
     store.addListener(listener);
-    vertx.executeBlocking(() -> {
+    return vertx.executeBlocking(() -> {
       store.open();
       return null;
     }).compose(v -> {
@@ -176,11 +175,11 @@ public final class MemoryRecorder extends AbstractVerticle {
           bus.<ResponseReport>localConsumer(Addresses.response(robotId), m -> response = m.body()));
       LOG.info("component={} event=started policy={} launch=\"{}\"", component, info.policy(), info.launchSource());
       return Future.all(consumers.stream().map(c -> c.completion()).toList());
-    }).<Void>mapEmpty().onComplete(started);
+    });
   }
 
   @Override
-  public void stop(Promise<Void> stopped) {
+  public Future<?> stop() {
     stopping = true;
     if (episodeId >= 0) {
       end(Outcome.INCOMPLETE, lastStampNs);
@@ -189,15 +188,15 @@ public final class MemoryRecorder extends AbstractVerticle {
       frames.close(); // the queued pictures are written and referenced before the store is flushed
       return null;
     });
-    framesWritten.compose(v -> {
+    return framesWritten.compose(v -> {
       store.removeListener(listener);
       return Future.fromCompletionStage(store.flush().orTimeout(FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS), context);
-    }).onComplete(ar -> {
+    }).transform(ar -> {
       if (ar.failed()) {
         LOG.warn("component={} event=flush_failed reason=\"{}\"", component, ar.cause().getMessage());
       }
       LOG.info("component={} event=stopped episodes={} steps={} gaps={}", component, episodes, steps, gaps);
-      stopped.complete();
+      return Future.succeededFuture();
     });
   }
 

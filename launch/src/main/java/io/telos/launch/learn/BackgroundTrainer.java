@@ -85,18 +85,18 @@ public final class BackgroundTrainer extends VerticleBase {
     }
     busy = true;
     long upTo = newest;
-    LOG.info("[learn.trainer] {} new episodes: training the next version on a worker thread", fresh);
+    LOG.info("component=learn/trainer event=training_started new_episodes={}", fresh);
     vertx.<TrainCommand.Result>executeBlocking(() -> TrainCommand.train(store, robot, dtS, config, dir, 10_000, null),
         false).onComplete(ar -> {
           busy = false;
           trainedUpTo = upTo;
           if (ar.succeeded()) {
             versions++;
-            LOG.info("[learn.trainer] wrote v{}: 16-step EE median {} mm", ar.result().version(),
+            LOG.info("component=learn/trainer event=version_written version={} ee16_median_mm={}", ar.result().version(),
                 String.format("%.2f", ar.result().validation().ee16Median() * 1000));
             onVersion.accept(ar.result());
           } else {
-            LOG.error("[learn.trainer] training failed: {}; the running model stays", ar.cause().toString());
+            LOG.error("component=learn/trainer event=training_failed reason=\"{}\" (the running model stays)", ar.cause().toString());
           }
         });
   }

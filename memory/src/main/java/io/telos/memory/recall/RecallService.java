@@ -1,7 +1,7 @@
 package io.telos.memory.recall;
 
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Promise;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * store), never on the event loop. The owner builds the {@link StepIndex} (blocking) before
  * deploying and closes it after undeploying.
  */
-public final class RecallService extends AbstractVerticle {
+public final class RecallService extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RecallService.class);
   public static final int BAD_REQUEST = 400;
   public static final int FAILED = 500;
@@ -40,9 +40,9 @@ public final class RecallService extends AbstractVerticle {
   }
 
   @Override
-  public void start(Promise<Void> started) {
+  public Future<?> start() {
     consumer = vertx.eventBus().consumer(address(robotId), this::onRequest);
-    consumer.completion().onComplete(started);
+    return consumer.completion();
   }
 
   private void onRequest(Message<JsonObject> msg) {

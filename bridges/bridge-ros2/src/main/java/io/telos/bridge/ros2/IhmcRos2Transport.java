@@ -75,7 +75,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
     }
     Domain domain = DomainFactory.getDomain(DomainFactory.PubSubImplementation.FAST_RTPS);
     this.node = new ROS2Node(domain, nodeName, "", profile);
-    LOG.info("event=ros2-node-created node={} domain={} loopbackOnly={}", nodeName, domainId, loopbackOnly);
+    LOG.info("component=bridge/ros2 event=node_created node={} domain={} loopback_only={}", nodeName, domainId, loopbackOnly);
   }
 
   public int domainId() {
@@ -211,7 +211,7 @@ public final class IhmcRos2Transport implements Ros2Transport {
         LockSupport.parkNanos(100_000);
       }
       if (inFlight.get() > 0) {
-        LOG.warn("event=ros2-close-waiting topic={} inFlight={}", topic, inFlight.get());
+        LOG.warn("component=bridge/ros2 event=close_waiting topic={} in_flight={}", topic, inFlight.get());
       }
     }
 
@@ -224,13 +224,13 @@ public final class IhmcRos2Transport implements Ros2Transport {
           try {
             message = codec.decode.apply(scratch);
           } catch (RuntimeException e) {
-            LOG.debug("event=ros2-decode-failed topic={} cause={}", topic, e.toString());
+            LOG.debug("component=bridge/ros2 event=decode_failed topic={} reason=\"{}\"", topic, e.toString());
             return;
           }
           try {
             listener.accept(message);
           } catch (RuntimeException e) {
-            LOG.warn("event=ros2-listener-failed topic={}", topic, e);
+            LOG.warn("component=bridge/ros2 event=listener_failed topic={}", topic, e);
           }
         }
       }

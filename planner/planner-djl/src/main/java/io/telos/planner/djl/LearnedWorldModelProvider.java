@@ -55,14 +55,14 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
         if (watchS == 0) {
           throw new ConfigException(settings.key("path") + ": " + e.getMessage());
         }
-        LOG.error("[planner.learned] {}; planning with the analytic model until a usable version arrives",
+        LOG.error("component=planner/learned event=model_unusable reason=\"{}\" (planning with the analytic model until a usable version arrives)",
             e.getMessage());
       }
     } else if (watchS == 0) {
       throw new ConfigException(settings.key("path") + ": no model file at " + path
           + " (train one with `telos train`, or set watch_s to wait for one)");
     } else {
-      LOG.warn("[planner.learned] no model at {} yet; planning with the analytic model until one arrives", path);
+      LOG.warn("component=planner/learned event=no_model path={} (planning with the analytic model until one arrives)", path);
     }
     if (initial == null) {
       initial = new AnalyticWorldModel(robot, dtS);
@@ -93,7 +93,7 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
         return;
       }
       if (v < seen[0]) {
-        LOG.warn("[planner.learned] version {} was withdrawn from {}; going back to {}", seen[0], dir,
+        LOG.warn("component=planner/learned event=version_withdrawn version={} path={} back_to={}", seen[0], dir,
             v == 0 ? "the analytic model" : "version " + v);
       }
       seen[0] = v;
@@ -104,7 +104,7 @@ public final class LearnedWorldModelProvider implements WorldModelProvider {
           model.offer(ModelVersions.file(dir, v));
         }
       } catch (RuntimeException e) {
-        LOG.error("[planner.learned] refused version {}: {}; the running model stays", v, e.getMessage());
+        LOG.error("component=planner/learned event=version_refused version={} reason=\"{}\" (the running model stays)", v, e.getMessage());
       }
     }, ms, ms, TimeUnit.MILLISECONDS);
   }

@@ -60,7 +60,7 @@ public final class SwappableWorldModel implements WorldModel, AutoCloseable {
     }
     WorldModel old = pending.getAndSet(next);
     closeQuietly(old);
-    LOG.info("[planner.learned] accepted {} from {}; it takes over at the next plan", next.name(), file);
+    LOG.info("component=planner/learned event=model_accepted model={} file={} (it takes over at the next plan)", next.name(), file);
   }
 
   /**
@@ -72,7 +72,7 @@ public final class SwappableWorldModel implements WorldModel, AutoCloseable {
       throw new IllegalArgumentException(model.name() + " does not fit the running planner");
     }
     closeQuietly(pending.getAndSet(model));
-    LOG.info("[planner.learned] no learned version left; {} takes over at the next plan", model.name());
+    LOG.info("component=planner/learned event=no_version_left fallback={} (it takes over at the next plan)", model.name());
   }
 
   /** The model currently answering. */
@@ -123,7 +123,7 @@ public final class SwappableWorldModel implements WorldModel, AutoCloseable {
       current = next;
       swaps++;
       closeQuietly(old);
-      LOG.info("[planner.learned] now planning with {}", next.name());
+      LOG.info("component=planner/learned event=now_planning model={}", next.name());
     }
     WorldModel m = current;
     if (m.stateSize() == width) {
@@ -187,7 +187,7 @@ public final class SwappableWorldModel implements WorldModel, AutoCloseable {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.warn("[planner.learned] closing {}: {}", m.name(), e.toString());
+        LOG.warn("component=planner/learned event=close_failed model={} reason=\"{}\"", m.name(), e.toString());
       }
     }
   }
