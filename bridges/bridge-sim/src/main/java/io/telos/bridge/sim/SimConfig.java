@@ -1,6 +1,8 @@
 package io.telos.bridge.sim;
 
 import io.telos.model.ActuatorResponse;
+import io.telos.model.JointLimits;
+import io.telos.model.RobotModel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -209,6 +211,54 @@ public record SimConfig(
   @Override
   public double[] initialPosition() {
     return initialPosition == null ? null : initialPosition.clone();
+  }
+
+  /** Home pose used as the default initial position of the built-in {@code telos6} arm. */
+  static final double[] TELOS6_HOME = {0, -0.5, 1.2, -0.7, 1.57, 0};
+
+  /**
+   * The initial position used when {@code initial_position} is not set: for the built-in
+   * {@code telos6} a bent-elbow home pose ({@code [0, -0.5, 1.2, -0.7, 1.57, 0]}), for any
+   * other arm zeros (each clamped into the joint's limits).
+   */
+  public static double[] defaultInitialPosition(RobotModel model) {
+    int n = model.dof();
+    JointLimits limits = model.limits();
+    if ("telos6".equals(model.name()) && n == TELOS6_HOME.length && limits.contains(TELOS6_HOME, 0)) {
+      return TELOS6_HOME.clone();
+    }
+    double[] q = new double[n];
+    for (int i = 0; i < n; i++) {
+      q[i] = Math.min(Math.max(0.0, limits.lower(i)), limits.upper(i));
+    }
+    return q;
+  }
+
+  /**
+   * The initial position for {@code model}: {@link #initialPosition()} when set, else
+   * {@link #defaultInitialPosition(RobotModel)}.
+   *
+   * @throws IllegalArgumentException naming {@code initial_position} when it does not fit the model
+   */
+  public double[] initialPosition(RobotModel model) {
+    double[] q0 = initialPosition == null ? defaultInitialPosition(model) : initialPosition.clone();
+    checkInitialPosition(model, q0);
+    return q0;
+  }
+
+  private static void checkInitialPosition(RobotModel model, double[] q0) {
+    String key = SimConfig.PREFIX + "initial_position";
+    if (q0.length != model.dof()) {
+      throw new IllegalArgumentException(key + ": must have " + model.dof() + " entries (one per joint of "
+          + model.jointNames() + "), had " + q0.length);
+    }
+    JointLimits limits = model.limits();
+    for (int i = 0; i < q0.length; i++) {
+      if (!(q0[i] >= limits.lower(i) && q0[i] <= limits.upper(i))) {
+        throw new IllegalArgumentException(key + "[" + i + "]: must be within the limits of "
+            + model.jointNames().get(i) + " [" + limits.lower(i) + ", " + limits.upper(i) + "], was " + q0[i]);
+      }
+    }
   }
 
   @Override

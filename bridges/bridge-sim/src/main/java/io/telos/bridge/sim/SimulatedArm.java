@@ -13,18 +13,13 @@ import io.telos.api.spi.HardwareContext;
 import io.telos.api.spi.RobotHardware;
 import io.telos.api.spi.Steppable;
 import io.telos.model.ActuatorResponse;
-import io.telos.model.JointLimits;
 import io.telos.model.RobotModel;
 import io.telos.model.Transform;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -78,9 +73,6 @@ import org.slf4j.LoggerFactory;
 public final class SimulatedArm implements RobotHardware, Steppable {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedArm.class);
 
-  /** Home pose used as the default initial position of the built-in {@code telos6} arm. */
-  static final double[] TELOS6_HOME = {0, -0.5, 1.2, -0.7, 1.57, 0};
-
   /** In real-time mode, how many steps behind the wall clock the loop may catch up. */
   static final int MAX_CATCH_UP_STEPS = 5;
 
@@ -93,20 +85,16 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   private final boolean lockStep;
   private final int n;
   private final List<String> jointNames;
-  private final Map<String, Integer> jointIndex;
-  private final double[] velocityLimit;
-  private final ActuatorResponse response; // null: follows the command through the controller only
+  private final JointOrder jointOrder;
   private final double stepS;
   private final boolean velocityInterface;
+  private final JointDrives drives; // guarded by worldLock
 
   private final ReentrantLock worldLock = new ReentrantLock();
   // guarded by worldLock
   private final ArmWorld world;
   private final SplittableRandom noise;
-  private final double[] motorVelocity;
   private final double[] effort;
-  private final ActuatorResponse.Filter filter; // null without a response
-  private final double[] trackingError;
   private long sequence;
   private long simTimeNs;
   private long stepCount;
@@ -127,17 +115,7 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   private Thread loop;
 
   // the camera (scene.camera): rendered in the stepping thread in lock-step, else on its own thread
-  private final SimCamera camera; // null without scene.camera
-  private final List<Consumer<CameraFrame>> frameListeners = new CopyOnWriteArrayList<>();
-  private final AtomicReference<Shot> pendingShot = new AtomicReference<>();
-  private final AtomicLong framesDropped = new AtomicLong();
-  private final AtomicLong framesRendered = new AtomicLong();
-  private long nextFrameNs; // guarded by worldLock
-  private long frameSequence; // guarded by worldLock
-  private Thread cameraLoop;
-
-  /** What the camera sees at one instant: the arm's true configuration and the objects' poses. */
-  private record Shot(long sequence, long stampNs, double[] q, List<ObjectPose> objects) {}
+  private final CameraFeed camera; // null without scene.camera
 
   /**
    * Builds the arm for a hardware context (the provider's path), with the context's scene.
@@ -180,40 +158,18 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     this.component = source;
     this.n = model.dof();
     this.jointNames = List.copyOf(model.jointNames());
-    this.jointIndex = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      jointIndex.put(jointNames.get(i), i);
-    }
-    JointLimits limits = model.limits();
-    this.velocityLimit = limits.velocity();
+    this.jointOrder = new JointOrder(jointNames);
     this.stepS = config.stepNs() / 1e9;
     this.velocityInterface = config.commandInterface() == SimConfig.CommandInterface.VELOCITY;
-    double[] q0 = config.initialPosition() == null ? defaultInitialPosition(model) : config.initialPosition();
-    checkInitialPosition(model, q0);
-    ActuatorResponse r = config.response(jointNames);
-    this.response = r == null || r.isIdeal() ? null : r;
-    this.trackingError = new double[n];
-    if (response == null) {
-      this.filter = null;
-    } else {
-      for (int i = 0; i < n; i++) {
-        velocityLimit[i] = response.achievableVelocity(i, velocityLimit[i]);
-      }
-      if (velocityInterface) {
-        double[] none = new double[n];
-        Arrays.fill(none, Double.POSITIVE_INFINITY);
-        this.filter = new ActuatorResponse(response.lagS(), response.deadTimeS(), none).filter(stepS, new double[n]);
-      } else {
-        this.filter = response.filter(stepS, q0);
-      }
-    }
+    double[] q0 = config.initialPosition(model);
+    this.drives = new JointDrives(model.limits().velocity(), config.response(jointNames), velocityInterface,
+        config.kp(), stepS, q0);
     Objects.requireNonNull(scene, "scene");
     CollisionModel links = config.linkCollisions() ? CollisionModel.of(model, null) : null;
     this.world = new ArmWorld(component, model, config.gravity(), config.effortScale(), q0, scene, links);
-    this.camera = scene.camera() == null ? null : new SimCamera("camera", scene.camera(), scene,
-        links != null ? links : CollisionModel.of(model, null), seed ^ 0x5DEECE66DL);
+    this.camera = scene.camera() == null ? null : new CameraFeed(new SimCamera("camera", scene.camera(), scene,
+        links != null ? links : CollisionModel.of(model, null), seed ^ 0x5DEECE66DL), lockStep, component);
     this.noise = new SplittableRandom(seed);
-    this.motorVelocity = new double[n];
     this.effort = new double[n];
     this.command = new Command(q0.clone(), new double[n]);
     publish();
@@ -221,37 +177,9 @@ public final class SimulatedArm implements RobotHardware, Steppable {
         model.name(), n, lockStep ? "lock_step" : "real_time", scene.objects().size(), scene.toolRadiusM(), config);
   }
 
-  /**
-   * The initial position used when {@code initial_position} is not set: for the built-in
-   * {@code telos6} a bent-elbow home pose ({@code [0, -0.5, 1.2, -0.7, 1.57, 0]}), for any
-   * other arm zeros (each clamped into the joint's limits).
-   */
+  /** The initial position used when {@code initial_position} is not set: see {@link SimConfig#initialPosition(RobotModel)}. */
   public static double[] defaultInitialPosition(RobotModel model) {
-    int n = model.dof();
-    JointLimits limits = model.limits();
-    if ("telos6".equals(model.name()) && n == TELOS6_HOME.length && limits.contains(TELOS6_HOME, 0)) {
-      return TELOS6_HOME.clone();
-    }
-    double[] q = new double[n];
-    for (int i = 0; i < n; i++) {
-      q[i] = Math.min(Math.max(0.0, limits.lower(i)), limits.upper(i));
-    }
-    return q;
-  }
-
-  private static void checkInitialPosition(RobotModel model, double[] q0) {
-    String key = SimConfig.PREFIX + "initial_position";
-    if (q0.length != model.dof()) {
-      throw new IllegalArgumentException(key + ": must have " + model.dof() + " entries (one per joint of "
-          + model.jointNames() + "), had " + q0.length);
-    }
-    JointLimits limits = model.limits();
-    for (int i = 0; i < q0.length; i++) {
-      if (!(q0[i] >= limits.lower(i) && q0[i] <= limits.upper(i))) {
-        throw new IllegalArgumentException(key + "[" + i + "]: must be within the limits of "
-            + model.jointNames().get(i) + " [" + limits.lower(i) + ", " + limits.upper(i) + "], was " + q0[i]);
-      }
-    }
+    return SimConfig.defaultInitialPosition(model);
   }
 
   @Override
@@ -276,7 +204,7 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     }
     running = true;
     if (camera != null) {
-      cameraLoop = Thread.ofPlatform().daemon(true).name("telos-camera-" + robotId).start(this::runCamera);
+      camera.start(robotId);
     }
     loop = Thread.ofPlatform().daemon(true).name("telos-sim-" + robotId).unstarted(this::runRealTime);
     loop.setPriority(Thread.MAX_PRIORITY);
@@ -315,7 +243,7 @@ public final class SimulatedArm implements RobotHardware, Steppable {
    */
   @Override
   public void write(JointCommand cmd) {
-    String why = check(cmd);
+    String why = jointOrder.check(cmd, velocityInterface);
     if (why != null) {
       long count = rejected.incrementAndGet();
       if (Long.bitCount(count) == 1) { // 1, 2, 4, 8, ...: no log flood at servo rate
@@ -327,49 +255,9 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     }
     double[] pos = new double[n];
     double[] vel = new double[n];
-    List<String> names = cmd.names();
-    if (names.equals(jointNames)) {
-      cmd.position().copyTo(pos);
-      cmd.velocity().copyTo(vel);
-    } else {
-      for (int k = 0; k < n; k++) {
-        int i = jointIndex.get(names.get(k));
-        pos[i] = cmd.position().get(k);
-        vel[i] = cmd.velocity().get(k);
-      }
-    }
+    jointOrder.copy(cmd, pos, vel);
     command = new Command(pos, vel);
     accepted.incrementAndGet();
-  }
-
-  private String check(JointCommand cmd) {
-    if (cmd == null) {
-      return "null command";
-    }
-    List<String> names = cmd.names();
-    if (names.size() != n) {
-      return "command names " + names.size() + " joints, arm has " + n;
-    }
-    if (!names.equals(jointNames)) {
-      boolean[] seen = new boolean[n];
-      for (String name : names) {
-        Integer i = jointIndex.get(name);
-        if (i == null) {
-          return "unknown joint '" + name + "'";
-        }
-        if (seen[i]) {
-          return "joint '" + name + "' named twice";
-        }
-        seen[i] = true;
-      }
-    }
-    if (!cmd.velocity().isFinite()) {
-      return "non-finite velocity";
-    }
-    if (!velocityInterface && !cmd.position().isFinite()) {
-      return "non-finite position";
-    }
-    return null;
   }
 
   /**
@@ -406,23 +294,7 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   /** One physics step with the current command; caller holds the world lock. */
   private void physicsStep() {
     Command c = command;
-    double[] q = world.positions();
-    if (filter != null) {
-      filteredMotorVelocity(c, q);
-    }
-    for (int i = 0; i < n; i++) {
-      double v;
-      if (filter != null) {
-        v = motorVelocity[i];
-      } else {
-        v = c.velocity[i];
-        if (!velocityInterface) {
-          v += config.kp() * (c.position[i] - q[i]);
-        }
-      }
-      double lim = velocityLimit[i];
-      motorVelocity[i] = v > lim ? lim : (v < -lim ? -lim : v);
-    }
+    double[] motorVelocity = drives.motorVelocities(c.position, c.velocity, world.positions());
     world.step(motorVelocity, stepS);
     simTimeNs += config.stepNs();
     stepCount++;
@@ -430,25 +302,6 @@ public final class SimulatedArm implements RobotHardware, Steppable {
       faulted = true;
       health = Health.LOST;
       LOG.error("component={} event=physics_diverged sim_time_ns={} step={}", component, simTimeNs, stepCount);
-    }
-  }
-
-  /**
-   * The slow arm's motor velocities (before the speed clamp) into {@link #motorVelocity}: the
-   * command through the response filter; caller holds the world lock.
-   */
-  private void filteredMotorVelocity(Command c, double[] q) {
-    if (velocityInterface) {
-      filter.step(c.velocity);
-      System.arraycopy(filter.position(), 0, motorVelocity, 0, n);
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      trackingError[i] = filter.position(i) - q[i]; // the filter's position at the instant q is measured
-    }
-    filter.step(c.position);
-    for (int i = 0; i < n; i++) {
-      motorVelocity[i] = filter.velocity(i) + config.kp() * trackingError[i];
     }
   }
 
@@ -481,45 +334,8 @@ public final class SimulatedArm implements RobotHardware, Steppable {
     }
     latestTruth = truth;
     latest = measured;
-    if (camera != null && header.stampNs() >= nextFrameNs) {
-      long period = camera.spec().periodNs();
-      nextFrameNs = Math.max(nextFrameNs + period, header.stampNs() - period / 2);
-      Shot shot = new Shot(frameSequence++, header.stampNs(), q.clone(), objectPoses);
-      if (lockStep) {
-        deliver(shot);
-      } else if (pendingShot.getAndSet(shot) != null) {
-        framesDropped.incrementAndGet();
-      } else {
-        LockSupport.unpark(cameraLoop);
-      }
-    }
-  }
-
-  /** Renders a shot and hands the frame to every listener (a listener's failure is logged, not thrown). */
-  private void deliver(Shot shot) {
-    if (frameListeners.isEmpty()) {
-      return;
-    }
-    CameraFrame frame = camera.render(shot.sequence(), shot.stampNs(), shot.q(), shot.objects());
-    framesRendered.incrementAndGet();
-    for (Consumer<CameraFrame> l : frameListeners) {
-      try {
-        l.accept(frame);
-      } catch (RuntimeException e) {
-        LOG.warn("component={} event=frame_listener_failed frame={} reason=\"{}\"", component, shot.sequence(),
-            e.toString());
-      }
-    }
-  }
-
-  private void runCamera() {
-    while (running) {
-      Shot shot = pendingShot.getAndSet(null);
-      if (shot == null) {
-        LockSupport.park(this);
-        continue;
-      }
-      deliver(shot);
+    if (camera != null) {
+      camera.offer(header.stampNs(), q, objectPoses);
     }
   }
 
@@ -532,7 +348,10 @@ public final class SimulatedArm implements RobotHardware, Steppable {
    */
   @Override
   public void onFrame(Consumer<CameraFrame> listener) {
-    frameListeners.add(Objects.requireNonNull(listener, "listener"));
+    Objects.requireNonNull(listener, "listener");
+    if (camera != null) {
+      camera.addListener(listener);
+    }
   }
 
   /** True when the scene has a camera ({@code scene.camera}) that this arm renders. */
@@ -542,12 +361,12 @@ public final class SimulatedArm implements RobotHardware, Steppable {
 
   /** Frames rendered and delivered so far. */
   public long framesRendered() {
-    return framesRendered.get();
+    return camera == null ? 0 : camera.rendered();
   }
 
   /** Real-time frames skipped because the camera was still busy with the previous one. */
   public long framesDropped() {
-    return framesDropped.get();
+    return camera == null ? 0 : camera.dropped();
   }
 
   private void runRealTime() {
@@ -594,13 +413,8 @@ public final class SimulatedArm implements RobotHardware, Steppable {
       t = loop;
       loop = null;
     }
-    if (cameraLoop != null) {
-      LockSupport.unpark(cameraLoop);
-      try {
-        cameraLoop.join(2_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (camera != null) {
+      camera.stop();
     }
     if (t != null) {
       LockSupport.unpark(t);
@@ -654,7 +468,8 @@ public final class SimulatedArm implements RobotHardware, Steppable {
    * only: first order, time constant 1/kp).
    */
   public ActuatorResponse response() {
-    return response == null ? ActuatorResponse.ideal(n) : response;
+    ActuatorResponse r = drives.response();
+    return r == null ? ActuatorResponse.ideal(n) : r;
   }
 
   /**
@@ -665,7 +480,7 @@ public final class SimulatedArm implements RobotHardware, Steppable {
   public double[] filteredCommand() {
     worldLock.lock();
     try {
-      return filter == null ? null : filter.position().clone();
+      return drives.filteredCommand();
     } finally {
       worldLock.unlock();
     }

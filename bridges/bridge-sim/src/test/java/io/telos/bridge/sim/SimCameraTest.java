@@ -102,7 +102,7 @@ class SimCameraTest {
     Scene scene = new Scene(0.02, List.of(), c);
     SimCamera camera = new SimCamera("cam", c, scene, CollisionModel.of(TELOS6, null), 1);
     CameraFrame none = camera.render(0, 0, null, List.of());
-    CameraFrame arm = camera.render(1, 0, SimulatedArm.TELOS6_HOME, List.of());
+    CameraFrame arm = camera.render(1, 0, SimConfig.TELOS6_HOME, List.of());
     int nearer = 0;
     for (int i = 0; i < none.depth().length; i++) {
       if (arm.depth()[i] < none.depth()[i] - 0.01) {
@@ -117,7 +117,7 @@ class SimCameraTest {
     // on a 20 cm stalk along the tool's z, so that a camera can look at its back between it and the wrist
     CameraSpec.ToolMarker tool = new CameraSpec.ToolMarker(586, 0.05, new double[] {0, 0, 0.2},
         new double[] {0, 0, 0});
-    Transform m = TELOS6.chain().tipTransform(SimulatedArm.TELOS6_HOME).compose(Transform.translation(0, 0, 0.2));
+    Transform m = TELOS6.chain().tipTransform(SimConfig.TELOS6_HOME).compose(Transform.translation(0, 0, 0.2));
     double[] o = m.translation();
     double[] x = {m.rotationAt(0, 0), m.rotationAt(1, 0), m.rotationAt(2, 0)};
     double[] n = {m.rotationAt(0, 2), m.rotationAt(1, 2), m.rotationAt(2, 2)};
@@ -128,7 +128,7 @@ class SimCameraTest {
       double[] eye = {o[0] + d * n[0], o[1] + d * n[1], o[2] + d * n[2]};
       CameraSpec c = new CameraSpec(320, 240, 300, 300, 159.5, 119.5, eye, o, 30, 0, Map.of(), null, tool);
       SimCamera camera = new SimCamera("cam", c, new Scene(0.02, List.of(), c), CollisionModel.of(TELOS6, null), 1);
-      CameraFrame f = camera.render(0, 0, SimulatedArm.TELOS6_HOME, List.of());
+      CameraFrame f = camera.render(0, 0, SimConfig.TELOS6_HOME, List.of());
       double[] px = pixel(c, border[0], border[1], border[2]);
       int k = 3 * ((int) Math.round(px[1]) * c.width() + (int) Math.round(px[0]));
       assertEquals(px[2], f.depth()[k / 3], 0.002, "the plate is where the tool frame puts it");
