@@ -328,14 +328,14 @@ final class JointFit {
         plateau[i] = true;
       }
     }
-    plateau = dilate(plateau, w + 1);
+    plateau = Masks.dilate(plateau, w + 1);
     boolean[] all = new boolean[u];
     Arrays.fill(all, true);
-    if (count(plateau) == 0) {
+    if (Masks.count(plateau) == 0) {
       Fit fit = fitAll(all);
       return finish(joint, fit, all, Double.POSITIVE_INFINITY, 0);
     }
-    Fit fit = fitAll(not(plateau));
+    Fit fit = fitAll(Masks.not(plateau));
     // a ceiling: on the plateau the fitted lag asks for clearly more speed than the joint shows
     double ceiling = ceiling(fit, plateau, CEILING_MARGIN * peak);
     if (!Double.isFinite(ceiling)) {
@@ -344,20 +344,20 @@ final class JointFit {
     }
     // refine: leave out every step where the model asks for nearly the ceiling or more (a choice
     // made on the drive, not on the measured step, so it biases nothing), then refit
-    boolean[] mask = not(plateau);
+    boolean[] mask = Masks.not(plateau);
     for (int iter = 0; iter < 2; iter++) {
       boolean[] fast = new boolean[u];
       for (int i = 0; i < u; i++) {
         fast[i] = demand(fit, i) > SATURATION_FRACTION * ceiling;
       }
-      fast = dilate(fast, w + 1);
+      fast = Masks.dilate(fast, w + 1);
       for (int i = 0; i < u; i++) {
         mask[i] = !plateau[i] && !fast[i];
       }
       fit = fitAll(mask);
     }
-    double refined = ceiling(fit, not(mask), CEILING_MARGIN * ceiling);
-    return finish(joint, fit, mask, Double.isFinite(refined) ? refined : ceiling, u - count(mask));
+    double refined = ceiling(fit, Masks.not(mask), CEILING_MARGIN * ceiling);
+    return finish(joint, fit, mask, Double.isFinite(refined) ? refined : ceiling, u - Masks.count(mask));
   }
 
   /** Speed the fitted model asks of step {@code i}, unclamped. */
@@ -396,38 +396,6 @@ final class JointFit {
       }
     }
     return clamped < CEILING_EVIDENCE * free ? level : Double.POSITIVE_INFINITY;
-  }
-
-  private static boolean[] dilate(boolean[] in, int r) {
-    boolean[] out = new boolean[in.length];
-    int last = -1;
-    for (int i = 0; i < in.length; i++) {
-      if (in[i]) {
-        for (int j = Math.max(Math.max(0, i - r), last + 1); j <= Math.min(in.length - 1, i + r); j++) {
-          out[j] = true;
-          last = j;
-        }
-      }
-    }
-    return out;
-  }
-
-  private static boolean[] not(boolean[] in) {
-    boolean[] out = new boolean[in.length];
-    for (int i = 0; i < in.length; i++) {
-      out[i] = !in[i];
-    }
-    return out;
-  }
-
-  private static int count(boolean[] in) {
-    int k = 0;
-    for (boolean b : in) {
-      if (b) {
-        k++;
-      }
-    }
-    return k;
   }
 
   private ResponseEstimate.Joint finish(int joint, Fit fit, boolean[] mask, double ceiling, int saturated) {
