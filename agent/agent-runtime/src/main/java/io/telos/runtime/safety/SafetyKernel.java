@@ -16,15 +16,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * tick that is always finite and inside the position, velocity and acceleration limits.
  *
  * <p>Per tick: validate the measured state (stale → HOLD; the first fresh state after that
- * re-anchors the command where the arm is), check tracking error (too large → protective stop), adopt the newest plan from the lock-free handoff (malformed → rejected), then
- * interpolate it one tick ahead (in TELEOP: integrate the operator's jog velocity instead, while the
- * lease holder's heartbeat is fresh, else protective stop) and pass the result through a limiter: velocity clamp,
+ * re-anchors the command where the arm is), check tracking error (too large → protective stop),
+ * adopt the newest plan from the lock-free handoff (malformed → rejected), then interpolate it one
+ * tick ahead (in TELEOP: integrate the operator's jog velocity instead, while the lease holder's
+ * heartbeat is fresh, else protective stop) and pass the result through a limiter: velocity clamp,
  * acceleration clamp, braking distance to the position limits, position clamp. Without a fresh
  * plan, or in HOLD / PROTECTIVE_STOP, the limiter brings the velocity to zero at the acceleration
  * limit (a controlled stop) and then holds.
  *
- * <p>Not thread-safe except {@link #offer(ActionChunk)}: one servo thread calls {@link #tick}.
- * Allocation-free in steady state.
+ * <p>Not thread-safe except {@link #offer(ActionChunk)} and {@link #adoptResponse}: one servo
+ * thread calls {@link #tick}. Allocation-free in steady state.
  */
 public final class SafetyKernel {
   private final int n;
@@ -54,7 +55,10 @@ public final class SafetyKernel {
   private long expectedCount;
   private boolean initialized;
 
-  /** Ticks of expected positions kept, to compare a measurement with where the arm should have been when it was taken. */
+  /**
+   * Ticks of expected positions kept, to compare a measurement with where the arm should have been
+   * when it was taken.
+   */
   static final int EXPECTED_HISTORY = 256;
 
   private volatile ActionChunk offered;
@@ -78,20 +82,7 @@ public final class SafetyKernel {
   private Mode lastMode;
   private long minPlanStampNs = Long.MIN_VALUE;
   private boolean deadmanReported;
-  private CollisionModel.Checker collision;
-  private double[] setpointQ;
-  private double[] previousQ;
-  private double[] sweepQ;
-  /** Spacing of the collision checks along a plan's path, on the joint that moves most, rad (m). */
-  static final double SWEEP_STEP = 0.02;
-  private volatile long collidingPlans;
-  private double[] savedPos;
-  private double[] savedVel;
-  private double[] stopQ;
-  private volatile long collisionBrakes;
-  private long clearTicks = Long.MAX_VALUE; // guarded ticks followed since the last brake
-  /** Unbraked time after which a new brake is a new episode (reported again), s. */
-  static final double BRAKE_REPORT_QUIET_S = 0.5;
+  private final CollisionGuard guard;
 
   public SafetyKernel(JointLimits limits, SafetyConfig config, ModeArbiter arbiter, FaultSink faults) {
     this(limits, ActuatorResponse.ideal(limits.size()), config, arbiter, faults);
@@ -130,6 +121,7 @@ public final class SafetyKernel {
     this.desired = new double[n];
     this.planStartPos = new double[n];
     this.jogVel = new double[n];
+    this.guard = new CollisionGuard(n, lo, hi, amax, dt, cmdPos, cmdVel, this::limit, faults);
   }
 
   /**
@@ -137,19 +129,15 @@ public final class SafetyKernel {
    * setpoint where two links that may not touch overlap, or a link is below the table, deeper than
    * the arm is where it is commanded now, is rejected ({@code BAD_PLAN}); so is one whose straight
    * joint-space path between setpoints (from the current command to the first, then on), sampled
-   * every {@link #SWEEP_STEP} rad (m) on the joint that moves most, goes deeper: a sparse plan
-   * cannot step over the table or a link. The arm keeps to the plan
-   * it follows (and stops when that runs out). A plan that backs out of an overlap is accepted.
+   * every {@link CollisionGuard#SWEEP_STEP} rad (m) on the joint that moves most, goes deeper: a
+   * sparse plan cannot step over the table or a link. The arm keeps to the plan it follows (and
+   * stops when that runs out). A plan that backs out of an overlap is accepted. On every tick that
+   * follows a plan, the command is also taken only if its stopping point goes no deeper into a
+   * collision than the command is now, else the kernel brakes ({@link #collisionBrakes()}).
    * Call before the servo thread starts; null turns the check off.
    */
   public void setCollisionModel(CollisionModel model) {
-    this.collision = model == null ? null : model.newChecker();
-    this.setpointQ = new double[n];
-    this.previousQ = new double[n];
-    this.sweepQ = new double[n];
-    this.savedPos = new double[n];
-    this.savedVel = new double[n];
-    this.stopQ = new double[n];
+    guard.setModel(model);
   }
 
   /**
@@ -158,12 +146,12 @@ public final class SafetyKernel {
    * a collision than the command is now.
    */
   public long collisionBrakes() {
-    return collisionBrakes;
+    return guard.collisionBrakes();
   }
 
   /** Plans rejected because a setpoint collides (part of {@link #badPlans()}). */
   public long collidingPlans() {
-    return collidingPlans;
+    return guard.collidingPlans();
   }
 
   /** Connects teleoperation: in TELEOP the kernel follows this input's jog, through the same limiter. */
@@ -231,8 +219,8 @@ public final class SafetyKernel {
     }
     adoptOffered(nowNs);
     following = follow(nowNs, mode, stale);
-    if (collision != null && following) {
-      guardedLimit();
+    if (guard.enabled() && following) {
+      guard.limit();
     } else {
       limit(following);
     }
@@ -397,9 +385,10 @@ public final class SafetyKernel {
    * it does not have (a protective stop an operator must reset), and braking on from the kernel's
    * stale command would move the arm. Instead the command starts again where the arm is — as at
    * start-up, the least motion the arm can be told — braking what is left of its velocity within
-   * the acceleration limit (HOLD), and a gap larger than half the tracking limit is reported ({@code REANCHORED}, a warning). A blocked arm is still caught: from here on
-   * the tracking check compares it with commands that started from where it really is. Plans made
-   * before the spell are not resumed (the HOLD that staleness requested discards them).
+   * the acceleration limit (HOLD), and a gap larger than half the tracking limit is reported
+   * ({@code REANCHORED}, a warning). A blocked arm is still caught: from here on the tracking check
+   * compares it with commands that started from where it really is. Plans made before the spell
+   * are not resumed (the HOLD that staleness requested discards them).
    */
   private void reanchorAfterBlindSpell(long nowNs, double[] measured) {
     double worst = 0;
@@ -471,79 +460,7 @@ public final class SafetyKernel {
       }
       prev = s.timeNs();
     }
-    if (collision != null) {
-      double now = depth(cmdPos);
-      System.arraycopy(cmdPos, 0, previousQ, 0, n);
-      for (int k = 0; k < sps.size(); k++) {
-        Vec pos = sps.get(k).position();
-        double step = 0;
-        for (int i = 0; i < n; i++) {
-          setpointQ[i] = pos.get(i);
-          step = Math.max(step, Math.abs(setpointQ[i] - previousQ[i]));
-        }
-        // the servo moves along the straight line between setpoints: check it, not only its ends
-        int samples = Math.max(1, (int) Math.ceil(step / SWEEP_STEP));
-        for (int j = 1; j <= samples; j++) {
-          double f = (double) j / samples;
-          for (int i = 0; i < n; i++) {
-            sweepQ[i] = previousQ[i] + f * (setpointQ[i] - previousQ[i]);
-          }
-          double d = depth(sweepQ);
-          if (d > now + 1e-9) {
-            collidingPlans++;
-            return (j == samples ? "setpoint " + k : "the path to setpoint " + k) + " collides ("
-                + (collision.selfClearance() < 0 ? "links " + collision.closestPair()
-                    : "link " + collision.lowestLink() + " below the table") + ", " + Math.round(d * 1000) + " mm)";
-          }
-        }
-        System.arraycopy(setpointQ, 0, previousQ, 0, n);
-      }
-    }
-    return null;
-  }
-
-  /**
-   * {@link #limit} with the collision guard: the tick's command is taken only when the point where
-   * it would come to rest, braking from its velocity at the acceleration limits, is no deeper in a
-   * collision than the command is now; otherwise the kernel brakes instead (a limiter tracking a
-   * plan at speed overshoots its last setpoint by about v²/2a, and a stop carries on along the
-   * velocity: both are checked here, since both reach the robot). Braking from a checked tick ends
-   * at that tick's stopping point, so the command never goes deeper than it was.
-   */
-  private void guardedLimit() {
-    System.arraycopy(cmdPos, 0, savedPos, 0, n);
-    System.arraycopy(cmdVel, 0, savedVel, 0, n);
-    double now = depth(cmdPos);
-    limit(true);
-    for (int i = 0; i < n; i++) {
-      double v = cmdVel[i];
-      double stop = v * Math.abs(v) / (2 * amax[i]) + v * dt; // the discrete tail adds up to one tick
-      stopQ[i] = clamp(cmdPos[i] + stop, lo[i], hi[i]);
-    }
-    if (depth(stopQ) <= now + 1e-9) {
-      if (clearTicks != Long.MAX_VALUE) {
-        clearTicks++;
-      }
-      return;
-    }
-    System.arraycopy(savedPos, 0, cmdPos, 0, n);
-    System.arraycopy(savedVel, 0, cmdVel, 0, n);
-    limit(false);
-    collisionBrakes++;
-    boolean newEpisode = clearTicks * dt >= BRAKE_REPORT_QUIET_S; // creeping along a contact is one episode
-    clearTicks = 0;
-    if (newEpisode) {
-      faults.fault(Severity.WARNING, "COLLISION_BRAKE", "the command's stopping point "
-          + (collision.selfClearance() < 0 ? "overlaps links " + collision.closestPair()
-              : "puts link " + collision.lowestLink() + " below the table") + "; braking");
-    }
-  }
-
-  /** How deep configuration {@code q} overlaps or goes below the table, m (0: clear). */
-  private double depth(double[] q) {
-    collision.update(q);
-    double c = Math.min(collision.selfClearance(), collision.tableClearance());
-    return c < 0 ? -c : 0;
+    return guard.checkPath(sps);
   }
 
   /** Desired positions at time {@code t} from the active plan, seam-blended from where it started. */
@@ -620,7 +537,7 @@ public final class SafetyKernel {
     return true;
   }
 
-  private static double clamp(double v, double lo, double hi) {
+  static double clamp(double v, double lo, double hi) {
     return v < lo ? lo : (v > hi ? hi : v);
   }
 
