@@ -245,12 +245,7 @@ public final class StepIndex implements AutoCloseable {
       }
       return indexed.get() - before;
     });
-    await(f);
-    try {
-      return (Long) f.get();
-    } catch (InterruptedException | ExecutionException e) {
-      throw new IllegalStateException(e); // await has thrown already
-    }
+    return (Long) await(f);
   }
 
   /**
@@ -437,9 +432,10 @@ public final class StepIndex implements AutoCloseable {
     });
   }
 
-  private static void await(Future<?> f) {
+  /** The task's result, once done; its failure rethrown. */
+  private static Object await(Future<?> f) {
     try {
-      f.get();
+      return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the step index", e);
